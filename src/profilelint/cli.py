@@ -1,0 +1,241 @@
+"""The command line: `check`, `rules`, `rule`. Flags become a Config; results become an exit code.
+
+Exit codes: 0 nothing at or above the fail level, 1 findings, 2 usage, configuration or
+internal error.  No Python traceback reaches the user unless `--debug` asks for it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_ERROR = 2
+
+app = typer.Typer(
+    name="profilelint",
+    help="Schema validator and linter for occupation profile YAML files.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class OutputFormat(str, Enum):
+    text = "text"
+    concise = "concise"
+    json = "json"
+    github = "github"
+    sarif = "sarif"
+    junit = "junit"
+
+
+class Level(str, Enum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+
+
+def fail(message: str) -> NoReturn:
+    typer.echo(f"profilelint: error: {message}", err=True)
+    raise typer.Exit(EXIT_ERROR)
+
+
+def _split(values: list[str] | None) -> tuple[str, ...] | None:
+    """`--select A,B --select C` → ("A", "B", "C"); None when the flag was not given."""
+    if not values:
+        return None
+    return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
+
+
+def _parse_today(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        fail(f"--today {value!r} is not a date in the form YYYY-MM-DD")
+
+
+SelectOption = Annotated[
+    list[str] | None,
+    typer.Option("--select", help="Rule codes, prefixes, names or families to enable (replaces the default set).", metavar="CODES"),
+]
+IgnoreOption = Annotated[
+    list[str] | None,
+    typer.Option("--ignore", help="Rule codes, prefixes, names or families to disable.", metavar="CODES"),
+]
+ExtendSelectOption = Annotated[
+    list[str] | None,
+    typer.Option("--extend-select", help="Rules to enable on top of the selection.", metavar="CODES"),
+]
+
+
+@app.command()
+def check(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Profile files or folders (default: the configured paths, else seeds/).", show_default=False)] = None,
+    output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.text,
+    select: SelectOption = None,
+    ignore: IgnoreOption = None,
+    extend_select: ExtendSelectOption = None,
+    fail_on: Annotated[Level | None, typer.Option("--fail-on", help="Lowest severity that makes the run fail (default: warning).")] = None,
+    config_path: Annotated[Path | None, typer.Option("--config", help="Use this configuration file instead of discovering one.")] = None,
+    today: Annotated[str | None, typer.Option("--today", help="Treat this date (YYYY-MM-DD) as today, for date rules.", metavar="DATE")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report in --format to this file and print text to the terminal.")] = None,
+    statistics: Annotated[bool, typer.Option("--statistics", help="Print counts by rule code instead of each diagnostic.")] = False,
+    exit_zero: Annotated[bool, typer.Option("--exit-zero", help="Exit 0 even when there are findings.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print diagnostics only, no summary.")] = False,
+    color: Annotated[bool | None, typer.Option("--color/--no-color", help="Force colour on or off (default: auto; NO_COLOR and FORCE_COLOR are honoured).", show_default=False)] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")] = False,
+) -> None:
+    """Lint profile files and report diagnostics."""
+    from .config import ConfigError, check_codes, load_config
+    from .diagnostics import Severity
+    from .engine import PathError, run
+    from .registry import RegistryError, load_rules
+    from .reporters import Report, render
+    from .schema import SchemaError
+
+    given = list(paths or [])
+    try:
+        config = load_config(config_path, search_from=given[0] if given else Path.cwd())
+        config = config.with_overrides(
+            select=_split(select),
+            ignore=_split(ignore),
+            extend_select=_split(extend_select),
+            fail_on=Severity.parse(fail_on.value) if fail_on else None,
+            today=_parse_today(today),
+        )
+        check_codes(config, list(load_rules().values()))
+        result = run(config, given, debug=debug)
+    except (ConfigError, SchemaError, PathError, RegistryError) as error:
+        fail(str(error))
+
+    if debug:
+        for trace in result.tracebacks:
+            typer.echo(trace, err=True)
+    report = Report(result.diagnostics, result.files, result.sources, result.rules)
+    terminal_format = OutputFormat.text if output is not None else output_format
+    if statistics:
+        _print_statistics(report, color=color)
+    else:
+        render(terminal_format.value, report, sys.stdout, color=color, quiet=quiet)
+    if output is not None:
+        _write_report(output, output_format.value, report)
+    if exit_zero:
+        raise typer.Exit(EXIT_OK)
+    raise typer.Exit(EXIT_FINDINGS if result.failed(config.fail_on) else EXIT_OK)
+
+
+def _write_report(path: Path, format_name: str, report: Any) -> None:
+    from .reporters import render
+
+    try:
+        with path.open("w", encoding="utf-8") as stream:
+            render(format_name, report, stream, color=False)
+    except OSError as error:
+        fail(f"cannot write report to {path}: {error.strerror or error}")
+
+
+def _print_statistics(report: Any, *, color: bool | None) -> None:
+    from collections import Counter
+
+    from rich.table import Table
+
+    from .reporters.text import make_console
+
+    counts = Counter(d.code for d in report.diagnostics)
+    table = Table("count", "code", "name", "fixable", box=None)
+    for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+        rule = report.rules.get(code)
+        fixable = any(d.fix is not None for d in report.diagnostics if d.code == code)
+        table.add_row(str(count), code, rule.name if rule else "", "yes" if fixable else "")
+    make_console(sys.stdout, color=color).print(table)
+
+
+@app.command("rules")
+def list_rules(
+    output_format: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+) -> None:
+    """List every rule: code, name, severity, whether it is fixable and on by default."""
+    from .registry import load_rules
+
+    rules = load_rules()
+    if output_format == "json":
+        import json
+
+        payload = [
+            {
+                "code": r.code,
+                "name": r.name,
+                "family": r.family,
+                "severity": r.severity.label,
+                "fixable": r.fixable,
+                "default_enabled": r.default_enabled,
+                "summary": r.summary,
+            }
+            for r in rules.values()
+        ]
+        typer.echo(json.dumps(payload, indent=2))
+        return
+    if output_format != "text":
+        fail(f"--format {output_format!r}: expected text or json")
+    from rich.table import Table
+
+    from .reporters.text import make_console
+
+    table = Table("code", "name", "family", "severity", "fix", "default", "summary")
+    for r in rules.values():
+        table.add_row(
+            r.code, r.name, r.family, r.severity.label, "yes" if r.fixable else "",
+            "on" if r.default_enabled else "off", r.summary,
+        )
+    make_console(sys.stdout).print(table)
+
+
+@app.command("rule")
+def show_rule(code: Annotated[str, typer.Argument(help="A rule code (SCH002) or name (unknown-field).")]) -> None:
+    """Print a rule's full documentation."""
+    from .registry import load_rules
+    from .suggest import closest
+
+    rules = load_rules()
+    wanted = code.upper()
+    found = rules.get(wanted) or next((r for r in rules.values() if r.name == code.lower()), None)
+    if found is None:
+        suggestion = closest(wanted, list(rules)) or closest(code.lower(), [r.name for r in rules.values()])
+        hint = f"; did you mean `{suggestion}`?" if suggestion else "; see `profilelint rules`"
+        fail(f"unknown rule `{code}`{hint}")
+    fix = "yes" if found.fixable else "no"
+    default = "on" if found.default_enabled else "off (enable with --extend-select)"
+    typer.echo(f"# {found.code} ({found.name})\n")
+    typer.echo(f"Family: {found.family} · Default severity: {found.severity.label} · Fixable: {fix} · Default: {default}\n")
+    typer.echo(found.documentation)
+
+
+def main() -> None:
+    """Console-script entry point: never lets a traceback reach the user."""
+    debug = "--debug" in sys.argv
+    try:
+        app()
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        typer.echo("profilelint: interrupted", err=True)
+        sys.exit(130)
+    except Exception as error:  # noqa: BLE001 - the last line of defence
+        if debug:
+            raise
+        typer.echo(
+            f"profilelint: internal error: {type(error).__name__}: {error}\n"
+            "This is a bug in profilelint; run again with --debug and report the traceback.",
+            err=True,
+        )
+        sys.exit(EXIT_ERROR)

@@ -1,0 +1,272 @@
+"""Configuration: ``[tool.profilelint]`` in pyproject.toml or a ``profilelint.toml``.
+
+Discovery walks up from the linted paths; ``--config PATH`` overrides it.  Every key is
+checked: an unknown key, a wrong type or an unknown rule code is a :class:`ConfigError` (exit 2)
+that names the file, the line and the closest valid alternative.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from .diagnostics import Severity
+
+CONFIG_FILE_NAMES = ("profilelint.toml", "pyproject.toml")
+DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024
+
+
+class ConfigError(Exception):
+    """A configuration problem; the message names the file and position when known."""
+
+
+@dataclass(frozen=True)
+class Config:
+    select: tuple[str, ...] | None = None
+    ignore: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()
+    per_file_ignores: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    severity: Mapping[str, Severity] = field(default_factory=dict)
+    fail_on: Severity = Severity.WARNING
+    corpus: Path | None = None
+    schema: Path | None = None
+    today: dt.date | None = None
+    baseline: Path | None = None
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    paths: tuple[Path, ...] = ()
+    """What `profilelint check` lints when given no paths."""
+    source: Path | None = None
+    """The file this configuration came from, if any."""
+    root: Path = field(default_factory=Path.cwd)
+    """Relative paths in the configuration are relative to this folder."""
+
+    def with_overrides(self, **changes: Any) -> Config:
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    @property
+    def default_paths(self) -> tuple[Path, ...]:
+        return self.paths or (self.root / "seeds",)
+
+
+def _string_list(value: Any) -> tuple[str, ...] | None:
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return tuple(value)
+    return None
+
+
+def _parse_select(key: str, value: Any) -> tuple[str, ...]:
+    items = _string_list(value)
+    if items is None:
+        raise _TypeProblem(key, "a list of rule codes, prefixes or names, e.g. [\"REL\", \"FMT001\"]")
+    return items
+
+
+def _parse_per_file_ignores(key: str, value: Any) -> dict[str, tuple[str, ...]]:
+    if not isinstance(value, dict):
+        raise _TypeProblem(key, 'a table of glob = [codes], e.g. {"drafts/*.yaml" = ["REV"]}')
+    parsed = {}
+    for pattern, codes in value.items():
+        items = _string_list(codes)
+        if items is None:
+            raise _TypeProblem(f"{key}.{pattern}", "a list of rule codes")
+        parsed[pattern] = items
+    return parsed
+
+
+def _parse_severity_map(key: str, value: Any) -> dict[str, Severity]:
+    if not isinstance(value, dict):
+        raise _TypeProblem(key, 'a table of CODE = "error" | "warning" | "info"')
+    parsed = {}
+    for code, level in value.items():
+        if not isinstance(level, str):
+            raise _TypeProblem(f"{key}.{code}", '"error", "warning" or "info"')
+        try:
+            parsed[code] = Severity.parse(level)
+        except ValueError as error:
+            raise _ValueProblem(f"{key}.{code}", str(error)) from None
+    return parsed
+
+
+def _parse_severity(key: str, value: Any) -> Severity:
+    if not isinstance(value, str):
+        raise _TypeProblem(key, '"error", "warning" or "info"')
+    try:
+        return Severity.parse(value)
+    except ValueError as error:
+        raise _ValueProblem(key, str(error)) from None
+
+
+def _parse_path(key: str, value: Any) -> Path:
+    if not isinstance(value, str) or not value:
+        raise _TypeProblem(key, "a path (string)")
+    return Path(value)
+
+
+def _parse_paths(key: str, value: Any) -> tuple[Path, ...]:
+    items = _string_list(value)
+    if items is None:
+        raise _TypeProblem(key, "a list of paths")
+    return tuple(Path(item) for item in items)
+
+
+def _parse_today(key: str, value: Any) -> dt.date:
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise _TypeProblem(key, "a date, e.g. 2026-11-25")
+
+
+def _parse_size(key: str, value: Any) -> int:
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return value
+    raise _TypeProblem(key, "a positive number of bytes")
+
+
+class _TypeProblem(Exception):
+    def __init__(self, key: str, expected: str) -> None:
+        super().__init__(f"`{key}` must be {expected}")
+        self.key = key
+
+
+class _ValueProblem(Exception):
+    def __init__(self, key: str, problem: str) -> None:
+        super().__init__(f"`{key}`: {problem}")
+        self.key = key
+
+
+# key → (Config field, parser)
+_KEYS: dict[str, tuple[str, Any]] = {
+    "select": ("select", _parse_select),
+    "ignore": ("ignore", _parse_select),
+    "extend-select": ("extend_select", _parse_select),
+    "per-file-ignores": ("per_file_ignores", _parse_per_file_ignores),
+    "severity": ("severity", _parse_severity_map),
+    "fail-on": ("fail_on", _parse_severity),
+    "corpus": ("corpus", _parse_path),
+    "schema": ("schema", _parse_path),
+    "today": ("today", _parse_today),
+    "baseline": ("baseline", _parse_path),
+    "max-file-size": ("max_file_size", _parse_size),
+    "paths": ("paths", _parse_paths),
+}
+_PATH_FIELDS = {"corpus", "schema", "baseline"}
+
+
+def find_config_file(start: Path) -> Path | None:
+    """The nearest profilelint.toml, or pyproject.toml with [tool.profilelint], above start."""
+    start = start.resolve()
+    folder = start if start.is_dir() else start.parent
+    for candidate_folder in (folder, *folder.parents):
+        for name in CONFIG_FILE_NAMES:
+            candidate = candidate_folder / name
+            if not candidate.is_file():
+                continue
+            if name == "profilelint.toml" or _has_profilelint_table(candidate):
+                return candidate
+    return None
+
+
+def _has_profilelint_table(pyproject: Path) -> bool:
+    try:
+        text = pyproject.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    return re.search(r"^\s*\[\s*tool\s*\.\s*profilelint\s*[\].]", text, re.MULTILINE) is not None
+
+
+def load_config(path: Path | None, *, search_from: Path | None = None) -> Config:
+    """Load an explicit config file, or discover one above ``search_from``; defaults if none."""
+    if path is None:
+        path = find_config_file(search_from or Path.cwd())
+        if path is None:
+            return Config()
+    elif not path.is_file():
+        raise ConfigError(f"{path}: configuration file not found")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read configuration: {error.strerror or error}") from None
+    except UnicodeDecodeError as error:
+        raise ConfigError(f"{path}: configuration is not UTF-8 (byte offset {error.start})") from None
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: invalid TOML: {error}") from None
+    if path.name == "pyproject.toml":
+        table = document.get("tool", {}).get("profilelint", {})
+        prefix = "tool.profilelint."
+    else:
+        table = document
+        prefix = ""
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: `{prefix.rstrip('.')}` must be a table")
+    return parse_table(table, source=path, text=text, prefix=prefix)
+
+
+def parse_table(
+    table: Mapping[str, Any], *, source: Path, text: str = "", prefix: str = ""
+) -> Config:
+    values: dict[str, Any] = {}
+    root = source.parent.resolve()
+    for key, value in table.items():
+        where = f"{source}:{_line_of_key(text, key)}"
+        if key not in _KEYS:
+            raise ConfigError(f"{where}: unknown configuration key `{prefix}{key}`{_suggest(key, _KEYS)}")
+        field_name, parser = _KEYS[key]
+        try:
+            parsed = parser(f"{prefix}{key}", value)
+        except (_TypeProblem, _ValueProblem) as error:
+            raise ConfigError(f"{where}: {error}") from None
+        if field_name in _PATH_FIELDS:
+            parsed = root / parsed
+        elif field_name == "paths":
+            parsed = tuple(root / p for p in parsed)
+        values[field_name] = parsed
+    return Config(source=source, root=root, **values)
+
+
+def _line_of_key(text: str, key: str) -> int:
+    match = re.search(rf'^\s*"?{re.escape(key)}"?\s*[=.]', text, re.MULTILINE)
+    return text.count("\n", 0, match.start()) + 1 if match else 1
+
+
+def _suggest(word: str, choices: Sequence[str] | Mapping[str, Any]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"; did you mean `{close[0]}`?" if close else f"; known keys: {', '.join(choices)}"
+
+
+def check_codes(config: Config, known: Sequence[Any]) -> None:
+    """Every selector named in the configuration must match at least one rule."""
+    from .registry import matches
+
+    def check(key: str, selectors: Sequence[str]) -> None:
+        for selector in selectors:
+            if not any(matches(selector, rule) for rule in known):
+                codes = [rule.code for rule in known] + [rule.name for rule in known]
+                where = f"{config.source}: " if config.source else ""
+                raise ConfigError(
+                    f"{where}`{key}` names unknown rule `{selector}`{_suggest_code(selector, codes)}"
+                )
+
+    check("select", config.select or ())
+    check("ignore", config.ignore)
+    check("extend-select", config.extend_select)
+    for pattern, codes in config.per_file_ignores.items():
+        check(f"per-file-ignores.{pattern}", codes)
+    check("severity", list(config.severity))
+
+
+def _suggest_code(selector: str, codes: Sequence[str]) -> str:
+    by_folded = {code.lower(): code for code in codes}
+    close = difflib.get_close_matches(selector.lower(), list(by_folded), n=1, cutoff=0.5)
+    return f"; did you mean `{by_folded[close[0]]}`?" if close else "; see `profilelint rules`"

@@ -1,0 +1,105 @@
+"""The corpus index: every profile's slug and outgoing links, small enough to keep for 10k files.
+
+Cross-file rules see only this index, never other files' parsed trees, so the index can be
+cached per file and recomputed cheaply when any one file changes.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .diagnostics import Span
+from .document import Document
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """One `related` entry of a profile."""
+
+    slug: str
+    type: str | None
+    index: int
+    span: Span
+    """The span of the slug value (or of the entry when the slug is missing or not a string)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileEntry:
+    path: str
+    """The display path of the file."""
+    slug: str | None
+    slug_span: Span | None
+    title: str | None = None
+    summary: str | None = None
+    status: str | None = None
+    provenance: str | None = None
+    links: tuple[Link, ...] = ()
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def entry_for(doc: Document) -> ProfileEntry:
+    """The index entry of a loaded document (a bare entry if it is not a profile)."""
+    data = doc.data if doc.is_profile else {}
+    slug = _text(data.get("slug"))
+    links = []
+    related = data.get("related")
+    if isinstance(related, list):
+        for index, item in enumerate(related):
+            if isinstance(item, dict) and isinstance(item.get("slug"), str):
+                pointer = f"/related/{index}/slug"
+                links.append(Link(item["slug"], _text(item.get("type")), index, doc.span(pointer)))
+    return ProfileEntry(
+        path=doc.path,
+        slug=slug,
+        slug_span=doc.span("/slug") if slug is not None else None,
+        title=_text(data.get("title")),
+        summary=_text(data.get("summary")),
+        status=_text(data.get("status")),
+        provenance=_text(data.get("provenance")),
+        links=tuple(links),
+    )
+
+
+@dataclass
+class Corpus:
+    """All profiles found under the corpus root, plus the files being linted."""
+
+    root: Path | None
+    entries: list[ProfileEntry] = field(default_factory=list)
+    by_slug: dict[str, list[ProfileEntry]] = field(default_factory=dict)
+
+    @classmethod
+    def from_entries(cls, root: Path | None, entries: Iterable[ProfileEntry]) -> Corpus:
+        corpus = cls(root)
+        for entry in entries:
+            corpus.add(entry)
+        return corpus
+
+    def add(self, entry: ProfileEntry) -> None:
+        self.entries.append(entry)
+        if entry.slug is not None:
+            self.by_slug.setdefault(entry.slug, []).append(entry)
+
+    def __iter__(self) -> Iterator[ProfileEntry]:
+        return iter(self.entries)
+
+    def __contains__(self, slug: object) -> bool:
+        return slug in self.by_slug
+
+    def find(self, slug: str) -> ProfileEntry | None:
+        entries = self.by_slug.get(slug)
+        return entries[0] if entries else None
+
+    def closest_slug(self, slug: str) -> str | None:
+        matches = difflib.get_close_matches(slug, self.by_slug, n=1, cutoff=0.75)
+        return matches[0] if matches else None
+
+    def links_to(self, slug: str) -> list[ProfileEntry]:
+        return [entry for entry in self.entries if any(link.slug == slug for link in entry.links)]

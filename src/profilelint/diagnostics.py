@@ -1,0 +1,148 @@
+"""The values every layer passes around: positions, severities, fixes and diagnostics."""
+
+from __future__ import annotations
+
+import bisect
+import enum
+from dataclasses import dataclass
+
+
+class Severity(enum.IntEnum):
+    """Ordered so that ``severity >= fail_on`` answers "does this fail the run?"."""
+
+    INFO = 1
+    WARNING = 2
+    ERROR = 3
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        try:
+            return cls[text.strip().upper()]
+        except KeyError:
+            allowed = ", ".join(s.label for s in cls)
+            raise ValueError(f"unknown severity {text!r}; expected one of {allowed}") from None
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+
+@dataclass(frozen=True, order=True, slots=True)
+class Position:
+    """A 0-based line and a 0-based column counted in characters."""
+
+    line: int
+    column: int
+
+
+@dataclass(frozen=True, order=True, slots=True)
+class Span:
+    """A half-open source range; ``end`` is the position just past the last character."""
+
+    start: Position
+    end: Position
+
+    @classmethod
+    def of(cls, line: int, column: int, end_line: int, end_column: int) -> Span:
+        return cls(Position(line, column), Position(end_line, end_column))
+
+    @classmethod
+    def point(cls, line: int, column: int) -> Span:
+        return cls(Position(line, column), Position(line, column))
+
+
+class LineIndex:
+    """Maps between character offsets and (line, column) positions of one text."""
+
+    __slots__ = ("text", "starts")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        starts = [0]
+        find = text.find
+        position = find("\n")
+        while position != -1:
+            starts.append(position + 1)
+            position = find("\n", position + 1)
+        self.starts = starts
+
+    @property
+    def line_count(self) -> int:
+        return len(self.starts)
+
+    def offset(self, position: Position) -> int:
+        line = min(position.line, len(self.starts) - 1)
+        return min(self.starts[line] + position.column, len(self.text))
+
+    def position(self, offset: int) -> Position:
+        line = bisect.bisect_right(self.starts, offset) - 1
+        return Position(line, offset - self.starts[line])
+
+    def line_text(self, line: int) -> str:
+        """The text of a 0-based line, without its line break."""
+        start = self.starts[line]
+        end = self.starts[line + 1] if line + 1 < len(self.starts) else len(self.text)
+        return self.text[start:end].rstrip("\r\n")
+
+    def line_span(self, line: int) -> Span:
+        return Span.of(line, 0, line, len(self.line_text(line)))
+
+
+class Applicability(enum.Enum):
+    """Safe fixes keep the document's meaning; unsafe ones may change data and need opt-in."""
+
+    SAFE = "safe"
+    UNSAFE = "unsafe"
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """Replace the characters ``[start, end)`` of the source text with ``replacement``."""
+
+    start: int
+    end: int
+    replacement: str
+
+
+@dataclass(frozen=True, slots=True)
+class DataChange:
+    """What a data-changing fix does to the parsed data, so the result can be verified."""
+
+    pointer: str
+    value: object = None
+    delete: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    """Edits that resolve one diagnostic, applied together or not at all.
+
+    A fix with no ``data_changes`` must leave the parsed data exactly as it was; one with
+    data changes must turn the data into the old data with those changes applied.  Either way
+    the result is re-parsed and compared before anything is written.
+    """
+
+    description: str
+    edits: tuple[Edit, ...]
+    applicability: Applicability = Applicability.SAFE
+    data_changes: tuple[DataChange, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One finding, fully located; renderers print it and never re-derive anything."""
+
+    path: str
+    span: Span
+    code: str
+    severity: Severity
+    message: str
+    help: str = ""
+    fix: Fix | None = None
+    pointer: str | None = None
+    """The JSON pointer of the data the finding is about, when it is about data."""
+    fingerprint: str = ""
+    """A position-independent identity used by baselines."""
+
+    def sort_key(self) -> tuple[str, Position, str]:
+        return (self.path, self.span.start, self.code)

@@ -1,0 +1,555 @@
+"""Load one YAML profile into plain data plus a JSON-pointer → source-span table.
+
+We walk libyaml's *event* stream instead of composing a node tree: the walk is iterative (no
+recursion limit for deeply nested input), it sees anchors, aliases, tags, scalar styles and
+duplicate keys before any of them are resolved, and an alias is recorded, never expanded, so an
+alias bomb costs nothing.  No YAML tag ever constructs a Python object.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml import events as ev
+from yaml.nodes import ScalarNode
+
+from .diagnostics import Applicability, DataChange, Edit, Fix, LineIndex, Position, Span
+
+try:
+    from yaml.cyaml import CParser as _Parser
+
+    HAVE_LIBYAML = True
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml.parser import Parser as _PyParser
+    from yaml.reader import Reader as _Reader
+    from yaml.scanner import Scanner as _Scanner
+
+    class _Parser(_Reader, _Scanner, _PyParser):  # type: ignore[no-redef]
+        def __init__(self, stream: str) -> None:
+            _Reader.__init__(self, stream)
+            _Scanner.__init__(self)
+            _PyParser.__init__(self)
+
+    HAVE_LIBYAML = False
+
+YAML_TAG = "tag:yaml.org,2002:"
+PLAIN_STYLES = (None, "")
+BLOCK_STYLES = ("|", ">")
+
+_resolver = yaml.resolver.Resolver()
+_constructor = yaml.constructor.SafeConstructor()
+_CONSTRUCTORS = {
+    YAML_TAG + "int": _constructor.construct_yaml_int,
+    YAML_TAG + "float": _constructor.construct_yaml_float,
+    YAML_TAG + "bool": _constructor.construct_yaml_bool,
+    YAML_TAG + "null": _constructor.construct_yaml_null,
+}
+_STRING_TAGS = frozenset({None, "!", YAML_TAG + "str", YAML_TAG + "timestamp"})
+_KNOWN_COLLECTION_TAGS = frozenset({None, "!", YAML_TAG + "map", YAML_TAG + "seq"})
+
+
+def escape_pointer_token(token: str) -> str:
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+def unescape_pointer_token(token: str) -> str:
+    return token.replace("~1", "/").replace("~0", "~")
+
+
+def join_pointer(parent: str, token: str | int) -> str:
+    return f"{parent}/{escape_pointer_token(str(token))}"
+
+
+def pointer_label(pointer: str) -> str:
+    """A JSON pointer as a reader writes it: `/related/2/slug` → `related[2].slug`."""
+    label = ""
+    for raw in pointer[1:].split("/") if pointer else []:
+        token = unescape_pointer_token(raw)
+        label += f"[{token}]" if token.isdigit() else (f".{token}" if label else token)
+    return label or "(top level)"
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where one value sits in the source: its key (if a mapping entry) and the value itself."""
+
+    value: Span
+    key: Span | None = None
+    style: str | None = None
+    """Scalar style: '' plain, "'" or '"' quoted, '|' literal, '>' folded; None for collections."""
+
+
+@dataclass(frozen=True, slots=True)
+class ImplicitScalar:
+    """A plain scalar that YAML 1.1 resolves to something other than a string."""
+
+    kind: str
+    """'bool', 'int', 'float', 'null' or 'timestamp'."""
+    raw: str
+
+
+@dataclass(frozen=True, slots=True)
+class DuplicateKey:
+    pointer: str
+    key: str
+    first: Span
+    duplicate: Span
+
+
+@dataclass(frozen=True, slots=True)
+class YamlFeature:
+    """An anchor, alias or tag: reported, never expanded or constructed."""
+
+    kind: str
+    """'anchor', 'alias' or 'tag'."""
+    name: str
+    span: Span
+    pointer: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class NonStringKey:
+    pointer: str
+    raw: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class LoadProblem:
+    """Why the document has no usable data (or, for extra documents, what was ignored)."""
+
+    code: str
+    message: str
+    span: Span
+    help: str = ""
+
+
+@dataclass
+class Document:
+    """One profile file: its text, its data and where every value came from."""
+
+    path: str
+    """The path as the user should see it."""
+    text: str
+    data: Any = None
+    locations: dict[str, Location] = field(default_factory=dict)
+    implicit_scalars: dict[str, ImplicitScalar] = field(default_factory=dict)
+    duplicate_keys: list[DuplicateKey] = field(default_factory=list)
+    yaml_features: list[YamlFeature] = field(default_factory=list)
+    non_string_keys: list[NonStringKey] = field(default_factory=list)
+    problems: list[LoadProblem] = field(default_factory=list)
+    has_bom: bool = False
+    derived: dict[str, Any] = field(default_factory=dict, repr=False)
+    """Facts computed once and shared by several rules (e.g. the schema errors)."""
+    _lines: LineIndex | None = field(default=None, repr=False)
+
+    @property
+    def lines(self) -> LineIndex:
+        if self._lines is None:
+            self._lines = LineIndex(self.text)
+        return self._lines
+
+    @property
+    def is_profile(self) -> bool:
+        """True when the data is a mapping that data rules can inspect."""
+        return isinstance(self.data, dict)
+
+    def span(self, pointer: str, *, key: bool = False) -> Span:
+        """The span of the value at ``pointer`` (or of its key), else of its nearest ancestor."""
+        while True:
+            location = self.locations.get(pointer)
+            if location is not None:
+                if key and location.key is not None:
+                    return location.key
+                return location.value
+            if not pointer:
+                return Span.point(0, 0)
+            pointer = pointer.rsplit("/", 1)[0]
+
+    def head_span(self, pointer: str, *, key: bool = False) -> Span:
+        """Like :meth:`span`, clipped to its first line so a block value underlines its header."""
+        span = self.span(pointer, key=key)
+        if span.end.line == span.start.line:
+            return span
+        line_end = len(self.lines.line_text(span.start.line))
+        return Span(span.start, Position(span.start.line, max(line_end, span.start.column)))
+
+    def text_span(self, pointer: str, needle: str, *, occurrence: int = 0) -> Span | None:
+        """The span of ``needle`` inside the source of the value at ``pointer``.
+
+        Used to point at a line inside a markdown block; works for every scalar style as long
+        as the needle does not cross a folded line break.
+        """
+        location = self.locations.get(pointer)
+        if location is None or not needle:
+            return None
+        lines = self.lines
+        start = lines.offset(location.value.start)
+        end = lines.offset(location.value.end)
+        found = start - 1
+        for _ in range(occurrence + 1):
+            found = self.text.find(needle, found + 1, end)
+            if found == -1:
+                return None
+        return Span(lines.position(found), lines.position(found + len(needle)))
+
+    def replace_value_fix(self, pointer: str, replacement: str) -> Fix | None:
+        """An unsafe fix that writes ``replacement`` as the plain scalar at ``pointer``.
+
+        Only offered for single-line plain or quoted scalars, and only when the replacement
+        reads back as the same string when written plain.
+        """
+        location = self.locations.get(pointer)
+        if location is None or location.style not in ("", "'", '"'):
+            return None
+        if location.value.start.line != location.value.end.line:
+            return None
+        if _resolve_plain(replacement) != ("str", replacement) or not _is_plain_safe(replacement):
+            return None
+        lines = self.lines
+        old = self.text[lines.offset(location.value.start) : lines.offset(location.value.end)]
+        return Fix(
+            f"replace `{old}` with `{replacement}`",
+            (Edit(lines.offset(location.value.start), lines.offset(location.value.end), replacement),),
+            Applicability.UNSAFE,
+            (DataChange(pointer, replacement),),
+        )
+
+    def get(self, pointer: str) -> Any:
+        """The data at a JSON pointer, or None when it does not exist."""
+        node = self.data
+        if not pointer:
+            return node
+        for token in pointer[1:].split("/"):
+            token = unescape_pointer_token(token)
+            if isinstance(node, dict):
+                node = node.get(token)
+            elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+                node = node[int(token)]
+            else:
+                return None
+        return node
+
+
+def _is_plain_safe(text: str) -> bool:
+    """Can ``text`` be written as a plain scalar on one line and read back unchanged?"""
+    if not text or text != text.strip() or "\n" in text:
+        return False
+    if text[0] in "-?:,[]{}#&*!|>'\"%@`" or ": " in text or " #" in text:
+        return False
+    return True
+
+
+def _span(start: Any, end: Any) -> Span:
+    return Span(Position(start.line, start.column), Position(end.line, end.column))
+
+
+@functools.lru_cache(maxsize=4096)
+def _resolve_plain(value: str) -> tuple[str, Any]:
+    """Resolve a plain scalar as YAML 1.1 would: (kind, value); timestamps stay strings."""
+    tag = _resolver.resolve(ScalarNode, value, (True, False))
+    constructor = _CONSTRUCTORS.get(tag)
+    if constructor is not None:
+        return tag[len(YAML_TAG) :], constructor(ScalarNode(tag, value))
+    if tag == YAML_TAG + "timestamp":
+        return "timestamp", value
+    return "str", value
+
+
+class _Frame:
+    __slots__ = ("container", "pointer", "start", "last_end", "pending_key", "is_key", "flow")
+
+    def __init__(
+        self, container: Any, pointer: str | None, start: Any, is_key: bool, flow: bool
+    ) -> None:
+        self.container = container
+        self.pointer = pointer
+        self.start = start
+        self.last_end = start
+        self.pending_key: tuple[str, Span] | None = None
+        self.is_key = is_key
+        self.flow = flow
+
+
+class _Builder:
+    """Turns the event stream of one document into data and a location table."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.stack: list[_Frame] = []
+        self.root: Any = None
+        self.seen_keys: list[dict[str, Span]] = []
+
+    def child_pointer(self) -> tuple[str | None, bool]:
+        """The pointer of the next value, and whether that value is a mapping key."""
+        if not self.stack:
+            return "", False
+        frame = self.stack[-1]
+        if frame.pointer is None:
+            return None, isinstance(frame.container, dict) and frame.pending_key is None
+        if isinstance(frame.container, list):
+            return join_pointer(frame.pointer, len(frame.container)), False
+        if frame.pending_key is None:
+            return None, True
+        return join_pointer(frame.pointer, frame.pending_key[0]), False
+
+    def record_features(self, event: Any, pointer: str | None, tag_known: bool) -> None:
+        anchor = getattr(event, "anchor", None)
+        span = _span(event.start_mark, event.end_mark)
+        if anchor is not None:
+            self.doc.yaml_features.append(YamlFeature("anchor", anchor, span, pointer))
+        if not tag_known:
+            self.doc.yaml_features.append(YamlFeature("tag", event.tag, span, pointer))
+
+    def scalar(self, event: ev.ScalarEvent) -> None:
+        pointer, is_key = self.child_pointer()
+        tag = event.tag
+        raw = event.value
+        value: Any = raw
+        style = event.style or ""
+        if tag in (None, "!") and style in PLAIN_STYLES and event.implicit[0]:
+            kind, value = _resolve_plain(raw)
+            if kind != "str" and pointer is not None:
+                self.doc.implicit_scalars[pointer] = ImplicitScalar(kind, raw)
+            tag_known = True
+        elif tag in _STRING_TAGS:
+            tag_known = True
+        elif tag in _CONSTRUCTORS:
+            try:
+                value = _CONSTRUCTORS[tag](ScalarNode(tag, raw))
+                tag_known = True
+            except (ValueError, yaml.YAMLError):
+                tag_known = False
+        else:
+            tag_known = False
+        self.record_features(event, pointer, tag_known)
+        span = _span(event.start_mark, event.end_mark)
+        self.attach(value, span, style, is_key)
+
+    def alias(self, event: ev.AliasEvent) -> None:
+        pointer, is_key = self.child_pointer()
+        span = _span(event.start_mark, event.end_mark)
+        self.doc.yaml_features.append(YamlFeature("alias", event.anchor, span, pointer))
+        self.attach(None, span, "", is_key)
+
+    def start_collection(self, event: Any, container: Any) -> None:
+        pointer, is_key = self.child_pointer()
+        tag_known = event.tag in _KNOWN_COLLECTION_TAGS
+        self.record_features(event, pointer, tag_known)
+        self.stack.append(
+            _Frame(
+                container,
+                None if is_key else pointer,
+                event.start_mark,
+                is_key,
+                bool(event.flow_style),
+            )
+        )
+        if isinstance(container, dict):
+            self.seen_keys.append({})
+
+    def end_collection(self, event: Any) -> None:
+        frame = self.stack.pop()
+        if isinstance(frame.container, dict):
+            self.seen_keys.pop()
+        # A block collection's end event sits on the next line; its last child ends it.
+        empty = frame.last_end is frame.start
+        end = event.end_mark if frame.flow or empty else frame.last_end
+        self.attach(frame.container, _span(frame.start, end), None, frame.is_key)
+
+    def attach(self, value: Any, span: Span, style: str | None, is_key: bool) -> None:
+        if not self.stack:
+            self.root = value
+            self.doc.locations[""] = Location(span, None, style)
+            return
+        frame = self.stack[-1]
+        frame.last_end = _MarkLike(span.end)
+        container = frame.container
+        if isinstance(container, list):
+            if frame.pointer is not None:
+                pointer = join_pointer(frame.pointer, len(container))
+                self.doc.locations[pointer] = Location(span, None, style)
+            container.append(value)
+            return
+        if is_key:
+            if not isinstance(value, str):
+                raw = self.source(span)
+                if frame.pointer is not None:
+                    self.doc.non_string_keys.append(
+                        NonStringKey(join_pointer(frame.pointer, raw), raw, span)
+                    )
+                value = raw
+            frame.pending_key = (value, span)
+            return
+        assert frame.pending_key is not None
+        key, key_span = frame.pending_key
+        frame.pending_key = None
+        seen = self.seen_keys[-1]
+        if key in seen:
+            if frame.pointer is not None:
+                self.doc.duplicate_keys.append(
+                    DuplicateKey(join_pointer(frame.pointer, key), key, seen[key], key_span)
+                )
+            return
+        seen[key] = key_span
+        container[key] = value
+        if frame.pointer is not None:
+            self.doc.locations[join_pointer(frame.pointer, key)] = Location(span, key_span, style)
+
+    def source(self, span: Span) -> str:
+        lines = self.doc.lines
+        return self.doc.text[lines.offset(span.start) : lines.offset(span.end)]
+
+
+@dataclass(frozen=True, slots=True)
+class _MarkLike:
+    """Lets a Position stand in for a libyaml mark when closing a collection."""
+
+    position: Position
+
+    @property
+    def line(self) -> int:
+        return self.position.line
+
+    @property
+    def column(self) -> int:
+        return self.position.column
+
+
+def decode(raw: bytes) -> tuple[str | None, bool, LoadProblem | None]:
+    """Decode file bytes as UTF-8: (text, had_bom, problem)."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None, False, LoadProblem(
+            "YML003",
+            "file is UTF-16 encoded, not UTF-8",
+            Span.point(0, 0),
+            "re-save the file as UTF-8 (without a byte order mark)",
+        )
+    has_bom = raw.startswith(b"\xef\xbb\xbf")
+    if has_bom:
+        raw = raw[3:]
+    nul = raw.find(b"\x00")
+    if nul != -1:
+        line, column = _byte_position(raw, nul)
+        return None, has_bom, LoadProblem(
+            "YML003",
+            f"file contains a NUL byte at byte offset {nul}: it looks binary, not UTF-8 text",
+            Span.point(line, column),
+            "profiles are UTF-8 text; remove the file or restore its text",
+        )
+    try:
+        return raw.decode("utf-8"), has_bom, None
+    except UnicodeDecodeError as error:
+        line, column = _byte_position(raw, error.start)
+        bad = raw[error.start : error.start + 1].hex().upper()
+        return None, has_bom, LoadProblem(
+            "YML003",
+            f"byte 0x{bad} at byte offset {error.start} is not valid UTF-8",
+            Span.of(line, column, line, column + 1),
+            "re-save the file as UTF-8 (it may be Latin-1 or Windows-1252)",
+        )
+
+
+def _byte_position(raw: bytes, offset: int) -> tuple[int, int]:
+    line_start = raw.rfind(b"\n", 0, offset) + 1
+    line = raw.count(b"\n", 0, offset)
+    column = len(raw[line_start:offset].decode("utf-8", errors="replace"))
+    return line, column
+
+
+def load(path: str, raw: bytes) -> Document:
+    """Decode and parse file bytes. Never raises for any input."""
+    text, has_bom, problem = decode(raw)
+    if problem is not None:
+        doc = Document(path=path, text="", has_bom=has_bom)
+        doc.problems.append(problem)
+        return doc
+    assert text is not None
+    return parse(path, text, has_bom=has_bom)
+
+
+def parse(path: str, text: str, *, has_bom: bool = False) -> Document:
+    """Parse decoded text into a Document. Never raises for any input."""
+    doc = Document(path=path, text=text, has_bom=has_bom)
+    builder = _Builder(doc)
+    parser = _Parser(text)
+    documents = 0
+    try:
+        while True:
+            event = parser.get_event()
+            if event is None:
+                break
+            kind = type(event)
+            if kind is ev.ScalarEvent:
+                builder.scalar(event)
+            elif kind is ev.MappingStartEvent:
+                builder.start_collection(event, {})
+            elif kind is ev.SequenceStartEvent:
+                builder.start_collection(event, [])
+            elif kind is ev.MappingEndEvent or kind is ev.SequenceEndEvent:
+                builder.end_collection(event)
+            elif kind is ev.AliasEvent:
+                builder.alias(event)
+            elif kind is ev.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    doc.problems.append(
+                        LoadProblem(
+                            "YML006",
+                            "file holds more than one YAML document; only the first is checked",
+                            _span(event.start_mark, event.end_mark),
+                            "keep one profile per file: move each further document to a file of its own",
+                        )
+                    )
+                    break
+    except yaml.MarkedYAMLError as error:
+        doc.problems.append(_syntax_problem(error))
+        doc.data = None
+        return doc
+    finally:
+        dispose = getattr(parser, "dispose", None)
+        if dispose is not None:
+            dispose()
+    doc.data = builder.root
+    if documents == 0 or (doc.data is None and not doc.yaml_features):
+        doc.problems.append(
+            LoadProblem(
+                "YML006",
+                "file is empty: it holds no profile",
+                Span.point(0, 0),
+                "write the profile's fields as a YAML mapping, or delete the file",
+            )
+        )
+    elif not isinstance(doc.data, dict):
+        kind = "a list" if isinstance(doc.data, list) else f"a {type(doc.data).__name__} scalar"
+        doc.problems.append(
+            LoadProblem(
+                "YML006",
+                f"top level of the file is {kind}, not a mapping of profile fields",
+                doc.head_span(""),
+                "a profile is a mapping: `title: …`, `slug: …`, and so on",
+            )
+        )
+    return doc
+
+
+def _syntax_problem(error: yaml.MarkedYAMLError) -> LoadProblem:
+    mark = error.problem_mark or error.context_mark
+    line, column = (mark.line, mark.column) if mark is not None else (0, 0)
+    problem = (error.problem or "invalid YAML").strip()
+    if error.context:
+        problem = f"{problem} ({error.context.strip()})"
+    return LoadProblem(
+        "YML001",
+        f"YAML syntax error: {problem}",
+        Span.of(line, column, line, column + 1),
+        "fix the YAML syntax at this position; nothing else in the file was checked",
+    )
+
+
+def read_path(path: Path) -> bytes:
+    return path.read_bytes()

@@ -1,0 +1,353 @@
+"""The pipeline: discover → load → index → run rules (crash-isolated) → suppress → sort.
+
+Per-file work (loading, per-file rules, suppression directives, the index entry) yields a
+:class:`FileResult` that depends only on the file's bytes and the configuration, so it can be
+cached and computed in worker processes.  Cross-file rules then run on the corpus index alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fnmatch
+import os
+import traceback
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import suppressions
+from .config import Config
+from .corpus import Corpus, ProfileEntry, entry_for
+from .diagnostics import Diagnostic, Severity, Span
+from .document import Document, LoadProblem, load
+from .registry import Finding, Needs, Rule, load_rules, select_rules
+from .schema import ProfileSchema, load_schema
+
+PROFILE_SUFFIXES = (".yaml", ".yml")
+INTERNAL_ERROR = "PLN900"
+UNUSED_SUPPRESSION = "PLN001"
+UNREADABLE = "PLN002"
+TOO_LARGE = "PLN003"
+
+
+class PathError(Exception):
+    """A path given on the command line cannot be linted (exit 2)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    path: Path
+    display: str
+
+
+@dataclass
+class RuleContext:
+    """What a rule may look at besides its document. Rules never read files or print."""
+
+    schema: ProfileSchema
+    today: dt.date
+    _corpus: Corpus | None = None
+
+    @property
+    def corpus(self) -> Corpus:
+        if self._corpus is None:
+            raise RuntimeError("only cross-file rules may read the corpus index")
+        return self._corpus
+
+
+@dataclass
+class FileResult:
+    """Everything the per-file pass learns about one file."""
+
+    path: str
+    entry: ProfileEntry
+    diagnostics: list[Diagnostic]
+    directives: list[suppressions.Directive]
+    tracebacks: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RunResult:
+    diagnostics: list[Diagnostic]
+    files: list[str]
+    sources: dict[str, str]
+    rules: dict[str, Rule]
+    tracebacks: list[str] = field(default_factory=list)
+
+    def failed(self, fail_on: Severity) -> bool:
+        return any(d.severity >= fail_on for d in self.diagnostics)
+
+
+def display_path(path: Path | str) -> str:
+    """A path as text that can always be printed (undecodable bytes become U+FFFD)."""
+    text = os.fspath(path)
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def is_profile_file(path: Path) -> bool:
+    return path.suffix.lower() in PROFILE_SUFFIXES
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    """Profile files below a folder, sorted; hidden folders skipped, links to folders not followed."""
+    for current, dirs, files in os.walk(folder, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            candidate = Path(current) / name
+            if not name.startswith(".") and is_profile_file(candidate):
+                yield candidate
+
+
+def discover(paths: Sequence[Path]) -> list[Target]:
+    """Files to lint: explicit files always, folders searched for *.yaml / *.yml."""
+    targets: list[Target] = []
+    seen: set[Path] = set()
+    for given in paths:
+        if given.is_dir():
+            found: Iterable[Path] = _walk(given)
+        elif given.exists() or given.is_symlink():
+            found = [given]
+        else:
+            raise PathError(f"{display_path(given)}: no such file or directory")
+        for path in found:
+            key = Path(os.path.abspath(path))
+            if key not in seen:
+                seen.add(key)
+                targets.append(Target(path, display_path(path)))
+    return targets
+
+
+def corpus_root(config: Config, paths: Sequence[Path]) -> Path:
+    """Configured corpus, else the nearest folder holding every linted path."""
+    if config.corpus is not None:
+        return config.corpus
+    folders = [os.path.abspath(p if p.is_dir() else p.parent) for p in paths]
+    return Path(os.path.commonpath(folders)) if folders else Path.cwd()
+
+
+def read_document(target: Target, max_size: int) -> Document:
+    """Load one file; an I/O problem or an oversized file becomes a load problem."""
+    try:
+        size = target.path.stat().st_size
+        if size > max_size:
+            return _problem_document(
+                target.display,
+                TOO_LARGE,
+                f"file is {size:,} bytes, over the {max_size:,}-byte limit; it was not read",
+                "raise `max-file-size` in the configuration if this file really is a profile",
+            )
+        with target.path.open("rb") as handle:
+            raw = handle.read(max_size + 1)
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        return _problem_document(
+            target.display,
+            UNREADABLE,
+            f"cannot read file: {reason}",
+            "check that the file exists and that you may read it",
+        )
+    return load(target.display, raw)
+
+
+def _problem_document(path: str, code: str, message: str, help_text: str) -> Document:
+    doc = Document(path=path, text="")
+    doc.problems.append(LoadProblem(code, message, Span.point(0, 0), help_text))
+    return doc
+
+
+def _runs_on(rule: Rule, doc: Document) -> bool:
+    if rule.needs is Needs.NOTHING:
+        return True
+    decoded = not any(p.code in ("YML003", UNREADABLE, TOO_LARGE) for p in doc.problems)
+    if rule.needs is Needs.TEXT:
+        return decoded
+    return decoded and doc.is_profile
+
+
+def _fingerprint(finding: Finding, doc_text_line: str) -> str:
+    return finding.fingerprint or finding.pointer or " ".join(doc_text_line.split())
+
+
+class Linter:
+    """Runs a selection of rules; one instance per run (or per language-server workspace)."""
+
+    def __init__(self, config: Config, *, debug: bool = False) -> None:
+        self.config = config
+        self.debug = debug
+        self.rules = load_rules()
+        self.selected = select_rules(
+            self.rules.values(),
+            select=config.select,
+            ignore=config.ignore,
+            extend_select=config.extend_select,
+        )
+        self.schema = load_schema(config.schema)
+        self.today = config.today or dt.date.today()
+        self.file_rules = [r for r in self.selected if not r.cross_file and not r.reported_by_engine]
+        self.corpus_rules = [r for r in self.selected if r.cross_file]
+        self.selected_codes = {r.code for r in self.selected}
+
+    def severity_of(self, rule: Rule) -> Severity:
+        return self.config.severity.get(rule.code, rule.severity)
+
+    def diagnostic(self, rule: Rule, path: str, finding: Finding, source_line: str = "") -> Diagnostic:
+        return Diagnostic(
+            path=path,
+            span=finding.span,
+            code=rule.code,
+            severity=self.severity_of(rule),
+            message=finding.message,
+            help=finding.help,
+            fix=finding.fix,
+            pointer=finding.pointer,
+            fingerprint=_fingerprint(finding, source_line),
+        )
+
+    def _run_rule(self, rule: Rule, subject: object, path: str, context: RuleContext,
+                  lines: Document | None, tracebacks: list[str]) -> list[Diagnostic]:
+        try:
+            findings = list(rule.check(subject, context))
+        except Exception as error:  # a broken rule must not end the run
+            trace = traceback.format_exc()
+            tracebacks.append(f"{rule.code} on {path}:\n{trace}")
+            internal = self.rules[INTERNAL_ERROR]
+            finding = Finding(
+                Span.point(0, 0),
+                f"rule {rule.code} ({rule.name}) crashed on this file: {type(error).__name__}: {error}",
+                "this is a bug in the rule, not in your file; run with --debug for the traceback and report it",
+                fingerprint=f"{rule.code}:{type(error).__name__}",
+            )
+            return [self.diagnostic(internal, path, finding)]
+        out = []
+        for finding in findings:
+            source_line = ""
+            if lines is not None and finding.span.start.line < lines.lines.line_count:
+                source_line = lines.lines.line_text(finding.span.start.line)
+            out.append(self.diagnostic(rule, path, finding, source_line))
+        return out
+
+    def lint_document(self, doc: Document) -> FileResult:
+        """The per-file pass: every selected per-file rule on one document."""
+        context = RuleContext(self.schema, self.today)
+        tracebacks: list[str] = []
+        diagnostics: list[Diagnostic] = []
+        for rule in self.file_rules:
+            if _runs_on(rule, doc):
+                diagnostics.extend(self._run_rule(rule, doc, doc.path, context, doc, tracebacks))
+        directives = suppressions.find_directives(doc) if doc.text else []
+        return FileResult(doc.path, entry_for(doc), diagnostics, directives, tracebacks)
+
+    def lint_corpus(self, results: Sequence[FileResult], corpus: Corpus) -> list[Diagnostic]:
+        """The cross-file pass over the index entries of the linted files."""
+        context = RuleContext(self.schema, self.today, corpus)
+        diagnostics: list[Diagnostic] = []
+        for result in results:
+            for rule in self.corpus_rules:
+                diagnostics.extend(
+                    self._run_rule(rule, result.entry, result.path, context, None, result.tracebacks)
+                )
+        return diagnostics
+
+    def finish(self, result: FileResult, cross_file: Iterable[Diagnostic]) -> list[Diagnostic]:
+        """Apply per-file ignores and suppression comments; report unused suppressions."""
+        diagnostics = [
+            d for d in [*result.diagnostics, *cross_file] if not self._ignored_for_file(d)
+        ]
+        directives = result.directives
+        suppressed, used = suppressions.apply(
+            directives, [(d.code, d.span.start.line) for d in diagnostics]
+        )
+        kept = [d for d, hidden in zip(diagnostics, suppressed, strict=True) if not hidden]
+        if UNUSED_SUPPRESSION in self.selected_codes:
+            kept.extend(self._unused(result.path, directives, used, kept))
+        return kept
+
+    def _unused(self, path: str, directives: Sequence[suppressions.Directive],
+                used: set[suppressions.Directive], kept: Sequence[Diagnostic]) -> Iterator[Diagnostic]:
+        rule = self.rules[UNUSED_SUPPRESSION]
+        for directive in directives:
+            if directive in used:
+                continue
+            known = any(c == directive.code or c.startswith(directive.code) for c in self.rules)
+            if not known:
+                message = f"suppression names unknown rule code `{directive.code}`"
+                help_text = "check the code with `profilelint rules`, or remove it"
+            elif not any(c.startswith(directive.code) for c in self.selected_codes):
+                continue  # the rule is switched off, so we cannot tell whether it would fire
+            else:
+                message = f"unused suppression: `{directive.code}` reports nothing here"
+                help_text = "remove the code from the comment (or the whole comment)"
+            finding = Finding(directive.span, message, help_text,
+                              fingerprint=f"{directive.kind}={directive.code}")
+            diagnostic = self.diagnostic(rule, path, finding)
+            if not self._ignored_for_file(diagnostic):
+                yield diagnostic
+
+    def _ignored_for_file(self, diagnostic: Diagnostic) -> bool:
+        if not self.config.per_file_ignores:
+            return False
+        candidates = {diagnostic.path}
+        try:
+            candidates.add(Path(os.path.abspath(diagnostic.path)).relative_to(self.config.root).as_posix())
+        except ValueError:
+            pass
+        for pattern, codes in self.config.per_file_ignores.items():
+            if any(fnmatch.fnmatch(c, pattern) for c in candidates):
+                if any(diagnostic.code.startswith(code.upper()) for code in codes):
+                    return True
+        return False
+
+
+def run(config: Config, paths: Sequence[Path], *, debug: bool = False) -> RunResult:
+    """Lint the given paths (or the configured default) against the whole corpus."""
+    linter = Linter(config, debug=debug)
+    paths = list(paths) or list(config.default_paths)
+    targets = discover(paths)
+    if not targets:
+        shown = ", ".join(display_path(p) for p in paths)
+        raise PathError(f"no profile files (*.yaml, *.yml) found in {shown}")
+    target_keys = {Path(os.path.abspath(t.path)) for t in targets}
+
+    results: list[FileResult] = []
+    sources: dict[str, str] = {}
+    for target in targets:
+        doc = read_document(target, config.max_file_size)
+        result = linter.lint_document(doc)
+        results.append(result)
+        sources[doc.path] = doc.text
+
+    entries = [r.entry for r in results]
+    root = corpus_root(config, paths)
+    if root.is_dir():
+        for path in _walk(root):
+            if Path(os.path.abspath(path)) in target_keys:
+                continue
+            doc = read_document(Target(path, display_path(_relative(path))), config.max_file_size)
+            entries.append(entry_for(doc))
+    corpus = Corpus.from_entries(root, entries)
+
+    cross_file = linter.lint_corpus(results, corpus)
+    by_path: dict[str, list[Diagnostic]] = {}
+    for diagnostic in cross_file:
+        by_path.setdefault(diagnostic.path, []).append(diagnostic)
+    diagnostics: list[Diagnostic] = []
+    tracebacks: list[str] = []
+    for result in results:
+        diagnostics.extend(linter.finish(result, by_path.get(result.path, ())))
+        tracebacks.extend(result.tracebacks)
+    diagnostics.sort(key=Diagnostic.sort_key)
+    with_findings = {d.path for d in diagnostics}
+    return RunResult(
+        diagnostics=diagnostics,
+        files=[r.path for r in results],
+        sources={p: t for p, t in sources.items() if p in with_findings},
+        rules=linter.rules,
+        tracebacks=tracebacks,
+    )
+
+
+def _relative(path: Path) -> Path:
+    try:
+        return Path(os.path.relpath(path))
+    except ValueError:
+        return path

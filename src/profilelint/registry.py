@@ -1,0 +1,189 @@
+"""The rule registry: the ``@rule`` decorator, plugin loading and rule selection."""
+
+from __future__ import annotations
+
+import enum
+import importlib
+import inspect
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from .diagnostics import Fix, Severity, Span
+
+if TYPE_CHECKING:
+    from .engine import RuleContext
+
+BUILTIN_RULE_MODULES = (
+    "profilelint.rules.parsing",
+    "profilelint.rules.schema",
+    "profilelint.rules.sections",
+    "profilelint.rules.provenance",
+    "profilelint.rules.review",
+    "profilelint.rules.related",
+    "profilelint.rules.formatting",
+    "profilelint.rules.meta",
+)
+PLUGIN_ENTRY_POINT_GROUP = "profilelint.rules"
+CODE_PATTERN = re.compile(r"^[A-Z]{2,4}[0-9]{3}$")
+
+
+class Needs(enum.Enum):
+    """What a rule needs from a document before it can run."""
+
+    NOTHING = "nothing"
+    """Runs on every file, even one that could not be decoded (load problems)."""
+    TEXT = "text"
+    """Runs whenever the file decoded as text, even if it is not valid YAML."""
+    PROFILE = "profile"
+    """Runs only when the file parsed to a mapping."""
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """What a rule yields; the engine adds the code, severity and path."""
+
+    span: Span
+    message: str
+    help: str = ""
+    fix: Fix | None = None
+    pointer: str | None = None
+    fingerprint: str = ""
+
+
+Check = Callable[[Any, "RuleContext"], Iterable[Finding]]
+"""Per-file rules receive a Document; cross-file rules receive a corpus ProfileEntry."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    family: str
+    severity: Severity
+    check: Check
+    fixable: bool = False
+    needs: Needs = Needs.PROFILE
+    default_enabled: bool = True
+    cross_file: bool = False
+    reported_by_engine: bool = False
+    """The engine itself produces this code; ``check`` only carries its documentation."""
+
+    @property
+    def documentation(self) -> str:
+        return inspect.cleandoc(self.check.__doc__ or "")
+
+    @property
+    def summary(self) -> str:
+        return self.documentation.split("\n", 1)[0].strip()
+
+
+class RegistryError(ValueError):
+    pass
+
+
+_RULES: dict[str, Rule] = {}
+
+
+def rule(
+    code: str,
+    name: str,
+    *,
+    severity: Severity,
+    fixable: bool = False,
+    needs: Needs = Needs.PROFILE,
+    default_enabled: bool = True,
+    cross_file: bool = False,
+    reported_by_engine: bool = False,
+    family: str | None = None,
+) -> Callable[[Check], Check]:
+    """Register a rule. Its family is the last part of its module's name unless given."""
+
+    def register(check: Check) -> Check:
+        if not CODE_PATTERN.match(code):
+            raise RegistryError(f"rule code {code!r} must look like ABC123")
+        existing = _RULES.get(code)
+        if existing is not None and existing.check is not check:
+            raise RegistryError(f"rule code {code} is registered twice")
+        module_family = check.__module__.rsplit(".", 1)[-1]
+        _RULES[code] = Rule(
+            code=code,
+            name=name,
+            family=family or module_family,
+            severity=severity,
+            check=check,
+            fixable=fixable,
+            needs=needs,
+            default_enabled=default_enabled,
+            cross_file=cross_file,
+            reported_by_engine=reported_by_engine,
+        )
+        return check
+
+    return register
+
+
+_loaded = False
+
+
+def load_rules() -> dict[str, Rule]:
+    """Import the built-in rule modules and every plugin module, once."""
+    global _loaded
+    if not _loaded:
+        for module in BUILTIN_RULE_MODULES:
+            importlib.import_module(module)
+        for entry_point in _plugin_entry_points():
+            entry_point.load()
+        _loaded = True
+    return dict(sorted(_RULES.items()))
+
+
+def _plugin_entry_points() -> Iterator[object]:
+    from importlib.metadata import entry_points
+
+    yield from entry_points(group=PLUGIN_ENTRY_POINT_GROUP)
+
+
+def all_rules() -> dict[str, Rule]:
+    return load_rules()
+
+
+def matches(selector: str, rule_: Rule) -> bool:
+    """Does a selector (code, code prefix, rule name, family or ALL) name this rule?"""
+    if selector == "ALL":
+        return True
+    if selector.lower() in (rule_.name, rule_.family):
+        return True
+    return rule_.code.startswith(selector.upper()) and selector[:1].isalpha()
+
+
+def unknown_selectors(selectors: Iterable[str], rules: Iterable[Rule]) -> list[str]:
+    rules = list(rules)
+    return [s for s in selectors if not any(matches(s, r) for r in rules)]
+
+
+def select_rules(
+    rules: Iterable[Rule],
+    *,
+    select: Iterable[str] | None,
+    ignore: Iterable[str] = (),
+    extend_select: Iterable[str] = (),
+) -> list[Rule]:
+    """Rules enabled by the selection: explicit ``select`` replaces the default set."""
+    select = list(select) if select is not None else None
+    ignore = list(ignore)
+    extend = list(extend_select)
+    chosen = []
+    for candidate in rules:
+        if select is None:
+            enabled = candidate.default_enabled
+        else:
+            enabled = any(matches(s, candidate) for s in select)
+        if any(matches(s, candidate) for s in extend):
+            enabled = True
+        if any(matches(s, candidate) for s in ignore):
+            enabled = False
+        if enabled:
+            chosen.append(candidate)
+    return chosen

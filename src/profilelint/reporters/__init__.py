@@ -1,0 +1,39 @@
+"""One module per output format; each exposes ``render(report, stream)``."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TextIO
+
+from ..diagnostics import Diagnostic
+
+if TYPE_CHECKING:
+    from ..registry import Rule
+
+FORMATS = ("text", "concise", "json", "github", "sarif", "junit")
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything a renderer may show; renderers derive nothing else."""
+
+    diagnostics: Sequence[Diagnostic]
+    """Sorted by path, then position, then code."""
+    files: Sequence[str]
+    """Display paths of every file that was checked, in order."""
+    sources: Mapping[str, str]
+    """Display path → text, for the files that have diagnostics."""
+    rules: Mapping[str, Rule]
+    """Every known rule by code (for catalogues and help texts)."""
+    fixed: int = 0
+    notes: Sequence[str] = field(default_factory=tuple)
+    """Run-level remarks (e.g. "3 fixes applied"), shown by human-facing formats."""
+
+
+def render(format_name: str, report: Report, stream: TextIO, **options: object) -> None:
+    if format_name not in FORMATS:
+        raise ValueError(f"unknown format {format_name!r}; expected one of {', '.join(FORMATS)}")
+    module = importlib.import_module(f"{__name__}.{format_name}")
+    module.render(report, stream, **options)

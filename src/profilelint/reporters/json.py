@@ -1,0 +1,53 @@
+"""A JSON array of diagnostics with 1-based positions and machine-readable fixes."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, TextIO
+
+from ..diagnostics import Diagnostic, LineIndex
+from . import Report
+
+
+def _position(index: LineIndex | None, offset: int) -> dict[str, int]:
+    if index is None:
+        return {"offset": offset}
+    position = index.position(offset)
+    return {"line": position.line + 1, "column": position.column + 1}
+
+
+def diagnostic_to_json(d: Diagnostic, index: LineIndex | None) -> dict[str, Any]:
+    fix = None
+    if d.fix is not None:
+        fix = {
+            "message": d.fix.description,
+            "applicability": d.fix.applicability.value,
+            "edits": [
+                {
+                    "start": _position(index, edit.start),
+                    "end": _position(index, edit.end),
+                    "content": edit.replacement,
+                }
+                for edit in d.fix.edits
+            ],
+        }
+    return {
+        "path": d.path,
+        "line": d.span.start.line + 1,
+        "column": d.span.start.column + 1,
+        "end_line": d.span.end.line + 1,
+        "end_column": d.span.end.column + 1,
+        "code": d.code,
+        "severity": d.severity.label,
+        "message": d.message,
+        "help": d.help or None,
+        "pointer": d.pointer,
+        "fix": fix,
+    }
+
+
+def render(report: Report, stream: TextIO, **_: object) -> None:
+    indexes = {path: LineIndex(text) for path, text in report.sources.items()}
+    payload = [diagnostic_to_json(d, indexes.get(d.path)) for d in report.diagnostics]
+    json.dump(payload, stream, indent=2, ensure_ascii=False)
+    stream.write("\n")

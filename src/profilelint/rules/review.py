@@ -1,0 +1,1 @@
+"""placeholder while the family is written."""

@@ -1,0 +1,393 @@
+"""Schema rules (SCH): the JSON Schema in `schemas/`, one code per kind of failure.
+
+The document is validated once; each error is reduced to its root cause (no `anyOf` noise)
+and reported at the narrowest span: the key for an unknown field, the value otherwise.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from ..diagnostics import Severity, Span
+from ..document import Document, join_pointer, pointer_label
+from ..engine import RuleContext
+from ..registry import Finding, rule
+from ..suggest import closest
+
+_TYPE_NAMES = {
+    "object": "a mapping",
+    "array": "a list",
+    "string": "a string",
+    "integer": "an integer",
+    "number": "a number",
+    "boolean": "a boolean",
+    "null": "null",
+}
+_OWNED_ELSEWHERE = (
+    # SEC002 reports unknown headings with a heading-specific message.
+    (re.compile(r"/sections/\d+/heading"), "enum"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Classified:
+    code: str
+    finding: Finding
+
+
+def _json_kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object"
+
+
+def _show(value: Any, limit: int = 60) -> str:
+    text = value if isinstance(value, str) else repr(value)
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _root_cause(error: Any) -> Any:
+    """Descend through anyOf/oneOf to the error of the branch the value was meant for."""
+    while error.validator in ("anyOf", "oneOf") and error.context:
+        branches: dict[Any, list[Any]] = {}
+        for child in error.context:
+            branches.setdefault(child.schema_path[0], []).append(child)
+        fitting = [
+            errors
+            for errors in branches.values()
+            if not any(e.validator == "type" and not e.relative_path for e in errors)
+        ]
+        if not fitting:
+            return error
+        from jsonschema.exceptions import best_match
+
+        error = best_match(min(fitting, key=len))
+    return error
+
+
+def _pointer(error: Any) -> str:
+    pointer = ""
+    for token in error.absolute_path:
+        pointer = join_pointer(pointer, token)
+    return pointer
+
+
+def _value_span(doc: Document, pointer: str) -> Span:
+    location = doc.locations.get(pointer)
+    if location is not None and location.style is None:
+        return doc.head_span(pointer)
+    return doc.span(pointer)
+
+
+def _classify(doc: Document, ctx: RuleContext) -> list[_Classified]:
+    cached = doc.derived.get("schema")
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    out: list[_Classified] = []
+    emitted: set[tuple[str, str, str]] = set()
+    for raw_error in ctx.schema.iter_errors(doc.data):
+        error = _root_cause(raw_error)
+        pointer = _pointer(error)
+        keyword = error.validator
+        if any(pattern.fullmatch(pointer) and keyword == kw for pattern, kw in _OWNED_ELSEWHERE):
+            continue
+        if pointer in doc.implicit_scalars and ctx.schema.expects_string(pointer):
+            continue  # YML005 explains it better: the value was meant to be a string
+        for classified in _findings_for(doc, ctx, error, keyword, pointer):
+            key = (classified.code, classified.finding.pointer or pointer, classified.finding.message)
+            if key not in emitted:
+                emitted.add(key)
+                out.append(classified)
+    doc.derived["schema"] = out
+    return out
+
+
+def _findings_for(doc: Document, ctx: RuleContext, error: Any, keyword: str, pointer: str) -> Iterator[_Classified]:
+    label = pointer_label(pointer)
+    instance = error.instance
+    if keyword == "required":
+        for name in error.validator_value:
+            if isinstance(instance, dict) and name not in instance:
+                where = "the profile" if not pointer else f"`{label}`"
+                description = ctx.schema.description(join_pointer(pointer, name))
+                yield _Classified("SCH001", Finding(
+                    doc.head_span(pointer),
+                    f"missing required field `{name}` in {where}",
+                    f"add `{name}:`" + (f" ({description})" if description else ""),
+                    pointer=join_pointer(pointer, name),
+                ))
+    elif keyword in ("additionalProperties", "unevaluatedProperties") and isinstance(instance, dict):
+        known = ctx.schema.property_names(pointer)
+        for name in instance:
+            if name in known:
+                continue
+            child = join_pointer(pointer, name)
+            suggestion = closest(name, known)
+            message = f"unknown field `{name}`" + (f" in `{label}`" if pointer else "")
+            if suggestion:
+                message += f"; did you mean `{suggestion}`?"
+                help_text = f"rename `{name}` to `{suggestion}`"
+            else:
+                help_text = f"remove it; known fields here: {', '.join(known)}"
+            yield _Classified("SCH002", Finding(doc.span(child, key=True), message, help_text, pointer=child,
+                                                fingerprint=f"{child}"))
+    elif keyword == "type" or keyword in ("anyOf", "oneOf"):
+        expected = sorted(ctx.schema.expected_types(pointer)) or (
+            [error.validator_value] if isinstance(error.validator_value, str) else list(error.validator_value)
+        )
+        wanted = " or ".join(_TYPE_NAMES.get(t, t) for t in expected)
+        actual = _TYPE_NAMES[_json_kind(instance)]
+        shown = "" if isinstance(instance, dict | list) or instance is None else f" (`{_show(instance)}`)"
+        yield _Classified("SCH003", Finding(
+            _value_span(doc, pointer),
+            f"`{label}` must be {wanted}, not {actual}{shown}",
+            ctx.schema.description(pointer) or f"write {wanted} here",
+            pointer=pointer,
+            fingerprint=f"{pointer}:{_json_kind(instance)}",
+        ))
+    elif keyword in ("enum", "const"):
+        allowed = list(error.validator_value) if keyword == "enum" else [error.validator_value]
+        suggestion = closest(instance, allowed)
+        listed = ", ".join(str(a) for a in allowed)
+        message = f"`{label}` value `{_show(instance)}` is not allowed"
+        if suggestion is not None:
+            message += f"; did you mean `{suggestion}`?"
+        fix = None if suggestion is None else doc.replace_value_fix(pointer, suggestion)
+        yield _Classified("SCH004", Finding(
+            _value_span(doc, pointer),
+            message,
+            f"allowed values: {listed}",
+            fix=fix,
+            pointer=pointer,
+            fingerprint=f"{pointer}:{_show(instance)}",
+        ))
+    elif keyword in ("pattern", "format"):
+        description = error.schema.get("description") or ctx.schema.description(pointer)
+        if keyword == "format":
+            problem = f"is not a valid {error.validator_value}"
+        else:
+            problem = "does not have the required form"
+        yield _Classified("SCH005", Finding(
+            _value_span(doc, pointer),
+            f"`{label}` value `{_show(instance)}` {problem}",
+            description or f"match the pattern {error.validator_value}",
+            pointer=pointer,
+            fingerprint=f"{pointer}:{_show(instance)}",
+        ))
+    else:
+        yield from _other_constraint(doc, error, keyword, pointer, label)
+
+
+def _other_constraint(doc: Document, error: Any, keyword: str, pointer: str, label: str) -> Iterator[_Classified]:
+    instance = error.instance
+    limit = error.validator_value
+    if keyword == "uniqueItems" and isinstance(instance, list):
+        seen: list[Any] = []
+        for index, item in enumerate(instance):
+            if item in seen:
+                item_pointer = join_pointer(pointer, index)
+                yield _Classified("SCH006", Finding(
+                    doc.span(item_pointer),
+                    f"`{label}` lists `{_show(item)}` more than once",
+                    "remove the repeated item",
+                    pointer=item_pointer,
+                    fingerprint=f"{pointer}:{_show(item)}",
+                ))
+            else:
+                seen.append(item)
+        return
+    if keyword == "minLength" and limit == 1:
+        message = f"`{label}` is empty"
+        help_text = "write a value, or remove the field if it is optional"
+    elif keyword == "minLength":
+        message = f"`{label}` is shorter than {limit} characters"
+        help_text = f"write at least {limit} characters"
+    elif keyword == "maxLength":
+        message = f"`{label}` is {len(instance)} characters long, over the limit of {limit}"
+        help_text = f"shorten it to at most {limit} characters"
+    elif keyword == "minItems":
+        message = f"`{label}` needs at least {limit} item{'s' if limit != 1 else ''}, has {len(instance)}"
+        help_text = f"add {'an item' if limit == 1 else 'items'}"
+    elif keyword == "maxItems":
+        message = f"`{label}` has {len(instance)} items, over the limit of {limit}"
+        help_text = f"keep at most {limit} items"
+    else:
+        message = f"`{label}`: {error.message}"
+        help_text = f"see the schema's `{keyword}` constraint for this field"
+    yield _Classified("SCH006", Finding(
+        _value_span(doc, pointer), message, help_text, pointer=pointer, fingerprint=f"{pointer}:{keyword}"
+    ))
+
+
+def _of_code(doc: Document, ctx: RuleContext, code: str) -> Iterator[Finding]:
+    return (c.finding for c in _classify(doc, ctx) if c.code == code)
+
+
+@rule("SCH001", "missing-required-field", severity=Severity.ERROR)
+def missing_required_field(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
+    """A required field is missing.
+
+    ## What it does
+    Reports each field the schema requires that the mapping lacks, at the start of that
+    mapping (the top of the file for top-level fields, the list item for `related` entries).
+
+    ## Why it matters
+    Consumers of the corpus rely on every profile having its required fields.
+
+    ## Example
+    ```yaml
+    title: Customs Officer
+    slug: customs-officer
+    # no status
+    ```
+
+    ## Use instead
+    ```yaml
+    title: Customs Officer
+    slug: customs-officer
+    status: draft
+    ```
+    """
+    return _of_code(doc, ctx, "SCH001")
+
+
+@rule("SCH002", "unknown-field", severity=Severity.ERROR)
+def unknown_field(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
+    """A field the schema does not define.
+
+    ## What it does
+    Reports the key of each field that is not allowed there, and suggests the closest known
+    field (`reviewer` → `reviewers`).
+
+    ## Why it matters
+    A misspelt field is silently ignored by every consumer: the value is lost.
+
+    ## Example
+    ```yaml
+    reviewer: [ana]
+    ```
+
+    ## Use instead
+    ```yaml
+    reviewers: [ana]
+    ```
+    """
+    return _of_code(doc, ctx, "SCH002")
+
+
+@rule("SCH003", "wrong-type", severity=Severity.ERROR)
+def wrong_type(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
+    """A value has the wrong type (a string where a list is expected, and so on).
+
+    ## What it does
+    Reports the value, the type it has and the type the schema wants. An unquoted value that
+    YAML turned into a boolean, number or null where a string is expected is YML005 instead.
+
+    ## Why it matters
+    Consumers iterate lists and print strings; the wrong type breaks them.
+
+    ## Example
+    ```yaml
+    tags: customs
+    ```
+
+    ## Use instead
+    ```yaml
+    tags:
+      - customs
+    ```
+    """
+    return _of_code(doc, ctx, "SCH003")
+
+
+@rule("SCH004", "value-not-allowed", severity=Severity.ERROR, fixable=True)
+def value_not_allowed(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
+    """A value is not in the field's allowed set (status, provenance, difficulty…).
+
+    ## What it does
+    Reports the value, lists the allowed values and suggests the closest one.
+
+    ## Why it matters
+    Tools that filter by status or provenance skip values they do not know.
+
+    ## Example
+    ```yaml
+    status: publised
+    ```
+
+    ## Use instead
+    ```yaml
+    status: published
+    ```
+
+    ## Fix safety
+    Unsafe, and only offered when one allowed value is clearly the closest: it changes the
+    data, and the closest spelling is not always the meant one.
+    """
+    return _of_code(doc, ctx, "SCH004")
+
+
+@rule("SCH005", "pattern-mismatch", severity=Severity.ERROR)
+def pattern_mismatch(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
+    """A value does not have the required form (kebab-case slug, YYYY-MM-DD date).
+
+    ## What it does
+    Reports values that fail the schema's `pattern` or `format` (dates are checked as real
+    calendar dates: `2026-02-30` fails).
+
+    ## Why it matters
+    Slugs are file names and link targets; dates are compared and sorted.
+
+    ## Example
+    ```yaml
+    slug: Customs_Officer
+    created: '2026-02-30'
+    ```
+
+    ## Use instead
+    ```yaml
+    slug: customs-officer
+    created: '2026-02-28'
+    ```
+    """
+    return _of_code(doc, ctx, "SCH005")
+
+
+@rule("SCH006", "constraint-violated", severity=Severity.ERROR)
+def constraint_violated(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
+    """A value breaks another schema constraint (empty text, too few items, repeated items…).
+
+    ## What it does
+    Reports length, item-count and uniqueness failures; a repeated list item is reported at
+    its second occurrence.
+
+    ## Why it matters
+    Empty summaries and repeated tags are noise that readers and search indexes inherit.
+
+    ## Example
+    ```yaml
+    tags: [customs, customs]
+    contributors: []
+    ```
+
+    ## Use instead
+    ```yaml
+    tags: [customs]
+    contributors: [soul-atlas]
+    ```
+    """
+    return _of_code(doc, ctx, "SCH006")

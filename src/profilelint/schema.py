@@ -1,0 +1,219 @@
+"""The profile JSON Schema: loading, checking against its metaschema, and querying it.
+
+``$ref`` resolves only inside the schema file itself: the referencing registry is given a
+retriever that refuses every URI, so a remote ``$ref`` is an error, never a network request.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from .document import unescape_pointer_token
+
+SECTION_HEADINGS_DEF = "sectionHeading"
+
+
+class SchemaError(Exception):
+    """The schema cannot be used; the message names the file and what is wrong."""
+
+
+def packaged_schema_path() -> Path:
+    return Path(str(resources.files("profilelint") / "schemas" / "profile.schema.json"))
+
+
+@dataclass
+class ProfileSchema:
+    path: Path
+    raw: dict[str, Any]
+    headings: tuple[str, ...]
+    _validator: Any = field(default=None, repr=False)
+
+    @property
+    def validator(self) -> Any:
+        if self._validator is None:
+            self._validator = _build_validator(self.raw, self.path)
+        return self._validator
+
+    def iter_errors(self, data: Any) -> Iterator[Any]:
+        return self.validator.iter_errors(data)  # type: ignore[no-any-return]
+
+    def resolve(self, subschema: Any) -> Any:
+        """Follow local ``$ref``s (``#/...``) until a schema without one."""
+        seen = 0
+        while isinstance(subschema, dict) and "$ref" in subschema and seen < 32:
+            ref = subschema["$ref"]
+            if not isinstance(ref, str) or not ref.startswith("#"):
+                break
+            target: Any = self.raw
+            for token in ref[1:].split("/")[1:]:
+                target = target.get(unescape_pointer_token(token), {}) if isinstance(target, dict) else {}
+            merged = {k: v for k, v in subschema.items() if k != "$ref"}
+            subschema = {**target, **merged} if isinstance(target, dict) else merged
+            seen += 1
+        return subschema
+
+    def subschemas_at(self, pointer: str) -> list[dict[str, Any]]:
+        """Every subschema that may apply to the value at a data pointer."""
+        current = [self.resolve(self.raw)]
+        tokens = pointer[1:].split("/") if pointer else []
+        for raw_token in tokens:
+            token = unescape_pointer_token(raw_token)
+            following: list[dict[str, Any]] = []
+            for schema in _expand_branches(current, self.resolve):
+                properties = schema.get("properties", {})
+                if token in properties:
+                    following.append(self.resolve(properties[token]))
+                elif token.isdigit() and isinstance(schema.get("items"), dict):
+                    following.append(self.resolve(schema["items"]))
+                elif isinstance(schema.get("additionalProperties"), dict):
+                    following.append(self.resolve(schema["additionalProperties"]))
+            current = following
+        return _expand_branches(current, self.resolve)
+
+    def expected_types(self, pointer: str) -> set[str]:
+        types: set[str] = set()
+        for schema in self.subschemas_at(pointer):
+            declared = schema.get("type")
+            if isinstance(declared, str):
+                types.add(declared)
+            elif isinstance(declared, list):
+                types.update(t for t in declared if isinstance(t, str))
+            for value in schema.get("enum", []):
+                types.add(_json_type(value))
+            if "const" in schema:
+                types.add(_json_type(schema["const"]))
+        return types
+
+    def expects_string(self, pointer: str) -> bool:
+        return "string" in self.expected_types(pointer)
+
+    def description(self, pointer: str) -> str | None:
+        for schema in self.subschemas_at(pointer):
+            if isinstance(schema.get("description"), str):
+                return str(schema["description"])
+        return None
+
+    def property_names(self, pointer: str) -> list[str]:
+        names: list[str] = []
+        for schema in self.subschemas_at(pointer):
+            names.extend(n for n in schema.get("properties", {}) if n not in names)
+        return names
+
+    def enum_values(self, pointer: str) -> list[Any]:
+        values: list[Any] = []
+        for schema in self.subschemas_at(pointer):
+            values.extend(v for v in schema.get("enum", []) if v not in values)
+        return values
+
+
+def _expand_branches(schemas: list[Any], resolve: Any) -> list[dict[str, Any]]:
+    """A schema plus the resolved schemas of its anyOf/oneOf/allOf branches, flattened."""
+    out: list[dict[str, Any]] = []
+    pending = list(schemas)
+    while pending:
+        schema = pending.pop(0)
+        if not isinstance(schema, dict):
+            continue
+        out.append(schema)
+        for keyword in ("allOf", "anyOf", "oneOf"):
+            for branch in schema.get(keyword, []):
+                pending.append(resolve(branch))
+    return out
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object"
+
+
+def _refuse_retrieval(uri: str) -> Any:
+    from referencing.exceptions import NoSuchResource
+
+    raise NoSuchResource(ref=uri)
+
+
+def _build_validator(raw: dict[str, Any], path: Path) -> Any:
+    import jsonschema
+    from referencing import Registry, Resource
+    from referencing.exceptions import Unresolvable
+    from referencing.jsonschema import DRAFT202012
+
+    validator_class = jsonschema.validators.validator_for(raw, default=jsonschema.Draft202012Validator)
+    base_uri = raw.get("$id", "") if isinstance(raw.get("$id"), str) else ""
+    resource = Resource.from_contents(raw, default_specification=DRAFT202012)
+    registry: Registry[Any] = Registry(retrieve=_refuse_retrieval).with_resource(base_uri, resource)  # type: ignore[call-arg]
+    resolver = registry.resolver(base_uri=base_uri)
+    for ref in _all_refs(raw):
+        try:
+            resolver.lookup(ref)
+        except Unresolvable as error:
+            raise SchemaError(
+                f"{path}: `$ref` {ref!r} cannot be resolved inside the schema "
+                f"(profilelint never fetches remote schemas): {type(error).__name__}"
+            ) from None
+    return validator_class(raw, registry=registry, format_checker=validator_class.FORMAT_CHECKER)
+
+
+def _all_refs(schema: Any) -> Iterator[str]:
+    pending = [schema]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str):
+                yield ref
+            pending.extend(node.values())
+        elif isinstance(node, list):
+            pending.extend(node)
+
+
+@functools.cache
+def load_schema(path: Path | None = None) -> ProfileSchema:
+    """Load, metaschema-check and index a schema (the packaged one by default)."""
+    path = path or packaged_schema_path()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise SchemaError(f"{path}: cannot read schema: {error.strerror or error}") from None
+    except UnicodeDecodeError as error:
+        raise SchemaError(f"{path}: schema is not UTF-8 (byte offset {error.start})") from None
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise SchemaError(
+            f"{path}:{error.lineno}:{error.colno}: schema is not valid JSON: {error.msg}"
+        ) from None
+    if not isinstance(raw, dict):
+        raise SchemaError(f"{path}: schema must be a JSON object")
+    import jsonschema
+
+    validator_class = jsonschema.validators.validator_for(raw, default=jsonschema.Draft202012Validator)
+    try:
+        validator_class.check_schema(raw)
+    except jsonschema.SchemaError as error:
+        where = "/".join(str(p) for p in error.absolute_path) or "(root)"
+        raise SchemaError(
+            f"{path}: not a valid JSON Schema at `{where}`: {error.message}"
+        ) from None
+    headings_def = raw.get("$defs", {}).get(SECTION_HEADINGS_DEF, {})
+    headings = tuple(h for h in headings_def.get("enum", []) if isinstance(h, str))
+    schema = ProfileSchema(path=path, raw=raw, headings=headings)
+    schema.validator  # noqa: B018 - resolve every $ref now, so a bad one is a config error
+    return schema

@@ -1,0 +1,62 @@
+"""Shared helpers: lint inline YAML snippets written into a temporary corpus."""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+from pathlib import Path
+
+from profilelint.config import Config
+from profilelint.diagnostics import Diagnostic
+from profilelint.engine import run
+
+SEED = Path(__file__).resolve().parent.parent / "seeds" / "customs-officer.yaml"
+TODAY = dt.date(2026, 11, 25)
+
+
+def write_corpus(root: Path, files: dict[str, str]) -> dict[str, Path]:
+    """Write {name: yaml text} under root (text is dedented); returns name → path."""
+    written = {}
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+        written[name] = path
+    return written
+
+
+def lint(
+    root: Path,
+    files: dict[str, str],
+    *,
+    check: list[str] | None = None,
+    select: tuple[str, ...] | None = None,
+    **config: object,
+) -> list[Diagnostic]:
+    """Write the files, lint `check` (default: all of them) with the corpus at `root`."""
+    written = write_corpus(root, files)
+    targets = [written[name] for name in (check or list(files))]
+    settings = Config(today=TODAY, corpus=root, select=select, root=root, **config)  # type: ignore[arg-type]
+    return run(settings, targets).diagnostics
+
+
+def found(diagnostics: list[Diagnostic], code: str | None = None) -> list[tuple[str, int, int]]:
+    """(code, 1-based line, 1-based column) of each diagnostic, optionally of one code."""
+    return [
+        (d.code, d.span.start.line + 1, d.span.start.column + 1)
+        for d in diagnostics
+        if code is None or d.code == code
+    ]
+
+
+def seed_with(**changes: str) -> str:
+    """The bundled seed with top-level `key: value` lines replaced (value is raw YAML)."""
+    lines = SEED.read_text(encoding="utf-8").splitlines(keepends=True)
+    for key, value in changes.items():
+        for index, line in enumerate(lines):
+            if line.startswith(f"{key}:"):
+                lines[index] = f"{key}: {value}\n"
+                break
+        else:
+            raise KeyError(key)
+    return "".join(lines)
