@@ -50,13 +50,17 @@ def found(diagnostics: list[Diagnostic], code: str | None = None) -> list[tuple[
 
 
 def seed_with(**changes: str) -> str:
-    """The bundled seed with top-level `key: value` lines replaced (value is raw YAML)."""
+    """The bundled seed with top-level fields replaced by `key: value` (value is raw YAML).
+
+    The whole field is replaced, including an indented block value below its key line.
+    """
     lines = SEED.read_text(encoding="utf-8").splitlines(keepends=True)
     for key, value in changes.items():
-        for index, line in enumerate(lines):
-            if line.startswith(f"{key}:"):
-                lines[index] = f"{key}: {value}\n"
-                break
-        else:
+        start = next((i for i, line in enumerate(lines) if line.startswith(f"{key}:")), None)
+        if start is None:
             raise KeyError(key)
+        end = start + 1
+        while end < len(lines) and lines[end].startswith(" "):
+            end += 1
+        lines[start:end] = [f"{key}: {value}\n"]
     return "".join(lines)

@@ -1,0 +1,148 @@
+"""The loader: data, the pointer → span table, and what it records instead of constructing."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from profilelint.diagnostics import Span
+from profilelint.document import load, parse, pointer_label
+from tests.helpers import SEED
+
+
+def test_seed_loads_with_positions() -> None:
+    doc = load("seed.yaml", SEED.read_bytes())
+    assert doc.problems == []
+    assert doc.data["slug"] == "customs-officer"
+    assert doc.data["created"] == "2026-06-26"
+    assert doc.span("/slug") == Span.of(1, 6, 1, 21)
+    assert doc.span("/slug", key=True) == Span.of(1, 0, 1, 4)
+    assert doc.span("/related/2/slug") == Span.of(31, 10, 31, 31)
+    assert doc.locations["/sections/0/markdown"].style == ">"
+    assert doc.locations["/sections/19/markdown"].style == "|"
+
+
+def test_span_of_missing_pointer_falls_back_to_nearest_ancestor() -> None:
+    doc = parse("x.yaml", "a:\n  b: 1\n")
+    assert doc.span("/a/b/c") == doc.span("/a/b")
+    assert doc.span("/nothing") == doc.span("")
+
+
+def test_unquoted_date_stays_a_string_and_is_recorded() -> None:
+    doc = parse("x.yaml", "created: 2026-06-26\nflag: no\nn: 1.10\nq: '2026-06-26'\n")
+    assert doc.data == {"created": "2026-06-26", "flag": False, "n": 1.1, "q": "2026-06-26"}
+    assert {p: s.kind for p, s in doc.implicit_scalars.items()} == {
+        "/created": "timestamp",
+        "/flag": "bool",
+        "/n": "float",
+    }
+    assert doc.implicit_scalars["/flag"].raw == "no"
+
+
+def test_duplicate_keys_keep_the_first_and_are_recorded_at_every_level() -> None:
+    doc = parse("x.yaml", "a: 1\nb:\n  c: 1\n  c: 2\na: 2\n")
+    assert doc.data == {"a": 1, "b": {"c": 1}}
+    assert [(d.pointer, d.first.start.line, d.duplicate.start.line) for d in doc.duplicate_keys] == [
+        ("/b/c", 2, 3),
+        ("/a", 0, 4),
+    ]
+
+
+def test_aliases_are_never_expanded_and_tags_never_constructed() -> None:
+    text = "a: &x [1]\nb: *x\nc: !!python/object/apply:os.system ['echo hacked']\nd: !custom v\n"
+    doc = parse("x.yaml", text)
+    assert doc.data == {"a": [1], "b": None, "c": ["echo hacked"], "d": "v"}
+    kinds = [(f.kind, f.name, f.span.start.line) for f in doc.yaml_features]
+    assert kinds == [
+        ("anchor", "x", 0),
+        ("alias", "x", 1),
+        ("tag", "tag:yaml.org,2002:python/object/apply:os.system", 2),
+        ("tag", "!custom", 3),
+    ]
+
+
+def test_billion_laughs_costs_nothing() -> None:
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for level in range(1, 12):
+        previous, name = chr(96 + level), chr(97 + level)
+        lines.append(f"{name}: &{name} [" + ",".join([f"*{previous}"] * 9) + "]")
+    started = time.perf_counter()
+    doc = parse("bomb.yaml", "\n".join(lines) + "\n")
+    assert time.perf_counter() - started < 1.0
+    assert sum(1 for f in doc.yaml_features if f.kind == "alias") == 11 * 9
+
+
+def test_non_string_keys_are_read_as_their_source_text() -> None:
+    doc = parse("x.yaml", "1: one\n? [a, b]\n: two\n")
+    assert doc.data == {"1": "one", "[a, b]": "two"}
+    assert [(k.raw, k.span.start.line, k.span.start.column) for k in doc.non_string_keys] == [
+        ("1", 0, 0),
+        ("[a, b]", 1, 2),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "file is empty"),
+        ("# only a comment\n", "file is empty"),
+        ("- a\n", "top level of the file is a list"),
+        ("just text\n", "top level of the file is a str scalar"),
+        ("a: 1\n---\nb: 2\n", "more than one YAML document"),
+    ],
+)
+def test_document_shape_problems(text: str, message: str) -> None:
+    doc = parse("x.yaml", text)
+    assert [p.code for p in doc.problems] == ["YML006"]
+    assert message in doc.problems[0].message
+
+
+def test_syntax_error_is_located() -> None:
+    doc = parse("x.yaml", "title: x\ntags: [a, b\n")
+    assert doc.data is None
+    (problem,) = doc.problems
+    assert problem.code == "YML001"
+    assert problem.span.start.line == 2
+
+
+def test_deep_nesting_is_a_syntax_error_not_a_crash() -> None:
+    doc = parse("x.yaml", "[" * 10_000 + "]" * 10_000)
+    assert [p.code for p in doc.problems] == ["YML001"]
+    assert "nesting" in doc.problems[0].message
+
+
+@pytest.mark.parametrize(
+    ("raw", "fragment", "line", "column"),
+    [
+        (b"title: caf\xe9\n", "byte 0xE9 at byte offset 10", 0, 10),
+        (b"a: 1\nb: \x00\n", "NUL byte at byte offset 8", 1, 3),
+        ("title: x".encode("utf-16"), "UTF-16", 0, 0),
+    ],
+)
+def test_undecodable_bytes_are_located(raw: bytes, fragment: str, line: int, column: int) -> None:
+    doc = load("x.yaml", raw)
+    (problem,) = doc.problems
+    assert problem.code == "YML003"
+    assert fragment in problem.message
+    assert (problem.span.start.line, problem.span.start.column) == (line, column)
+
+
+def test_utf8_bom_is_accepted() -> None:
+    doc = load("x.yaml", b"\xef\xbb\xbftitle: x\n")
+    assert doc.problems == []
+    assert doc.has_bom
+    assert doc.data == {"title": "x"}
+
+
+def test_text_span_finds_a_line_inside_a_block() -> None:
+    doc = load("seed.yaml", SEED.read_bytes())
+    span = doc.text_span("/sections/19/markdown", "WTO Customs Valuation Agreement")
+    assert span is not None
+    assert doc.lines.line_text(span.start.line).strip() == "- WTO Customs Valuation Agreement"
+
+
+def test_pointer_label() -> None:
+    assert pointer_label("/related/2/slug") == "related[2].slug"
+    assert pointer_label("") == "(top level)"
+    assert pointer_label("/a~1b") == "a/b"
