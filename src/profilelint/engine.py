@@ -301,7 +301,7 @@ class Linter:
 def run(config: Config, paths: Sequence[Path], *, debug: bool = False) -> RunResult:
     """Lint the given paths (or the configured default) against the whole corpus."""
     linter = Linter(config, debug=debug)
-    paths = list(paths) or list(config.default_paths)
+    paths = list(paths) or [_relative(p) for p in config.default_paths]
     targets = discover(paths)
     if not targets:
         shown = ", ".join(display_path(p) for p in paths)

@@ -76,7 +76,8 @@ class Rule:
 
     @property
     def summary(self) -> str:
-        return self.documentation.split("\n", 1)[0].strip()
+        """The docstring's first paragraph on one line."""
+        return " ".join(self.documentation.split("\n\n", 1)[0].split())
 
 
 class RegistryError(ValueError):

@@ -34,7 +34,7 @@ def test_sec001_missing_section(tmp_path: Path) -> None:
     assert "after `Collaboration`" in diagnostics[0].help
 
 
-def test_sec002_unknown_heading_is_not_also_missing(tmp_path: Path) -> None:
+def test_sec002_unknown_heading_is_not_also_missing_and_has_a_fix(tmp_path: Path) -> None:
     text = rename_heading(seed_with(), "Anti-patterns", "Anti patterns")
     diagnostics = lint(tmp_path, {NAME: text}, select=("SEC",))
     assert found(diagnostics) == [("SEC002", 313, 14)]
