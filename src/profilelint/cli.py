@@ -14,6 +14,7 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 
+CACHE_DIR_NAME = ".profilelint_cache"
 EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_ERROR = 2
@@ -93,6 +94,8 @@ def check(
     exit_zero: Annotated[bool, typer.Option("--exit-zero", help="Exit 0 even when there are findings.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print diagnostics only, no summary.")] = False,
     color: Annotated[bool | None, typer.Option("--color/--no-color", help="Force colour on or off (default: auto; NO_COLOR and FORCE_COLOR are honoured).", show_default=False)] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the result cache.")] = False,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes for parsing (default: one per core).")] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")] = False,
 ) -> None:
     """Lint profile files and report diagnostics."""
@@ -114,7 +117,10 @@ def check(
             today=_parse_today(today),
         )
         check_codes(config, list(load_rules().values()))
-        result = run(config, given, debug=debug)
+        result = run(
+            config, given, debug=debug, jobs=jobs,
+            cache_dir=None if no_cache else config.root / CACHE_DIR_NAME,
+        )
     except (ConfigError, SchemaError, PathError, RegistryError) as error:
         fail(str(error))
 
@@ -218,6 +224,22 @@ def show_rule(code: Annotated[str, typer.Argument(help="A rule code (SCH002) or 
     typer.echo(f"# {found.code} ({found.name})\n")
     typer.echo(f"Family: {found.family} · Default severity: {found.severity.label} · Fixable: {fix} · Default: {default}\n")
     typer.echo(found.documentation)
+
+
+@app.command()
+def clean(
+    config_path: Annotated[Path | None, typer.Option("--config", help="Configuration file whose folder holds the cache.")] = None,
+) -> None:
+    """Remove the result cache (.profilelint_cache/ next to the configuration, else here)."""
+    from .cache import clean as remove_cache
+    from .config import ConfigError, load_config
+
+    try:
+        config = load_config(config_path)
+    except ConfigError as error:
+        fail(str(error))
+    folder = config.root / CACHE_DIR_NAME
+    typer.echo(f"removed {folder}" if remove_cache(folder) else f"no cache at {folder}")
 
 
 def main() -> None:

@@ -125,8 +125,8 @@ def corpus_root(config: Config, paths: Sequence[Path]) -> Path:
     return Path(os.path.commonpath(folders)) if folders else Path.cwd()
 
 
-def read_document(target: Target, max_size: int) -> Document:
-    """Load one file; an I/O problem or an oversized file becomes a load problem."""
+def read_raw(target: Target, max_size: int) -> bytes | Document:
+    """The file's bytes, or a Document carrying the reason they could not be had."""
     try:
         size = target.path.stat().st_size
         if size > max_size:
@@ -137,7 +137,7 @@ def read_document(target: Target, max_size: int) -> Document:
                 "raise `max-file-size` in the configuration if this file really is a profile",
             )
         with target.path.open("rb") as handle:
-            raw = handle.read(max_size + 1)
+            return handle.read(max_size + 1)
     except OSError as error:
         reason = error.strerror or type(error).__name__
         return _problem_document(
@@ -146,7 +146,12 @@ def read_document(target: Target, max_size: int) -> Document:
             f"cannot read file: {reason}",
             "check that the file exists and that you may read it",
         )
-    return load(target.display, raw)
+
+
+def read_document(target: Target, max_size: int) -> Document:
+    """Load one file; an I/O problem or an oversized file becomes a load problem."""
+    raw = read_raw(target, max_size)
+    return raw if isinstance(raw, Document) else load(target.display, raw)
 
 
 def _problem_document(path: str, code: str, message: str, help_text: str) -> Document:
@@ -181,11 +186,18 @@ class Linter:
             ignore=config.ignore,
             extend_select=config.extend_select,
         )
-        self.schema = load_schema(config.schema)
+        self._schema: ProfileSchema | None = None
         self.today = config.today or dt.date.today()
         self.file_rules = [r for r in self.selected if not r.cross_file and not r.reported_by_engine]
         self.corpus_rules = [r for r in self.selected if r.cross_file]
         self.selected_codes = {r.code for r in self.selected}
+
+    @property
+    def schema(self) -> ProfileSchema:
+        """Loaded on first use, so a run served from the cache never imports jsonschema."""
+        if self._schema is None:
+            self._schema = load_schema(self.config.schema)
+        return self._schema
 
     def severity_of(self, rule: Rule) -> Severity:
         return self.config.severity.get(rule.code, rule.severity)
@@ -225,6 +237,27 @@ class Linter:
                 source_line = lines.lines.line_text(finding.span.start.line)
             out.append(self.diagnostic(rule, path, finding, source_line))
         return out
+
+    def process(self, path: str, raw: bytes, full: bool) -> tuple[FileResult | None, ProfileEntry]:
+        """Load file bytes; lint them if ``full``, else only build the index entry."""
+        doc = load(path, raw)
+        if not full:
+            return None, entry_for(doc)
+        result = self.lint_document(doc)
+        return result, result.entry
+
+    def fingerprint(self) -> str:
+        """What, besides file bytes and the schema, decides the per-file results."""
+        severities = sorted((r.code, int(self.severity_of(r))) for r in self.file_rules)
+        return repr((severities, self.today.isoformat(), self.config.max_file_size))
+
+    def schema_bytes(self) -> bytes:
+        from .schema import packaged_schema_path
+
+        try:
+            return (self.config.schema or packaged_schema_path()).read_bytes()
+        except OSError:
+            return b""
 
     def lint_document(self, doc: Document) -> FileResult:
         """The per-file pass: every selected per-file rule on one document."""
@@ -298,8 +331,46 @@ class Linter:
         return False
 
 
-def run(config: Config, paths: Sequence[Path], *, debug: bool = False) -> RunResult:
-    """Lint the given paths (or the configured default) against the whole corpus."""
+PARALLEL_THRESHOLD = 64
+"""Below this many files to parse, worker start-up costs more than it saves."""
+
+_worker: Linter | None = None
+
+
+def _start_worker(config: Config) -> None:
+    global _worker
+    _worker = Linter(config)
+
+
+def _work(job: tuple[str, bytes, bool]) -> tuple[FileResult | None, ProfileEntry]:
+    """In a worker: lint a target file fully, or only index a corpus file."""
+    assert _worker is not None
+    return _worker.process(*job)
+
+
+def _map(linter: Linter, jobs: list[tuple[str, bytes, bool]], workers: int) -> list[tuple[FileResult | None, ProfileEntry]]:
+    if workers > 1 and len(jobs) >= PARALLEL_THRESHOLD:
+        from concurrent.futures import ProcessPoolExecutor
+
+        chunk = max(1, len(jobs) // (workers * 8))
+        with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(linter.config,)) as pool:
+            return list(pool.map(_work, jobs, chunksize=chunk))
+    return [linter.process(*job) for job in jobs]
+
+
+def run(
+    config: Config,
+    paths: Sequence[Path],
+    *,
+    debug: bool = False,
+    jobs: int | None = None,
+    cache_dir: Path | None = None,
+) -> RunResult:
+    """Lint the given paths (or the configured default) against the whole corpus.
+
+    ``cache_dir`` enables the per-file result cache; ``jobs`` caps worker processes
+    (default: one per core).
+    """
     linter = Linter(config, debug=debug)
     paths = list(paths) or [_relative(p) for p in config.default_paths]
     targets = discover(paths)
@@ -307,43 +378,90 @@ def run(config: Config, paths: Sequence[Path], *, debug: bool = False) -> RunRes
         shown = ", ".join(display_path(p) for p in paths)
         raise PathError(f"no profile files (*.yaml, *.yml) found in {shown}")
     target_keys = {Path(os.path.abspath(t.path)) for t in targets}
-
-    results: list[FileResult] = []
-    sources: dict[str, str] = {}
-    for target in targets:
-        doc = read_document(target, config.max_file_size)
-        result = linter.lint_document(doc)
-        results.append(result)
-        sources[doc.path] = doc.text
-
-    entries = [r.entry for r in results]
     root = corpus_root(config, paths)
-    if root.is_dir():
-        for path in _walk(root):
-            if Path(os.path.abspath(path)) in target_keys:
-                continue
-            doc = read_document(Target(path, display_path(_relative(path))), config.max_file_size)
-            entries.append(entry_for(doc))
-    corpus = Corpus.from_entries(root, entries)
+    others = [
+        Target(path, display_path(_relative(path)))
+        for path in (_walk(root) if root.is_dir() else ())
+        if Path(os.path.abspath(path)) not in target_keys
+    ]
+    cache = None
+    if cache_dir is not None:
+        from .cache import ResultCache
 
-    cross_file = linter.lint_corpus(results, corpus)
+        cache = ResultCache(cache_dir, ResultCache.namespace(linter.fingerprint(), linter.schema_bytes()))
+
+    results: dict[str, FileResult] = {}
+    entries: list[ProfileEntry] = []
+    sources: dict[str, str | bytes] = {}
+    pending: list[tuple[str, bytes, bool]] = []
+    pending_keys: list[str] = []
+    for target, is_target in [*((t, True) for t in targets), *((t, False) for t in others)]:
+        raw = read_raw(target, config.max_file_size)
+        if isinstance(raw, Document):
+            if is_target:
+                results[target.display] = linter.lint_document(raw)
+            continue
+        if is_target:
+            sources[target.display] = raw
+        key = ""
+        if cache is not None:
+            from .cache import file_key
+
+            key = file_key(target.display, raw)
+            if is_target:
+                cached_result = cache.result(key)
+                if cached_result is not None:
+                    results[target.display] = cached_result
+                    continue
+            else:
+                cached_entry = cache.entry(key)
+                if cached_entry is not None:
+                    entries.append(cached_entry)
+                    continue
+        pending.append((target.display, raw, is_target))
+        pending_keys.append(key)
+
+    for (display, _, is_target), key, (result, entry) in zip(
+        pending, pending_keys, _map(linter, pending, jobs or os.cpu_count() or 1), strict=True
+    ):
+        if is_target and result is not None:
+            results[display] = result
+            if cache is not None:
+                cache.store_result(key, result)
+        else:
+            entries.append(entry)
+            if cache is not None:
+                cache.store_entry(key, entry)
+    if cache is not None:
+        cache.save()
+
+    ordered = [results[t.display] for t in targets]
+    corpus = Corpus.from_entries(root, [*(r.entry for r in ordered), *entries])
+    cross_file = linter.lint_corpus(ordered, corpus)
     by_path: dict[str, list[Diagnostic]] = {}
     for diagnostic in cross_file:
         by_path.setdefault(diagnostic.path, []).append(diagnostic)
     diagnostics: list[Diagnostic] = []
     tracebacks: list[str] = []
-    for result in results:
+    for result in ordered:
         diagnostics.extend(linter.finish(result, by_path.get(result.path, ())))
         tracebacks.extend(result.tracebacks)
     diagnostics.sort(key=Diagnostic.sort_key)
     with_findings = {d.path for d in diagnostics}
     return RunResult(
         diagnostics=diagnostics,
-        files=[r.path for r in results],
-        sources={p: t for p, t in sources.items() if p in with_findings},
+        files=[t.display for t in targets],
+        sources={p: _text(raw) for p, raw in sources.items() if p in with_findings},
         rules=linter.rules,
         tracebacks=tracebacks,
     )
+
+
+def _text(raw: str | bytes) -> str:
+    if isinstance(raw, str):
+        return raw
+    doc = load("", raw)
+    return doc.text
 
 
 def _relative(path: Path) -> Path:

@@ -184,10 +184,22 @@ def _all_refs(schema: Any) -> Iterator[str]:
             pending.extend(node)
 
 
-@functools.cache
 def load_schema(path: Path | None = None) -> ProfileSchema:
-    """Load, metaschema-check and index a schema (the packaged one by default)."""
+    """Load, metaschema-check and index a schema (the packaged one by default).
+
+    Cached per file version, so a long-running process (the language server) sees edits.
+    """
     path = path or packaged_schema_path()
+    try:
+        stat = path.stat()
+        version = (stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        version = (0, 0)
+    return _load_schema(path, version)
+
+
+@functools.lru_cache(maxsize=16)
+def _load_schema(path: Path, version: tuple[int, int]) -> ProfileSchema:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:

@@ -1,0 +1,158 @@
+"""The per-file result cache: hits, every kind of invalidation, cross-file correctness."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from profilelint import cache as cache_module
+from profilelint.config import Config
+from profilelint.engine import Linter, run
+from tests.helpers import SEED, TODAY, found, seed_with
+
+
+def profile(slug: str, related: list[str]) -> str:
+    entries = "".join(f"\n  - slug: {target}\n    type: related" for target in related)
+    return seed_with(slug=slug, related=entries or "[]").replace("related: \n", "related:\n")
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    root = tmp_path / "seeds"
+    root.mkdir()
+    (root / "a.yaml").write_text(profile("a", ["b"]), encoding="utf-8")
+    (root / "b.yaml").write_text(profile("b", ["a"]), encoding="utf-8")
+    return root
+
+
+def lint(root: Path, *targets: str, cache_dir: Path, **settings: object) -> list[tuple[str, str, int]]:
+    config = Config(today=TODAY, corpus=root, select=("REL001", "SCH", "YML"), **settings)  # type: ignore[arg-type]
+    paths = [root / t for t in targets] or [root]
+    return [(Path(d.path).name, d.code, d.span.start.line + 1) for d in run(config, paths, cache_dir=cache_dir).diagnostics]
+
+
+def counting(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record every file the linter really processes (a cache miss)."""
+    processed: list[str] = []
+    original = Linter.process
+
+    def spy(self: Linter, path: str, raw: bytes, full: bool) -> object:
+        processed.append(Path(path).name)
+        return original(self, path, raw, full)
+
+    monkeypatch.setattr(Linter, "process", spy)
+    return processed
+
+
+def test_second_run_is_served_from_the_cache(corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cache_dir = tmp_path / "cache"
+    first = lint(corpus, cache_dir=cache_dir)
+    processed = counting(monkeypatch)
+    assert lint(corpus, cache_dir=cache_dir) == first
+    assert processed == []
+    assert (cache_dir / ".gitignore").read_text() == "*\n"
+
+
+def test_editing_a_file_invalidates_only_that_file(corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cache_dir = tmp_path / "cache"
+    lint(corpus, cache_dir=cache_dir)
+    processed = counting(monkeypatch)
+    (corpus / "a.yaml").write_text(profile("a", ["b"]).replace("status: draft", "status: drafty"), encoding="utf-8")
+    assert lint(corpus, cache_dir=cache_dir) == [("a.yaml", "SCH004", 39)]
+    assert processed == ["a.yaml"]
+
+
+def test_cross_file_results_follow_an_edit_elsewhere(corpus: Path, tmp_path: Path) -> None:
+    """Only a.yaml is linted (pre-commit); b.yaml changes its slug and a's link must dangle."""
+    cache_dir = tmp_path / "cache"
+    assert lint(corpus, "a.yaml", cache_dir=cache_dir) == []
+    (corpus / "b.yaml").write_text(profile("c", ["a"]), encoding="utf-8")
+    assert lint(corpus, "a.yaml", cache_dir=cache_dir) == [("a.yaml", "REL001", 26)]
+    (corpus / "b.yaml").write_text(profile("b", ["a"]), encoding="utf-8")
+    assert lint(corpus, "a.yaml", cache_dir=cache_dir) == []
+
+
+def test_config_change_invalidates(corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cache_dir = tmp_path / "cache"
+    lint(corpus, cache_dir=cache_dir)
+    processed = counting(monkeypatch)
+    lint(corpus, cache_dir=cache_dir, severity={"SCH004": cache_module.Severity.INFO})
+    assert sorted(processed) == ["a.yaml", "b.yaml"]
+
+
+def test_schema_change_invalidates(corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cache_dir = tmp_path / "cache"
+    schema = tmp_path / "profile.schema.json"
+    shutil.copy(Path(cache_module.__file__).parent / "schemas" / "profile.schema.json", schema)
+    assert lint(corpus, cache_dir=cache_dir, schema=schema) == []
+    raw = json.loads(schema.read_text())
+    raw["properties"]["category"]["enum"] = ["Health"]
+    schema.write_text(json.dumps(raw))
+    processed = counting(monkeypatch)
+    assert lint(corpus, cache_dir=cache_dir, schema=schema) == [("a.yaml", "SCH004", 7), ("b.yaml", "SCH004", 7)]
+    assert sorted(processed) == ["a.yaml", "b.yaml"]
+
+
+def test_tool_version_change_invalidates(corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cache_dir = tmp_path / "cache"
+    lint(corpus, cache_dir=cache_dir)
+    monkeypatch.setattr(cache_module, "__version__", "99.0.0")
+    processed = counting(monkeypatch)
+    lint(corpus, cache_dir=cache_dir)
+    assert sorted(processed) == ["a.yaml", "b.yaml"]
+    assert len(list(cache_dir.glob("results-*.json"))) == 1
+
+
+def test_damaged_cache_is_an_empty_cache(corpus: Path, tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    expected = lint(corpus, cache_dir=cache_dir)
+    for stored in cache_dir.glob("results-*.json"):
+        stored.write_text('{"format": 1, "files": {"x": 1}')
+    assert lint(corpus, cache_dir=cache_dir) == expected
+
+
+def test_cached_diagnostics_round_trip_exactly(tmp_path: Path) -> None:
+    root = tmp_path / "seeds"
+    root.mkdir()
+    (root / "customs-officer.yaml").write_text(seed_with(status="publised", created="2026-06-26"), encoding="utf-8")
+    config = Config(today=TODAY, corpus=root)
+    cold = run(config, [root], cache_dir=tmp_path / "cache").diagnostics
+    warm = run(config, [root], cache_dir=tmp_path / "cache").diagnostics
+    assert warm == cold
+    assert any(d.fix is not None for d in warm)
+
+
+def test_clean_removes_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from profilelint.cli import app
+
+    shutil.copy(SEED, tmp_path / SEED.name)
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    runner.invoke(app, ["check", SEED.name])
+    assert (tmp_path / ".profilelint_cache").is_dir()
+    result = runner.invoke(app, ["clean"])
+    assert result.output.startswith("removed ")
+    assert not (tmp_path / ".profilelint_cache").exists()
+    runner.invoke(app, ["check", SEED.name, "--no-cache"])
+    assert not (tmp_path / ".profilelint_cache").exists()
+
+
+def test_parallel_run_matches_serial(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import profilelint.engine as engine
+
+    root = tmp_path / "seeds"
+    root.mkdir()
+    for index in range(6):
+        related = [f"p{(index + 1) % 6}", "nowhere"] if index % 2 else [f"p{(index + 1) % 6}"]
+        (root / f"p{index}.yaml").write_text(profile(f"p{index}", related), encoding="utf-8")
+    config = Config(today=TODAY, corpus=root)
+    serial = run(config, [root], jobs=1).diagnostics
+    monkeypatch.setattr(engine, "PARALLEL_THRESHOLD", 2)
+    parallel = run(config, [root], jobs=2).diagnostics
+    assert parallel == serial
+    assert ("p1.yaml", "REL001", 28) in [(Path(d.path).name, d.code, d.span.start.line + 1) for d in serial]
