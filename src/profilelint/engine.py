@@ -11,7 +11,7 @@ import datetime as dt
 import fnmatch
 import os
 import traceback
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -44,9 +44,13 @@ class Target:
 class RuleContext:
     """What a rule may look at besides its document. Rules never read files or print."""
 
-    schema: ProfileSchema
+    _schema: Callable[[], ProfileSchema]
     today: dt.date
     _corpus: Corpus | None = None
+
+    @property
+    def schema(self) -> ProfileSchema:
+        return self._schema()
 
     @property
     def corpus(self) -> Corpus:
@@ -261,7 +265,7 @@ class Linter:
 
     def lint_document(self, doc: Document) -> FileResult:
         """The per-file pass: every selected per-file rule on one document."""
-        context = RuleContext(self.schema, self.today)
+        context = RuleContext(lambda: self.schema, self.today)
         tracebacks: list[str] = []
         diagnostics: list[Diagnostic] = []
         for rule in self.file_rules:
@@ -272,7 +276,7 @@ class Linter:
 
     def lint_corpus(self, results: Sequence[FileResult], corpus: Corpus) -> list[Diagnostic]:
         """The cross-file pass over the index entries of the linted files."""
-        context = RuleContext(self.schema, self.today, corpus)
+        context = RuleContext(lambda: self.schema, self.today, corpus)
         diagnostics: list[Diagnostic] = []
         for result in results:
             for rule in self.corpus_rules:
