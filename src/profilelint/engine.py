@@ -20,7 +20,7 @@ from .config import Config
 from .corpus import Corpus, ProfileEntry, entry_for
 from .diagnostics import Diagnostic, Severity, Span
 from .document import Document, LoadProblem, load
-from .registry import Finding, Needs, Rule, load_rules, select_rules
+from .registry import Finding, Needs, Rule, load_rules, matches, select_rules
 from .schema import ProfileSchema, load_schema
 
 PROFILE_SUFFIXES = (".yaml", ".yml")
@@ -328,9 +328,10 @@ class Linter:
             candidates.add(Path(os.path.abspath(diagnostic.path)).relative_to(self.config.root).as_posix())
         except ValueError:
             pass
-        for pattern, codes in self.config.per_file_ignores.items():
+        rule = self.rules[diagnostic.code]
+        for pattern, selectors in self.config.per_file_ignores.items():
             if any(fnmatch.fnmatch(c, pattern) for c in candidates):
-                if any(diagnostic.code.startswith(code.upper()) for code in codes):
+                if any(matches(selector, rule) for selector in selectors):
                     return True
         return False
 
