@@ -96,9 +96,15 @@ def check(
     color: Annotated[bool | None, typer.Option("--color/--no-color", help="Force colour on or off (default: auto; NO_COLOR and FORCE_COLOR are honoured).", show_default=False)] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the result cache.")] = False,
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes for parsing (default: one per core).")] = None,
+    fix: Annotated[bool, typer.Option("--fix", help="Apply safe fixes (verified, written atomically), then report what remains.")] = False,
+    unsafe_fixes: Annotated[bool, typer.Option("--unsafe-fixes", help="With --fix or --diff, also apply fixes that change data.")] = False,
+    diff: Annotated[bool, typer.Option("--diff", help="Print a unified diff of what --fix would change and write nothing; exit 1 if there is anything to fix.")] = False,
+    baseline: Annotated[Path | None, typer.Option("--baseline", help="Report only findings not recorded in this baseline file (config key: baseline).", metavar="FILE")] = None,
+    write_baseline: Annotated[Path | None, typer.Option("--write-baseline", help="Record every current finding in this baseline file, then exit 0.", metavar="FILE")] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")] = False,
 ) -> None:
     """Lint profile files and report diagnostics."""
+    from .baseline import BaselineError
     from .config import ConfigError, check_codes, load_config
     from .diagnostics import Severity
     from .engine import PathError, run
@@ -117,27 +123,116 @@ def check(
             today=_parse_today(today),
         )
         check_codes(config, list(load_rules().values()))
+        baseline_path = None if write_baseline is not None else baseline or config.baseline
+        known = _load_baseline(baseline_path)
+        if diff:
+            _show_diff(config, given, unsafe=unsafe_fixes)
+        fix_run = _fix_files(config, given, unsafe=unsafe_fixes) if fix else None
         result = run(
             config, given, debug=debug, jobs=jobs,
             cache_dir=None if no_cache else config.root / CACHE_DIR_NAME,
         )
-    except (ConfigError, SchemaError, PathError, RegistryError) as error:
+    except (ConfigError, SchemaError, PathError, RegistryError, BaselineError) as error:
         fail(str(error))
 
     if debug:
         for trace in result.tracebacks:
             typer.echo(trace, err=True)
-    report = Report(result.diagnostics, result.files, result.sources, result.rules)
+    diagnostics = result.diagnostics
+    notes = [] if fix_run is None else _fix_notes(fix_run)
+    if write_baseline is not None:
+        notes.append(_save_baseline(write_baseline, diagnostics))
+    elif known is not None and baseline_path is not None:
+        diagnostics, baseline_notes = _filter_baseline(known, baseline_path, result, config)
+        notes.extend(baseline_notes)
+    fixed = 0 if fix_run is None else fix_run.applied
+    report = Report(diagnostics, result.files, result.sources, result.rules, fixed=fixed, notes=notes)
     terminal_format = OutputFormat.text if output is not None else output_format
     if statistics:
         _print_statistics(report, color=color)
     else:
         render(terminal_format.value, report, sys.stdout, color=color, quiet=quiet)
+    if notes and not quiet and (statistics or terminal_format is not OutputFormat.text):
+        for note in notes:  # only the text format shows notes; the others keep stdout machine-readable
+            typer.echo(note, err=True)
     if output is not None:
         _write_report(output, output_format.value, report)
-    if exit_zero:
+    if fix_run is not None and fix_run.failed_writes:
+        raise typer.Exit(EXIT_ERROR)
+    if exit_zero or write_baseline is not None:
         raise typer.Exit(EXIT_OK)
-    raise typer.Exit(EXIT_FINDINGS if result.failed(config.fail_on) else EXIT_OK)
+    failed = any(d.severity >= config.fail_on for d in diagnostics)
+    raise typer.Exit(EXIT_FINDINGS if failed else EXIT_OK)
+
+
+def _show_diff(config: Any, paths: list[Path], *, unsafe: bool) -> NoReturn:
+    """`--diff`: print what `--fix` would write, write nothing; exit 1 if anything would change."""
+    from .fixes import fix_paths
+
+    fix_run = fix_paths(config, paths, unsafe=unsafe, write=False)
+    sys.stdout.write(fix_run.diff())
+    for message in fix_run.messages():
+        typer.echo(f"profilelint: warning: {message}", err=True)
+    count = fix_run.applied
+    if count:
+        typer.echo(f"{count} fix{'es' if count != 1 else ''} would be applied.", err=True)
+    raise typer.Exit(EXIT_FINDINGS if fix_run.changed else EXIT_OK)
+
+
+def _fix_files(config: Any, paths: list[Path], *, unsafe: bool) -> Any:
+    """`--fix`: fix and write; refused fixes and failed writes are reported on stderr."""
+    from .fixes import fix_paths
+
+    fix_run = fix_paths(config, paths, unsafe=unsafe, write=True)
+    for message in fix_run.messages():
+        typer.echo(f"profilelint: warning: {message}", err=True)
+    return fix_run
+
+
+def _fix_notes(fix_run: Any) -> list[str]:
+    count = fix_run.applied
+    if not count:
+        return []
+    files = sum(1 for f in fix_run.changed if f.written)
+    note = f"{count} fix{'es' if count != 1 else ''} applied ({files} file{'s' if files != 1 else ''} changed)."
+    return [note]
+
+
+def _load_baseline(path: Path | None) -> Any:
+    from .baseline import load
+
+    return None if path is None else load(path)
+
+
+def _save_baseline(path: Path, diagnostics: Any) -> str:
+    from .baseline import BaselineError, save
+
+    try:
+        saved = save(path, diagnostics)
+    except BaselineError as error:
+        fail(str(error))
+    total = sum(saved.counts.values())
+    return f"Wrote {total} finding{'s' if total != 1 else ''} to baseline {path}."
+
+
+def _filter_baseline(known: Any, path: Path, result: Any, config: Any) -> tuple[Any, list[str]]:
+    """Hide baselined findings; notes say how many were hidden and which entries are stale."""
+    from .baseline import apply, stale_notes
+    from .registry import load_rules, select_rules
+
+    active = {
+        rule.code
+        for rule in select_rules(
+            load_rules().values(), select=config.select, ignore=config.ignore,
+            extend_select=config.extend_select,
+        )
+    }
+    filtered = apply(known, result.diagnostics, checked_files=result.files, active_codes=active)
+    notes = []
+    if filtered.hidden:
+        notes.append(f"{filtered.hidden} finding{'s' if filtered.hidden != 1 else ''} hidden by baseline {path}.")
+    notes.extend(stale_notes(path, filtered.stale))
+    return filtered.diagnostics, notes
 
 
 def _write_report(path: Path, format_name: str, report: Any) -> None:
