@@ -1,0 +1,64 @@
+"""JUnit XML for CI systems that show test reports: one testcase per file checked, one
+failure per diagnostic.
+
+Built with ElementTree so `&`, `<` and quotes are escaped; characters XML 1.0 cannot carry at
+all (control characters from a hostile file) are written as visible `\\xNN` escapes instead.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections import defaultdict
+from typing import TextIO
+
+from ..diagnostics import Diagnostic
+from . import Report
+
+SUITE_NAME = "profilelint"
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(text: str) -> str:
+    return _NOT_XML.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
+
+
+def _location(d: Diagnostic) -> str:
+    return f"{d.path}:{d.span.start.line + 1}:{d.span.start.column + 1}"
+
+
+def _failure(d: Diagnostic) -> ET.Element:
+    element = ET.Element(
+        "failure",
+        {"type": d.code, "message": xml_text(f"{d.code} {d.message}")},
+    )
+    body = [f"{_location(d)}: {d.severity.label}[{d.code}] {d.message}"]
+    if d.help:
+        body.append(f"help: {d.help}")
+    element.text = xml_text("\n".join(body))
+    return element
+
+
+def build(report: Report) -> ET.Element:
+    by_file: dict[str, list[Diagnostic]] = defaultdict(list)
+    for d in report.diagnostics:
+        by_file[d.path].append(d)
+    files = list(report.files) + [p for p in by_file if p not in report.files]
+    # `failures` counts failed tests (files), not failure elements, as JUnit readers expect.
+    counts = {"tests": str(len(files)), "failures": str(len(by_file)), "errors": "0", "skipped": "0"}
+    suites = ET.Element("testsuites", {"name": SUITE_NAME, **counts})
+    suite = ET.SubElement(suites, "testsuite", {"name": SUITE_NAME, **counts})
+    for path in files:
+        case = ET.SubElement(
+            suite, "testcase", {"classname": SUITE_NAME, "name": xml_text(path), "file": xml_text(path)}
+        )
+        case.extend(_failure(d) for d in by_file.get(path, ()))
+    return suites
+
+
+def render(report: Report, stream: TextIO, **_: object) -> None:
+    tree = build(report)
+    ET.indent(tree)
+    stream.write('<?xml version="1.0" encoding="UTF-8"?>\n')
+    stream.write(ET.tostring(tree, encoding="unicode"))
+    stream.write("\n")

@@ -1,0 +1,192 @@
+"""CI formats: GitHub annotations, SARIF 2.1.0 (validated against the official schema), JUnit XML."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+from typer.testing import CliRunner
+
+from profilelint.cli import app
+from profilelint.diagnostics import Diagnostic, Severity, Span
+from profilelint.registry import load_rules
+from profilelint.reporters import Report
+from profilelint.reporters import github, junit, sarif
+from tests.helpers import TODAY, seed_with
+
+SARIF_SCHEMA = json.loads((Path(__file__).parent / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
+FOLDER = "profiles"
+BAD = f"{FOLDER}/customs-officer.yaml"
+CLEAN = f"{FOLDER}/clean/customs-officer.yaml"
+COMMENT = "  # profilelint: disable=SCH004"
+runner = CliRunner()
+
+
+@pytest.fixture
+def corpus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A bad profile (an error, a warning, an info) and a clean one, in a subfolder."""
+    monkeypatch.chdir(tmp_path)
+    bad = seed_with(status="publised", created="2026-06-26").replace(
+        "title: Customs Officer\n", f"title: Customs Officer{COMMENT}\n"
+    )
+    (tmp_path / FOLDER / "clean").mkdir(parents=True)
+    (tmp_path / BAD).write_text(bad, encoding="utf-8")
+    (tmp_path / CLEAN).write_text(seed_with(), encoding="utf-8")
+    return tmp_path
+
+
+def check(*args: str) -> tuple[int, str]:
+    result = runner.invoke(
+        app, ["check", "--no-cache", "--today", TODAY.isoformat(), "--select", "SCH004,YML005,PLN001",
+              BAD, CLEAN, *args],
+    )
+    assert "Traceback" not in result.output
+    return result.exit_code, result.stdout
+
+
+# --- GitHub -----------------------------------------------------------------------------------
+
+
+def test_github_one_annotation_per_diagnostic(corpus: Path) -> None:
+    code, stdout = check("--format", "github")
+    column = len("title: Customs Officer") + COMMENT.index("SCH004") + 1
+    assert code == 1
+    assert stdout.splitlines() == [
+        f"::notice file={BAD},line=1,col={column},endLine=1,endColumn={column + 6},title=PLN001"
+        "::unused suppression: `SCH004` reports nothing here",
+        f"::warning file={BAD},line=23,col=10,endLine=23,endColumn=20,title=YML005"
+        "::`created` value `2026-06-26` is read by YAML 1.1 as a date, not a string",
+        f"::error file={BAD},line=52,col=9,endLine=52,endColumn=17,title=SCH004"
+        "::`status` value `publised` is not allowed; did you mean `published`?",
+    ]
+
+
+def test_github_escapes_data_and_properties() -> None:
+    d = Diagnostic("we,ird:name%.yaml", Span.of(0, 0, 1, 2), "XYZ001", Severity.ERROR,
+                   "100% sure:\r\nsecond, line")
+    assert github.annotation(d) == (
+        "::error file=we%2Cird%3Aname%25.yaml,line=1,col=1,endLine=2,endColumn=3,title=XYZ001"
+        "::100%25 sure:%0D%0Asecond, line"
+    )
+
+
+def test_github_with_nothing_to_report_prints_nothing(corpus: Path) -> None:
+    result = runner.invoke(app, ["check", "--no-cache", "--select", "SCH004", "--format", "github", CLEAN])
+    assert (result.exit_code, result.stdout) == (0, "")
+
+
+# --- SARIF ------------------------------------------------------------------------------------
+
+
+def sarif_run(*args: str) -> tuple[int, dict[str, Any]]:
+    code, stdout = check("--format", "sarif", *args)
+    log = json.loads(stdout)
+    validator = jsonschema.validators.validator_for(SARIF_SCHEMA)(SARIF_SCHEMA)
+    errors = sorted(validator.iter_errors(log), key=lambda e: list(e.path))
+    assert not errors, "\n".join(f"{list(e.path)}: {e.message}" for e in errors)
+    return code, log
+
+
+def test_sarif_is_valid_sarif_2_1_0(corpus: Path) -> None:
+    code, log = sarif_run()
+    assert code == 1
+    assert log["version"] == "2.1.0"
+    driver = log["runs"][0]["tool"]["driver"]
+    assert driver["name"] == "profilelint" and driver["version"] and driver["informationUri"].startswith("https://")
+
+
+def test_sarif_rule_catalogue_carries_the_documentation(corpus: Path) -> None:
+    _, log = sarif_run()
+    rules = log["runs"][0]["tool"]["driver"]["rules"]
+    known = load_rules()
+    assert [r["id"] for r in rules] == list(known)
+    sch004 = next(r for r in rules if r["id"] == "SCH004")
+    assert sch004["name"] == "value-not-allowed"
+    assert sch004["shortDescription"]["text"] == known["SCH004"].summary
+    assert sch004["fullDescription"]["text"] == known["SCH004"].documentation
+    assert "## Fix safety" in sch004["help"]["markdown"]
+    assert sch004["defaultConfiguration"]["level"] == "error"
+    assert next(r for r in rules if r["id"] == "YML005")["defaultConfiguration"]["level"] == "warning"
+    assert next(r for r in rules if r["id"] == "PLN001")["defaultConfiguration"]["level"] == "note"
+
+
+def test_sarif_results_point_at_rule_file_and_region(corpus: Path) -> None:
+    _, log = sarif_run()
+    rules = log["runs"][0]["tool"]["driver"]["rules"]
+    results = log["runs"][0]["results"]
+    located = [
+        (r["ruleId"], r["level"], r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+         r["locations"][0]["physicalLocation"]["region"])
+        for r in results
+    ]
+    assert [(rule, level, uri, region["startLine"], region["startColumn"], region["endLine"], region["endColumn"])
+            for rule, level, uri, region in located][1:] == [
+        ("YML005", "warning", BAD, 23, 10, 23, 20),
+        ("SCH004", "error", BAD, 52, 9, 52, 17),
+    ]
+    assert located[0][:3] == ("PLN001", "note", BAD)
+    for result in results:
+        assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
+    sch004 = results[2]
+    assert sch004["message"]["text"].startswith("`status` value `publised` is not allowed")
+
+
+def test_sarif_fixes(corpus: Path) -> None:
+    _, log = sarif_run()
+    sch004 = log["runs"][0]["results"][2]
+    (fix,) = sch004["fixes"]
+    assert fix["description"]["text"] == "replace `publised` with `published`"
+    (change,) = fix["artifactChanges"]
+    assert change["artifactLocation"]["uri"] == BAD
+    (replacement,) = change["replacements"]
+    region = replacement["deletedRegion"]
+    assert (region["startLine"], region["startColumn"], region["endLine"], region["endColumn"]) == (52, 9, 52, 17)
+    assert region["charLength"] == len("publised")
+    assert replacement["insertedContent"]["text"] == "published"
+
+
+def test_sarif_uri_is_relative_with_forward_slashes_and_escaped() -> None:
+    assert sarif.artifact_uri("my profiles\\a#1.yaml") == "my%20profiles/a%231.yaml"
+    assert sarif.artifact_uri("/abs/x.yaml") == "file:///abs/x.yaml"
+
+
+def test_sarif_output_file_while_the_terminal_gets_text(corpus: Path) -> None:
+    code, stdout = check("--format", "sarif", "--output", "report.sarif", "--no-color")
+    assert code == 1 and stdout.startswith("info[PLN001]")
+    log = json.loads((corpus / "report.sarif").read_text(encoding="utf-8"))
+    assert [r["ruleId"] for r in log["runs"][0]["results"]] == ["PLN001", "YML005", "SCH004"]
+
+
+# --- JUnit ------------------------------------------------------------------------------------
+
+
+def test_junit_one_testcase_per_file_and_a_failure_per_diagnostic(corpus: Path) -> None:
+    code, stdout = check("--format", "junit")
+    assert code == 1
+    root = ET.fromstring(stdout.encode("utf-8"))
+    assert root.tag == "testsuites" and (root.get("tests"), root.get("failures")) == ("2", "1")
+    cases = root.findall("./testsuite/testcase")
+    assert [case.get("name") for case in cases] == [BAD, CLEAN]
+    failures = cases[0].findall("failure")
+    assert [f.get("type") for f in failures] == ["PLN001", "YML005", "SCH004"]
+    assert failures[2].get("message") == "SCH004 `status` value `publised` is not allowed; did you mean `published`?"
+    assert (failures[2].text or "").startswith(f"{BAD}:52:9: error[SCH004] ")
+    assert cases[1].findall("failure") == []
+
+
+def test_junit_escapes_markup_and_characters_xml_cannot_hold() -> None:
+    d = Diagnostic("a&b<c>.yaml", Span.point(2, 3), "XYZ001", Severity.WARNING,
+                   'heading "A & <B>" \x1b[31m bad', help="use ]]> carefully")
+    report = Report([d], ["a&b<c>.yaml"], {}, {})
+    root = junit.build(report)
+    text = ET.tostring(root, encoding="unicode")
+    parsed = ET.fromstring(text)
+    failure = parsed.find("./testsuite/testcase/failure")
+    assert failure is not None
+    assert parsed.find("./testsuite/testcase").get("name") == "a&b<c>.yaml"  # type: ignore[union-attr]
+    assert failure.get("message") == 'XYZ001 heading "A & <B>" \\x1b[31m bad'
+    assert failure.text == 'a&b<c>.yaml:3:4: warning[XYZ001] heading "A & <B>" \\x1b[31m bad\nhelp: use ]]> carefully'
