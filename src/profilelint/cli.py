@@ -337,6 +337,156 @@ def clean(
     typer.echo(f"removed {folder}" if remove_cache(folder) else f"no cache at {folder}")
 
 
+def _corpus_config(paths: list[Path], config_path: Path | None, today: str | None) -> Any:
+    """The configuration for `stats` and `graph`, found as `check` finds it."""
+    from .config import ConfigError, check_codes, load_config
+    from .registry import RegistryError, load_rules
+
+    try:
+        config = load_config(config_path, search_from=paths[0] if paths else Path.cwd())
+        config = config.with_overrides(today=_parse_today(today))
+        check_codes(config, list(load_rules().values()))
+    except (ConfigError, RegistryError) as error:
+        fail(str(error))
+    return config
+
+
+@app.command()
+def stats(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Profile files or folders (default: as for check).", show_default=False)] = None,
+    output_format: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+    top: Annotated[int, typer.Option("--top", min=1, help="Rows in the oldest-unreviewed and most-stale lists.")] = 10,
+    config_path: Annotated[Path | None, typer.Option("--config", help="Use this configuration file instead of discovering one.")] = None,
+    today: Annotated[str | None, typer.Option("--today", help="Count ages up to this date (YYYY-MM-DD) instead of today.", metavar="DATE")] = None,
+    color: Annotated[bool | None, typer.Option("--color/--no-color", help="Force colour on or off (default: auto; NO_COLOR and FORCE_COLOR are honoured).", show_default=False)] = None,
+) -> None:
+    """Where the corpus stands: status, review coverage and backlog, findings, tags.
+
+    Review coverage: ai-generated and ai-assisted profiles that are reviewed
+    or published with at least one name in `reviewers`.
+    Waiting for review: status draft or in-review; oldest first by `created`.
+    Stale review: `updated` later than `last_reviewed`; most days first.
+    Findings: what `check` reports with the same configuration.
+
+    JSON keys (--format json), stable within "version": 1:
+    version, today, files, profiles
+    by_status {status: n}, by_provenance {provenance: n}
+    status_by_provenance {status: {provenance: n}}
+      (all known values, zeros included; "(missing)" for an absent value)
+    review_coverage {ai-generated | ai-assisted | total:
+      {profiles, human_reviewed, share (0-1 or null), reviewed_without_reviewer}}
+    unreviewed {count, oldest: list of
+      {slug, title, path, status, provenance, created, age_days}}
+    stale_reviews {count, most_stale: list of
+      {slug, title, path, status, provenance, last_reviewed, updated, days}}
+    findings {total, by_severity {error, warning, info},
+      by_family {family: n}, by_code {code: n}}
+    categories {category: n}, tags {tag: n} (most used first)
+    """
+    from .engine import PathError
+    from .schema import SchemaError
+
+    if output_format not in ("text", "json"):
+        fail(f"--format {output_format!r}: expected text or json")
+    given = list(paths or [])
+    config = _corpus_config(given, config_path, today)
+    from . import stats as corpus_stats
+
+    try:
+        figures = corpus_stats.collect(config, given, top=top)
+    except (SchemaError, PathError) as error:
+        fail(str(error))
+    if output_format == "json":
+        import json
+
+        typer.echo(json.dumps(corpus_stats.to_json(figures), indent=2, ensure_ascii=False))
+        return
+    from .reporters.text import make_console
+
+    corpus_stats.render_text(figures, make_console(sys.stdout, color=color))
+
+
+@app.command()
+def graph(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Profile files or folders (default: as for check).", show_default=False)] = None,
+    output_format: Annotated[str, typer.Option("--format", "-f", help="mermaid, dot or json.")] = "mermaid",
+    around: Annotated[str | None, typer.Option("--around", help="Show only the neighbourhood of this profile (slug).", metavar="SLUG")] = None,
+    depth: Annotated[int | None, typer.Option("--depth", min=0, help="Links to follow from --around, in either direction (default: 1).", show_default=False)] = None,
+    config_path: Annotated[Path | None, typer.Option("--config", help="Use this configuration file instead of discovering one.")] = None,
+) -> None:
+    """Draw the graph of `related` links: profiles coloured by status, edges by type.
+
+    The corpus is the one `check` uses: the given profiles plus every profile
+    under the corpus root. Shown: the given profiles and the profiles they link
+    to, or with --around SLUG every profile within --depth links of SLUG
+    (following links both ways). Every link between two shown profiles is drawn.
+
+    One arrow per `related` entry, labelled with its type:
+      solid    the target links back (a mutual pair is two solid arrows)
+      dashed   one-way: the target does not link back
+      red, dashed, to a hexagon "missing: SLUG"   dangling: no profile has SLUG
+    Profiles with no links in or out are listed as isolated.
+
+    mermaid  `flowchart LR` for GitHub/GitLab markdown; node ids are the slugs
+             (n_1, n_2, … where Mermaid cannot take one); a classDef per status
+    dot      Graphviz digraph; attribute class: status, dangling, one-way, mutual
+    json     nodes {id, label, status, provenance, path, dangling},
+             edges {source, target, type, dangling, one_way},
+             isolated (slugs), around (null or {slug, depth})
+    """
+    from .engine import PathError
+
+    renderers = ("mermaid", "dot", "json")
+    if output_format not in renderers:
+        fail(f"--format {output_format!r}: expected mermaid, dot or json")
+    if depth is not None and around is None:
+        fail("--depth needs --around SLUG")
+    given = list(paths or [])
+    config = _corpus_config(given, config_path, None)
+    from . import graph as link_graph
+
+    try:
+        corpus, scope = link_graph.load_corpus(config, given)
+    except PathError as error:
+        fail(str(error))
+    whole = link_graph.build_graph(corpus)
+    if around is None:
+        shown = link_graph.induced(whole, link_graph.with_targets(whole, scope))
+    else:
+        if around not in whole:
+            from .suggest import closest
+
+            suggestion = closest(around, [node.id for node in whole.profiles])
+            hint = f"; did you mean `{suggestion}`?" if suggestion else ""
+            fail(f"--around: no profile has the slug `{around}`{hint}")
+        depth = 1 if depth is None else depth
+        shown = link_graph.induced(whole, link_graph.neighbourhood(whole, around, depth))
+    if output_format == "json":
+        import json
+
+        data = link_graph.to_json(shown, around=around, depth=depth)
+        typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        render = link_graph.render_mermaid if output_format == "mermaid" else link_graph.render_dot
+        typer.echo(render(shown), nl=False)
+
+
+@app.command("server")
+def language_server(
+    stdio: Annotated[bool, typer.Option("--stdio", help="Speak LSP over standard input and output (the default; accepted because editor clients pass it).")] = False,
+) -> None:
+    """Run the language server (LSP over stdio) for editors: live diagnostics, quick fixes,
+    completion, hover and go-to-definition."""
+    try:
+        import pygls  # noqa: F401 - only probing: the CLI must not pay for the server's imports
+    except ImportError:
+        fail("the language server needs pygls, which is not installed; "
+             "install profilelint[lsp] (pip install 'profilelint[lsp]')")
+    from .server import serve
+
+    serve()
+
+
 def main() -> None:
     """Console-script entry point: never lets a traceback reach the user."""
     debug = "--debug" in sys.argv
