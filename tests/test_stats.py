@@ -325,3 +325,13 @@ def test_ages_are_counted_from_the_configured_today(tmp_path: Path) -> None:
     assert data["today"] == "2026-12-01"
     assert data["unreviewed"]["oldest"][0]["age_days"] == 359 + 6
     assert dt.date.fromisoformat(data["today"]) - dt.date(2025, 12, 1) == dt.timedelta(365)
+
+
+def test_cached_run_gives_the_same_figures(tmp_path: Path) -> None:
+    corpus = write_crafted(tmp_path)
+    (corpus / "profilelint.toml").write_text("", encoding="utf-8")  # the cache lives beside it
+    uncached = stats_json(str(corpus), "--no-cache")
+    assert not (corpus / ".profilelint_cache").exists()
+    first, second = stats_json(str(corpus)), stats_json(str(corpus))
+    assert (corpus / ".profilelint_cache").is_dir()
+    assert uncached == first == second

@@ -359,6 +359,7 @@ def stats(
     config_path: Annotated[Path | None, typer.Option("--config", help="Use this configuration file instead of discovering one.")] = None,
     today: Annotated[str | None, typer.Option("--today", help="Count ages up to this date (YYYY-MM-DD) instead of today.", metavar="DATE")] = None,
     color: Annotated[bool | None, typer.Option("--color/--no-color", help="Force colour on or off (default: auto; NO_COLOR and FORCE_COLOR are honoured).", show_default=False)] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the result cache that check uses.")] = False,
 ) -> None:
     """Where the corpus stands: status, review coverage and backlog, findings, tags.
 
@@ -393,7 +394,8 @@ def stats(
     from . import stats as corpus_stats
 
     try:
-        figures = corpus_stats.collect(config, given, top=top)
+        cache_dir = None if no_cache else config.root / CACHE_DIR_NAME
+        figures = corpus_stats.collect(config, given, top=top, cache_dir=cache_dir)
     except (SchemaError, PathError) as error:
         fail(str(error))
     if output_format == "json":

@@ -273,9 +273,15 @@ def compute(
     )
 
 
-def collect(config: Config, paths: Sequence[Path], *, top: int = DEFAULT_TOP) -> Stats:
-    """Lint the paths (for the findings) and read their profiles (for everything else)."""
-    result = run(config, paths)
+def collect(
+    config: Config, paths: Sequence[Path], *, top: int = DEFAULT_TOP, cache_dir: Path | None = None
+) -> Stats:
+    """Lint the paths (for the findings) and read their profiles (for everything else).
+
+    The lint may be served from `check`'s result cache; the profiles are read afresh because
+    the cache keeps only the small corpus index, not the fields the figures need.
+    """
+    result = run(config, paths, cache_dir=cache_dir)
     targets = discover(given_or_default(config, paths))
     documents = [read_document(t, config.max_file_size) for t in targets]
     profiles = [f for f in map(facts_for, documents) if f is not None]
