@@ -68,7 +68,7 @@ def test_editing_lines_above_does_not_resurrect_a_finding(corpus: Path) -> None:
     path = corpus / NAME
     edit(path, "title: Customs Officer\n", "# A comment\n\ntitle: Customs Officer\n")
     edit(path, "aliases:\n", "aliases:\n  - customs agent\n  - border guard\n")
-    code, stdout, _ = concise("--ignore", "SCH", NAME)
+    _, stdout, _ = concise("--ignore", "SCH", NAME)
     assert stdout.splitlines()[0] == f"{NAME}:30:11: REL001 related slug `police-officer` names no profile in the corpus"
     assert concise("--baseline", BASELINE, NAME)[:2] == (0, "")
 
@@ -102,8 +102,10 @@ def test_entries_that_no_longer_occur_are_reported_so_the_baseline_shrinks(corpu
     assert (code, stdout) == (0, "")
     assert stderr.splitlines() == [
         f"4 findings hidden by baseline {BASELINE}.",
-        f"1 baseline entry in {BASELINE} no longer occurs; "
-        f"run `profilelint check --write-baseline {BASELINE}` to drop it:",
+        (
+            f"1 baseline entry in {BASELINE} no longer occurs; "
+            f"run `profilelint check --write-baseline {BASELINE}` to drop it:"
+        ),
         f"  {NAME}: REL001 detective",
     ]
     concise("--write-baseline", BASELINE, NAME)

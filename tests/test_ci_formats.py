@@ -14,8 +14,7 @@ from typer.testing import CliRunner
 from profilelint.cli import app
 from profilelint.diagnostics import Diagnostic, Severity, Span
 from profilelint.registry import load_rules
-from profilelint.reporters import Report
-from profilelint.reporters import github, junit, sarif
+from profilelint.reporters import Report, github, junit, sarif
 from tests.helpers import TODAY, seed_with
 
 SARIF_SCHEMA = json.loads((Path(__file__).parent / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
@@ -56,12 +55,18 @@ def test_github_one_annotation_per_diagnostic(corpus: Path) -> None:
     column = len("title: Customs Officer") + COMMENT.index("SCH004") + 1
     assert code == 1
     assert stdout.splitlines() == [
-        f"::notice file={BAD},line=1,col={column},endLine=1,endColumn={column + 6},title=PLN001"
-        "::unused suppression: `SCH004` reports nothing here",
-        f"::warning file={BAD},line=23,col=10,endLine=23,endColumn=20,title=YML005"
-        "::`created` value `2026-06-26` is read by YAML 1.1 as a date, not a string",
-        f"::error file={BAD},line=52,col=9,endLine=52,endColumn=17,title=SCH004"
-        "::`status` value `publised` is not allowed; did you mean `published`?",
+        (
+            f"::notice file={BAD},line=1,col={column},endLine=1,endColumn={column + 6},title=PLN001"
+            "::unused suppression: `SCH004` reports nothing here"
+        ),
+        (
+            f"::warning file={BAD},line=23,col=10,endLine=23,endColumn=20,title=YML005"
+            "::`created` value `2026-06-26` is read by YAML 1.1 as a date, not a string"
+        ),
+        (
+            f"::error file={BAD},line=52,col=9,endLine=52,endColumn=17,title=SCH004"
+            "::`status` value `publised` is not allowed; did you mean `published`?"
+        ),
     ]
 
 

@@ -120,7 +120,7 @@ def test_a_second_fix_run_changes_nothing(workdir: Path) -> None:
     path = write(workdir, SEED.read_bytes())
     check("--fix", NAME)
     fixed = path.read_bytes()
-    code, stdout, _ = check("--fix", NAME)
+    _, stdout, _ = check("--fix", NAME)
     assert path.read_bytes() == fixed
     assert "fixes applied" not in stdout
     assert check("--diff", NAME)[:2] == (0, "")
@@ -267,9 +267,9 @@ def test_a_fix_that_breaks_the_yaml_is_refused() -> None:
 
 def test_a_declared_data_change_is_verified_exactly() -> None:
     change = DataChange("/a", 2)
-    wrong = lambda t: [("XXX001", replace_fix(t, "a: 1", "a: 3", change, applicability=Applicability.UNSAFE))]  # noqa: E731
+    wrong = lambda t: [("XXX001", replace_fix(t, "a: 1", "a: 3", change, applicability=Applicability.UNSAFE))]
     assert fix_with(wrong, "a: 1\n", unsafe=True).refused[0].reason == "the result would change the data at `/a`"
-    right = lambda t: [("XXX001", replace_fix(t, "a: 1", "a: 2", change, applicability=Applicability.UNSAFE))]  # noqa: E731
+    right = lambda t: [("XXX001", replace_fix(t, "a: 1", "a: 2", change, applicability=Applicability.UNSAFE))]
     assert fix_with(right, "a: 1\n", unsafe=True).text == "a: 2\n"
     assert fix_with(right, "a: 1\n", unsafe=False).text == "a: 1\n"
 
@@ -346,7 +346,7 @@ def test_disk_full_at_the_rename_leaves_the_original(fixable: Path, monkeypatch:
     def full(*_: object) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr(fixes.os, "replace", full)
+    monkeypatch.setattr(os, "replace", full)
     code, _, stderr = check("--fix", NAME)
     assert code == 2
     assert f"{NAME}: fixes not written: writing failed: No space left on device; the file is unchanged" in stderr
@@ -364,7 +364,7 @@ def test_disk_full_half_way_through_the_write_leaves_the_original(
             return real_write(fd, bytes(data[: len(data) // 2]))
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr(fixes.os, "write", half_then_full)
+    monkeypatch.setattr(os, "write", half_then_full)
     code, _, stderr = check("--fix", NAME)
     assert code == 2 and "No space left on device" in stderr
     assert_untouched(fixable, original)
@@ -376,7 +376,7 @@ def test_an_interrupt_mid_write_leaves_the_original(fixable: Path, monkeypatch: 
     def interrupted(fd: int) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(fixes.os, "fsync", interrupted)
+    monkeypatch.setattr(os, "fsync", interrupted)
     with pytest.raises(KeyboardInterrupt):
         fixes.write_atomically(fixable, original, b"new text")
     assert_untouched(fixable, original)
@@ -418,7 +418,7 @@ def test_a_change_during_the_write_is_not_overwritten(fixable: Path, monkeypatch
         real_fsync(fd)
         fixable.write_bytes(original + b"# edited\n")
 
-    monkeypatch.setattr(fixes.os, "fsync", editor_saves_meanwhile)
+    monkeypatch.setattr(os, "fsync", editor_saves_meanwhile)
     with pytest.raises(fixes.WriteRefused, match="changed on disk while the fix was being written"):
         fixes.write_atomically(fixable, original, b"new text")
     assert_untouched(fixable, original + b"# edited\n")
@@ -429,3 +429,49 @@ def test_write_atomically_replaces_the_bytes(workdir: Path) -> None:
     fixes.write_atomically(path, b"a: 1\n", b"a: 2\n")
     assert path.read_bytes() == b"a: 2\n" and leftovers(workdir) == []
 
+
+
+# --- the other fixable rules, end to end ------------------------------------------------------
+
+
+def test_crlf_and_a_missing_final_newline_are_fixed_together(workdir: Path) -> None:
+    lf = seed_with()
+    path = write(workdir, lf.rstrip("\n").replace("\n", "\r\n"))
+    code, _, stderr = check("--fix", "--select", "FMT005", "--format", "concise", NAME)
+    assert (code, stderr) == (0, "2 fixes applied (1 file changed).\n")
+    assert path.read_bytes() == lf.encode("utf-8")
+
+
+def test_a_repeated_related_entry_is_deleted_only_with_unsafe_fixes(workdir: Path) -> None:
+    entry = "  - slug: detective\n    type: related\n    note: shares building a picture from indicators and resisting the easy profile\n"
+    text = seed_with().replace(entry, entry + "  - slug: detective\n    type: adjacent\n", 1)
+    path = write(workdir, text.replace("  - slug: compliance-officer\n", "  - slug: detective\n", 1))
+    before = load(NAME, path.read_bytes())
+    assert found(lint_file(path, "REL003")) == [("REL003", 32, 11), ("REL003", 40, 11)]
+
+    check("--fix", "--select", "REL003", NAME)
+    assert path.read_bytes() == text.replace("  - slug: compliance-officer\n", "  - slug: detective\n", 1).encode()
+
+    code, stdout, _ = check("--fix", "--unsafe-fixes", "--select", "REL003", "--format", "concise", NAME)
+    assert (code, stdout) == (0, "")
+    after = load(NAME, path.read_bytes())
+    wanted = fixes.expected_data(
+        before.data, [DataChange("/related/5", delete=True), DataChange("/related/2", delete=True)]
+    )
+    assert fixes.first_difference(wanted, after.data) is None
+    assert [r["slug"] for r in after.data["related"]] == [
+        "police-officer", "detective", "logistics-coordinator", "supply-chain-manager"
+    ]
+
+
+def test_a_file_with_a_syntax_error_is_not_fixed(workdir: Path) -> None:
+    text = seed_with(created="2026-06-26") + "oops: [\n"
+    path = write(workdir, text.replace("title: Customs Officer\n", "title: Customs Officer\r\n"))  # FMT005
+    original = path.read_bytes()
+    code, _, stderr = check("--fix", NAME)
+    assert code == 1
+    assert stderr == (
+        f"profilelint: warning: {NAME}: not fixed: it is not valid YAML, so no fix can be verified; "
+        "fix the syntax error first\n"
+    )
+    assert path.read_bytes() == original

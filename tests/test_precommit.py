@@ -94,7 +94,7 @@ class Repo:
 
     def pre_commit(self, *args: str) -> tuple[int, str]:
         done = subprocess.run([pre_commit_command(), *args], cwd=self.path, env=self.env,
-                              capture_output=True, text=True, timeout=TIMEOUT)
+                              capture_output=True, text=True, timeout=TIMEOUT, check=False)
         return done.returncode, done.stdout + done.stderr
 
 

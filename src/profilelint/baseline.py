@@ -203,8 +203,10 @@ def stale_notes(path: Path, stale: Sequence[tuple[Key, int]]) -> list[str]:
     total = sum(count for _, count in stale)
     entries, verb, them = ("entry", "occurs", "it") if total == 1 else ("entries", "occur", "them")
     notes = [
-        f"{total} baseline {entries} in {path} no longer {verb}; "
-        f"run `profilelint check --write-baseline {path}` to drop {them}:"
+        (
+            f"{total} baseline {entries} in {path} no longer {verb}; "
+            f"run `profilelint check --write-baseline {path}` to drop {them}:"
+        )
     ]
     for key, count in stale:
         times = f" (×{count})" if count > 1 else ""

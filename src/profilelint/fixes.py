@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import copy
 import difflib
+import itertools
 import os
 import stat
 import tempfile
@@ -33,6 +34,8 @@ from .engine import Linter, discover
 MAX_ROUNDS = 10
 UTF8_BOM = b"\xef\xbb\xbf"
 UNDECODABLE = ("YML003",)
+UNVERIFIABLE = ("YML001",)
+"""A file with a syntax error has no data to compare a fix's result with, so it is not fixed."""
 
 
 class WriteRefused(Exception):
@@ -68,6 +71,8 @@ class FixResult:
     refused: list[Refusal] = field(default_factory=list)
     converged: bool = True
     """False when fixes were still being found after MAX_ROUNDS rounds."""
+    skipped: str | None = None
+    """Why the document was not fixed at all."""
 
     @property
     def changed(self) -> bool:
@@ -105,7 +110,7 @@ def _well_formed(fix: Fix, text_length: int) -> bool:
     edits = sorted(fix.edits, key=lambda e: (e.start, e.end))
     if not edits or any(not 0 <= e.start <= e.end <= text_length for e in edits):
         return False
-    return all(not edits_overlap(a, b) for a, b in zip(edits, edits[1:]))
+    return all(not edits_overlap(a, b) for a, b in itertools.pairwise(edits))
 
 
 def applicable(fix: Fix, *, unsafe: bool) -> bool:
@@ -148,7 +153,7 @@ def apply_data_change(data: Any, change: DataChange) -> Any:
         else:
             parent[last] = change.value
     else:
-        raise LookupError(last)
+        raise LookupError(last)  # noqa: TRY004 - a pointer through a scalar: it cannot apply
     return data
 
 
@@ -326,7 +331,14 @@ def fix_document(
     linter: Linter, doc: Document, *, unsafe: bool = False, max_rounds: int = MAX_ROUNDS
 ) -> FixResult:
     """Fix one document's text in memory, round after round, verifying every step."""
-    return _Fixer(linter, doc, unsafe=unsafe).run(max_rounds)
+    fixer = _Fixer(linter, doc, unsafe=unsafe)
+    if any(p.code in UNVERIFIABLE for p in doc.problems):
+        if fixer.candidates():
+            fixer.result.skipped = (
+                "it is not valid YAML, so no fix can be verified; fix the syntax error first"
+            )
+        return fixer.result
+    return fixer.run(max_rounds)
 
 
 # --- writing --------------------------------------------------------------------------------
@@ -469,6 +481,8 @@ class FixRun:
         """One line per refused fix, unfinished file and failed write."""
         out = []
         for f in self.files:
+            if f.result.skipped is not None:
+                out.append(f"{f.result.path}: not fixed: {f.result.skipped}")
             for r in f.result.refused:
                 where = f"{f.result.path}:{r.span.start.line + 1}:{r.span.start.column + 1}"
                 out.append(f"{where}: {r.code} fix not applied ({r.description}): {r.reason}")

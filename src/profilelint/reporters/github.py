@@ -37,5 +37,4 @@ def annotation(d: Diagnostic) -> str:
 
 
 def render(report: Report, stream: TextIO, **_: object) -> None:
-    for d in report.diagnostics:
-        stream.write(annotation(d) + "\n")
+    stream.writelines(annotation(d) + "\n" for d in report.diagnostics)
