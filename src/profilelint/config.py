@@ -181,7 +181,7 @@ def _has_profilelint_table(pyproject: Path) -> bool:
         text = pyproject.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return False
-    return re.search(r"^\s*\[\s*tool\s*\.\s*profilelint\s*[\].]", text, re.MULTILINE) is not None
+    return re.search(r"^[ \t]*\[\s*tool\s*\.\s*profilelint\s*[\].]", text, re.MULTILINE) is not None
 
 
 def load_config(path: Path | None, *, search_from: Path | None = None) -> Config:
@@ -201,9 +201,11 @@ def load_config(path: Path | None, *, search_from: Path | None = None) -> Config
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{path}: invalid TOML: {error}") from None
+        line, column, message = _toml_error_position(str(error), text)
+        raise ConfigError(f"{path}:{line}:{column}: invalid TOML: {message}") from None
     if path.name == "pyproject.toml":
-        table = document.get("tool", {}).get("profilelint", {})
+        tool = document.get("tool", {})
+        table = tool.get("profilelint", {}) if isinstance(tool, dict) else {}
         prefix = "tool.profilelint."
     else:
         table = document
@@ -213,13 +215,26 @@ def load_config(path: Path | None, *, search_from: Path | None = None) -> Config
     return parse_table(table, source=path, text=text, prefix=prefix)
 
 
+_TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
+
+
+def _toml_error_position(message: str, text: str) -> tuple[int, int, str]:
+    """(line, column, message without the position) of a tomllib error; 1-based."""
+    match = _TOML_POSITION.search(message)
+    if match:
+        return int(match[1]), int(match[2]), message[: match.start()]
+    lines = text.split("\n")  # "(at end of document)"
+    return len(lines), len(lines[-1]) + 1, message
+
+
 def parse_table(
     table: Mapping[str, Any], *, source: Path, text: str = "", prefix: str = ""
 ) -> Config:
     values: dict[str, Any] = {}
     root = source.parent.resolve()
+    table_start = _table_start(text, pyproject=bool(prefix))
     for key, value in table.items():
-        where = f"{source}:{_line_of_key(text, key)}"
+        where = f"{source}:{_line_of_key(text, key, table_start)}"
         if key not in _KEYS:
             raise ConfigError(f"{where}: unknown configuration key `{prefix}{key}`{_suggest(key, _KEYS)}")
         field_name, parser = _KEYS[key]
@@ -229,14 +244,28 @@ def parse_table(
             raise ConfigError(f"{where}: {error}") from None
         if field_name in _PATH_FIELDS:
             parsed = root / parsed
+            if field_name == "schema" and not parsed.is_file():
+                raise ConfigError(f"{where}: `{prefix}{key}` file {parsed} does not exist")
         elif field_name == "paths":
             parsed = tuple(root / p for p in parsed)
         values[field_name] = parsed
     return Config(source=source, root=root, **values)
 
 
-def _line_of_key(text: str, key: str) -> int:
-    match = re.search(rf'^\s*"?{re.escape(key)}"?\s*[=.]', text, re.MULTILINE)
+def _table_start(text: str, *, pyproject: bool) -> int:
+    """Where profilelint's keys begin: the `[tool.profilelint]` header of a pyproject.toml."""
+    if not pyproject:
+        return 0
+    match = re.search(r"^[ \t]*\[\s*tool\s*\.\s*profilelint\s*\]", text, re.MULTILINE)
+    return match.start() if match else 0
+
+
+def _line_of_key(text: str, key: str, start: int = 0) -> int:
+    """1-based line of `key = …`, `key.sub = …` or a `[key]` table header, else 1."""
+    name = rf'"?{re.escape(key)}"?'
+    header = rf"\[\s*(?:tool\s*\.\s*profilelint\s*\.\s*)?{name}\s*\]"
+    pattern = re.compile(rf"^[ \t]*(?:{name}\s*[=.]|{header})", re.MULTILINE)
+    match = pattern.search(text, start) or pattern.search(text)
     return text.count("\n", 0, match.start()) + 1 if match else 1
 
 
@@ -246,24 +275,67 @@ def _suggest(word: str, choices: Sequence[str] | Mapping[str, Any]) -> str:
 
 
 def check_codes(config: Config, known: Sequence[Any]) -> None:
-    """Every selector named in the configuration must match at least one rule."""
+    """Every selector named in the configuration must match at least one rule.
+
+    ``severity`` keys must be full rule codes: the engine looks them up by code, so a prefix or
+    a name there would silently do nothing.  Selectors not written in the configuration file
+    came from the command line.
+    """
     from .registry import matches
 
-    def check(key: str, selectors: Sequence[str]) -> None:
+    text = _read_text(config.source)
+    is_pyproject = config.source is not None and config.source.name == "pyproject.toml"
+    start = _table_start(text, pyproject=is_pyproject)
+    names = [rule.code for rule in known] + [rule.name for rule in known]
+
+    def problem(key: str, selector: str, message: str) -> ConfigError:
+        line = _line_of_selector(text, selector, start)
+        if line is None:  # not in the file: given on the command line
+            flag = f"--{key}" if key in ("select", "ignore", "extend-select") else key
+            return ConfigError(f"`{flag}` {message}")
+        return ConfigError(f"{config.source}:{line}: `{key}` {message}")
+
+    def check(key: str, selectors: Sequence[str], *, exact: bool = False) -> None:
         for selector in selectors:
-            if not any(matches(selector, rule) for rule in known):
-                codes = [rule.code for rule in known] + [rule.name for rule in known]
-                where = f"{config.source}: " if config.source else ""
-                raise ConfigError(
-                    f"{where}`{key}` names unknown rule `{selector}`{_suggest_code(selector, codes)}"
-                )
+            matched = [rule.code for rule in known if matches(selector, rule)]
+            if not matched:
+                suggestion = _suggest_code(selector, names)
+                raise problem(key, selector, f"names unknown rule `{selector}`{suggestion}")
+            if exact and selector not in matched:
+                raise problem(key, selector, _not_a_code_message(selector, matched))
 
     check("select", config.select or ())
     check("ignore", config.ignore)
     check("extend-select", config.extend_select)
     for pattern, codes in config.per_file_ignores.items():
         check(f"per-file-ignores.{pattern}", codes)
-    check("severity", list(config.severity))
+    check("severity", list(config.severity), exact=True)
+
+
+def _read_text(source: Path | None) -> str:
+    if source is None:
+        return ""
+    try:
+        return source.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ""
+
+
+def _line_of_selector(text: str, selector: str, start: int) -> int | None:
+    """1-based line where a selector is written (as a quoted string or a table key)."""
+    quoted = re.escape(selector)
+    as_string = rf"""["']{quoted}["']"""
+    as_key = rf"(?:^|[{{,])[ \t]*{quoted}[ \t]*="
+    pattern = re.compile(f"{as_string}|{as_key}", re.MULTILINE | re.IGNORECASE)
+    match = pattern.search(text, start) or pattern.search(text)
+    return text.count("\n", 0, match.start()) + 1 if match else None
+
+
+def _not_a_code_message(selector: str, matched: Sequence[str]) -> str:
+    if len(matched) == 1:
+        return f"needs a full rule code, not `{selector}`; did you mean `{matched[0]}`?"
+    shown = ", ".join(matched[:3]) + (", …" if len(matched) > 3 else "")
+    return f"needs a full rule code, not `{selector}` ({shown}); give each code its own line"
 
 
 def _suggest_code(selector: str, codes: Sequence[str]) -> str:

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .diagnostics import Span
-from .document import Document
+from .document import BLOCK_STYLES, Document
 
 DIRECTIVE = re.compile(r"#\s*profilelint:\s*(?P<kind>disable-file|disable)\s*=\s*(?P<codes>[A-Za-z0-9_,\s-]+?)\s*$")
 
@@ -60,11 +60,17 @@ def find_directives(doc: Document) -> list[Directive]:
 
 def _scalar_ranges(doc: Document) -> list[tuple[int, int]]:
     lines = doc.lines
-    ranges = [
-        (lines.offset(loc.value.start), lines.offset(loc.value.end))
-        for loc in doc.locations.values()
-        if loc.style is not None
-    ]
+    ranges = []
+    for loc in doc.locations.values():
+        if loc.style is None:
+            continue
+        start = lines.offset(loc.value.start)
+        if loc.style in BLOCK_STYLES:
+            # A block scalar's header line (`key: |  # comment`) holds only a real comment;
+            # its content starts on the next line.
+            content_line = loc.value.start.line + 1
+            start = lines.starts[content_line] if content_line < lines.line_count else len(doc.text)
+        ranges.append((start, lines.offset(loc.value.end)))
     ranges.sort()
     return ranges
 

@@ -1,0 +1,238 @@
+"""Third-party rules load through the `profilelint.rules` entry-point group.
+
+The plugin modules live in tests/plugin_fixture/; instead of installing them, each test puts
+that folder on sys.path and hands the registry the entry points a real install would declare.
+The registry is restored afterwards so no other test sees the plugin rules.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from importlib.metadata import EntryPoint
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from profilelint import registry
+from profilelint.cli import app
+from profilelint.config import Config
+from profilelint.engine import run
+from profilelint.registry import Rule
+from tests.helpers import SEED, TODAY, found, lint, seed_with, write_corpus
+
+PLUGIN_DIR = Path(__file__).resolve().parent / "plugin_fixture"
+EXAMPLE = "profilelint_example_plugin"
+CRASHING = "profilelint_crashing_plugin"
+NAME = "customs-officer.yaml"
+FORBIDDEN = seed_with(title="forbidden")
+
+LoadPlugins = Callable[..., dict[str, Rule]]
+
+
+@pytest.fixture
+def load_plugins(monkeypatch: pytest.MonkeyPatch) -> Iterator[LoadPlugins]:
+    """Load plugin modules by entry point into a throw-away copy of the registry."""
+    registry.load_rules()  # the built-ins are in the snapshot we restore afterwards
+    monkeypatch.setattr(registry, "_RULES", dict(registry._RULES))
+    monkeypatch.setattr(registry, "_loaded", False)
+    monkeypatch.syspath_prepend(str(PLUGIN_DIR))
+    imported: list[str] = []
+
+    def load(*modules: str) -> dict[str, Rule]:
+        entry_points = [
+            EntryPoint(
+                name=module.rsplit("_", 2)[-2],
+                value=module,
+                group=registry.PLUGIN_ENTRY_POINT_GROUP,
+            )
+            for module in modules
+        ]
+        for module in modules:
+            sys.modules.pop(module, None)  # import afresh, so @rule registers into this registry
+            imported.append(module)
+        monkeypatch.setattr(registry, "_plugin_entry_points", lambda: iter(entry_points))
+        return registry.load_rules()
+
+    yield load
+    for module in imported:
+        sys.modules.pop(module, None)
+
+
+def invoke(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(app, list(args))
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert "Traceback" not in result.stdout
+    return result.exit_code, result.stdout, result.stderr
+
+
+# --- loading and reporting ----------------------------------------------------------------
+
+
+def test_plugin_rule_is_registered_from_its_entry_point(load_plugins: LoadPlugins) -> None:
+    rules = load_plugins(EXAMPLE)
+    plugin = rules["XMP001"]
+    assert (plugin.code, plugin.name, plugin.family, plugin.severity.label) == (
+        "XMP001",
+        "forbidden-title",
+        "example",
+        "error",
+    )
+    assert "SCH002" in rules  # the built-ins are still there
+
+
+def test_plugin_rule_reports_with_code_and_position(
+    tmp_path: Path, load_plugins: LoadPlugins
+) -> None:
+    load_plugins(EXAMPLE)
+    diagnostics = lint(tmp_path, {NAME: FORBIDDEN}, select=("XMP", "SCH"))
+    assert found(diagnostics) == [("XMP001", 1, 8)]
+    assert diagnostics[0].message == "`title` must not be `forbidden`"
+    assert diagnostics[0].pointer == "/title"
+
+
+def test_plugin_rule_is_on_by_default(tmp_path: Path, load_plugins: LoadPlugins) -> None:
+    load_plugins(EXAMPLE)
+    diagnostics = lint(tmp_path, {NAME: FORBIDDEN})
+    assert found(diagnostics, "XMP001") == [("XMP001", 1, 8)]
+
+
+@pytest.mark.parametrize("selector", ["XMP001", "XMP", "forbidden-title", "example"])
+def test_plugin_rule_is_selectable_like_a_builtin(
+    tmp_path: Path, load_plugins: LoadPlugins, selector: str
+) -> None:
+    load_plugins(EXAMPLE)
+    diagnostics = lint(tmp_path, {NAME: FORBIDDEN + "reviewer: []\n"}, select=(selector,))
+    assert found(diagnostics) == [("XMP001", 1, 8)]
+
+
+def test_plugin_rule_can_be_suppressed_inline(tmp_path: Path, load_plugins: LoadPlugins) -> None:
+    load_plugins(EXAMPLE)
+    text = seed_with(title="forbidden  # profilelint: disable=XMP001")
+    assert found(lint(tmp_path, {NAME: text}, select=("XMP", "PLN001"))) == []
+
+
+def test_plugin_through_the_cli(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, load_plugins: LoadPlugins
+) -> None:
+    load_plugins(EXAMPLE)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / NAME).write_text(FORBIDDEN, encoding="utf-8")
+    exit_code, stdout, stderr = invoke(
+        "check", NAME, "--select", "XMP001", "--format", "concise", "--no-cache"
+    )
+    assert (exit_code, stdout, stderr) == (
+        1,
+        f"{NAME}:1:8: XMP001 `title` must not be `forbidden`\n",
+        "",
+    )
+
+
+def test_plugin_code_in_configuration_is_known(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, load_plugins: LoadPlugins
+) -> None:
+    load_plugins(EXAMPLE)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / NAME).write_text(FORBIDDEN, encoding="utf-8")
+    (tmp_path / "profilelint.toml").write_text(
+        'select = ["example"]\nseverity = { XMP001 = "info" }\n', encoding="utf-8"
+    )
+    exit_code, stdout, _ = invoke("check", NAME, "--format", "json", "--no-cache")
+    assert exit_code == 0
+    payload = json.loads(stdout)
+    assert [(d["code"], d["line"], d["column"], d["severity"]) for d in payload] == [
+        ("XMP001", 1, 8, "info")
+    ]
+
+
+def test_rule_command_prints_the_plugin_docstring(load_plugins: LoadPlugins) -> None:
+    rules = load_plugins(EXAMPLE)
+    exit_code, stdout, _ = invoke("rule", "XMP001")
+    assert exit_code == 0
+    assert stdout.startswith("# XMP001 (forbidden-title)\n")
+    assert "Family: example" in stdout
+    assert rules["XMP001"].documentation in stdout
+    assert "Reports a `title` whose value is exactly `forbidden`." in stdout
+    assert invoke("rule", "forbidden-title")[1] == stdout
+
+
+def test_rules_command_lists_the_plugin(load_plugins: LoadPlugins) -> None:
+    load_plugins(EXAMPLE)
+    exit_code, stdout, _ = invoke("rules", "--format", "json")
+    listed = {entry["code"]: entry for entry in json.loads(stdout)}
+    assert exit_code == 0
+    assert listed["XMP001"]["summary"] == "The profile's title is the word `forbidden`."
+    assert listed["XMP001"]["family"] == "example"
+
+
+def test_plugin_rules_do_not_leak_into_other_tests() -> None:
+    assert not any(code.startswith("XMP") for code in registry.load_rules())
+
+
+# --- crash isolation ------------------------------------------------------------------------
+
+
+def test_crashing_rule_becomes_pln900_and_other_rules_still_report(
+    tmp_path: Path, load_plugins: LoadPlugins
+) -> None:
+    load_plugins(EXAMPLE, CRASHING)
+    text = seed_with(title="forbidden", status="publised")
+    files = {"a/one.yaml": text, "b/two.yaml": seed_with(slug="two", status="publised")}
+    written = write_corpus(tmp_path, files)
+    config = Config(today=TODAY, corpus=tmp_path, root=tmp_path, select=("XMP001", "XMP002", "SCH"))
+    result = run(config, list(written.values()))
+    status_line = text.splitlines().index("status: publised") + 1
+    one, two = (str(written[name]) for name in files)
+    assert [(d.path, *found([d])[0]) for d in result.diagnostics] == [
+        (one, "PLN900", 1, 1),
+        (one, "XMP001", 1, 8),
+        (one, "SCH004", status_line, 9),
+        (two, "PLN900", 1, 1),
+        (two, "SCH004", status_line, 9),
+    ]
+    assert result.diagnostics[0].message == (
+        "rule XMP002 (always-crashes) crashed on this file: RuntimeError: boom in customs-officer"
+    )
+    assert result.diagnostics[3].message == (
+        "rule XMP002 (always-crashes) crashed on this file: RuntimeError: boom in two"
+    )
+    assert result.diagnostics[0].severity.label == "error"
+    assert [trace.splitlines()[0] for trace in result.tracebacks] == [
+        f"XMP002 on {one}:",
+        f"XMP002 on {two}:",
+    ]
+    assert all("RuntimeError: boom" in trace for trace in result.tracebacks)
+
+
+def test_crashing_cross_file_rule_is_isolated_too(
+    tmp_path: Path, load_plugins: LoadPlugins
+) -> None:
+    load_plugins(CRASHING)
+    diagnostics = lint(tmp_path, {NAME: seed_with(status="publised")}, select=("XMP003", "SCH004"))
+    status_line = seed_with().splitlines().index("status: draft") + 1
+    assert found(diagnostics) == [("PLN900", 1, 1), ("SCH004", status_line, 9)]
+    assert diagnostics[0].path == str(tmp_path / NAME)
+    assert diagnostics[0].message == (
+        "rule XMP003 (cross-file-crashes) crashed on this file: KeyError: 'missing-slug'"
+    )
+
+
+def test_crash_through_the_cli_prints_no_traceback_unless_debug(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, load_plugins: LoadPlugins
+) -> None:
+    load_plugins(CRASHING)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / NAME).write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    args = ("check", NAME, "--select", "XMP002", "--format", "concise", "--no-cache")
+    exit_code, stdout, stderr = invoke(*args)
+    expected = (
+        f"{NAME}:1:1: PLN900 rule XMP002 (always-crashes) crashed on this file: "
+        "RuntimeError: boom in customs-officer\n"
+    )
+    assert (exit_code, stdout, stderr) == (1, expected, "")
+    exit_code, stdout, stderr = invoke(*args, "--debug")
+    assert exit_code == 1
+    assert stderr.startswith(f"XMP002 on {NAME}:\nTraceback (most recent call last):")
+    assert "RuntimeError: boom in customs-officer" in stderr
