@@ -506,11 +506,19 @@ def _read(path: Path, max_size: int) -> bytes | None:
         return None
 
 
+def _relative(path: Path) -> Path:
+    """Default paths shown as `check` shows them: relative to the working folder."""
+    try:
+        return Path(os.path.relpath(path))
+    except ValueError:  # another drive on Windows
+        return path
+
+
 def fix_paths(config: Config, paths: Sequence[Path], *, unsafe: bool, write: bool) -> FixRun:
     """Fix every profile file under ``paths``; write the results unless ``write`` is False."""
     linter = Linter(config)
     run = FixRun()
-    for target in discover(list(paths) or list(config.default_paths)):
+    for target in discover(list(paths) or [_relative(p) for p in config.default_paths]):
         raw = _read(target.path, config.max_file_size)
         if raw is None:
             continue
