@@ -9,6 +9,7 @@ alias bomb costs nothing.  No YAML tag ever constructs a Python object.
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -48,8 +49,20 @@ _CONSTRUCTORS = {
     YAML_TAG + "bool": _constructor.construct_yaml_bool,
     YAML_TAG + "null": _constructor.construct_yaml_null,
 }
+# The characters YAML 1.1 allows in a stream (PyYAML's Reader uses the same set).  Any other one
+# makes the parser raise a ReaderError, which carries no line and column, so we find it first.
+_NOT_ALLOWED_IN_YAML = re.compile(
+    r"[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+)
 _STRING_TAGS = frozenset({None, "!", YAML_TAG + "str", YAML_TAG + "timestamp"})
 _KNOWN_COLLECTION_TAGS = frozenset({None, "!", YAML_TAG + "map", YAML_TAG + "seq"})
+MAX_NESTING = 100
+"""Deepest collection nesting the loader accepts; a profile is a handful of levels deep.
+
+libyaml's own cap (1000) is too close to Python's recursion limit: at ~950 levels anything that
+walks the data recursively (jsonschema's repr of a bad value, ``==`` between two loads) raises
+RecursionError, so the loader stops well before and reports a syntax error instead.
+"""
 
 
 def escape_pointer_token(token: str) -> str:
@@ -244,17 +257,57 @@ def _is_plain_safe(text: str) -> bool:
     return True
 
 
-def _span(start: Any, end: Any) -> Span:
-    return Span(Position(start.line, start.column), Position(end.line, end.column))
+class _Marks:
+    """Turns parser marks into positions in the terms of the document's LineIndex.
+
+    The parser counts a lone CR, NEL (U+0085), LS (U+2028) and PS (U+2029) as line breaks;
+    LineIndex, and so every span and fix offset we hand out, counts only LF.  After such a
+    character ``mark.line`` would point past the text, so we use the mark's character index.
+    """
+
+    __slots__ = ("lines", "shift")
+
+    def __init__(self, lines: LineIndex, text: str) -> None:
+        self.lines = lines
+        # libyaml skips a leading byte order mark without counting it in its indexes.
+        self.shift = 1 if HAVE_LIBYAML and text.startswith("\ufeff") else 0
+
+    def offset(self, mark: Any) -> int:
+        return min(mark.index + self.shift, len(self.lines.text))
+
+    def position(self, mark: Any) -> Position:
+        if isinstance(mark, _MarkLike):
+            return mark.position
+        return self.lines.position(self.offset(mark))
+
+    def span(self, start: Any, end: Any) -> Span:
+        return Span(self.position(start), self.position(end))
+
+
+_NOT_CONSTRUCTED = object()
+
+
+def _construct(tag: str, value: str) -> Any:
+    """The value of a scalar with a standard tag, or ``_NOT_CONSTRUCTED`` if it has no such value.
+
+    SafeConstructor assumes its input already matched the resolver's pattern; on other text
+    (`!!bool maybe`, an empty `!!int`) and even on some text that does match (`0b_`, `0x_`)
+    it raises ValueError, KeyError or IndexError, which must not escape the loader.
+    """
+    try:
+        return _CONSTRUCTORS[tag](ScalarNode(tag, value))
+    except (ValueError, KeyError, IndexError, yaml.YAMLError):
+        return _NOT_CONSTRUCTED
 
 
 @functools.lru_cache(maxsize=4096)
 def _resolve_plain(value: str) -> tuple[str, Any]:
     """Resolve a plain scalar as YAML 1.1 would: (kind, value); timestamps stay strings."""
     tag = _resolver.resolve(ScalarNode, value, (True, False))
-    constructor = _CONSTRUCTORS.get(tag)
-    if constructor is not None:
-        return tag[len(YAML_TAG) :], constructor(ScalarNode(tag, value))
+    if tag in _CONSTRUCTORS:
+        constructed = _construct(tag, value)
+        if constructed is not _NOT_CONSTRUCTED:
+            return tag[len(YAML_TAG) :], constructed
     if tag == YAML_TAG + "timestamp":
         return "timestamp", value
     return "str", value
@@ -280,6 +333,7 @@ class _Builder:
 
     def __init__(self, doc: Document) -> None:
         self.doc = doc
+        self.marks = _Marks(doc.lines, doc.text)
         self.stack: list[_Frame] = []
         self.root: Any = None
         self.seen_keys: list[dict[str, Span]] = []
@@ -299,7 +353,7 @@ class _Builder:
 
     def record_features(self, event: Any, pointer: str | None, tag_known: bool) -> None:
         anchor = getattr(event, "anchor", None)
-        span = _span(event.start_mark, event.end_mark)
+        span = self.marks.span(event.start_mark, event.end_mark)
         if anchor is not None:
             self.doc.yaml_features.append(YamlFeature("anchor", anchor, span, pointer))
         if not tag_known:
@@ -319,24 +373,28 @@ class _Builder:
         elif tag in _STRING_TAGS:
             tag_known = True
         elif tag in _CONSTRUCTORS:
-            try:
-                value = _CONSTRUCTORS[tag](ScalarNode(tag, raw))
-                tag_known = True
-            except (ValueError, yaml.YAMLError):
-                tag_known = False
+            constructed = _construct(tag, raw)
+            tag_known = constructed is not _NOT_CONSTRUCTED
+            if tag_known:
+                value = constructed
         else:
             tag_known = False
         self.record_features(event, pointer, tag_known)
-        span = _span(event.start_mark, event.end_mark)
+        span = self.marks.span(event.start_mark, event.end_mark)
         self.attach(value, span, style, is_key)
 
     def alias(self, event: ev.AliasEvent) -> None:
         pointer, is_key = self.child_pointer()
-        span = _span(event.start_mark, event.end_mark)
+        span = self.marks.span(event.start_mark, event.end_mark)
         self.doc.yaml_features.append(YamlFeature("alias", event.anchor, span, pointer))
         self.attach(None, span, "", is_key)
 
     def start_collection(self, event: Any, container: Any) -> None:
+        if len(self.stack) >= MAX_NESTING:
+            raise yaml.MarkedYAMLError(
+                problem=f"exceeded maximum nesting depth of {MAX_NESTING} levels",
+                problem_mark=event.start_mark,
+            )
         pointer, is_key = self.child_pointer()
         tag_known = event.tag in _KNOWN_COLLECTION_TAGS
         self.record_features(event, pointer, tag_known)
@@ -359,7 +417,7 @@ class _Builder:
         # A block collection's end event sits on the next line; its last child ends it.
         empty = frame.last_end is frame.start
         end = event.end_mark if frame.flow or empty else frame.last_end
-        self.attach(frame.container, _span(frame.start, end), None, frame.is_key)
+        self.attach(frame.container, self.marks.span(frame.start, end), None, frame.is_key)
 
     def attach(self, value: Any, span: Span, style: str | None, is_key: bool) -> None:
         if not self.stack:
@@ -475,6 +533,10 @@ def load(path: str, raw: bytes) -> Document:
 def parse(path: str, text: str, *, has_bom: bool = False) -> Document:
     """Parse decoded text into a Document. Never raises for any input."""
     doc = Document(path=path, text=text, has_bom=has_bom)
+    not_allowed = _NOT_ALLOWED_IN_YAML.search(text)
+    if not_allowed is not None:
+        doc.problems.append(_character_problem(doc.lines, not_allowed.start()))
+        return doc
     builder = _Builder(doc)
     parser = _Parser(text)
     documents = 0
@@ -501,13 +563,13 @@ def parse(path: str, text: str, *, has_bom: bool = False) -> Document:
                         LoadProblem(
                             "YML006",
                             "file holds more than one YAML document; only the first is checked",
-                            _span(event.start_mark, event.end_mark),
+                            builder.marks.span(event.start_mark, event.end_mark),
                             "keep one profile per file: move each further document to a file of its own",
                         )
                     )
                     break
-    except yaml.MarkedYAMLError as error:
-        doc.problems.append(_syntax_problem(error))
+    except yaml.YAMLError as error:
+        doc.problems.append(_syntax_problem(error, builder.marks))
         doc.data = None
         return doc
     finally:
@@ -537,17 +599,39 @@ def parse(path: str, text: str, *, has_bom: bool = False) -> Document:
     return doc
 
 
-def _syntax_problem(error: yaml.MarkedYAMLError) -> LoadProblem:
-    mark = error.problem_mark or error.context_mark
-    line, column = (mark.line, mark.column) if mark is not None else (0, 0)
-    problem = (error.problem or "invalid YAML").strip()
-    if error.context:
-        problem = f"{problem} ({error.context.strip()})"
+def _syntax_problem(error: yaml.YAMLError, marks: _Marks) -> LoadProblem:
+    if isinstance(error, yaml.MarkedYAMLError):
+        mark = error.problem_mark or error.context_mark
+        offset = marks.offset(mark) if mark is not None else 0
+        problem = (error.problem or "invalid YAML").strip()
+        if error.context:
+            problem = f"{problem} ({error.context.strip()})"
+    else:  # not expected once _NOT_ALLOWED_IN_YAML has been checked, but must not escape
+        offset = 0
+        problem = str(error).strip() or type(error).__name__
     return LoadProblem(
         "YML001",
         f"YAML syntax error: {problem}",
-        Span.of(line, column, line, column + 1),
+        _character_span(marks.lines, offset),
         "fix the YAML syntax at this position; nothing else in the file was checked",
+    )
+
+
+def _character_span(lines: LineIndex, offset: int) -> Span:
+    """The one character at ``offset``; empty at a line break or the end of the text."""
+    end = offset if offset >= len(lines.text) or lines.text[offset] in "\r\n" else offset + 1
+    return Span(lines.position(offset), lines.position(end))
+
+
+def _character_problem(lines: LineIndex, offset: int) -> LoadProblem:
+    character = lines.text[offset]
+    return LoadProblem(
+        "YML001",
+        f"YAML syntax error: character U+{ord(character):04X} is not allowed in YAML "
+        "(a control character or a non-character)",
+        _character_span(lines, offset),
+        "remove it (it often comes from pasted terminal output); if it is really meant, "
+        'write it as an escape inside a double-quoted string, e.g. "\\x1b"',
     )
 
 
