@@ -1,0 +1,337 @@
+"""The workspace as the language server sees it: one Linter, the corpus index, the open files.
+
+All linting goes through :class:`~profilelint.engine.Linter` exactly as ``profilelint check``
+does: ``lint_document`` per file, ``lint_corpus`` on the index, ``finish`` for suppressions.
+The only difference is where text comes from: an open file's text is the editor's, every
+other profile's index entry is read from disk.
+
+This module knows nothing about the protocol or the event loop, so it can be driven (and
+benchmarked) directly.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..config import Config, ConfigError, check_codes, load_config
+from ..corpus import Corpus, ProfileEntry, entry_for
+from ..diagnostics import Diagnostic, LineIndex
+from ..document import Document, parse
+from ..engine import (
+    TOO_LARGE,
+    FileResult,
+    Linter,
+    Target,
+    _problem_document,
+    discover,
+    display_path,
+    is_profile_file,
+    read_document,
+)
+from ..registry import RegistryError, load_rules
+from ..schema import SchemaError
+
+
+@dataclass
+class OpenFile:
+    """A profile open in the editor; the editor's text wins over the file on disk."""
+
+    uri: str
+    path: Path
+    """Absolute, normalised (not resolved: symlinks keep the name the user sees)."""
+    display: str
+    text: str
+    version: int | None
+    linted_text: str | None = None
+    linted_version: int | None = None
+    lines: LineIndex | None = None
+    """Line index of ``linted_text``: every published range refers to that text."""
+    document: Document | None = None
+    result: FileResult | None = None
+    published: list[Diagnostic] | None = None
+
+    @property
+    def stale(self) -> bool:
+        return self.linted_text != self.text
+
+
+@dataclass(frozen=True, slots=True)
+class Publication:
+    """Diagnostics to send for one open file, with the text (and version) they belong to."""
+
+    file: OpenFile
+    diagnostics: list[Diagnostic]
+    version: int | None
+    lines: LineIndex
+
+
+@dataclass
+class Session:
+    """One workspace: configuration, linter, corpus index and open files."""
+
+    root: Path
+    config: Config = field(init=False)
+    linter: Linter = field(init=False)
+    config_error: str | None = field(init=False, default=None)
+    entries: dict[Path, ProfileEntry] = field(init=False, default_factory=dict)
+    """Index entries of every profile in the corpus, keyed by absolute path."""
+    open_files: dict[str, OpenFile] = field(init=False, default_factory=dict)
+    tracebacks: list[str] = field(init=False, default_factory=list)
+    """Crashes of rules since the last time the server logged them."""
+    _corpus: Corpus | None = field(init=False, default=None)
+
+    def __post_init__(self) -> None:
+        self.root = Path(os.path.abspath(self.root))
+        self.load_configuration()
+
+    # --- configuration -------------------------------------------------------------------
+
+    def load_configuration(self) -> None:
+        """(Re)load the configuration; a broken one is reported and the defaults are used."""
+        self.config_error = None
+        try:
+            config = load_config(None, search_from=self.root)
+            check_codes(config, list(load_rules().values()))
+            linter = Linter(config)
+        except (ConfigError, SchemaError, RegistryError) as error:
+            self.config_error = str(error)
+            config = Config(root=self.root)
+            linter = Linter(config)
+        self.config = config
+        self.linter = linter
+        for open_file in self.open_files.values():
+            open_file.linted_text = None  # new rules: every open file needs a fresh pass
+
+    @property
+    def corpus_root(self) -> Path:
+        """Where the corpus index comes from: the configured corpus, else the workspace."""
+        configured = self.config.corpus
+        return Path(os.path.abspath(configured)) if configured is not None else self.root
+
+    def is_config_file(self, path: Path) -> bool:
+        return path.name in ("pyproject.toml", "profilelint.toml")
+
+    # --- paths ---------------------------------------------------------------------------
+
+    def display(self, path: Path) -> str:
+        """The path as `profilelint check` run in the workspace root prints it."""
+        try:
+            return display_path(path.relative_to(self.root))
+        except ValueError:
+            return display_path(path)
+
+    def in_corpus(self, path: Path) -> bool:
+        """Would the corpus scan find this file (a profile below the root, no hidden folder)?"""
+        try:
+            relative = path.relative_to(self.corpus_root)
+        except ValueError:
+            return False
+        return is_profile_file(path) and not any(part.startswith(".") for part in relative.parts)
+
+    def lints(self, path: Path) -> bool:
+        """Open files are linted when they are corpus profiles, or profiles outside the corpus.
+
+        YAML in hidden folders below the workspace (CI workflows and the like) is left alone.
+        """
+        if not is_profile_file(path):
+            return False
+        for base in (self.corpus_root, self.root):
+            try:
+                relative = path.relative_to(base)
+            except ValueError:
+                continue
+            return not any(part.startswith(".") for part in relative.parts)
+        return True
+
+    def path_of(self, entry: ProfileEntry) -> Path:
+        """The absolute path of an index entry (entries carry display paths)."""
+        return Path(os.path.abspath(self.root / entry.path))
+
+    def open_file_at(self, path: Path) -> OpenFile | None:
+        return next((f for f in self.open_files.values() if f.path == path), None)
+
+    def lines_of(self, path: Path) -> LineIndex | None:
+        """The line index an entry's spans refer to: the editor's text if open, else the disk's."""
+        open_file = self.open_file_at(path)
+        if open_file is not None and open_file.lines is not None:
+            return open_file.lines
+        try:
+            return LineIndex(path.read_text(encoding="utf-8-sig", errors="replace"))
+        except OSError:
+            return None
+
+    # --- the corpus index ----------------------------------------------------------------
+
+    def scan(self) -> dict[Path, ProfileEntry]:
+        """Index entries of every profile under the corpus root, read from disk.
+
+        Safe to run in a worker thread: it only reads files and touches no session state.
+        """
+        entries: dict[Path, ProfileEntry] = {}
+        root = self.corpus_root
+        if root.is_dir():
+            for target in discover([root]):  # the same walk as `profilelint check`
+                absolute = Path(os.path.abspath(target.path))
+                entries[absolute] = self._disk_entry(absolute)
+        return entries
+
+    def install_index(self, entries: dict[Path, ProfileEntry]) -> list[Publication]:
+        """Adopt a scan's entries (open files keep their editor text) and re-lint open files."""
+        for open_file in self.open_files.values():
+            if open_file.result is not None:
+                entries[open_file.path] = open_file.result.entry
+        self.entries = entries
+        self._corpus = None
+        return self.lint_open_files()
+
+    def _disk_entry(self, path: Path) -> ProfileEntry:
+        document = read_document(Target(path, self.display(path)), self.config.max_file_size)
+        return entry_for(document)
+
+    @property
+    def corpus(self) -> Corpus:
+        if self._corpus is None:
+            self._corpus = Corpus.from_entries(self.corpus_root, self.entries.values())
+        return self._corpus
+
+    def _set_entry(self, path: Path, entry: ProfileEntry | None) -> bool:
+        """Update the index; True when it changed (so cross-file results may change)."""
+        old = self.entries.get(path)
+        if entry is None:
+            if old is None:
+                return False
+            del self.entries[path]
+        else:
+            if old == entry:
+                return False
+            self.entries[path] = entry
+        self._corpus = None
+        return True
+
+    def disk_changed(self, paths: Iterable[Path]) -> list[Publication]:
+        """Files changed, appeared or vanished on disk (not through the editor)."""
+        changed = False
+        for path in paths:
+            path = Path(os.path.abspath(path))
+            if any(f.path == path for f in self.open_files.values()):
+                continue  # the editor's text is the truth for an open file
+            if path.is_file() and self.in_corpus(path):
+                changed |= self._set_entry(path, self._disk_entry(path))
+            else:
+                changed |= self._set_entry(path, None)
+        return self._recheck_cross_file() if changed else []
+
+    # --- open files ----------------------------------------------------------------------
+
+    def open(self, uri: str, path: Path, text: str, version: int | None) -> OpenFile:
+        path = Path(os.path.abspath(path))
+        open_file = OpenFile(uri, path, self.display(path), text, version)
+        self.open_files[uri] = open_file
+        return open_file
+
+    def update(self, uri: str, text: str, version: int | None) -> None:
+        open_file = self.open_files.get(uri)
+        if open_file is not None:
+            open_file.text = text
+            open_file.version = version
+
+    def close(self, uri: str) -> list[Publication]:
+        """Forget an open file: its index entry goes back to what is on disk."""
+        open_file = self.open_files.pop(uri, None)
+        if open_file is None:
+            return []
+        path = open_file.path
+        on_disk = path.is_file() and self.in_corpus(path)
+        changed = self._set_entry(path, self._disk_entry(path) if on_disk else None)
+        return self._recheck_cross_file() if changed else []
+
+    def lint(self, uri: str) -> list[Publication]:
+        """Lint an open file's current text; also re-check other open files if the index moved.
+
+        Returns the diagnostics that differ from what was last published.
+        """
+        open_file = self.open_files.get(uri)
+        if open_file is None:
+            return []
+        if not self.lints(open_file.path):
+            return []
+        self._refresh_today()
+        text = open_file.text
+        document = self._load(open_file.display, text)
+        result = self.linter.lint_document(document)
+        open_file.document = document
+        open_file.result = result
+        open_file.linted_text = text
+        open_file.linted_version = open_file.version
+        open_file.lines = document.lines if document.text == text else LineIndex(text)
+        entry_changed = self._set_entry(open_file.path, result.entry)
+        targets = list(self._linted_files()) if entry_changed else [open_file]
+        return self._finish(targets, force={uri})
+
+    def lint_open_files(self) -> list[Publication]:
+        out: list[Publication] = []
+        for uri in list(self.open_files):
+            out.extend(self.lint(uri))
+        return out
+
+    def _load(self, display: str, text: str) -> Document:
+        if len(text.encode("utf-8", "surrogatepass")) > self.config.max_file_size:
+            # The same refusal as `profilelint check` reading an oversized file.
+            size = len(text.encode("utf-8", "surrogatepass"))
+            return _problem_document(
+                display,
+                TOO_LARGE,
+                f"file is {size:,} bytes, over the {self.config.max_file_size:,}-byte limit; "
+                "it was not read",
+                "raise `max-file-size` in the configuration if this file really is a profile",
+            )
+        return parse(display, text)
+
+    def _refresh_today(self) -> None:
+        # A server runs for days; date rules must see the real today unless it is configured.
+        if self.config.today is None:
+            self.linter.today = dt.date.today()
+
+    def _linted_files(self) -> Iterator[OpenFile]:
+        return (f for f in self.open_files.values() if f.result is not None)
+
+    def _recheck_cross_file(self) -> list[Publication]:
+        return self._finish(list(self._linted_files()), force=set())
+
+    def _finish(self, files: list[OpenFile], *, force: set[str]) -> list[Publication]:
+        """Run the cross-file pass for ``files`` and apply suppressions, as `run` does."""
+        files = [f for f in files if f.result is not None]
+        results = [f.result for f in files if f.result is not None]
+        # A private copy per pass: lint_corpus appends rule crashes to the result it is given.
+        copies = [dataclasses.replace(r, tracebacks=[]) for r in results]
+        cross_file = (
+            self.linter.lint_corpus(copies, self.corpus) if self.linter.corpus_rules else []
+        )
+        by_path: dict[str, list[Diagnostic]] = {}
+        for diagnostic in cross_file:
+            by_path.setdefault(diagnostic.path, []).append(diagnostic)
+        publications = []
+        for open_file, result, copy in zip(files, results, copies, strict=True):
+            if open_file.uri in force:
+                self.tracebacks.extend(result.tracebacks)
+            self.tracebacks.extend(copy.tracebacks)
+            diagnostics = sorted(
+                self.linter.finish(result, by_path.get(result.path, ())), key=Diagnostic.sort_key
+            )
+            if diagnostics == open_file.published and open_file.uri not in force:
+                continue
+            open_file.published = diagnostics
+            assert open_file.lines is not None
+            publications.append(
+                Publication(open_file, diagnostics, open_file.linted_version, open_file.lines)
+            )
+        return publications
+
+    def take_tracebacks(self) -> list[str]:
+        taken, self.tracebacks = self.tracebacks, []
+        return taken
