@@ -611,8 +611,27 @@ def test_schema_path_that_does_not_exist(
     )
 
 
-# The schema itself is checked by `load_schema` (the Linter loads it lazily since the result
-# cache landed; see the session report on why these are not end-to-end CLI tests).
+# The schema itself is checked by `load_schema`; the end-to-end test below shows that its
+# errors stop `check` with exit 2 even though the Linter loads the schema lazily.
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ('{"type": 12}', "not a valid JSON Schema at `type`"),
+        ("{,}", "schema is not valid JSON"),
+        ('{"properties": {"title": {"$ref": "http://example.com/t.json"}}}', "never fetches remote schemas"),
+    ],
+)
+def test_broken_schema_stops_check_with_exit_two(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, content: str, message: str
+) -> None:
+    monkeypatch.setattr(socket, "create_connection", lambda *a, **k: pytest.fail("network used"))
+    (tmp_path / "bad.schema.json").write_text(content, encoding="utf-8")
+    result = check_with_config(tmp_path, monkeypatch, "profilelint.toml", 'schema = "bad.schema.json"\n', "--no-cache")
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert "PLN900" not in result.stdout
 
 
 def test_schema_that_is_not_json(tmp_path: Path) -> None:

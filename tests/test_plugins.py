@@ -38,6 +38,7 @@ def load_plugins(monkeypatch: pytest.MonkeyPatch) -> Iterator[LoadPlugins]:
     registry.load_rules()  # the built-ins are in the snapshot we restore afterwards
     monkeypatch.setattr(registry, "_RULES", dict(registry._RULES))
     monkeypatch.setattr(registry, "_loaded", False)
+    monkeypatch.setattr(registry, "_PLUGIN_VERSIONS", [])
     monkeypatch.syspath_prepend(str(PLUGIN_DIR))
     imported: list[str] = []
 
@@ -69,6 +70,19 @@ def invoke(*args: str) -> tuple[int, str, str]:
 
 
 # --- loading and reporting ----------------------------------------------------------------
+
+
+def test_a_plugin_that_fails_to_import_is_a_usage_error(load_plugins: LoadPlugins) -> None:
+    with pytest.raises(registry.RegistryError, match=r"plugin `missing` \(profilelint_missing_plugin\) failed to load: ModuleNotFoundError"):
+        load_plugins("profilelint_missing_plugin")
+    code, _, stderr = invoke("rules")
+    assert code == 2
+    assert "profilelint: error: plugin `missing` (profilelint_missing_plugin) failed to load" in stderr
+
+
+def test_loaded_plugins_are_part_of_the_cache_key(load_plugins: LoadPlugins) -> None:
+    load_plugins(EXAMPLE)
+    assert registry.plugin_versions() == (("example", EXAMPLE, ""),)
 
 
 def test_plugin_rule_is_registered_from_its_entry_point(load_plugins: LoadPlugins) -> None:

@@ -203,6 +203,16 @@ def test_unused_directives_are_silent_when_pln001_is_off(tmp_path: Path) -> None
     assert found(lint(tmp_path, {NAME: text}, select=("SCH",))) == []
 
 
+def test_disable_pln001_silences_an_unused_suppression(tmp_path: Path) -> None:
+    text = "# profilelint: disable-file=PLN001\n" + with_status(f"status: draft  {DIRECTIVE}SCH004")
+    assert found(lint(tmp_path, {NAME: text}, select=SELECT)) == []
+
+
+def test_unused_disable_pln001_is_itself_reported(tmp_path: Path) -> None:
+    text = "# profilelint: disable-file=PLN001\n" + seed_with()
+    assert found(lint(tmp_path, {NAME: text}, select=SELECT)) == [("PLN001", 1, 29)]
+
+
 def test_pln001_respects_per_file_ignores(tmp_path: Path) -> None:
     text = with_status(f"status: draft  {DIRECTIVE}SCH004")
     diagnostics = lint(tmp_path, {NAME: text}, select=SELECT, per_file_ignores={"*.yaml": ("PLN",)})

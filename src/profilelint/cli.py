@@ -56,6 +56,16 @@ def _split(values: list[str] | None) -> tuple[str, ...] | None:
     return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
 
 
+def _load_rules() -> dict[str, Any]:
+    """Every rule, built-in and plugin; a broken plugin is a usage error (exit 2)."""
+    from .registry import RegistryError, load_rules
+
+    try:
+        return load_rules()
+    except RegistryError as error:
+        fail(str(error))
+
+
 def _parse_today(value: str | None) -> dt.date | None:
     if value is None:
         return None
@@ -108,7 +118,7 @@ def check(
     from .config import ConfigError, check_codes, load_config
     from .diagnostics import Severity
     from .engine import PathError, run
-    from .registry import RegistryError, load_rules
+    from .registry import RegistryError
     from .reporters import Report, render
     from .schema import SchemaError
 
@@ -122,7 +132,7 @@ def check(
             fail_on=Severity.parse(fail_on.value) if fail_on else None,
             today=_parse_today(today),
         )
-        check_codes(config, list(load_rules().values()))
+        check_codes(config, list(_load_rules().values()))
         baseline_path = None if write_baseline is not None else baseline or config.baseline
         known = _load_baseline(baseline_path)
         if diff:
@@ -266,9 +276,7 @@ def list_rules(
     output_format: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
 ) -> None:
     """List every rule: code, name, severity, whether it is fixable and on by default."""
-    from .registry import load_rules
-
-    rules = load_rules()
+    rules = _load_rules()
     if output_format == "json":
         import json
 
@@ -304,10 +312,9 @@ def list_rules(
 @app.command("rule")
 def show_rule(code: Annotated[str, typer.Argument(help="A rule code (SCH002) or name (unknown-field).")]) -> None:
     """Print a rule's full documentation."""
-    from .registry import load_rules
     from .suggest import closest
 
-    rules = load_rules()
+    rules = _load_rules()
     wanted = code.upper()
     found = rules.get(wanted) or next((r for r in rules.values() if r.name == code.lower()), None)
     if found is None:
@@ -340,13 +347,12 @@ def clean(
 def _corpus_config(paths: list[Path], config_path: Path | None, today: str | None) -> Any:
     """The configuration for `stats` and `graph`, found as `check` finds it."""
     from .config import ConfigError, check_codes, load_config
-    from .registry import RegistryError, load_rules
 
     try:
         config = load_config(config_path, search_from=paths[0] if paths else Path.cwd())
         config = config.with_overrides(today=_parse_today(today))
-        check_codes(config, list(load_rules().values()))
-    except (ConfigError, RegistryError) as error:
+        check_codes(config, list(_load_rules().values()))
+    except ConfigError as error:
         fail(str(error))
     return config
 
@@ -491,6 +497,8 @@ def language_server(
 
 def main() -> None:
     """Console-script entry point: never lets a traceback reach the user."""
+    from .registry import RegistryError
+
     debug = "--debug" in sys.argv
     try:
         app()
@@ -499,6 +507,9 @@ def main() -> None:
     except KeyboardInterrupt:
         typer.echo("profilelint: interrupted", err=True)
         sys.exit(130)
+    except RegistryError as error:  # a broken plugin, found while loading rules
+        typer.echo(f"profilelint: error: {error}", err=True)
+        sys.exit(EXIT_ERROR)
     except Exception as error:  # noqa: BLE001 - the last line of defence
         if debug:
             raise

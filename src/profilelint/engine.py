@@ -21,7 +21,7 @@ from .corpus import Corpus, ProfileEntry, entry_for
 from .diagnostics import Diagnostic, Severity, Span
 from .document import Document, LoadProblem, load
 from .registry import Finding, Needs, Rule, load_rules, matches, select_rules
-from .schema import ProfileSchema, load_schema
+from .schema import ProfileSchema, SchemaError, load_schema
 
 PROFILE_SUFFIXES = (".yaml", ".yml")
 INTERNAL_ERROR = "PLN900"
@@ -223,6 +223,8 @@ class Linter:
                   lines: Document | None, tracebacks: list[str]) -> list[Diagnostic]:
         try:
             findings = list(rule.check(subject, context))
+        except SchemaError:
+            raise  # the schema itself is broken: a configuration error, not a crashed rule
         except Exception as error:  # a broken rule must not end the run
             trace = traceback.format_exc()
             tracebacks.append(f"{rule.code} on {path}:\n{trace}")
@@ -252,8 +254,10 @@ class Linter:
 
     def fingerprint(self) -> str:
         """What, besides file bytes and the schema, decides the per-file results."""
+        from .registry import plugin_versions
+
         severities = sorted((r.code, int(self.severity_of(r))) for r in self.file_rules)
-        return repr((severities, self.today.isoformat(), self.config.max_file_size))
+        return repr((severities, self.today.isoformat(), self.config.max_file_size, plugin_versions()))
 
     def schema_bytes(self) -> bytes:
         from .schema import packaged_schema_path
@@ -296,11 +300,20 @@ class Linter:
         )
         kept = [d for d, hidden in zip(diagnostics, suppressed, strict=True) if not hidden]
         if UNUSED_SUPPRESSION in self.selected_codes:
-            kept.extend(self._unused(result.path, directives, used, kept))
+            # Unused suppressions are found only now, so `disable=PLN001` is applied to them
+            # in a second round; an unused `disable=PLN001` is reported like any other.
+            about_others = [d for d in directives if d.code != UNUSED_SUPPRESSION]
+            about_unused = [d for d in directives if d.code == UNUSED_SUPPRESSION]
+            unused = list(self._unused(result.path, about_others, used))
+            hidden_unused, used_about_unused = suppressions.apply(
+                about_unused, [(d.code, d.span.start.line) for d in unused]
+            )
+            kept.extend(d for d, hidden in zip(unused, hidden_unused, strict=True) if not hidden)
+            kept.extend(self._unused(result.path, about_unused, used_about_unused))
         return kept
 
     def _unused(self, path: str, directives: Sequence[suppressions.Directive],
-                used: set[suppressions.Directive], kept: Sequence[Diagnostic]) -> Iterator[Diagnostic]:
+                used: set[suppressions.Directive]) -> Iterator[Diagnostic]:
         rule = self.rules[UNUSED_SUPPRESSION]
         for directive in directives:
             if directive in used:
@@ -426,6 +439,8 @@ def run(
         pending.append((target.display, raw, is_target))
         pending_keys.append(key)
 
+    if any(is_target for _, _, is_target in pending):
+        linter.schema  # noqa: B018 - a broken schema must stop the run here, with exit 2
     for (display, _, is_target), key, (result, entry) in zip(
         pending, pending_keys, _map(linter, pending, jobs or os.cpu_count() or 1), strict=True
     ):

@@ -135,19 +135,33 @@ def load_rules() -> dict[str, Rule]:
         for module in BUILTIN_RULE_MODULES:
             importlib.import_module(module)
         for entry_point in _plugin_entry_points():
-            entry_point.load()
+            try:
+                entry_point.load()
+            except RegistryError as error:
+                raise RegistryError(f"plugin `{entry_point.name}` ({entry_point.value}): {error}") from None
+            except Exception as error:  # a broken plugin is a configuration problem
+                raise RegistryError(
+                    f"plugin `{entry_point.name}` ({entry_point.value}) failed to load: "
+                    f"{type(error).__name__}: {error}"
+                ) from None
+            dist = getattr(entry_point, "dist", None)
+            _PLUGIN_VERSIONS.append((entry_point.name, entry_point.value, getattr(dist, "version", "")))
         _loaded = True
     return dict(sorted(_RULES.items()))
 
 
-def _plugin_entry_points() -> Iterator[object]:
+_PLUGIN_VERSIONS: list[tuple[str, str, str]] = []
+
+
+def plugin_versions() -> tuple[tuple[str, str, str], ...]:
+    """(name, module, distribution version) of every loaded plugin, for cache keys."""
+    return tuple(_PLUGIN_VERSIONS)
+
+
+def _plugin_entry_points() -> Iterator[Any]:
     from importlib.metadata import entry_points
 
     yield from entry_points(group=PLUGIN_ENTRY_POINT_GROUP)
-
-
-def all_rules() -> dict[str, Rule]:
-    return load_rules()
 
 
 def matches(selector: str, rule_: Rule) -> bool:
