@@ -151,6 +151,17 @@ HOSTILE_FILES: dict[str, bytes | Callable[[Path], bytes]] = {
     "control-character.yaml": b"title: \x1b[31mCustoms Officer\x1b[0m\n",
     "non-string-keys.yaml": b"1: x\n? [a, b]\n: y\ntrue: z\n~: n\n? {a: 1}\n: w\n",
     "duplicate-keys.yaml": _duplicate_keys().encode(),
+    "duplicate-values.yaml": (
+        b"title: Customs Officer\n"
+        b"related:\n"
+        b"  - slug: police-officer\n"
+        b"    type: nonsense\n"
+        b"related:\n"                  # dropped, with everything below it
+        b"  - slug: detective\n"
+        b"    type: adjacent\n"
+        b"created: '2026-06-26'\n"
+        b"created: 2026-06-27\n"      # dropped: not an unquoted date to report
+    ),
     "odd-integers.yaml": b"title: 0b_\nslug: 0x_\n0b_: x\n? !!int\n: y\n",
     # U+2028 is a line break to the YAML parser but not to editors or to our line index.
     "line-separator.yaml": seed_with(
@@ -277,6 +288,16 @@ def test_same_findings_at_the_same_positions_as_the_plain_seed(
 ) -> None:
     """A byte order mark, CRLF line ends or a second document shift no position."""
     assert _comparable(by_file[name]) == _comparable(by_file[SEED_NAME]) | extra
+
+
+def test_a_dropped_duplicate_value_is_reported_only_as_a_duplicate(
+    by_file: dict[str, list[dict[str, object]]]
+) -> None:
+    found = positions(by_file["duplicate-values.yaml"])
+    assert ("YML002", 5, 1) in found and ("YML002", 9, 1) in found
+    assert ("SCH004", 4, 11) in found  # the kept `type`, not the dropped one on line 7
+    assert [p for p in found if p[1] in (5, 6, 7, 9) and p[0] != "YML002"] == []
+    assert positions(by_file["duplicate-values.yaml"], "YML005") == []
 
 
 def test_line_separator_inside_a_string_does_not_shift_later_positions(

@@ -349,7 +349,12 @@ class _Builder:
             return join_pointer(frame.pointer, len(frame.container)), False
         if frame.pending_key is None:
             return None, True
-        return join_pointer(frame.pointer, frame.pending_key[0]), False
+        key = frame.pending_key[0]
+        if key in self.seen_keys[-1]:
+            # A duplicate key's value is dropped; its children must not take over the
+            # locations (or implicit scalars) of the value that is kept.
+            return None, False
+        return join_pointer(frame.pointer, key), False
 
     def record_features(self, event: Any, pointer: str | None, tag_known: bool) -> None:
         anchor = getattr(event, "anchor", None)
