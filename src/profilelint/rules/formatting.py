@@ -1,1 +1,666 @@
-"""placeholder while the family is written."""
+"""Formatting rules (FMT): how the file is written, as opposed to what it says.
+
+FMT001 and FMT005 read the raw text and run even when the YAML does not parse. FMT002–FMT004
+read the section bodies, parsed as CommonMark by markdown-it-py.
+
+The helpers for section markdown (``section_bodies``, ``markdown_tokens``,
+``markdown_line_span``) are also used by the provenance rules.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from ..diagnostics import Applicability, DataChange, Edit, Fix, Severity, Span
+from ..document import BLOCK_STYLES, Document, parse, pointer_label
+from ..engine import RuleContext
+from ..registry import Finding, Needs, rule
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
+
+
+# --- section markdown, shared with the provenance rules ------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SectionBody:
+    """The markdown of one section, with where it lives in the data."""
+
+    index: int
+    heading: str
+    pointer: str
+    markdown: str
+
+
+def section_bodies(doc: Document) -> list[SectionBody]:
+    """Every section whose `markdown` is a string, in file order."""
+    sections = doc.data.get("sections") if doc.is_profile else None
+    if not isinstance(sections, list):
+        return []
+    bodies = []
+    for index, section in enumerate(sections):
+        if not isinstance(section, dict) or not isinstance(section.get("markdown"), str):
+            continue
+        heading = section.get("heading")
+        label = heading if isinstance(heading, str) else f"sections[{index}]"
+        bodies.append(SectionBody(index, label, f"/sections/{index}/markdown", section["markdown"]))
+    return bodies
+
+
+@functools.cache
+def _markdown_parser() -> MarkdownIt:
+    from markdown_it import MarkdownIt  # imported lazily: only section rules need it
+
+    return MarkdownIt("commonmark")
+
+
+def markdown_tokens(doc: Document, body: SectionBody) -> list[Token]:
+    """The markdown-it tokens of a section body, parsed once per document."""
+    cache: dict[str, list[Token]] = doc.derived.setdefault("markdown_tokens", {})
+    tokens = cache.get(body.pointer)
+    if tokens is None:
+        tokens = _markdown_parser().parse(body.markdown)
+        cache[body.pointer] = tokens
+    return tokens
+
+
+def markdown_lines(doc: Document, body: SectionBody) -> list[str]:
+    """The lines of a section body, split once per document."""
+    cache: dict[str, list[str]] = doc.derived.setdefault("markdown_lines", {})
+    lines = cache.get(body.pointer)
+    if lines is None:
+        lines = cache[body.pointer] = body.markdown.split("\n")
+    return lines
+
+
+def markdown_line_span(doc: Document, body: SectionBody, line: int, needle: str) -> Span:
+    """Where ``needle`` (text on 0-based ``line`` of the markdown) sits in the YAML source.
+
+    Exact for literal blocks, whose lines are the source lines. Elsewhere the needle is
+    searched for in the value's source; in a folded block a markdown line may be wrapped
+    over several source lines, so its first words are tried too. Failing all that, the head
+    of the value.
+    """
+    lines = markdown_lines(doc, body)
+    needle = needle.strip()
+    column = lines[line].find(needle) if needle and 0 <= line < len(lines) else -1
+    if column == -1:
+        return doc.head_span(body.pointer)
+    exact = _literal_line_span(doc, body.pointer, line, needle)
+    if exact is not None:
+        return exact
+    offset = sum(len(text) + 1 for text in lines[:line]) + column
+    words = needle.split()
+    for candidate in dict.fromkeys((needle, " ".join(words[:3]), words[0])):
+        occurrence = body.markdown.count(candidate, 0, offset)
+        span = doc.text_span(body.pointer, candidate, occurrence=occurrence)
+        if span is not None:
+            return span
+    return doc.head_span(body.pointer)
+
+
+def _literal_line_span(doc: Document, pointer: str, line: int, needle: str) -> Span | None:
+    """In a literal block, markdown line N is source line N after the header."""
+    location = doc.locations.get(pointer)
+    if location is None or location.style != "|":
+        return None
+    source_line = location.value.start.line + 1 + line
+    if source_line >= doc.lines.line_count:
+        return None
+    column = doc.lines.line_text(source_line).find(needle)
+    if column == -1:
+        return None
+    return Span.of(source_line, column, source_line, column + len(needle))
+
+
+# --- the layout of scalars in the source ----------------------------------------------------
+
+
+@dataclass
+class _Layout:
+    """Which source lines belong to which kind of scalar."""
+
+    known: bool
+    """The file parsed without any load problem, so the table below is complete."""
+    block_lines: dict[int, str] = field(default_factory=dict)
+    """Content lines of literal/folded block scalars (not their header) → value pointer."""
+    double_quoted_breaks: set[int] = field(default_factory=set)
+    """Lines that end inside a multi-line double-quoted scalar."""
+
+
+def _layout(doc: Document) -> _Layout:
+    cached = doc.derived.get("formatting_layout")
+    if isinstance(cached, _Layout):
+        return cached
+    layout = _Layout(known=doc.data is not None and not doc.problems)
+    for pointer, location in doc.locations.items():
+        start, end = location.value.start, location.value.end
+        if location.style in BLOCK_STYLES:
+            # The span ends at the start of the line after the block (or at the end of file).
+            last = end.line if end.column > 0 else end.line - 1
+            for line in range(start.line + 1, last + 1):
+                layout.block_lines[line] = pointer
+        elif location.style == '"':
+            layout.double_quoted_breaks.update(range(start.line, end.line))
+    doc.derived["formatting_layout"] = layout
+    return layout
+
+
+def _line_start(doc: Document, line: int) -> int:
+    starts = doc.lines.starts
+    return starts[line] if line < len(starts) else len(doc.text)
+
+
+# --- FMT001 ----------------------------------------------------------------------------------
+
+
+def _trailing_whitespace(doc: Document) -> Iterator[tuple[int, int, int]]:
+    """(line, first whitespace column, line length) of each line with trailing whitespace."""
+    for line in range(doc.lines.line_count):
+        text = doc.lines.line_text(line)
+        kept = len(text.rstrip(" \t"))
+        if kept < len(text):
+            yield line, kept, len(text)
+
+
+def _describe_whitespace(whitespace: str) -> str:
+    spaces, tabs = whitespace.count(" "), whitespace.count("\t")
+    parts = [f"{count} {name}{'s' if count != 1 else ''}"
+             for count, name in ((spaces, "space"), (tabs, "tab")) if count]
+    return " and ".join(parts)
+
+
+def _block_whitespace_fixes(doc: Document, layout: _Layout,
+                            trailing: list[tuple[int, int, int]]) -> dict[str, Fix | None]:
+    """One fix per block scalar: strip trailing whitespace from all of its lines.
+
+    Inside a block scalar the whitespace is part of the string, so the new value is read back
+    from one re-parse of the file with every block scalar stripped (a block scalar's value
+    depends on its own lines only, so one parse serves them all).
+    """
+    edits: dict[str, list[Edit]] = {}
+    for line, start, end in trailing:
+        pointer = layout.block_lines.get(line)
+        if pointer is not None:
+            offset = _line_start(doc, line)
+            edits.setdefault(pointer, []).append(Edit(offset + start, offset + end, ""))
+    if not edits or not layout.known:
+        return dict.fromkeys(edits)
+    stripped = _apply(doc.text, [edit for group in edits.values() for edit in group])
+    after = parse(doc.path, stripped)
+    fixes: dict[str, Fix | None] = {}
+    for pointer, group in edits.items():
+        if after.problems or pointer not in after.locations:
+            fixes[pointer] = None
+            continue
+        old, new = doc.get(pointer), after.get(pointer)
+        description = f"remove trailing whitespace in `{pointer_label(pointer)}`"
+        if new == old:
+            fixes[pointer] = Fix(description, tuple(group))
+        else:
+            fixes[pointer] = Fix(description + " (changes its text)", tuple(group),
+                                 Applicability.UNSAFE, (DataChange(pointer, new),))
+    return fixes
+
+
+def _outside_block_fix(doc: Document, layout: _Layout, line: int, start: int,
+                       end: int) -> Fix | None:
+    """Deleting white space at a line end outside block scalars keeps the data, because YAML
+    strips it when folding flow scalars, except after an escaping backslash in double quotes."""
+    if not layout.known:
+        return None
+    if line in layout.double_quoted_breaks and doc.text[start - 1 : start] == "\\":
+        return None
+    return Fix("remove trailing whitespace", (Edit(start, end, ""),))
+
+
+def _apply(text: str, edits: list[Edit]) -> str:
+    """Apply non-overlapping edits in one pass (linear, so a long block stays cheap)."""
+    pieces: list[str] = []
+    cursor = 0
+    for edit in sorted(edits, key=lambda e: e.start):
+        pieces += (text[cursor : edit.start], edit.replacement)
+        cursor = edit.end
+    pieces.append(text[cursor:])
+    return "".join(pieces)
+
+
+@rule("FMT001", "trailing-whitespace", severity=Severity.WARNING, fixable=True, needs=Needs.TEXT)
+def trailing_whitespace(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
+    """A line ends with spaces or tabs.
+
+    ## What it does
+    Reports each line that ends with white space, underlining the white space.
+
+    ## Why it matters
+    Invisible characters make noisy diffs, and inside a block scalar they silently become
+    part of the text.
+
+    ## Example
+    (`·` marks a space.)
+    ```yaml
+    title: Customs Officer···
+    ```
+
+    ## Use instead
+    ```yaml
+    title: Customs Officer
+    ```
+
+    ## Fix safety
+    Safe outside block scalars: YAML ignores white space at the end of a line there. Inside a
+    literal (`|`) or folded (`>`) block the white space is part of the string, so the fix
+    (which strips the whole block at once) is unsafe when it changes the text. No fix is
+    offered in a file that does not parse, or after an escaping backslash in a double-quoted
+    string, where the white space is text.
+    """
+    layout = _layout(doc)
+    trailing = list(_trailing_whitespace(doc))
+    block_fixes = _block_whitespace_fixes(doc, layout, trailing)
+    for line, start, end in trailing:
+        whitespace = doc.lines.line_text(line)[start:end]
+        offset = _line_start(doc, line)
+        pointer = layout.block_lines.get(line)
+        if pointer is not None:
+            fix = block_fixes.get(pointer)
+        else:
+            fix = _outside_block_fix(doc, layout, line, offset + start, offset + end)
+        where = f" inside `{pointer_label(pointer)}`" if pointer is not None else ""
+        yield Finding(
+            Span.of(line, start, line, end),
+            f"trailing whitespace ({_describe_whitespace(whitespace)}){where}",
+            "delete the white space at the end of the line",
+            fix=fix,
+            pointer=pointer,
+        )
+
+
+# --- FMT002 ----------------------------------------------------------------------------------
+
+_STYLE_NAMES = {"": "a plain scalar", "'": "a single-quoted string", '"': "a double-quoted string"}
+_BLOCK_KEY_PREFIX = re.compile(r" *(?:- +)*")
+_BLOCK_HEADER = re.compile(r"[|>][0-9+-]*(?P<comment>\s+#.*)?\s*")
+_LITERAL_INDENT = 2
+"""Columns between a key and the content of the literal block written for its value."""
+
+
+def _literal_safe(text: str) -> bool:
+    """Can every character be written raw in a literal block (no escapes, no odd breaks)?"""
+    for char in text:
+        code = ord(char)
+        if char in "\t\n":
+            continue
+        if code < 0x20 or 0x7F <= code <= 0x9F or char in "\u2028\u2029\ufeff":
+            return False
+        if 0xD800 <= code <= 0xDFFF or code in (0xFFFE, 0xFFFF):
+            return False
+    return True
+
+
+def _chomping(value: str) -> str:
+    """The chomping indicator that reproduces the final line breaks of ``value`` exactly."""
+    if not value.endswith("\n"):
+        return "-"
+    if value.rstrip("\n") and not value.endswith("\n\n"):
+        return ""
+    return "+"
+
+
+def literal_block(value: str, parent_indent: int, newline: str = "\n") -> str | None:
+    """``value`` as a literal block scalar for a key at column ``parent_indent``: the header
+    and every content line, each ended by ``newline``; None if a literal block cannot hold it.
+
+    The content is indented two columns past the key. An indentation indicator is added when
+    the first line holding any character starts with white space, which YAML would otherwise
+    take for indentation.
+    """
+    if not _literal_safe(value):
+        return None
+    chomp = _chomping(value)
+    body = value if chomp == "-" else value[:-1]
+    lines = body.split("\n") if value else []
+    first = next((line for line in lines if line), "")
+    indicator = str(_LITERAL_INDENT) if first[:1] in (" ", "\t") else ""
+    prefix = " " * (parent_indent + _LITERAL_INDENT)
+    content = "".join((prefix + line if line else "") + newline for line in lines)
+    return f"|{indicator}{chomp}{newline}{content}"
+
+
+def _absorbs_following_comment(doc: Document, last: int, content_indent: int) -> bool:
+    """Would a comment after line ``last`` become text of a block indented ``content_indent``?"""
+    for line in range(last + 1, doc.lines.line_count):
+        text = doc.lines.line_text(line)
+        body = text.lstrip(" ")
+        if not body:
+            continue
+        if not body.startswith("#"):
+            return False
+        if len(text) - len(body) >= content_indent:
+            return True
+    return False
+
+
+def _literal_fix(doc: Document, pointer: str, value: str) -> Fix | None:
+    """Rewrite the value at ``pointer`` as a literal block that reads back as the same string."""
+    location = doc.locations.get(pointer)
+    if location is None or location.key is None:
+        return None
+    key, start, end = location.key.start, location.value.start, location.value.end
+    lines = doc.lines
+    before_key = lines.line_text(key.line)[: key.column]
+    if start.line != key.line or not _BLOCK_KEY_PREFIX.fullmatch(before_key):
+        return None  # a flow mapping, or a value on a line of its own: leave it to a person
+    if location.style in BLOCK_STYLES:
+        header = _BLOCK_HEADER.fullmatch(lines.line_text(start.line)[start.column :])
+        if header is None:
+            return None
+        comment = (header.group("comment") or "").strip()
+        last = end.line if end.column > 0 else end.line - 1
+        while last > start.line and not lines.line_text(last).strip():
+            last -= 1  # trailing blank lines are not text here; keep them where they are
+    else:
+        rest = lines.line_text(end.line)[end.column :].strip()
+        if rest and not rest.startswith("#"):
+            return None
+        comment, last = rest, end.line
+    if _chomping(value) == "+":
+        # A keeping block takes every following blank line into its text: consume them.
+        while last + 1 < lines.line_count and not lines.line_text(last + 1).strip():
+            last += 1
+    if _absorbs_following_comment(doc, last, key.column + _LITERAL_INDENT):
+        return None
+    region_end = _line_start(doc, last + 1)
+    newline = "\r\n" if doc.text[region_end - 2 : region_end] == "\r\n" else "\n"
+    block = literal_block(value, key.column, newline)
+    if block is None:
+        return None
+    if comment:
+        header_line, _, content = block.partition(newline)
+        block = f"{header_line} {comment}{newline}{content}"
+    edit = Edit(lines.offset(start), region_end, block)
+    return Fix("rewrite the markdown as a literal block scalar (`|`)", (edit,))
+
+
+@rule("FMT002", "markdown-not-literal-block", severity=Severity.WARNING, fixable=True)
+def markdown_not_literal_block(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
+    """A section's markdown is not written as a literal block scalar (`|`).
+
+    ## What it does
+    Reports section bodies written as a folded block (`>`), a plain scalar or a quoted string.
+
+    ## Why it matters
+    Markdown lives on its line breaks: list items, paragraphs and code blocks. A folded block
+    joins lines with spaces unless they are more indented, and quoted strings need escapes,
+    so what you read in the file is not the markdown that gets rendered. A literal block is
+    the markdown, verbatim.
+
+    ## Example
+    ```yaml
+      - heading: Tools
+        markdown: >-
+          - Scanners
+          - Databases
+    ```
+
+    ## Use instead
+    ```yaml
+      - heading: Tools
+        markdown: |-
+          - Scanners
+          - Databases
+    ```
+
+    ## Fix safety
+    Safe: the fix writes the string the file already holds (not its source) as a literal
+    block, with the chomping indicator that keeps its final line breaks and an indentation
+    indicator where needed, so the data is unchanged. A comment after the value moves to the
+    block's header. No fix is offered when the text holds characters a literal block cannot
+    hold unescaped, or when the section is written in flow style (`{heading: …}`).
+    """
+    for body in section_bodies(doc):
+        location = doc.locations.get(body.pointer)
+        if location is None or location.style in ("|", None):
+            continue
+        style = location.style
+        if style == ">":
+            header = doc.lines.line_text(location.value.start.line)[location.value.start.column :]
+            described = f"a folded block (`{header.split()[0]}`)"
+        else:
+            described = _STYLE_NAMES.get(style, "a flow scalar")
+        yield Finding(
+            doc.head_span(body.pointer),
+            f"markdown of section `{body.heading}` is {described}, not a literal block (`|`)",
+            "write it as `markdown: |-` followed by the markdown, indented, line for line",
+            fix=_literal_fix(doc, body.pointer, body.markdown),
+            pointer=body.pointer,
+            fingerprint=body.heading,
+        )
+
+
+# --- FMT003 / FMT004 -------------------------------------------------------------------------
+
+
+def _first_line(text: str) -> str:
+    return text.split("\n", 1)[0].strip()
+
+
+@rule("FMT003", "mixed-list-markers", severity=Severity.WARNING)
+def mixed_list_markers(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
+    """A section's markdown mixes bullet list markers (`-`, `*`, `+`).
+
+    ## What it does
+    Counts the bullet items of each section by marker and reports the first item that uses a
+    less common marker than the section's usual one.
+
+    ## Why it matters
+    In CommonMark a change of marker ends one list and starts another, so mixed markers can
+    split a list in two (with a gap between them) without anyone meaning to.
+
+    ## Example
+    ```yaml
+        markdown: |-
+          - Scanners
+          * Databases
+    ```
+
+    ## Use instead
+    ```yaml
+        markdown: |-
+          - Scanners
+          - Databases
+    ```
+    """
+    for body in section_bodies(doc):
+        items = [
+            token for token in markdown_tokens(doc, body)
+            if token.type == "list_item_open" and token.markup in ("-", "*", "+") and token.map
+        ]
+        counts = Counter(token.markup for token in items)
+        if len(counts) < 2:
+            continue
+        # Most common marker wins; on a tie, the one used first (Counter keeps first-seen order).
+        usual = counts.most_common(1)[0][0]
+        odd = next(token for token in items if token.markup != usual)
+        assert odd.map is not None
+        line = odd.map[0]
+        needle = markdown_lines(doc, body)[line].strip()
+        others = ", ".join(f"`{marker}`" for marker in counts if marker != usual)
+        yield Finding(
+            markdown_line_span(doc, body, line, needle),
+            f"section `{body.heading}` mixes list markers: `{usual}` and {others}; "
+            f"this item uses `{odd.markup}`",
+            f"use `{usual}` for every bullet item in the section",
+            pointer=body.pointer,
+            fingerprint=f"{body.heading}:{odd.markup}",
+        )
+
+
+@rule("FMT004", "heading-in-section-body", severity=Severity.WARNING)
+def heading_in_section_body(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
+    """A section's markdown contains a heading (`# …` or an underlined setext heading).
+
+    ## What it does
+    Reports every markdown heading inside a section body, at its line.
+
+    ## Why it matters
+    A profile's structure is its list of sections: each heading belongs in `heading:`, where
+    the section rules, the table of contents and every consumer can see it. A heading buried
+    in a body is a section nobody can find.
+
+    ## Example
+    ```yaml
+      - heading: Tools
+        markdown: |-
+          ## Software
+          Risk-targeting systems.
+    ```
+
+    ## Use instead
+    ```yaml
+      - heading: Tools
+        markdown: |-
+          **Software.** Risk-targeting systems.
+    ```
+    """
+    for body in section_bodies(doc):
+        tokens = markdown_tokens(doc, body)
+        for position, token in enumerate(tokens):
+            if token.type != "heading_open" or not token.map:
+                continue
+            inline = tokens[position + 1] if position + 1 < len(tokens) else None
+            title = _first_line(inline.content) if inline is not None else ""
+            line = token.map[0]
+            source_line = markdown_lines(doc, body)[line].strip()
+            shown = source_line if token.markup.startswith("#") else title
+            yield Finding(
+                markdown_line_span(doc, body, line, source_line),
+                f"section `{body.heading}` contains a markdown heading `{shown}`",
+                "headings belong in `heading:`: make it a section of its own, "
+                "or write it as **bold** text",
+                pointer=body.pointer,
+                fingerprint=f"{body.heading}:{title}",
+            )
+
+
+# --- FMT005 ----------------------------------------------------------------------------------
+
+
+def _tab_indented_lines(doc: Document, layout: _Layout) -> list[tuple[int, int]]:
+    """(line, column of the tab) of non-blank lines outside block scalars indented with a tab."""
+    found = []
+    for line in range(doc.lines.line_count):
+        if line in layout.block_lines:
+            continue
+        text = doc.lines.line_text(line)
+        body = text.lstrip(" \t")
+        indentation = text[: len(text) - len(body)]
+        if body and "\t" in indentation:
+            found.append((line, indentation.index("\t")))
+    return found
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'s' if count != 1 else ''}"
+
+
+def _crlf_finding(doc: Document) -> Finding | None:
+    text = doc.text
+    first = text.find("\r\n")
+    if first == -1:
+        return None
+    count = text.count("\r\n")
+    # A lone CR is a line break of its own; turning "\r\r\n" into "\r\n" would merge two.
+    has_lone_cr = text.count("\r") != count
+    fix = None
+    if not has_lone_cr:
+        edits = []
+        position = first
+        while position != -1:
+            edits.append(Edit(position, position + 1, ""))
+            position = text.find("\r\n", position + 2)
+        fix = Fix("convert CRLF line endings to LF", tuple(edits))
+    start = doc.lines.position(first)
+    return Finding(
+        Span(start, doc.lines.position(first + 1)),
+        f"line ends with CRLF (`\\r\\n`) ({_plural(count, 'such line')} in this file)",
+        "save the file with LF (`\\n`) line endings",
+        fix=fix,
+        fingerprint="crlf",
+    )
+
+
+def _final_newline_finding(doc: Document, layout: _Layout) -> Finding | None:
+    text = doc.text
+    if not text or text.endswith(("\n", "\r")):
+        return None
+    fix = None
+    # A clipped or kept block scalar that runs to the end of the file gains a line break
+    # from the new newline, so the fix is checked by reading the file back.
+    if layout.known and parse(doc.path, text + "\n").data == doc.data:
+        fix = Fix("add a newline at the end of the file", (Edit(len(text), len(text), "\n"),))
+    end = doc.lines.position(len(text))
+    return Finding(
+        Span(end, end),
+        "file does not end with a newline",
+        "add a line break after the last line",
+        fix=fix,
+        fingerprint="final-newline",
+    )
+
+
+@rule("FMT005", "tabs-crlf-or-missing-final-newline", severity=Severity.WARNING, fixable=True,
+      needs=Needs.TEXT)
+def tabs_crlf_or_missing_final_newline(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
+    """Tab indentation, CRLF line endings, or no newline at the end of the file.
+
+    ## What it does
+    Reports, once per kind, the first line indented with a tab (outside block scalars), the
+    first CRLF line ending, and a missing final newline; the messages count the lines.
+
+    ## Why it matters
+    YAML forbids tabs in indentation, so a tab-indented line is either an error or text that
+    means something other than it shows. Mixed line endings and a missing final newline make
+    noisy diffs and trip up tools that read files line by line.
+
+    ## Example
+    (`→` marks a tab.)
+    ```yaml
+    tags:
+    →- customs
+    ```
+
+    ## Use instead
+    ```yaml
+    tags:
+      - customs
+    ```
+
+    ## Fix safety
+    Converting CRLF to LF is safe: YAML reads a CRLF as one line break in every kind of
+    scalar (no fix when the file also holds lone CRs). Adding the final newline is safe and
+    offered only when the data reads back the same (a `|` block at the end of the file would
+    gain a line break). Tabs are not fixed: how wide a tab was meant to be is a guess.
+    """
+    layout = _layout(doc)
+    tabs = _tab_indented_lines(doc, layout)
+    if tabs:
+        line, column = tabs[0]
+        yield Finding(
+            Span.of(line, column, line, column + 1),
+            f"line is indented with a tab ({_plural(len(tabs), 'such line')} in this file)",
+            "indent with spaces: YAML does not allow tabs in indentation",
+            fingerprint="tab",
+        )
+    crlf = _crlf_finding(doc)
+    if crlf is not None:
+        yield crlf
+    final_newline = _final_newline_finding(doc, layout)
+    if final_newline is not None:
+        yield final_newline

@@ -1,1 +1,242 @@
-"""placeholder while the family is written."""
+"""Provenance rules (PRV): where a profile's content comes from and who vouched for it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ..diagnostics import Severity, Span
+from ..document import Document
+from ..engine import RuleContext
+from ..registry import Finding, rule
+from .formatting import SectionBody, markdown_line_span, markdown_tokens, section_bodies
+from .review import VOUCHED_STATUSES, has_reviewers
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token
+
+AI_PROVENANCE = frozenset({"ai-generated", "ai-assisted"})
+REFERENCES_HEADING = "References"
+_REMARK_START = re.compile(r"\s*(?:\(|:|\s[-–—]+\s|[–—])")
+"""Where an item's own remark begins: `Title (remark)`, `Title: remark`, `Title — remark`."""
+
+
+@rule("PRV001", "ai-content-without-human-review", severity=Severity.ERROR)
+def ai_content_without_human_review(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
+    """An AI-generated or AI-assisted profile is reviewed or published with no human reviewer.
+
+    ## What it does
+    Reports `status: reviewed` or `status: published` on a profile whose `provenance` is
+    `ai-generated` or `ai-assisted` and whose `reviewers` list is missing or empty.
+
+    ## Why it matters
+    Readers trust a reviewed profile because a person checked it. For machine-written text
+    that check is the only thing standing between a plausible error and the published page.
+
+    ## Example
+    ```yaml
+    provenance: ai-generated
+    status: published
+    reviewers: []
+    ```
+
+    ## Use instead
+    ```yaml
+    provenance: ai-generated
+    status: published
+    reviewers:
+      - ana-ribeiro
+    ```
+    """
+    data = doc.data
+    provenance, status = data.get("provenance"), data.get("status")
+    if provenance not in AI_PROVENANCE or status not in VOUCHED_STATUSES or has_reviewers(data):
+        return
+    yield Finding(
+        doc.span("/status"),
+        f"`{provenance}` profile has status `{status}` but no human reviewer",
+        "list the person who checked it under `reviewers`, or set `status: in-review`",
+        pointer="/status",
+    )
+
+
+@rule("PRV002", "no-sources", severity=Severity.WARNING)
+def no_sources(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
+    """The profile lists no sources.
+
+    ## What it does
+    Reports a missing, null or empty `sources` list, at the `sources` key (or at the top of
+    the file when there is none).
+
+    ## Why it matters
+    A profile makes claims about how an occupation works; sources let a reader check them
+    and a reviewer know what the text rests on.
+
+    ## Example
+    ```yaml
+    sources: []
+    ```
+
+    ## Use instead
+    ```yaml
+    sources:
+      - title: WCO SAFE Framework of Standards
+        kind: standard
+    ```
+    """
+    sources = doc.data.get("sources")
+    if sources is not None and sources != []:
+        return  # a value of the wrong type is the schema rules' business
+    present = "sources" in doc.data
+    yield Finding(
+        doc.span("/sources", key=True) if present else Span.point(0, 0),
+        "`sources` is empty" if present else "profile has no `sources`",
+        "add the works the profile draws on: `- title: …` and `kind: …` for each",
+        pointer="/sources",
+    )
+
+
+# --- PRV003 ----------------------------------------------------------------------------------
+
+
+def normalise_title(text: str) -> str:
+    """A title reduced for comparison: case-folded, punctuation dropped, spaces collapsed."""
+    kept = "".join(char for char in text.casefold() if char.isalnum() or char.isspace())
+    return " ".join(kept.split())
+
+
+@dataclass(frozen=True, slots=True)
+class _Reference:
+    line: int
+    """0-based line of the item's text in the markdown."""
+    source_text: str
+    """The item's first line as written (markdown included)."""
+    plain: str
+    """The item's text with markdown removed (emphasis, link targets)."""
+    links: tuple[str, ...]
+
+
+def _plain_text(inline: Token) -> tuple[str, tuple[str, ...]]:
+    """The readable text of an inline token and the targets of its links."""
+    parts: list[str] = []
+    links: list[str] = []
+    for child in inline.children or ():
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        elif child.type == "image":
+            parts.append(child.content)
+        elif child.type == "link_open":
+            href = child.attrGet("href")
+            if isinstance(href, str):
+                links.append(href)
+    return "".join(parts), tuple(links)
+
+
+def _own_text(tokens: list[Token], item: int) -> Token | None:
+    """The inline token of a list item's first paragraph (not of a nested item's)."""
+    level = tokens[item].level
+    for token in tokens[item + 1 :]:
+        if token.type == "list_item_close" and token.level == level:
+            return None
+        if token.type == "inline" and token.level == level + 2:
+            return token
+    return None
+
+
+def _references(doc: Document, body: SectionBody) -> Iterator[_Reference]:
+    """The list items of a section: each item's first paragraph."""
+    tokens = markdown_tokens(doc, body)
+    for position, token in enumerate(tokens):
+        if token.type != "list_item_open":
+            continue
+        inline = _own_text(tokens, position)
+        if inline is None or not inline.map:
+            continue  # an empty item, or one that holds only a nested list
+        plain, links = _plain_text(inline)
+        if plain.strip():
+            first_line = inline.content.split("\n", 1)[0]
+            yield _Reference(inline.map[0], first_line, plain.strip(), links)
+
+
+def _known_sources(data: dict[str, Any]) -> tuple[set[str], set[str]]:
+    """Normalised titles and URLs of the `sources` entries."""
+    titles: set[str] = set()
+    urls: set[str] = set()
+    sources = data.get("sources")
+    for source in sources if isinstance(sources, list) else ():
+        if not isinstance(source, dict):
+            continue
+        if isinstance(source.get("title"), str) and normalise_title(source["title"]):
+            titles.add(normalise_title(source["title"]))
+        if isinstance(source.get("url"), str):
+            urls.add(source["url"].rstrip("/"))
+    return titles, urls
+
+
+def _is_cited(reference: _Reference, titles: set[str], urls: set[str]) -> bool:
+    if normalise_title(reference.plain) in titles:
+        return True
+    if any(link.rstrip("/") in urls for link in reference.links):
+        return True
+    # "Title (remark)", "Title: remark", "Title — remark": the title is what comes first.
+    for remark in _REMARK_START.finditer(reference.plain):
+        if remark.start() > 0 and normalise_title(reference.plain[: remark.start()]) in titles:
+            return True
+    return False
+
+
+@rule("PRV003", "reference-without-source", severity=Severity.WARNING)
+def reference_without_source(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
+    """An item of the References section has no matching entry in `sources`.
+
+    ## What it does
+    Reads the list items of the `References` section and looks each up in `sources` by
+    title, ignoring case, punctuation and markdown emphasis. An item may add a remark after
+    the title in parentheses, after a colon or after a dash; an item that links to a source's
+    `url` also counts as that source.
+
+    ## Why it matters
+    `sources` is the machine-readable list of what a profile rests on; a reference that is
+    only in the prose is invisible to every tool that checks or cites sources.
+
+    ## Example
+    ```yaml
+    sources:
+      - title: WCO SAFE Framework of Standards
+        kind: standard
+    sections:
+      - heading: References
+        markdown: |-
+          - WCO SAFE Framework of Standards (risk management, AEO)
+          - WTO Customs Valuation Agreement
+    ```
+
+    ## Use instead
+    ```yaml
+    sources:
+      - title: WCO SAFE Framework of Standards
+        kind: standard
+      - title: WTO Customs Valuation Agreement
+        kind: regulation
+    ```
+    """
+    bodies = [b for b in section_bodies(doc) if b.heading == REFERENCES_HEADING]
+    if not bodies:
+        return
+    titles, urls = _known_sources(doc.data)
+    for body in bodies:
+        for reference in _references(doc, body):
+            if _is_cited(reference, titles, urls):
+                continue
+            yield Finding(
+                markdown_line_span(doc, body, reference.line, reference.source_text),
+                f"reference `{reference.plain}` has no matching entry in `sources`",
+                f"add `- title: {reference.plain}` (with its `kind`) to `sources`, "
+                "or make the item start with a source's exact title",
+                pointer=body.pointer,
+                fingerprint=normalise_title(reference.plain),
+            )
