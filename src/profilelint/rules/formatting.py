@@ -3,122 +3,27 @@
 FMT001 and FMT005 read the raw text and run even when the YAML does not parse. FMT002–FMT004
 read the section bodies, parsed as CommonMark by markdown-it-py.
 
-The helpers for section markdown (``section_bodies``, ``markdown_tokens``,
-``markdown_line_span``) are also used by the provenance rules.
 """
 
 from __future__ import annotations
 
-import functools
 import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from ..diagnostics import Applicability, DataChange, Edit, Fix, Severity, Span
 from ..document import BLOCK_STYLES, Document, parse, pointer_label
 from ..engine import RuleContext
 from ..registry import Finding, Needs, rule
-
-if TYPE_CHECKING:
-    from markdown_it import MarkdownIt
-    from markdown_it.token import Token
-
-
-# --- section markdown, shared with the provenance rules ------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class SectionBody:
-    """The markdown of one section, with where it lives in the data."""
-
-    index: int
-    heading: str
-    pointer: str
-    markdown: str
-
-
-def section_bodies(doc: Document) -> list[SectionBody]:
-    """Every section whose `markdown` is a string, in file order."""
-    sections = doc.data.get("sections") if doc.is_profile else None
-    if not isinstance(sections, list):
-        return []
-    bodies = []
-    for index, section in enumerate(sections):
-        if not isinstance(section, dict) or not isinstance(section.get("markdown"), str):
-            continue
-        heading = section.get("heading")
-        label = heading if isinstance(heading, str) else f"sections[{index}]"
-        bodies.append(SectionBody(index, label, f"/sections/{index}/markdown", section["markdown"]))
-    return bodies
-
-
-@functools.cache
-def _markdown_parser() -> MarkdownIt:
-    from markdown_it import MarkdownIt  # imported lazily: only section rules need it
-
-    return MarkdownIt("commonmark")
-
-
-def markdown_tokens(doc: Document, body: SectionBody) -> list[Token]:
-    """The markdown-it tokens of a section body, parsed once per document."""
-    cache: dict[str, list[Token]] = doc.derived.setdefault("markdown_tokens", {})
-    tokens = cache.get(body.pointer)
-    if tokens is None:
-        tokens = _markdown_parser().parse(body.markdown)
-        cache[body.pointer] = tokens
-    return tokens
-
-
-def markdown_lines(doc: Document, body: SectionBody) -> list[str]:
-    """The lines of a section body, split once per document."""
-    cache: dict[str, list[str]] = doc.derived.setdefault("markdown_lines", {})
-    lines = cache.get(body.pointer)
-    if lines is None:
-        lines = cache[body.pointer] = body.markdown.split("\n")
-    return lines
-
-
-def markdown_line_span(doc: Document, body: SectionBody, line: int, needle: str) -> Span:
-    """Where ``needle`` (text on 0-based ``line`` of the markdown) sits in the YAML source.
-
-    Exact for literal blocks, whose lines are the source lines. Elsewhere the needle is
-    searched for in the value's source; in a folded block a markdown line may be wrapped
-    over several source lines, so its first words are tried too. Failing all that, the head
-    of the value.
-    """
-    lines = markdown_lines(doc, body)
-    needle = needle.strip()
-    column = lines[line].find(needle) if needle and 0 <= line < len(lines) else -1
-    if column == -1:
-        return doc.head_span(body.pointer)
-    exact = _literal_line_span(doc, body.pointer, line, needle)
-    if exact is not None:
-        return exact
-    offset = sum(len(text) + 1 for text in lines[:line]) + column
-    words = needle.split()
-    for candidate in dict.fromkeys((needle, " ".join(words[:3]), words[0])):
-        occurrence = body.markdown.count(candidate, 0, offset)
-        span = doc.text_span(body.pointer, candidate, occurrence=occurrence)
-        if span is not None:
-            return span
-    return doc.head_span(body.pointer)
-
-
-def _literal_line_span(doc: Document, pointer: str, line: int, needle: str) -> Span | None:
-    """In a literal block, markdown line N is source line N after the header."""
-    location = doc.locations.get(pointer)
-    if location is None or location.style != "|":
-        return None
-    source_line = location.value.start.line + 1 + line
-    if source_line >= doc.lines.line_count:
-        return None
-    column = doc.lines.line_text(source_line).find(needle)
-    if column == -1:
-        return None
-    return Span.of(source_line, column, source_line, column + len(needle))
-
+from ._markdown import (
+    could_have_heading,
+    could_mix_list_markers,
+    markdown_line_span,
+    markdown_lines,
+    markdown_tokens,
+    section_bodies,
+)
 
 # --- the layout of scalars in the source ----------------------------------------------------
 
@@ -478,8 +383,10 @@ def mixed_list_markers(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
     ```
     """
     for body in section_bodies(doc):
+        if not could_mix_list_markers(body.markdown):
+            continue
         items = [
-            token for token in markdown_tokens(doc, body)
+            token for token in markdown_tokens(doc, body, inline=False)
             if token.type == "list_item_open" and token.markup in ("-", "*", "+") and token.map
         ]
         counts = Counter(token.markup for token in items)
@@ -530,7 +437,9 @@ def heading_in_section_body(doc: Document, ctx: RuleContext) -> Iterator[Finding
     ```
     """
     for body in section_bodies(doc):
-        tokens = markdown_tokens(doc, body)
+        if not could_have_heading(body.markdown):
+            continue
+        tokens = markdown_tokens(doc, body, inline=False)
         for position, token in enumerate(tokens):
             if token.type != "heading_open" or not token.map:
                 continue

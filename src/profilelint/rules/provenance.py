@@ -11,7 +11,7 @@ from ..diagnostics import Severity, Span
 from ..document import Document
 from ..engine import RuleContext
 from ..registry import Finding, rule
-from .formatting import SectionBody, markdown_line_span, markdown_tokens, section_bodies
+from ._markdown import SectionBody, markdown_line_span, markdown_tokens, section_bodies
 from .review import VOUCHED_STATUSES, has_reviewers
 
 if TYPE_CHECKING:

@@ -1,0 +1,134 @@
+"""Section markdown for the rules that read it (formatting, provenance).
+
+Markdown is parsed with markdown-it-py (CommonMark), once per section and only when a
+cheap look at the text shows the parse could find something: most sections of most profiles
+have neither headings nor a second list marker, and parsing is the costliest thing we do.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ..diagnostics import Span
+from ..document import Document
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
+
+# Deliberately loose (a dash between words counts): it may send text to the parser for
+# nothing, but it must never skip text in which markdown-it would find a list item.
+_BULLET_MARKER = re.compile(r"(?:^|[ \t>])([-*+])(?:[ \t]|$)", re.MULTILINE)
+_SETEXT_UNDERLINE = re.compile(r"^[ \t>]*(?:=+|-+)[ \t]*$", re.MULTILINE)
+
+
+def could_mix_list_markers(markdown: str) -> bool:
+    """False only when no two different bullet markers can start list items in the text."""
+    return len({match[1] for match in _BULLET_MARKER.finditer(markdown)}) > 1
+
+
+def could_have_heading(markdown: str) -> bool:
+    """False only when the text can hold neither an ATX (`#`) nor a setext heading."""
+    return "#" in markdown or _SETEXT_UNDERLINE.search(markdown) is not None
+
+
+@dataclass(frozen=True, slots=True)
+class SectionBody:
+    """The markdown of one section, with where it lives in the data."""
+
+    index: int
+    heading: str
+    pointer: str
+    markdown: str
+
+
+def section_bodies(doc: Document) -> list[SectionBody]:
+    """Every section whose `markdown` is a string, in file order."""
+    sections = doc.data.get("sections") if doc.is_profile else None
+    if not isinstance(sections, list):
+        return []
+    bodies = []
+    for index, section in enumerate(sections):
+        if not isinstance(section, dict) or not isinstance(section.get("markdown"), str):
+            continue
+        heading = section.get("heading")
+        label = heading if isinstance(heading, str) else f"sections[{index}]"
+        bodies.append(SectionBody(index, label, f"/sections/{index}/markdown", section["markdown"]))
+    return bodies
+
+
+@functools.cache
+def _markdown_parser(inline: bool) -> MarkdownIt:
+    from markdown_it import MarkdownIt  # imported lazily: only section rules need it
+
+    parser = MarkdownIt("commonmark")
+    if not inline:
+        # Block structure only: `inline` tokens keep their text but get no children.
+        parser.disable("inline")
+    return parser
+
+
+def markdown_tokens(doc: Document, body: SectionBody, *, inline: bool = True) -> list[Token]:
+    """The markdown-it tokens of a section body, parsed once per document.
+
+    ``inline=False`` skips inline parsing (emphasis, links), which is most of the cost, for
+    rules that only look at block structure.
+    """
+    cache: dict[tuple[str, bool], list[Token]] = doc.derived.setdefault("markdown_tokens", {})
+    tokens = cache.get((body.pointer, inline))
+    if tokens is None:
+        tokens = _markdown_parser(inline).parse(body.markdown)
+        cache[(body.pointer, inline)] = tokens
+    return tokens
+
+
+def markdown_lines(doc: Document, body: SectionBody) -> list[str]:
+    """The lines of a section body, split once per document."""
+    cache: dict[str, list[str]] = doc.derived.setdefault("markdown_lines", {})
+    lines = cache.get(body.pointer)
+    if lines is None:
+        lines = cache[body.pointer] = body.markdown.split("\n")
+    return lines
+
+
+def markdown_line_span(doc: Document, body: SectionBody, line: int, needle: str) -> Span:
+    """Where ``needle`` (text on 0-based ``line`` of the markdown) sits in the YAML source.
+
+    Exact for literal blocks, whose lines are the source lines. Elsewhere the needle is
+    searched for in the value's source; in a folded block a markdown line may be wrapped
+    over several source lines, so its first words are tried too. Failing all that, the head
+    of the value.
+    """
+    lines = markdown_lines(doc, body)
+    needle = needle.strip()
+    column = lines[line].find(needle) if needle and 0 <= line < len(lines) else -1
+    if column == -1:
+        return doc.head_span(body.pointer)
+    exact = _literal_line_span(doc, body.pointer, line, needle)
+    if exact is not None:
+        return exact
+    offset = sum(len(text) + 1 for text in lines[:line]) + column
+    words = needle.split()
+    for candidate in dict.fromkeys((needle, " ".join(words[:3]), words[0])):
+        occurrence = body.markdown.count(candidate, 0, offset)
+        span = doc.text_span(body.pointer, candidate, occurrence=occurrence)
+        if span is not None:
+            return span
+    return doc.head_span(body.pointer)
+
+
+def _literal_line_span(doc: Document, pointer: str, line: int, needle: str) -> Span | None:
+    """In a literal block, markdown line N is source line N after the header."""
+    location = doc.locations.get(pointer)
+    if location is None or location.style != "|":
+        return None
+    source_line = location.value.start.line + 1 + line
+    if source_line >= doc.lines.line_count:
+        return None
+    column = doc.lines.line_text(source_line).find(needle)
+    if column == -1:
+        return None
+    return Span.of(source_line, column, source_line, column + len(needle))
