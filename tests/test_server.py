@@ -259,6 +259,7 @@ async def test_hidden_folders_are_not_linted(client: LanguageClient, tmp_path: P
     profile = open_document(client, tmp_path / "detective.yaml")
     await diagnostics_of(client, profile)
     assert hidden not in client.diagnostics
+    assert not await complete(client, hidden, types.Position(line=0, character=4))
 
 
 # --- code actions -----------------------------------------------------------------------------
@@ -533,6 +534,33 @@ async def test_changes_elsewhere_update_open_files(client: LanguageClient, tmp_p
     await eventually(
         lambda: list(client.diagnostics.get(police, [None])) == [], "cleared diagnostics"
     )
+
+
+@pytest.mark.asyncio
+async def test_configuration_change_relints_open_files(
+    client: LanguageClient, tmp_path: Path
+) -> None:
+    registrations = client.registrations  # type: ignore[attr-defined]
+    (registration,) = await eventually(lambda: registrations, "watched-files registration")
+    assert registration.method == types.WORKSPACE_DID_CHANGE_WATCHED_FILES
+    # The test client does not know the options' type, so they arrive as plain JSON.
+    globs = [w["globPattern"] for w in registration.register_options["watchers"]]
+    assert "**/profilelint.toml" in globs and "**/*.yaml" in globs
+
+    path = tmp_path / "customs-officer.yaml"
+    text = SEED.read_text(encoding="utf-8").replace("  - slug: detective", "  - slug: detectiv")
+    uri = open_document(client, path, text)
+    await diagnostics_of(client, uri, lambda ds: bool(codes(ds, "REL001")))
+
+    config = tmp_path / "profilelint.toml"
+    config.write_text('ignore = ["REL001"]\n', encoding="utf-8")
+    client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(
+            changes=[types.FileEvent(uri=config.as_uri(), type=types.FileChangeType.Created)]
+        )
+    )
+    published = await diagnostics_of(client, uri, lambda ds: not codes(ds, "REL001"))
+    assert codes(published, "PRV003")  # the rest is still reported
 
 
 # --- pure parts -------------------------------------------------------------------------------

@@ -91,15 +91,29 @@ class ProfileLanguageServer(LanguageServer):
         if self.session is None or not self.ready:
             return
         try:
-            publications = self.session.lint(uri)
+            publications = self.session.lint(uri, others=False)
         except Exception:  # noqa: BLE001 - the server must outlive any bug; the log shows it
-            self.log(
-                f"profilelint: linting {uri} failed:\n{traceback.format_exc()}",
-                types.MessageType.Error,
-            )
+            self._failed(f"linting {uri}")
             return
-        self._last_lint[uri] = asyncio.get_running_loop().time()
+        loop = asyncio.get_running_loop()
+        self._last_lint[uri] = loop.time()
         self.publish(publications)
+        # The edited file's diagnostics go out first; other open files follow if its index
+        # entry changed (their REL findings may have appeared or gone).
+        loop.call_soon(self.recheck_others)
+
+    def recheck_others(self) -> None:
+        if self.session is None:
+            return
+        try:
+            publications = self.session.recheck_others()
+        except Exception:  # noqa: BLE001 - the server must outlive any bug; the log shows it
+            self._failed("re-checking the open files")
+            return
+        self.publish(publications)
+
+    def _failed(self, what: str) -> None:
+        self.log(f"profilelint: {what} failed:\n{traceback.format_exc()}", types.MessageType.Error)
 
     def schedule(self, uri: str) -> None:
         """Lint soon: at once after a quiet spell, else when the burst of edits pauses."""
@@ -122,7 +136,7 @@ class ProfileLanguageServer(LanguageServer):
         """The open file, linted if its text changed since the last pass."""
         if self.session is None:
             return None
-        open_file = self.session.open_files.get(uri)
+        open_file = self.session.profile(uri)
         if open_file is not None and self.ready and (open_file.stale or uri in self._pending):
             self.lint_now(uri)
         return open_file
@@ -306,7 +320,7 @@ def create_server() -> ProfileLanguageServer:
     def completion(
         ls: ProfileLanguageServer, params: types.CompletionParams
     ) -> types.CompletionList:
-        open_file = ls.session.open_files.get(params.text_document.uri) if ls.session else None
+        open_file = ls.session.profile(params.text_document.uri) if ls.session else None
         items: list[types.CompletionItem] = []
         if ls.session is not None and open_file is not None:
             items = features.completions(ls.session, open_file, params.position, ls.encoding)
@@ -333,7 +347,7 @@ def create_server() -> ProfileLanguageServer:
     def definition(
         ls: ProfileLanguageServer, params: types.DefinitionParams
     ) -> list[types.Location]:
-        open_file = ls.session.open_files.get(params.text_document.uri) if ls.session else None
+        open_file = ls.session.profile(params.text_document.uri) if ls.session else None
         if ls.session is None or open_file is None:
             return []
         return features.definition(ls.session, open_file, params.position, ls.encoding, _uri_of)

@@ -18,10 +18,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..cache import ResultCache, file_key
+from ..cli import CACHE_DIR_NAME
 from ..config import Config, ConfigError, check_codes, load_config
 from ..corpus import Corpus, ProfileEntry, entry_for
 from ..diagnostics import Diagnostic, LineIndex
-from ..document import Document, parse
+from ..document import Document, load, parse
 from ..engine import (
     TOO_LARGE,
     FileResult,
@@ -32,6 +34,7 @@ from ..engine import (
     display_path,
     is_profile_file,
     read_document,
+    read_raw,
 )
 from ..registry import RegistryError, load_rules
 from ..schema import SchemaError
@@ -84,6 +87,8 @@ class Session:
     tracebacks: list[str] = field(init=False, default_factory=list)
     """Crashes of rules since the last time the server logged them."""
     _corpus: Corpus | None = field(init=False, default=None)
+    _index_changed: bool = field(init=False, default=False)
+    """The index moved since open files last had their cross-file pass."""
 
     def __post_init__(self) -> None:
         self.root = Path(os.path.abspath(self.root))
@@ -96,6 +101,10 @@ class Session:
         self.config_error = None
         try:
             config = load_config(None, search_from=self.root)
+            if config.source is None:
+                # No configuration file: relative paths are the workspace's, whatever the
+                # server's working folder.
+                config = config.with_overrides(root=self.root)
             check_codes(config, list(load_rules().values()))
             linter = Linter(config)
         except (ConfigError, SchemaError, RegistryError) as error:
@@ -134,9 +143,10 @@ class Session:
         return is_profile_file(path) and not any(part.startswith(".") for part in relative.parts)
 
     def lints(self, path: Path) -> bool:
-        """Open files are linted when they are corpus profiles, or profiles outside the corpus.
+        """Open files are linted when they are profiles inside the workspace or the corpus.
 
-        YAML in hidden folders below the workspace (CI workflows and the like) is left alone.
+        YAML in hidden folders (CI workflows and the like) and files from elsewhere on disk
+        are left alone: an editor sends every YAML file it opens.
         """
         if not is_profile_file(path):
             return False
@@ -146,7 +156,12 @@ class Session:
             except ValueError:
                 continue
             return not any(part.startswith(".") for part in relative.parts)
-        return True
+        return False
+
+    def profile(self, uri: str) -> OpenFile | None:
+        """The open file at ``uri`` if the server lints it (and so answers questions on it)."""
+        open_file = self.open_files.get(uri)
+        return open_file if open_file is not None and self.lints(open_file.path) else None
 
     def path_of(self, entry: ProfileEntry) -> Path:
         """The absolute path of an index entry (entries carry display paths)."""
@@ -170,15 +185,39 @@ class Session:
     def scan(self) -> dict[Path, ProfileEntry]:
         """Index entries of every profile under the corpus root, read from disk.
 
-        Safe to run in a worker thread: it only reads files and touches no session state.
+        Entries come from `profilelint check`'s result cache when the file's bytes are
+        unchanged (a warm start is a read of one JSON file), and new ones are stored there.
+        Safe to run in a worker thread: it touches no session state.
         """
         entries: dict[Path, ProfileEntry] = {}
         root = self.corpus_root
-        if root.is_dir():
-            for target in discover([root]):  # the same walk as `profilelint check`
-                absolute = Path(os.path.abspath(target.path))
-                entries[absolute] = self._disk_entry(absolute)
+        if not root.is_dir():
+            return entries
+        cache = self._result_cache()
+        for target in discover([root]):  # the same walk as `profilelint check`
+            absolute = Path(os.path.abspath(target.path))
+            display = self.display(absolute)
+            raw = read_raw(Target(absolute, display), self.config.max_file_size)
+            if isinstance(raw, Document):  # unreadable or too large: a bare entry
+                entries[absolute] = entry_for(raw)
+                continue
+            key = file_key(display, raw)
+            entry = cache.entry(key) if cache is not None else None
+            if entry is None:
+                entry = entry_for(load(display, raw))
+                if cache is not None:
+                    cache.store_entry(key, entry)
+            entries[absolute] = entry
+        if cache is not None:
+            cache.save()
         return entries
+
+    def _result_cache(self) -> ResultCache | None:
+        try:
+            namespace = ResultCache.namespace(self.linter.fingerprint(), self.linter.schema_bytes())
+            return ResultCache(self.config.root / CACHE_DIR_NAME, namespace)
+        except (OSError, ValueError):
+            return None
 
     def install_index(self, entries: dict[Path, ProfileEntry]) -> list[Publication]:
         """Adopt a scan's entries (open files keep their editor text) and re-lint open files."""
@@ -211,6 +250,7 @@ class Session:
                 return False
             self.entries[path] = entry
         self._corpus = None
+        self._index_changed = True
         return True
 
     def disk_changed(self, paths: Iterable[Path]) -> list[Publication]:
@@ -224,7 +264,7 @@ class Session:
                 changed |= self._set_entry(path, self._disk_entry(path))
             else:
                 changed |= self._set_entry(path, None)
-        return self._recheck_cross_file() if changed else []
+        return self.recheck_others() if changed else []
 
     # --- open files ----------------------------------------------------------------------
 
@@ -248,18 +288,38 @@ class Session:
         path = open_file.path
         on_disk = path.is_file() and self.in_corpus(path)
         changed = self._set_entry(path, self._disk_entry(path) if on_disk else None)
-        return self._recheck_cross_file() if changed else []
+        return self.recheck_others() if changed else []
 
-    def lint(self, uri: str) -> list[Publication]:
-        """Lint an open file's current text; also re-check other open files if the index moved.
+    def lint(self, uri: str, *, others: bool = True) -> list[Publication]:
+        """Lint an open file's current text; returns the diagnostics to publish.
 
-        Returns the diagnostics that differ from what was last published.
+        If its index entry moved (a slug renamed, a link added), the other open files need
+        their cross-file pass again: with ``others`` that happens here, else the caller runs
+        :meth:`recheck_others` once the edited file's diagnostics are out.
         """
         open_file = self.open_files.get(uri)
-        if open_file is None:
+        if open_file is None or not self._lint_file(open_file):
             return []
+        publications = self._finish([open_file], force={uri})
+        return publications + self.recheck_others() if others else publications
+
+    def recheck_others(self) -> list[Publication]:
+        """The cross-file pass for every open file, if the index changed since the last one."""
+        if not self._index_changed:
+            return []
+        self._index_changed = False
+        return self._finish(list(self._linted_files()), force=set())
+
+    def lint_open_files(self) -> list[Publication]:
+        """Every open file: the per-file passes first, then one cross-file pass over all."""
+        linted = [f for f in list(self.open_files.values()) if self._lint_file(f)]
+        self._index_changed = False
+        return self._finish(list(self._linted_files()), force={f.uri for f in linted})
+
+    def _lint_file(self, open_file: OpenFile) -> bool:
+        """The per-file pass on the editor's text; False for files the server leaves alone."""
         if not self.lints(open_file.path):
-            return []
+            return False
         self._refresh_today()
         text = open_file.text
         document = self._load(open_file.display, text)
@@ -269,15 +329,8 @@ class Session:
         open_file.linted_text = text
         open_file.linted_version = open_file.version
         open_file.lines = document.lines if document.text == text else LineIndex(text)
-        entry_changed = self._set_entry(open_file.path, result.entry)
-        targets = list(self._linted_files()) if entry_changed else [open_file]
-        return self._finish(targets, force={uri})
-
-    def lint_open_files(self) -> list[Publication]:
-        out: list[Publication] = []
-        for uri in list(self.open_files):
-            out.extend(self.lint(uri))
-        return out
+        self._set_entry(open_file.path, result.entry)
+        return True
 
     def _load(self, display: str, text: str) -> Document:
         if len(text.encode("utf-8", "surrogatepass")) > self.config.max_file_size:
@@ -299,9 +352,6 @@ class Session:
 
     def _linted_files(self) -> Iterator[OpenFile]:
         return (f for f in self.open_files.values() if f.result is not None)
-
-    def _recheck_cross_file(self) -> list[Publication]:
-        return self._finish(list(self._linted_files()), force=set())
 
     def _finish(self, files: list[OpenFile], *, force: set[str]) -> list[Publication]:
         """Run the cross-file pass for ``files`` and apply suppressions, as `run` does."""
