@@ -196,17 +196,12 @@ _LITERAL_INDENT = 2
 """Columns between a key and the content of the literal block written for its value."""
 
 
+_NOT_LITERAL_SAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]")
+
+
 def _literal_safe(text: str) -> bool:
     """Can every character be written raw in a literal block (no escapes, no odd breaks)?"""
-    for char in text:
-        code = ord(char)
-        if char in "\t\n":
-            continue
-        if code < 0x20 or 0x7F <= code <= 0x9F or char in "\u2028\u2029\ufeff":
-            return False
-        if 0xD800 <= code <= 0xDFFF or code in (0xFFFE, 0xFFFF):
-            return False
-    return True
+    return _NOT_LITERAL_SAFE.search(text) is None
 
 
 def _chomping(value: str) -> str:
