@@ -26,6 +26,7 @@ from profilelint.diagnostics import LineIndex, Position, Span
 from profilelint.engine import run
 from profilelint.lsp.context import context_at
 from profilelint.lsp.positions import UTF8, UTF16, UTF32, PositionMapper, code_units
+from profilelint.lsp.session import Session
 from tests.helpers import SEED, seed_with
 
 TIMEOUT = 20.0
@@ -561,6 +562,27 @@ async def test_configuration_change_relints_open_files(
     )
     published = await diagnostics_of(client, uri, lambda ds: not codes(ds, "REL001"))
     assert codes(published, "PRV003")  # the rest is still reported
+
+
+def test_session_sees_a_folder_vanish(tmp_path: Path) -> None:
+    """In process: a folder deleted on disk is one watcher event, not one per file."""
+    write_workspace(tmp_path)
+    (tmp_path / "team").mkdir()
+    (tmp_path / "detective.yaml").rename(tmp_path / "team" / "detective.yaml")
+    session = Session(tmp_path)
+    session.install_index(session.scan())
+    customs = tmp_path / "customs-officer.yaml"
+    session.open(customs.as_uri(), customs, customs.read_text(encoding="utf-8"), 1)
+    (first,) = session.lint(customs.as_uri())
+    assert not [d for d in first.diagnostics if d.code == "REL001"]
+
+    (tmp_path / "team" / "detective.yaml").unlink()
+    (tmp_path / "team").rmdir()
+    (update,) = session.disk_changed([tmp_path / "team"])
+
+    assert [(d.code, d.span.start.line) for d in update.diagnostics if d.code == "REL001"] == [
+        ("REL001", line_of(customs.read_text(encoding="utf-8"), "slug: detective"))
+    ]
 
 
 # --- pure parts -------------------------------------------------------------------------------

@@ -254,17 +254,28 @@ class Session:
         return True
 
     def disk_changed(self, paths: Iterable[Path]) -> list[Publication]:
-        """Files changed, appeared or vanished on disk (not through the editor)."""
-        changed = False
+        """Files changed, appeared or vanished on disk (not through the editor).
+
+        A folder may be reported instead of its files (a folder deleted, moved or copied in):
+        every indexed file below it is checked again, and a new folder is scanned.
+        """
         for path in paths:
             path = Path(os.path.abspath(path))
-            if any(f.path == path for f in self.open_files.values()):
-                continue  # the editor's text is the truth for an open file
-            if path.is_file() and self.in_corpus(path):
-                changed |= self._set_entry(path, self._disk_entry(path))
-            else:
-                changed |= self._set_entry(path, None)
-        return self.recheck_others() if changed else []
+            affected = {path}
+            affected.update(p for p in self.entries if path in p.parents)
+            if path.is_dir():
+                affected.update(Path(os.path.abspath(t.path)) for t in discover([path]))
+            for candidate in affected:
+                self._refresh_from_disk(candidate)
+        return self.recheck_others()
+
+    def _refresh_from_disk(self, path: Path) -> None:
+        if self.open_file_at(path) is not None:
+            return  # the editor's text is the truth for an open file
+        if path.is_file() and self.in_corpus(path):
+            self._set_entry(path, self._disk_entry(path))
+        else:
+            self._set_entry(path, None)
 
     # --- open files ----------------------------------------------------------------------
 
