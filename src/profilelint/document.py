@@ -367,6 +367,8 @@ class _Builder:
 
     def record_features(self, event: Any, pointer: str | None, tag_known: bool) -> None:
         anchor = getattr(event, "anchor", None)
+        if anchor is None and tag_known:
+            return
         span = self.marks.span(event.start_mark, event.end_mark)
         if anchor is not None:
             self.doc.yaml_features.append(YamlFeature("anchor", anchor, span, pointer))

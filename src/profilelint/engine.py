@@ -19,7 +19,7 @@ from . import suppressions
 from .config import Config
 from .corpus import Corpus, ProfileEntry, entry_for
 from .diagnostics import Diagnostic, Severity, Span
-from .document import Document, LoadProblem, load
+from .document import Document, LoadProblem, decode, load
 from .registry import Finding, Needs, Rule, load_rules, matches, select_rules
 from .schema import ProfileSchema, SchemaError, load_schema
 
@@ -478,10 +478,11 @@ def run(
 
 
 def _text(raw: str | bytes) -> str:
+    """The text a Document of these bytes holds (empty when they do not decode)."""
     if isinstance(raw, str):
         return raw
-    doc = load("", raw)
-    return doc.text
+    text, _, _ = decode(raw)
+    return text or ""
 
 
 def _relative(path: Path) -> Path:
