@@ -156,3 +156,26 @@ def test_parallel_run_matches_serial(tmp_path: Path, monkeypatch: pytest.MonkeyP
     parallel = run(config, [root], jobs=2).diagnostics
     assert parallel == serial
     assert ("p1.yaml", "REL001", 28) in [(Path(d.path).name, d.code, d.span.start.line + 1) for d in serial]
+
+
+def test_schema_errors_are_the_same_without_the_accelerator(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from profilelint import schema as schema_module
+
+    root = tmp_path / "seeds"
+    root.mkdir()
+    (root / "customs-officer.yaml").write_text(seed_with(status="publised", tags="x"), encoding="utf-8")
+    config = Config(today=TODAY, corpus=root, select=("SCH",))
+    with_accelerator = run(config, [root]).diagnostics
+    accelerated = schema_module.load_schema()
+    accelerated.validator  # noqa: B018 - builds both validators
+    assert accelerated._fast is not None
+    monkeypatch.setitem(sys.modules, "jsonschema_rs", None)  # as if it were not installed
+    monkeypatch.setattr(schema_module, "_load_schema", schema_module._load_schema.__wrapped__)
+    plain = schema_module.load_schema()
+    plain.validator  # noqa: B018
+    assert plain._fast is None
+    without = run(config, [root]).diagnostics
+    assert without == with_accelerator
+    assert [(d.code, d.span.start.line + 1) for d in without] == [("SCH003", 8), ("SCH004", 47)]
