@@ -389,12 +389,17 @@ def test_size_limit_is_configurable(tmp_path: Path) -> None:
 
 # --- a crashing rule ----------------------------------------------------------------------
 
-def _main(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
-          *args: str) -> tuple[int, str, str]:
-    """Run the console-script entry point in this process (so a patched rule is used)."""
+def main_in_process(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+                    *args: str) -> tuple[int, str, str]:
+    """Run the console-script entry point in this process, so monkeypatches apply.
+
+    One job keeps every rule in this process, and no cache means no result from an earlier
+    run stands in for the patched behaviour.
+    """
     from profilelint.cli import main
 
-    monkeypatch.setattr(sys, "argv", ["profilelint", "check", "--today", TODAY, *args])
+    argv = ["profilelint", "check", "--today", TODAY, "--no-cache", "--jobs", "1", *args]
+    monkeypatch.setattr(sys, "argv", argv)
     with pytest.raises(SystemExit) as exit_info:
         main()
     captured = capsys.readouterr()
@@ -430,7 +435,7 @@ def test_crashing_rule_becomes_pln900_and_everything_else_runs(
 ) -> None:
     (tmp_path / "broken.yaml").write_text(seed_with(status="publised"), encoding="utf-8")
     (tmp_path / SEED_NAME).write_text(SEED_TEXT, encoding="utf-8")
-    code, out, err = _main(monkeypatch, capsys, "--format", "json", str(tmp_path))
+    code, out, err = main_in_process(monkeypatch, capsys, "--format", "json", str(tmp_path))
     assert code == 1
     assert "Traceback" not in err
     diagnostics = json.loads(out)
@@ -452,7 +457,7 @@ def test_debug_shows_the_traceback_of_a_crashing_rule(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     (tmp_path / "broken.yaml").write_text(SEED_TEXT, encoding="utf-8")
-    code, out, err = _main(monkeypatch, capsys, "--debug", "--format", "json", str(tmp_path))
+    code, out, err = main_in_process(monkeypatch, capsys, "--debug", "--format", "json", str(tmp_path))
     assert code == 1
     assert "Traceback (most recent call last)" in err
     assert "sections_boom" in err and "ZeroDivisionError: sections boom" in err

@@ -1,0 +1,1 @@
+"""Fuzzing: the shared invariants and an atheris target (not part of the pytest run)."""
