@@ -153,7 +153,11 @@ class ProfileLanguageServer(LanguageServer):
                     message=f"profilelint: {session.config_error} (using the defaults)",
                 )
             )
-        entries = await asyncio.to_thread(session.scan)
+        try:
+            entries = await asyncio.to_thread(session.scan)
+        except Exception:  # noqa: BLE001 - e.g. a damaged result cache: index without it
+            self._failed("reading the result cache")
+            entries = await asyncio.to_thread(session.scan, use_cache=False)
         self.ready = True
         self.publish(session.install_index(entries))
 

@@ -182,7 +182,7 @@ class Session:
 
     # --- the corpus index ----------------------------------------------------------------
 
-    def scan(self) -> dict[Path, ProfileEntry]:
+    def scan(self, *, use_cache: bool = True) -> dict[Path, ProfileEntry]:
         """Index entries of every profile under the corpus root, read from disk.
 
         Entries come from `profilelint check`'s result cache when the file's bytes are
@@ -193,7 +193,7 @@ class Session:
         root = self.corpus_root
         if not root.is_dir():
             return entries
-        cache = self._result_cache()
+        cache = self._result_cache() if use_cache else None
         for target in discover([root]):  # the same walk as `profilelint check`
             absolute = Path(os.path.abspath(target.path))
             display = self.display(absolute)
