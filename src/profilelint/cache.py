@@ -138,10 +138,12 @@ class ResultCache:
         self.dirty = False
         try:
             loaded = json.loads(self.path.read_text(encoding="utf-8"))
-            if isinstance(loaded, dict) and loaded.get("format") == FORMAT:
-                self.entries = loaded.get("files", {})
         except (OSError, ValueError):
-            self.entries = {}  # a missing or damaged cache is an empty cache
+            loaded = None  # a missing or damaged cache is an empty cache
+        if isinstance(loaded, dict) and loaded.get("format") == FORMAT:
+            files = loaded.get("files")
+            if isinstance(files, dict):
+                self.entries = {k: v for k, v in files.items() if isinstance(v, dict)}
 
     @staticmethod
     def namespace(config_fingerprint: str, schema_bytes: bytes) -> str:
@@ -158,7 +160,8 @@ class ResultCache:
         self.used[key] = raw
         try:
             return decode_result(raw["result"])
-        except (KeyError, TypeError, ValueError):
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError):
+            del self.used[key]  # an entry of the wrong shape is a miss, and is not kept
             return None
 
     def entry(self, key: str) -> ProfileEntry | None:
@@ -168,7 +171,8 @@ class ResultCache:
         self.used[key] = raw
         try:
             return decode_entry(raw["result"]["entry"] if "result" in raw else raw["entry"])
-        except (KeyError, TypeError, ValueError):
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError):
+            del self.used[key]
             return None
 
     def store_result(self, key: str, result: FileResult) -> None:

@@ -500,6 +500,11 @@ def main() -> None:
     from .registry import RegistryError
 
     debug = "--debug" in sys.argv
+    for stream in (sys.stdout, sys.stderr):
+        # An ASCII or cp1252 console must not turn a non-ASCII source line into a crash.
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
     try:
         app()
     except SystemExit:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import os
 import re
 import tomllib
 from collections.abc import Mapping, Sequence
@@ -164,7 +165,10 @@ _PATH_FIELDS = {"corpus", "schema", "baseline"}
 
 def find_config_file(start: Path) -> Path | None:
     """The nearest profilelint.toml, or pyproject.toml with [tool.profilelint], above start."""
-    start = start.resolve()
+    try:
+        start = start.resolve()
+    except (OSError, RuntimeError):  # a symlink loop: look from where the path says it is
+        start = Path(os.path.abspath(start))
     folder = start if start.is_dir() else start.parent
     for candidate_folder in (folder, *folder.parents):
         for name in CONFIG_FILE_NAMES:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import fnmatch
 import os
+import stat
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -38,6 +39,8 @@ class PathError(Exception):
 class Target:
     path: Path
     display: str
+    refusal: str | None = None
+    """Why the file must not be read (reported as PLN002 instead)."""
 
 
 @dataclass
@@ -102,22 +105,40 @@ def _walk(folder: Path) -> Iterator[Path]:
                 yield candidate
 
 
+def _walk_targets(folder: Path) -> Iterator[Target]:
+    """Targets for the profile files below a folder.
+
+    A symbolic link found by the walk is read only if it points inside the folder: a pull
+    request must not be able to make CI print `~/.aws/credentials` as a "syntax error".
+    """
+    inside = os.path.realpath(folder)
+    for path in _walk(folder):
+        refusal = None
+        if path.is_symlink():
+            target = os.path.realpath(path)
+            if os.path.commonpath([inside, target]) != inside:
+                refusal = f"symbolic link to a file outside {display_path(folder)}; it was not read"
+        yield Target(path, display_path(_relative(path)), refusal)
+
+
 def discover(paths: Sequence[Path]) -> list[Target]:
     """Files to lint: explicit files always, folders searched for *.yaml / *.yml."""
     targets: list[Target] = []
     seen: set[Path] = set()
     for given in paths:
         if given.is_dir():
-            found: Iterable[Path] = _walk(given)
+            found: Iterable[Target] = (
+                Target(t.path, display_path(t.path), t.refusal) for t in _walk_targets(given)
+            )
         elif given.exists() or given.is_symlink():
-            found = [given]
+            found = [Target(given, display_path(given))]
         else:
             raise PathError(f"{display_path(given)}: no such file or directory")
-        for path in found:
-            key = Path(os.path.abspath(path))
+        for target in found:
+            key = Path(os.path.abspath(target.path))
             if key not in seen:
                 seen.add(key)
-                targets.append(Target(path, display_path(path)))
+                targets.append(target)
     return targets
 
 
@@ -131,8 +152,18 @@ def corpus_root(config: Config, paths: Sequence[Path]) -> Path:
 
 def read_raw(target: Target, max_size: int) -> bytes | Document:
     """The file's bytes, or a Document carrying the reason they could not be had."""
+    if target.refusal is not None:
+        return _problem_document(target.display, UNREADABLE, target.refusal,
+                                 "profiles must live inside the corpus; copy the file in if it is one")
     try:
-        size = target.path.stat().st_size
+        status = target.path.stat()
+        if not stat.S_ISREG(status.st_mode):
+            # A FIFO or device named *.yaml would block the run or never end.
+            return _problem_document(
+                target.display, UNREADABLE, "not a regular file; it was not read",
+                "profiles are regular files; remove or rename this one",
+            )
+        size = status.st_size
         if size > max_size:
             return _problem_document(
                 target.display,
@@ -398,9 +429,9 @@ def run(
     target_keys = {Path(os.path.abspath(t.path)) for t in targets}
     root = corpus_root(config, paths)
     others = [
-        Target(path, display_path(_relative(path)))
-        for path in (_walk(root) if root.is_dir() else ())
-        if Path(os.path.abspath(path)) not in target_keys
+        target
+        for target in (_walk_targets(root) if root.is_dir() else ())
+        if Path(os.path.abspath(target.path)) not in target_keys
     ]
     cache = None
     if cache_dir is not None:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from . import Report
+from . import Report, printable
 
 
 def render(report: Report, stream: TextIO, **_: object) -> None:
-    for d in report.diagnostics:
-        stream.write(f"{d.path}:{d.span.start.line + 1}:{d.span.start.column + 1}: {d.code} {d.message}\n")
+    stream.writelines(
+        printable(f"{d.path}:{d.span.start.line + 1}:{d.span.start.column + 1}: {d.code} {d.message}") + "\n"
+        for d in report.diagnostics
+    )
