@@ -54,9 +54,9 @@ def unknown_related_slug(entry: ProfileEntry, ctx: RuleContext) -> Iterator[Find
     for link in entry.links:
         if link.slug in corpus:
             continue
-        suggestion = corpus.closest_slug(link.slug)
+        suggestion = corpus.closest_slug(link.slug, exclude=entry.slug)
         message = f"related slug `{link.slug}` names no profile in the corpus"
-        if suggestion is not None and suggestion != entry.slug:
+        if suggestion is not None:
             message += f"; did you mean `{suggestion}`?"
             help_text = f"change the slug to `{suggestion}`, or add a profile `{link.slug}`"
         else:
