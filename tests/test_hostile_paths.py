@@ -227,15 +227,24 @@ def test_named_pipe_called_yaml_does_not_hang_the_run(corpus: Path) -> None:
     os.mkfifo(corpus / "pipe.yaml")
     result = run_cli("--format", "json", ".", cwd=corpus, timeout=30)
     assert result.code == 1
-    assert "pipe.yaml" in messages(result, "PLN002")
+    assert messages(result, "PLN002") == {"pipe.yaml": "not a regular file; it was not read"}
+    assert by_path(result)["pipe.yaml"] == [("PLN002", 1, 1)]
+    assert SEED_NAME in by_path(result)
 
 
 def test_symlink_out_of_the_corpus_is_not_read(tmp_path: Path, corpus: Path) -> None:
     secret = tmp_path / "credentials"
     secret.write_text("[default]\naws_secret_access_key = NOT-FOR-LOGS\n", encoding="utf-8")
     (corpus / "notes.yaml").symlink_to(secret)
-    result = run_cli("--no-color", ".", cwd=corpus)
-    assert "NOT-FOR-LOGS" not in result.stdout
+    (corpus / "alias.yaml").symlink_to(corpus / SEED_NAME)  # inside the corpus: read as usual
+    text = run_cli("--no-color", ".", cwd=corpus)
+    assert "NOT-FOR-LOGS" not in text.stdout
+    result = run_cli("--format", "json", ".", cwd=corpus)
+    assert messages(result, "PLN002") == {
+        "notes.yaml": "symbolic link to a file outside .; it was not read"
+    }
+    assert by_path(result)["notes.yaml"] == [("PLN002", 1, 1)]
+    assert ("REL005", 2, 7) in by_path(result)["alias.yaml"]  # linted: a second `customs-officer`
 
 
 def test_damaged_cache_is_ignored(corpus: Path) -> None:
