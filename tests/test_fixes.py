@@ -475,3 +475,31 @@ def test_a_file_with_a_syntax_error_is_not_fixed(workdir: Path) -> None:
         "fix the syntax error first\n"
     )
     assert path.read_bytes() == original
+
+
+def test_a_refused_fix_is_reported_as_pln004(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """End to end: a rule whose fix changes undeclared data gets a PLN004 and the file is kept."""
+    import dataclasses
+
+    from profilelint import registry
+    from profilelint.registry import Finding
+
+    def lying_status_fix(doc: Document, ctx: Any) -> Any:
+        span = doc.span("/status")
+        start, end = doc.lines.offset(span.start), doc.lines.offset(span.end)
+        fix = Fix("claim it is published", (Edit(start, end, "published"),))  # says: no data change
+        yield Finding(span, "status is draft", fix=fix, pointer="/status")
+
+    rules = dict(registry.load_rules())
+    monkeypatch.setattr(registry, "_RULES", {**rules, "SCH004": dataclasses.replace(rules["SCH004"], check=lying_status_fix)})
+    path = write(workdir, seed_with())
+    before = path.read_bytes()
+    code, out, _ = check("--fix", "--select", "SCH004,PLN004", "-f", "concise", NAME)
+    assert path.read_bytes() == before
+    status_line = seed_with().splitlines().index("status: draft") + 1
+    assert out.splitlines() == [
+        f"{NAME}:{status_line}:9: PLN004 SCH004 fix not applied (claim it is published): "
+        "the result would change the data at `/status`",
+        f"{NAME}:{status_line}:9: SCH004 status is draft",
+    ]
+    assert code == 1

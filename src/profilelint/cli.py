@@ -150,6 +150,8 @@ def check(
             typer.echo(trace, err=True)
     diagnostics = result.diagnostics
     notes = [] if fix_run is None else _fix_notes(fix_run)
+    if fix_run is not None:
+        diagnostics = sorted([*diagnostics, *_refusals(fix_run, result, config)], key=lambda d: d.sort_key())
     if write_baseline is not None:
         notes.append(_save_baseline(write_baseline, diagnostics))
     elif known is not None and baseline_path is not None:
@@ -194,9 +196,32 @@ def _fix_files(config: Any, paths: list[Path], *, unsafe: bool) -> Any:
     from .fixes import fix_paths
 
     fix_run = fix_paths(config, paths, unsafe=unsafe, write=True)
-    for message in fix_run.messages():
+    for message in fix_run.messages(include_refused=False):  # refusals are PLN004 diagnostics
         typer.echo(f"profilelint: warning: {message}", err=True)
     return fix_run
+
+
+def _refusals(fix_run: Any, result: Any, config: Any) -> list[Any]:
+    """Refused fixes as PLN004 diagnostics, so they fail CI like any other finding."""
+    from .diagnostics import Diagnostic
+
+    rule = result.rules["PLN004"]
+    if rule.code not in result.selected:
+        return []
+    severity = config.severity.get(rule.code, rule.severity)
+    return [
+        Diagnostic(
+            path=file_fix.result.path,
+            span=refusal.span,
+            code=rule.code,
+            severity=severity,
+            message=f"{refusal.code} fix not applied ({refusal.description}): {refusal.reason}",
+            help="make the change by hand; the fix itself is a bug worth reporting",
+            fingerprint=f"{refusal.code}:{refusal.description}",
+        )
+        for file_fix in fix_run.files
+        for refusal in file_fix.result.refused
+    ]
 
 
 def _fix_notes(fix_run: Any) -> list[str]:
@@ -228,16 +253,8 @@ def _save_baseline(path: Path, diagnostics: Any) -> str:
 def _filter_baseline(known: Any, path: Path, result: Any, config: Any) -> tuple[Any, list[str]]:
     """Hide baselined findings; notes say how many were hidden and which entries are stale."""
     from .baseline import apply, stale_notes
-    from .registry import load_rules, select_rules
 
-    active = {
-        rule.code
-        for rule in select_rules(
-            load_rules().values(), select=config.select, ignore=config.ignore,
-            extend_select=config.extend_select,
-        )
-    }
-    filtered = apply(known, result.diagnostics, checked_files=result.files, active_codes=active)
+    filtered = apply(known, result.diagnostics, checked_files=result.files, active_codes=set(result.selected))
     notes = []
     if filtered.hidden:
         notes.append(f"{filtered.hidden} finding{'s' if filtered.hidden != 1 else ''} hidden by baseline {path}.")

@@ -79,10 +79,9 @@ class RunResult:
     files: list[str]
     sources: dict[str, str]
     rules: dict[str, Rule]
+    selected: frozenset[str] = frozenset()
+    """Codes of the rules this run had switched on."""
     tracebacks: list[str] = field(default_factory=list)
-
-    def failed(self, fail_on: Severity) -> bool:
-        return any(d.severity >= fail_on for d in self.diagnostics)
 
 
 def display_path(path: Path | str) -> str:
@@ -504,6 +503,7 @@ def run(
         files=[t.display for t in targets],
         sources={p: _text(raw) for p, raw in sources.items() if p in with_findings},
         rules=linter.rules,
+        selected=frozenset(linter.selected_codes),
         tracebacks=tracebacks,
     )
 

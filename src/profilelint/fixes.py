@@ -477,13 +477,13 @@ class FixRun:
             unified_diff(f.result.path, f.result.original, f.result.text) for f in self.changed
         )
 
-    def messages(self) -> list[str]:
-        """One line per refused fix, unfinished file and failed write."""
+    def messages(self, *, include_refused: bool = True) -> list[str]:
+        """One line per refused fix (unless reported otherwise), unfinished file and failed write."""
         out = []
         for f in self.files:
             if f.result.skipped is not None:
                 out.append(f"{f.result.path}: not fixed: {f.result.skipped}")
-            for r in f.result.refused:
+            for r in f.result.refused if include_refused else ():
                 where = f"{f.result.path}:{r.span.start.line + 1}:{r.span.start.column + 1}"
                 out.append(f"{where}: {r.code} fix not applied ({r.description}): {r.reason}")
             if not f.result.converged:

@@ -74,3 +74,11 @@ def test_yml007_non_string_key(tmp_path: Path) -> None:
 
 def test_seed_has_no_parsing_problems(tmp_path: Path) -> None:
     assert lint(tmp_path, {"customs-officer.yaml": seed_with()}, select=("YML",)) == []
+
+
+def test_yml005_an_empty_value_is_reported_without_a_fix(tmp_path: Path) -> None:
+    text = seed_with().replace("  - slug: detective\n", "  - slug: # to do\n")
+    bad = lint(tmp_path, {"customs-officer.yaml": text}, select=("YML005",))
+    assert found(bad) == [("YML005", 29, 5)]
+    assert bad[0].message == "`related[1].slug` has no value, which YAML reads as null, not a string"
+    assert bad[0].fix is None

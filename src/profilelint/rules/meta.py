@@ -78,6 +78,30 @@ def file_too_large(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
             yield Finding(problem.span, problem.message, problem.help)
 
 
+@rule("PLN004", "fix-refused", severity=Severity.WARNING, needs=Needs.NOTHING,
+      reported_by_engine=True)
+def fix_refused(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
+    """A fix was not applied because its result did not verify.
+
+    ## What it does
+    With `--fix`, every fix is applied to a copy of the text, which is parsed again; the
+    result must load and hold exactly the data the fix promised. A fix that fails this
+    check is not written, and this diagnostic names the rule, the fix and the reason.
+
+    ## Why it matters
+    A fix that silently changes meaning is worse than no fix; this one was stopped, but the
+    problem it was meant to fix is still there.
+
+    ## Example
+    A fix that would quote an empty value right before a comment (`slug: ''#x`), which does
+    not parse.
+
+    ## Use instead
+    Make the change by hand, and report the rule's fix as a bug so it can be corrected.
+    """
+    return iter(())
+
+
 @rule("PLN900", "internal-error", severity=Severity.ERROR, needs=Needs.NOTHING,
       reported_by_engine=True)
 def internal_error(doc: Document, ctx: RuleContext) -> Iterator[Finding]:

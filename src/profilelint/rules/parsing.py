@@ -181,6 +181,16 @@ def implicitly_typed_scalar(doc: Document, ctx: RuleContext) -> Iterator[Finding
         if scalar.kind == "null" and "null" in expected:
             continue
         span = doc.span(pointer)
+        field_name = pointer_label(pointer)
+        if not scalar.raw:
+            # Nothing to quote: the author has yet to write the value.
+            yield Finding(
+                doc.span(pointer, key=True),  # an empty value has no width to underline
+                f"`{field_name}` has no value, which YAML reads as null, not a string",
+                f"write the value after `{field_name.rsplit('.', 1)[-1]}:`",
+                pointer=pointer,
+            )
+            continue
         lines = doc.lines
         quoted = "'" + scalar.raw.replace("'", "''") + "'"
         fix = Fix(
@@ -188,7 +198,6 @@ def implicitly_typed_scalar(doc: Document, ctx: RuleContext) -> Iterator[Finding
             (Edit(lines.offset(span.start), lines.offset(span.end), quoted),),
             data_changes=(),
         )
-        field_name = pointer_label(pointer)
         yield Finding(
             span,
             f"`{field_name}` value `{scalar.raw}` is read by YAML 1.1 as {_KIND_NAMES[scalar.kind]}, not a string",

@@ -267,10 +267,12 @@ def duplicate_related_slug(doc: Document, ctx: RuleContext) -> Iterator[Finding]
     that differs from the first entry's.
     """
     first_seen: dict[str, int] = {}
+    repeats: dict[str, int] = {}
     for index, slug in _related_slugs(doc):
         if slug not in first_seen:
             first_seen[slug] = index
             continue
+        repeats[slug] = repeats.get(slug, 0) + 1
         first_line = doc.span(f"/related/{first_seen[slug]}/slug").start.line + 1
         pointer = f"/related/{index}/slug"
         yield Finding(
@@ -279,7 +281,7 @@ def duplicate_related_slug(doc: Document, ctx: RuleContext) -> Iterator[Finding]
             "keep one entry per related profile; merge their notes if both say something",
             fix=_delete_item_fix(doc, index),
             pointer=pointer,
-            fingerprint=f"{slug}:{index}",
+            fingerprint=f"{slug}:{repeats[slug]}",  # not the index: entries above may come and go
         )
 
 

@@ -203,14 +203,16 @@ def duplicate_section(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
         markdown: Scanners and databases.
     ```
     """
+    repeats: dict[str, int] = {}
     for first, repeat in _analyse(doc, ctx).duplicates:
+        repeats[repeat.text] = repeats.get(repeat.text, 0) + 1
         line = doc.span(first.pointer).start.line + 1
         yield Finding(
             doc.span(repeat.pointer),
             f"section `{repeat.text}` appears twice (first on line {line})",
             "merge the two bodies into one section",
             pointer=repeat.pointer,
-            fingerprint=f"{repeat.text}:{repeat.index}",
+            fingerprint=f"{repeat.text}:{repeats[repeat.text]}",  # not the index: sections move
         )
 
 
