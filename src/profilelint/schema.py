@@ -110,9 +110,9 @@ class ProfileSchema:
             elif isinstance(declared, list):
                 types.update(t for t in declared if isinstance(t, str))
             for value in schema.get("enum", []):
-                types.add(_json_type(value))
+                types.add(json_type(value))
             if "const" in schema:
-                types.add(_json_type(schema["const"]))
+                types.add(json_type(schema["const"]))
         return types
 
     def expects_string(self, pointer: str) -> bool:
@@ -152,7 +152,8 @@ def _expand_branches(schemas: list[Any], resolve: Any) -> list[dict[str, Any]]:
     return out
 
 
-def _json_type(value: Any) -> str:
+def json_type(value: Any) -> str:
+    """The JSON Schema type name of a loaded value."""
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -217,27 +218,20 @@ def _build_fast_validator(raw: dict[str, Any]) -> Any:
 
 
 def _formats_used(schema: Any) -> set[str]:
-    formats: set[str] = set()
-    pending = [schema]
-    while pending:
-        node = pending.pop()
-        if isinstance(node, dict):
-            if isinstance(node.get("format"), str):
-                formats.add(node["format"])
-            pending.extend(node.values())
-        elif isinstance(node, list):
-            pending.extend(node)
-    return formats
+    return {node["format"] for node in _schema_objects(schema) if isinstance(node.get("format"), str)}
 
 
 def _all_refs(schema: Any) -> Iterator[str]:
+    return (node["$ref"] for node in _schema_objects(schema) if isinstance(node.get("$ref"), str))
+
+
+def _schema_objects(schema: Any) -> Iterator[dict[str, Any]]:
+    """Every JSON object anywhere in a schema document."""
     pending = [schema]
     while pending:
         node = pending.pop()
         if isinstance(node, dict):
-            ref = node.get("$ref")
-            if isinstance(ref, str):
-                yield ref
+            yield node
             pending.extend(node.values())
         elif isinstance(node, list):
             pending.extend(node)

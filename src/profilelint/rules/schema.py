@@ -15,6 +15,7 @@ from ..diagnostics import Severity, Span
 from ..document import Document, join_pointer, pointer_label
 from ..engine import RuleContext
 from ..registry import Finding, rule
+from ..schema import json_type
 from ..suggest import closest
 
 _TYPE_NAMES = {
@@ -36,22 +37,6 @@ _OWNED_ELSEWHERE = (
 class _Classified:
     code: str
     finding: Finding
-
-
-def _json_kind(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    return "object"
 
 
 def _show(value: Any, limit: int = 60) -> str:
@@ -150,14 +135,14 @@ def _findings_for(doc: Document, ctx: RuleContext, error: Any, keyword: str, poi
             [error.validator_value] if isinstance(error.validator_value, str) else list(error.validator_value)
         )
         wanted = " or ".join(_TYPE_NAMES.get(t, t) for t in expected)
-        actual = _TYPE_NAMES[_json_kind(instance)]
+        actual = _TYPE_NAMES[json_type(instance)]
         shown = "" if isinstance(instance, dict | list) or instance is None else f" (`{_show(instance)}`)"
         yield _Classified("SCH003", Finding(
             _value_span(doc, pointer),
             f"`{label}` must be {wanted}, not {actual}{shown}",
             ctx.schema.description(pointer) or f"write {wanted} here",
             pointer=pointer,
-            fingerprint=f"{pointer}:{_json_kind(instance)}",
+            fingerprint=f"{pointer}:{json_type(instance)}",
         ))
     elif keyword in ("enum", "const"):
         allowed = list(error.validator_value) if keyword == "enum" else [error.validator_value]
