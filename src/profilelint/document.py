@@ -280,7 +280,7 @@ class _Marks:
         self.direct = not self.shift and not _ODD_BREAKS.search(text)
 
     def offset(self, mark: Any) -> int:
-        return min(mark.index + self.shift, len(self.lines.text))
+        return min(int(mark.index) + self.shift, len(self.lines.text))
 
     def position(self, mark: Any) -> Position:
         if isinstance(mark, _MarkLike):
@@ -603,11 +603,11 @@ def parse(path: str, text: str, *, has_bom: bool = False) -> Document:
             )
         )
     elif not isinstance(doc.data, dict):
-        kind = "a list" if isinstance(doc.data, list) else f"a {type(doc.data).__name__} scalar"
+        shape = "a list" if isinstance(doc.data, list) else f"a {type(doc.data).__name__} scalar"
         doc.problems.append(
             LoadProblem(
                 "YML006",
-                f"top level of the file is {kind}, not a mapping of profile fields",
+                f"top level of the file is {shape}, not a mapping of profile fields",
                 doc.head_span(""),
                 "a profile is a mapping: `title: …`, `slug: …`, and so on",
             )

@@ -172,7 +172,7 @@ def json_type(value: Any) -> str:
 def _refuse_retrieval(uri: str) -> Any:
     from referencing.exceptions import NoSuchResource
 
-    raise NoSuchResource(ref=uri)
+    raise NoSuchResource(ref=uri)  # type: ignore[call-arg]  # attrs field, untyped here
 
 
 def _build_validator(raw: dict[str, Any], path: Path) -> Any:

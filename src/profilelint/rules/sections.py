@@ -64,10 +64,10 @@ def _analyse(doc: Document, ctx: RuleContext) -> _Analysis:
             analysis.unknown.append((heading, suggestion))
             if suggestion is not None:
                 suggested.add(suggestion)
-    for position, heading in enumerate(canonical):
-        if heading not in first and heading not in suggested:
+    for position, expected in enumerate(canonical):
+        if expected not in first and expected not in suggested:
             previous = next((h for h in reversed(canonical[:position]) if h in first), None)
-            analysis.missing.append((heading, previous))
+            analysis.missing.append((expected, previous))
     present = list(first.values())
     in_order = _longest_increasing([rank[h.text] for h in present])
     for position, heading in enumerate(present):
