@@ -486,9 +486,6 @@ def test_reports_never_pass_terminal_control_characters_through(tmp_path: Path) 
 
 
 def test_fields_of_the_wrong_type_do_not_crash_rules(tmp_path: Path) -> None:
-    pytest.skip("waiting for the lead: PRV001, REV001, REV002 and REV005 test `status in "
-                "VOUCHED_STATUSES` / `provenance in AI_PROVENANCE` on any value; a list or a "
-                "mapping there raises TypeError: unhashable type (found by the fuzzer)")
     text = seed_with(status="[published]", provenance="{kind: ai-generated}")
     (tmp_path / SEED_NAME).write_text(text, encoding="utf-8")
     result = run_cli("--format", "json", SEED_NAME, cwd=tmp_path)

@@ -12,7 +12,7 @@ from ..document import Document
 from ..engine import RuleContext
 from ..registry import Finding, rule
 from ._markdown import SectionBody, markdown_line_span, markdown_tokens, section_bodies
-from .review import VOUCHED_STATUSES, has_reviewers
+from .review import has_reviewers, vouched_status
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
@@ -51,8 +51,10 @@ def ai_content_without_human_review(doc: Document, ctx: RuleContext) -> Iterator
     ```
     """
     data = doc.data
-    provenance, status = data.get("provenance"), data.get("status")
-    if provenance not in AI_PROVENANCE or status not in VOUCHED_STATUSES or has_reviewers(data):
+    provenance, status = data.get("provenance"), vouched_status(data)
+    if not isinstance(provenance, str) or provenance not in AI_PROVENANCE:
+        return
+    if status is None or has_reviewers(data):
         return
     yield Finding(
         doc.span("/status"),

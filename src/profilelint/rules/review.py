@@ -37,9 +37,10 @@ def has_reviewers(data: dict[str, Any]) -> bool:
     return isinstance(reviewers, list) and any(isinstance(r, str) and r.strip() for r in reviewers)
 
 
-def _vouched_status(data: dict[str, Any]) -> str | None:
+def vouched_status(data: dict[str, Any]) -> str | None:
+    """`reviewed` or `published` when the status says so (any other value, of any type: None)."""
     status = data.get("status")
-    return status if status in VOUCHED_STATUSES else None
+    return status if isinstance(status, str) and status in VOUCHED_STATUSES else None
 
 
 @rule("REV001", "reviewed-without-reviewers", severity=Severity.ERROR)
@@ -68,7 +69,7 @@ def reviewed_without_reviewers(doc: Document, ctx: RuleContext) -> Iterator[Find
     ```
     """
     data = doc.data
-    status = _vouched_status(data)
+    status = vouched_status(data)
     if status is None or has_reviewers(data):
         return
     pointer = "/reviewers" if "reviewers" in data else "/status"
@@ -105,7 +106,7 @@ def reviewed_without_review_date(doc: Document, ctx: RuleContext) -> Iterator[Fi
     ```
     """
     data = doc.data
-    status = _vouched_status(data)
+    status = vouched_status(data)
     if status is None or data.get("last_reviewed") is not None:
         return
     pointer = "/last_reviewed" if "last_reviewed" in data else "/status"
@@ -218,7 +219,7 @@ def stale_review(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
     ```
     """
     data = doc.data
-    status = _vouched_status(data)
+    status = vouched_status(data)
     updated = parse_date(data.get("updated"))
     reviewed = parse_date(data.get("last_reviewed"))
     if status is None or updated is None or reviewed is None or updated <= reviewed:
