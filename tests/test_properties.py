@@ -118,15 +118,10 @@ def test_mutated_seed_loads_like_pyyaml_and_lints(text: str) -> None:
 @given(seed_mutations() | yamlish_texts)
 def test_fixes_reparse_and_keep_the_data(text: str) -> None:
     doc = check_load(text.encode("utf-8", "surrogatepass"))
-    # The second-run check is off here until the bug below is fixed, or this test would fail
-    # at random; the fuzzer found the case, the test below pins it.
-    check_fixes(LINTER, doc, second_run=False)
+    check_fixes(LINTER, doc, second_run=True)
 
 
 def test_second_fix_run_changes_nothing() -> None:
-    pytest.skip("waiting for the lead: fixes.py remembers a refused fix for the whole run, so "
-                "FMT002, refused while FMT001 still had to strip a whitespace-only line, is not "
-                "retried once FMT001 has; a second --fix run then applies it")
     # Found by the atheris target (tests/fuzz), minimised by hand.
     text = "sections:\n  - heading: Purpose\n    markdown: >-\n      A customs officer\n" + " " * 8
     check_fixes(LINTER, check_load(text.encode()), second_run=True)

@@ -259,7 +259,10 @@ class _Fixer:
         self.unsafe = unsafe
         self.doc = doc
         self.result = FixResult(doc.path, doc.text, doc.text, doc.has_bom)
-        self.refused_keys: set[tuple[str, str, str]] = set()
+        # A refused fix is retried once other fixes have changed the text: it may only have
+        # failed because of them (FMT002 on a block whose blank line FMT001 had yet to strip).
+        self.refused_at: dict[tuple[str, str, str], str] = {}
+        self.refusals: dict[tuple[str, str, str], Refusal] = {}
 
     def candidates(self) -> list[Diagnostic]:
         # finish() applies suppression comments and per-file ignores: a hidden finding
@@ -269,7 +272,7 @@ class _Fixer:
         for d in sorted(found, key=Diagnostic.sort_key):
             if d.fix is None or not applicable(d.fix, unsafe=self.unsafe):
                 continue
-            if _fix_key(d) in self.refused_keys:
+            if self.refused_at.get(_fix_key(d)) == self.result.text:
                 continue
             if not _well_formed(d.fix, len(self.doc.text)):
                 self.refuse(d, "its edits overlap or fall outside the file (a bug in the rule)")
@@ -279,8 +282,9 @@ class _Fixer:
 
     def refuse(self, d: Diagnostic, reason: str) -> None:
         assert d.fix is not None
-        self.refused_keys.add(_fix_key(d))
-        self.result.refused.append(Refusal(d.code, d.span, d.fix.description, reason))
+        self.refused_at[_fix_key(d)] = self.result.text
+        self.refusals[_fix_key(d)] = Refusal(d.code, d.span, d.fix.description, reason)
+        self.result.refused = list(self.refusals.values())
 
     def accept(self, batch: Sequence[Diagnostic], attempt: _Attempt) -> None:
         self.doc = attempt.doc
@@ -288,6 +292,8 @@ class _Fixer:
         for d in batch:
             assert d.fix is not None
             self.result.applied.append(AppliedFix(d.code, d.fix.description))
+            self.refusals.pop(_fix_key(d), None)
+        self.result.refused = list(self.refusals.values())
 
     def round(self) -> bool:
         """One lint-and-fix round; False when there was nothing left to try."""
