@@ -11,7 +11,7 @@ import pytest
 from profilelint import cache as cache_module
 from profilelint.config import Config
 from profilelint.engine import Linter, run
-from tests.helpers import SEED, TODAY, found, seed_with
+from tests.helpers import SEED, TODAY, seed_with
 
 
 def profile(slug: str, related: list[str]) -> str:

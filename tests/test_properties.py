@@ -8,7 +8,6 @@ suite stays fast; the fuzzer is where long runs happen.
 
 from __future__ import annotations
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
