@@ -10,7 +10,7 @@ import pytest
 
 from profilelint import cache as cache_module
 from profilelint.config import Config
-from profilelint.engine import Linter, run
+from profilelint.engine import Linter, Target, run
 from tests.helpers import SEED, TODAY, seed_with
 
 
@@ -37,13 +37,13 @@ def lint(root: Path, *targets: str, cache_dir: Path, **settings: object) -> list
 def counting(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Record every file the linter really processes (a cache miss)."""
     processed: list[str] = []
-    original = Linter.process
+    original = Linter.process_file
 
-    def spy(self: Linter, path: str, raw: bytes, full: bool) -> object:
-        processed.append(Path(path).name)
-        return original(self, path, raw, full)
+    def spy(self: Linter, target: Target, full: bool, keyed: bool) -> object:
+        processed.append(target.path.name)
+        return original(self, target, full, keyed)
 
-    monkeypatch.setattr(Linter, "process", spy)
+    monkeypatch.setattr(Linter, "process_file", spy)
     return processed
 
 

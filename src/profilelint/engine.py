@@ -12,7 +12,7 @@ import fnmatch
 import os
 import stat
 import traceback
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -77,7 +77,8 @@ class FileResult:
 class RunResult:
     diagnostics: list[Diagnostic]
     files: list[str]
-    sources: dict[str, str]
+    sources: Mapping[str, str]
+    """File texts by display path, for the files that have diagnostics (read on demand)."""
     rules: dict[str, Rule]
     selected: frozenset[str] = frozenset()
     """Codes of the rules this run had switched on."""
@@ -274,13 +275,25 @@ class Linter:
             out.append(self.diagnostic(rule, path, finding, source_line))
         return out
 
-    def process(self, path: str, raw: bytes, full: bool) -> tuple[FileResult | None, ProfileEntry]:
-        """Load file bytes; lint them if ``full``, else only build the index entry."""
-        doc = load(path, raw)
+    def process_file(self, target: Target, full: bool, keyed: bool) -> tuple[str, FileResult | None, ProfileEntry]:
+        """Read and load a file; lint it if ``full``, else only build its index entry.
+
+        Returns the file's cache key (when ``keyed`` and the file could be read) too, computed
+        from the bytes actually linted.
+        """
+        raw = read_raw(target, self.config.max_file_size)
+        if isinstance(raw, Document):
+            return "", self.lint_document(raw) if full else None, entry_for(raw)
+        key = ""
+        if keyed:
+            from .cache import file_key
+
+            key = file_key(target.display, raw)
+        doc = load(target.display, raw)
         if not full:
-            return None, entry_for(doc)
+            return key, None, entry_for(doc)
         result = self.lint_document(doc)
-        return result, result.entry
+        return key, result, result.entry
 
     def fingerprint(self) -> str:
         """What, besides file bytes and the schema, decides the per-file results."""
@@ -384,26 +397,57 @@ PARALLEL_THRESHOLD = 64
 
 _worker: Linter | None = None
 
+Job = tuple[Target, bool, bool]
+"""(file, lint it fully (else only index it), compute its cache key)."""
+JobOutput = tuple[str, FileResult | None, ProfileEntry]
+"""(cache key or "", per-file result for a full lint, index entry)."""
+
 
 def _start_worker(config: Config) -> None:
     global _worker
     _worker = Linter(config)
 
 
-def _work(job: tuple[str, bytes, bool]) -> tuple[FileResult | None, ProfileEntry]:
-    """In a worker: lint a target file fully, or only index a corpus file."""
+def _work(job: Job) -> JobOutput:
     assert _worker is not None
-    return _worker.process(*job)
+    return _worker.process_file(*job)
 
 
-def _map(linter: Linter, jobs: list[tuple[str, bytes, bool]], workers: int) -> list[tuple[FileResult | None, ProfileEntry]]:
+def _map(linter: Linter, jobs: list[Job], workers: int) -> list[JobOutput]:
+    """Run jobs in worker processes when there are enough of them to pay for the start-up."""
     if workers > 1 and len(jobs) >= PARALLEL_THRESHOLD:
         from concurrent.futures import ProcessPoolExecutor
 
         chunk = max(1, len(jobs) // (workers * 8))
         with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(linter.config,)) as pool:
             return list(pool.map(_work, jobs, chunksize=chunk))
-    return [linter.process(*job) for job in jobs]
+    return [linter.process_file(*job) for job in jobs]
+
+
+class SourceTexts(Mapping[str, str]):
+    """File texts by display path, read when a reporter asks for them.
+
+    A run over 10,000 files keeps none of their texts; the last one read is kept because
+    reporters ask for the same file once per diagnostic.
+    """
+
+    def __init__(self, targets: Iterable[Target], max_size: int) -> None:
+        self.targets = {target.display: target for target in targets}
+        self.max_size = max_size
+        self.latest: tuple[str, str] | None = None
+
+    def __getitem__(self, display: str) -> str:
+        if self.latest is None or self.latest[0] != display:
+            # Read as the linter read it: never a FIFO, a refused link or an oversized file.
+            raw = read_raw(self.targets[display], self.max_size)
+            self.latest = (display, "" if isinstance(raw, Document) else _text(raw))
+        return self.latest[1]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.targets)
+
+    def __len__(self) -> int:
+        return len(self.targets)
 
 
 def run(
@@ -417,7 +461,8 @@ def run(
     """Lint the given paths (or the configured default) against the whole corpus.
 
     ``cache_dir`` enables the per-file result cache; ``jobs`` caps worker processes
-    (default: one per core).
+    (default: one per core).  Files are read, hashed and dropped: memory holds results and
+    index entries, never the corpus's text.
     """
     linter = Linter(config, debug=debug)
     paths = list(paths) or [_relative(p) for p in config.default_paths]
@@ -440,47 +485,38 @@ def run(
 
     results: dict[str, FileResult] = {}
     entries: list[ProfileEntry] = []
-    sources: dict[str, str | bytes] = {}
-    pending: list[tuple[str, bytes, bool]] = []
-    pending_keys: list[str] = []
+    pending: list[Job] = []
     for target, is_target in [*((t, True) for t in targets), *((t, False) for t in others)]:
-        raw = read_raw(target, config.max_file_size)
-        if isinstance(raw, Document):
-            if is_target:
-                results[target.display] = linter.lint_document(raw)
-            continue
-        if is_target:
-            sources[target.display] = raw
-        key = ""
         if cache is not None:
             from .cache import file_key
 
-            key = file_key(target.display, raw)
-            if is_target:
-                cached_result = cache.result(key)
-                if cached_result is not None:
-                    results[target.display] = cached_result
-                    continue
-            else:
-                cached_entry = cache.entry(key)
-                if cached_entry is not None:
-                    entries.append(cached_entry)
-                    continue
-        pending.append((target.display, raw, is_target))
-        pending_keys.append(key)
+            raw = read_raw(target, config.max_file_size)
+            if not isinstance(raw, Document):
+                key = file_key(target.display, raw)
+                if is_target:
+                    cached_result = cache.result(key)
+                    if cached_result is not None:
+                        results[target.display] = cached_result
+                        continue
+                else:
+                    cached_entry = cache.entry(key)
+                    if cached_entry is not None:
+                        entries.append(cached_entry)
+                        continue
+        pending.append((target, is_target, cache is not None))
 
-    if any(is_target for _, _, is_target in pending):
+    if any(is_target for _, is_target, _ in pending):
         linter.schema  # noqa: B018 - a broken schema must stop the run here, with exit 2
-    for (display, _, is_target), key, (result, entry) in zip(
-        pending, pending_keys, _map(linter, pending, jobs or os.cpu_count() or 1), strict=True
+    for (target, is_target, _), (key, result, entry) in zip(
+        pending, _map(linter, pending, jobs or os.cpu_count() or 1), strict=True
     ):
         if is_target and result is not None:
-            results[display] = result
-            if cache is not None:
+            results[target.display] = result
+            if cache is not None and key:
                 cache.store_result(key, result)
-        else:
+        elif not is_target:
             entries.append(entry)
-            if cache is not None:
+            if cache is not None and key:
                 cache.store_entry(key, entry)
     if cache is not None:
         cache.save()
@@ -501,17 +537,15 @@ def run(
     return RunResult(
         diagnostics=diagnostics,
         files=[t.display for t in targets],
-        sources={p: _text(raw) for p, raw in sources.items() if p in with_findings},
+        sources=SourceTexts((t for t in targets if t.display in with_findings), config.max_file_size),
         rules=linter.rules,
         selected=frozenset(linter.selected_codes),
         tracebacks=tracebacks,
     )
 
 
-def _text(raw: str | bytes) -> str:
+def _text(raw: bytes) -> str:
     """The text a Document of these bytes holds (empty when they do not decode)."""
-    if isinstance(raw, str):
-        return raw
     text, _, _ = decode(raw)
     return text or ""
 

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TextIO
 
-from ..diagnostics import Diagnostic
+from ..diagnostics import Diagnostic, LineIndex
 
 if TYPE_CHECKING:
     from ..registry import Rule
@@ -39,6 +39,23 @@ class Report:
     fixed: int = 0
     notes: Sequence[str] = field(default_factory=tuple)
     """Run-level remarks (e.g. "3 fixes applied"), shown by human-facing formats."""
+
+
+class SourceLines:
+    """The LineIndex of a reported file, built when first asked for.
+
+    Only the latest is kept: diagnostics arrive sorted by path, and a 10,000-file report must
+    not hold every file's text at once.
+    """
+
+    def __init__(self, sources: Mapping[str, str]) -> None:
+        self.sources = sources
+        self.latest: tuple[str, LineIndex | None] | None = None
+
+    def __call__(self, path: str) -> LineIndex | None:
+        if self.latest is None or self.latest[0] != path:
+            self.latest = (path, LineIndex(self.sources[path]) if path in self.sources else None)
+        return self.latest[1]
 
 
 def render(format_name: str, report: Report, stream: TextIO, **options: object) -> None:

@@ -6,7 +6,7 @@ import json
 from typing import Any, TextIO
 
 from ..diagnostics import Diagnostic, LineIndex
-from . import Report
+from . import Report, SourceLines
 
 
 def _position(index: LineIndex | None, offset: int) -> dict[str, int]:
@@ -47,7 +47,7 @@ def diagnostic_to_json(d: Diagnostic, index: LineIndex | None) -> dict[str, Any]
 
 
 def render(report: Report, stream: TextIO, **_: object) -> None:
-    indexes = {path: LineIndex(text) for path, text in report.sources.items()}
-    payload = [diagnostic_to_json(d, indexes.get(d.path)) for d in report.diagnostics]
+    lines_of = SourceLines(report.sources)
+    payload = [diagnostic_to_json(d, lines_of(d.path)) for d in report.diagnostics]
     json.dump(payload, stream, indent=2, ensure_ascii=False)
     stream.write("\n")

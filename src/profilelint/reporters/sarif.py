@@ -18,7 +18,7 @@ from urllib.parse import quote
 
 from .. import __version__
 from ..diagnostics import Diagnostic, Fix, LineIndex, Severity
-from . import Report
+from . import Report, SourceLines
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://pypi.org/project/profilelint/"
@@ -108,7 +108,7 @@ def result_object(d: Diagnostic, rule_index: dict[str, int], index: LineIndex | 
 def build(report: Report) -> dict[str, Any]:
     rules = list(report.rules.values())
     rule_index = {rule.code: position for position, rule in enumerate(rules)}
-    indexes = {path: LineIndex(text) for path, text in report.sources.items()}
+    lines_of = SourceLines(report.sources)
     return {
         "$schema": SCHEMA_URI,
         "version": "2.1.0",
@@ -125,7 +125,7 @@ def build(report: Report) -> dict[str, Any]:
                 },
                 "columnKind": "unicodeCodePoints",
                 "artifacts": [{"location": {"uri": artifact_uri(path)}} for path in report.files],
-                "results": [result_object(d, rule_index, indexes.get(d.path)) for d in report.diagnostics],
+                "results": [result_object(d, rule_index, lines_of(d.path)) for d in report.diagnostics],
             }
         ],
     }

@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.text import Text
 
 from ..diagnostics import Diagnostic, LineIndex, Severity
-from . import Report, printable
+from . import Report, SourceLines, printable
 
 SEVERITY_STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow", Severity.INFO: "bold blue"}
 GUTTER = "bold blue"
@@ -93,13 +93,10 @@ def summary(report: Report) -> list[Text]:
 
 def render(report: Report, stream: TextIO, *, color: bool | None = None, quiet: bool = False, **_: object) -> None:
     console = make_console(stream, color=color)
-    indexes: dict[str, LineIndex] = {}
+    lines_of = SourceLines(report.sources)
     lines: list[Text] = []
     for d in report.diagnostics:
-        index = indexes.get(d.path)
-        if index is None and d.path in report.sources:
-            index = indexes[d.path] = LineIndex(report.sources[d.path])
-        lines.extend(render_diagnostic(d, index))
+        lines.extend(render_diagnostic(d, lines_of(d.path)))
         lines.append(Text())
     if not quiet:
         lines.extend(Text(printable(note)) for note in report.notes)
