@@ -6,7 +6,6 @@ to run it.
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -34,8 +33,6 @@ with atheris.instrument_imports(include=["profilelint", "yaml"]):
 
 FIX_LIMIT = 20_000
 """Fixing runs the rules up to ten times; only small inputs are worth that time."""
-SECOND_FIX_RUN = os.environ.get("PROFILELINT_FUZZ_SECOND_FIX_RUN") == "1"
-"""Off by default while a known bug makes a second --fix run change some files (README)."""
 
 
 def test_one_input(raw: bytes) -> None:
@@ -44,7 +41,7 @@ def test_one_input(raw: bytes) -> None:
     check_against_pyyaml(doc)
     check_lint(LINTER, doc, raw)
     if len(raw) <= FIX_LIMIT:
-        check_fixes(LINTER, doc, second_run=SECOND_FIX_RUN)
+        check_fixes(LINTER, doc)
 
 
 def main() -> None:
