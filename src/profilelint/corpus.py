@@ -68,12 +68,13 @@ def entry_for(doc: Document) -> ProfileEntry:
     )
 
 
-SUGGESTION_CANDIDATES = 50
+SUGGESTION_CANDIDATES = 20
+COMMON_GRAM_FLOOR = 50
 
 
-def _bigrams(text: str) -> set[str]:
+def _grams(text: str) -> set[str]:
     padded = f"^{text}$"
-    return {padded[i : i + 2] for i in range(len(padded) - 1)}
+    return {padded[i : i + 3] for i in range(len(padded) - 2)} or {padded}
 
 
 @dataclass
@@ -83,7 +84,7 @@ class Corpus:
     root: Path | None
     entries: list[ProfileEntry] = field(default_factory=list)
     by_slug: dict[str, list[ProfileEntry]] = field(default_factory=dict)
-    _bigrams: dict[str, set[str]] | None = field(default=None, repr=False)
+    _grams: dict[str, set[str]] | None = field(default=None, repr=False)
 
     @classmethod
     def from_entries(cls, root: Path | None, entries: Iterable[ProfileEntry]) -> Corpus:
@@ -93,7 +94,7 @@ class Corpus:
         return corpus
 
     def add(self, entry: ProfileEntry) -> None:
-        self._bigrams = None
+        self._grams = None
         self.entries.append(entry)
         if entry.slug is not None:
             self.by_slug.setdefault(entry.slug, []).append(entry)
@@ -111,17 +112,22 @@ class Corpus:
     def closest_slug(self, slug: str, *, exclude: str | None = None) -> str | None:
         """The existing slug most like ``slug`` (difflib ratio ≥ 0.75), other than ``exclude``.
 
-        Candidates come from a bigram index, so a 10,000-profile corpus answers in well under
-        a millisecond instead of running difflib against every slug for every dangling link.
+        Candidates come from a trigram index, so a 10,000-profile corpus answers in about a
+        millisecond instead of running difflib against every slug for every dangling link.
+        Trigrams that most slugs share ("-of", "er$") say nothing and are skipped.
         """
-        if self._bigrams is None:
-            self._bigrams = {}
+        if self._grams is None:
+            self._grams = {}
             for known in self.by_slug:
-                for gram in _bigrams(known):
-                    self._bigrams.setdefault(gram, set()).add(known)
+                for gram in _grams(known):
+                    self._grams.setdefault(gram, set()).add(known)
+        common = max(COMMON_GRAM_FLOOR, len(self.by_slug) // 20)
+        postings = sorted((self._grams.get(gram, set()) for gram in _grams(slug)), key=len)
         shared: Counter[str] = Counter()
-        for gram in _bigrams(slug):
-            shared.update(self._bigrams.get(gram, ()))
+        for posting in postings:
+            if len(posting) > common and shared:
+                break
+            shared.update(posting)
         candidates = [c for c, _ in shared.most_common(SUGGESTION_CANDIDATES) if c != exclude]
         matches = difflib.get_close_matches(slug, candidates, n=1, cutoff=0.75)
         return matches[0] if matches else None
