@@ -37,27 +37,28 @@ class ProfileSchema:
     path: Path
     raw: dict[str, Any]
     headings: tuple[str, ...]
-    _validator: Any = field(default=None, repr=False)
+    registry: Any = field(default=None, repr=False)
+    """The referencing registry: this schema only, and a retriever that refuses everything."""
     _fast: Any = field(default=None, repr=False)
+    _validator: Any = field(default=None, repr=False)
 
     @property
     def validator(self) -> Any:
+        """The jsonschema validator, built (and jsonschema imported) on first need."""
         if self._validator is None:
-            self._validator = _build_validator(self.raw, self.path)
-            self._fast = _build_fast_validator(self.raw)
+            self._validator = _build_validator(self.raw, self.registry)
         return self._validator
 
     def iter_errors(self, data: Any) -> Iterator[Any]:
         """Every validation error; a document the accelerator finds valid costs ~10 µs."""
-        validator = self.validator
         if self._fast is None:
-            return validator.iter_errors(data)  # type: ignore[no-any-return]
+            return self.validator.iter_errors(data)  # type: ignore[no-any-return]
         try:
             fast_valid = bool(self._fast.is_valid(data))
         except Exception:  # noqa: BLE001 - data it cannot take (huge ints, NaN): ask jsonschema
             fast_valid = False
         if os.environ.get(VERIFY_ACCELERATOR_ENV):
-            errors = list(validator.iter_errors(data))
+            errors = list(self.validator.iter_errors(data))
             if fast_valid == bool(errors):
                 raise AssertionError(
                     f"jsonschema-rs says valid={fast_valid} but jsonschema found {len(errors)} "
@@ -66,7 +67,7 @@ class ProfileSchema:
             return iter(errors)
         if fast_valid:
             return iter(())
-        return validator.iter_errors(data)  # type: ignore[no-any-return]
+        return self.validator.iter_errors(data)  # type: ignore[no-any-return]
 
     def resolve(self, subschema: Any) -> Any:
         """Follow local ``$ref``s (``#/...``) until a schema without one."""
@@ -175,13 +176,12 @@ def _refuse_retrieval(uri: str) -> Any:
     raise NoSuchResource(ref=uri)  # type: ignore[call-arg]  # attrs field, untyped here
 
 
-def _build_validator(raw: dict[str, Any], path: Path) -> Any:
-    import jsonschema
+def _checked_registry(raw: dict[str, Any], path: Path) -> Any:
+    """A registry holding only this schema; every ``$ref`` must resolve inside it."""
     from referencing import Registry, Resource
     from referencing.exceptions import Unresolvable
     from referencing.jsonschema import DRAFT202012
 
-    validator_class = jsonschema.validators.validator_for(raw, default=jsonschema.Draft202012Validator)
     base_uri = raw.get("$id", "") if isinstance(raw.get("$id"), str) else ""
     resource = Resource.from_contents(raw, default_specification=DRAFT202012)
     registry: Registry[Any] = Registry(retrieve=_refuse_retrieval).with_resource(base_uri, resource)  # type: ignore[call-arg]
@@ -194,7 +194,45 @@ def _build_validator(raw: dict[str, Any], path: Path) -> Any:
                 f"{path}: `$ref` {ref!r} cannot be resolved inside the schema "
                 f"(profilelint never fetches remote schemas): {type(error).__name__}"
             ) from None
+    return registry
+
+
+def _build_validator(raw: dict[str, Any], registry: Any) -> Any:
+    import jsonschema
+
+    validator_class = jsonschema.validators.validator_for(raw, default=jsonschema.Draft202012Validator)
     return validator_class(raw, registry=registry, format_checker=validator_class.FORMAT_CHECKER)
+
+
+def _check_metaschema(raw: dict[str, Any], path: Path) -> None:
+    """Raise SchemaError if the schema breaks its metaschema, naming where.
+
+    jsonschema-rs answers "valid" without importing jsonschema; only a schema it rejects (or
+    every schema, when it is absent or the suite verifies it) goes through jsonschema, which
+    says where the problem is.
+    """
+    fast_valid = None
+    try:
+        import jsonschema_rs
+
+        fast_valid = bool(jsonschema_rs.meta.is_valid(raw))
+    except Exception:  # noqa: BLE001 - absent, or a schema it cannot take: ask jsonschema
+        fast_valid = None
+    verify = bool(os.environ.get(VERIFY_ACCELERATOR_ENV))
+    if fast_valid and not verify:
+        return
+    import jsonschema
+
+    validator_class = jsonschema.validators.validator_for(raw, default=jsonschema.Draft202012Validator)
+    try:
+        validator_class.check_schema(raw)
+    except jsonschema.SchemaError as error:
+        if verify and fast_valid:
+            raise AssertionError(f"jsonschema-rs accepts a schema jsonschema rejects: {error.message}") from None
+        where = "/".join(str(p) for p in error.absolute_path) or "(root)"
+        raise SchemaError(f"{path}: not a valid JSON Schema at `{where}`: {error.message}") from None
+    if verify and fast_valid is False:
+        raise AssertionError("jsonschema-rs rejects a schema jsonschema accepts")
 
 
 def _build_fast_validator(raw: dict[str, Any]) -> Any:
@@ -267,18 +305,8 @@ def _load_schema(path: Path, version: tuple[int, int]) -> ProfileSchema:
         ) from None
     if not isinstance(raw, dict):
         raise SchemaError(f"{path}: schema must be a JSON object")
-    import jsonschema
-
-    validator_class = jsonschema.validators.validator_for(raw, default=jsonschema.Draft202012Validator)
-    try:
-        validator_class.check_schema(raw)
-    except jsonschema.SchemaError as error:
-        where = "/".join(str(p) for p in error.absolute_path) or "(root)"
-        raise SchemaError(
-            f"{path}: not a valid JSON Schema at `{where}`: {error.message}"
-        ) from None
+    _check_metaschema(raw, path)
+    registry = _checked_registry(raw, path)  # every $ref now, so a bad one is a config error
     headings_def = raw.get("$defs", {}).get(SECTION_HEADINGS_DEF, {})
     headings = tuple(h for h in headings_def.get("enum", []) if isinstance(h, str))
-    schema = ProfileSchema(path=path, raw=raw, headings=headings)
-    schema.validator  # noqa: B018 - resolve every $ref now, so a bad one is a config error
-    return schema
+    return ProfileSchema(path, raw, headings, registry, _build_fast_validator(raw))
