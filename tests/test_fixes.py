@@ -503,3 +503,17 @@ def test_a_refused_fix_is_reported_as_pln004(workdir: Path, monkeypatch: pytest.
         f"{NAME}:{status_line}:9: SCH004 status is draft",
     ]
     assert code == 1
+
+
+def test_fix_never_writes_through_a_link_out_of_the_corpus(workdir: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    outside = tmp_path_factory.mktemp("outside") / "elsewhere.yaml"
+    outside.write_text(seed_with(), encoding="utf-8")  # FMT002 would rewrite it
+    before = outside.read_bytes()
+    (workdir / "seeds").mkdir()
+    (workdir / "seeds" / NAME).symlink_to(outside)
+    code, out, _ = check("--fix", "-f", "concise", "seeds")
+    assert outside.read_bytes() == before
+    assert out.splitlines() == [
+        f"seeds/{NAME}:1:1: PLN002 symbolic link to a file outside seeds; it was not read"
+    ]
+    assert code == 1

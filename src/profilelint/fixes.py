@@ -29,7 +29,7 @@ from typing import Any
 from .config import Config
 from .diagnostics import Applicability, DataChange, Diagnostic, Edit, Fix, Span
 from .document import Document, load, parse, unescape_pointer_token
-from .engine import Linter, discover
+from .engine import Linter, discover, read_raw
 
 MAX_ROUNDS = 10
 UTF8_BOM = b"\xef\xbb\xbf"
@@ -502,16 +502,6 @@ class FixRun:
         return out
 
 
-def _read(path: Path, max_size: int) -> bytes | None:
-    """The file's bytes, or None when the engine will report it as unreadable or too large."""
-    try:
-        if path.stat().st_size > max_size:
-            return None
-        return path.read_bytes()
-    except OSError:
-        return None
-
-
 def _relative(path: Path) -> Path:
     """Default paths shown as `check` shows them: relative to the working folder."""
     try:
@@ -525,9 +515,9 @@ def fix_paths(config: Config, paths: Sequence[Path], *, unsafe: bool, write: boo
     linter = Linter(config)
     run = FixRun()
     for target in discover(list(paths) or [_relative(p) for p in config.default_paths]):
-        raw = _read(target.path, config.max_file_size)
-        if raw is None:
-            continue
+        raw = read_raw(target, config.max_file_size)
+        if isinstance(raw, Document):
+            continue  # unreadable, too large, not a regular file, or a link out of the corpus
         doc = load(target.display, raw)
         if any(p.code in UNDECODABLE for p in doc.problems):
             continue
