@@ -106,19 +106,23 @@ def _walk(folder: Path) -> Iterator[Path]:
 
 
 def _walk_targets(folder: Path) -> Iterator[Target]:
-    """Targets for the profile files below a folder.
-
-    A symbolic link found by the walk is read only if it points inside the folder: a pull
-    request must not be able to make CI print `~/.aws/credentials` as a "syntax error".
-    """
-    inside = os.path.realpath(folder)
+    """Targets for the profile files below a folder (see :func:`contained_target`)."""
     for path in _walk(folder):
-        refusal = None
-        if path.is_symlink():
-            target = os.path.realpath(path)
-            if os.path.commonpath([inside, target]) != inside:
-                refusal = f"symbolic link to a file outside {display_path(folder)}; it was not read"
-        yield Target(path, display_path(_relative(path)), refusal)
+        yield contained_target(path, display_path(_relative(path)), folder)
+
+
+def contained_target(path: Path, display: str, folder: Path) -> Target:
+    """A file found inside ``folder``; if it is a symbolic link out of it, one never read.
+
+    A pull request must not be able to make CI print `~/.aws/credentials` as a "syntax
+    error", nor `--fix` rewrite a file outside the corpus.
+    """
+    if path.is_symlink():
+        inside = os.path.realpath(folder)
+        if os.path.commonpath([inside, os.path.realpath(path)]) != inside:
+            reason = f"symbolic link to a file outside {display_path(folder)}; it was not read"
+            return Target(path, display, reason)
+    return Target(path, display)
 
 
 def discover(paths: Sequence[Path]) -> list[Target]:

@@ -28,8 +28,8 @@ from ..engine import (
     TOO_LARGE,
     FileResult,
     Linter,
-    Target,
     _problem_document,
+    contained_target,
     discover,
     display_path,
     is_profile_file,
@@ -197,7 +197,7 @@ class Session:
         for target in discover([root]):  # the same walk as `profilelint check`
             absolute = Path(os.path.abspath(target.path))
             display = self.display(absolute)
-            raw = read_raw(Target(absolute, display), self.config.max_file_size)
+            raw = read_raw(contained_target(absolute, display, root), self.config.max_file_size)
             if isinstance(raw, Document):  # unreadable or too large: a bare entry
                 entries[absolute] = entry_for(raw)
                 continue
@@ -229,7 +229,8 @@ class Session:
         return self.lint_open_files()
 
     def _disk_entry(self, path: Path) -> ProfileEntry:
-        document = read_document(Target(path, self.display(path)), self.config.max_file_size)
+        target = contained_target(path, self.display(path), self.corpus_root)
+        document = read_document(target, self.config.max_file_size)
         return entry_for(document)
 
     @property
