@@ -169,6 +169,9 @@ HOSTILE_FILES: dict[str, bytes | Callable[[Path], bytes]] = {
         summary="'Reads the story\u2028behind the answer.'", updated="2026-06-27"
     ).encode(),
     "cr-only.yaml": b"title: Customs Officer\rslug: [customs\r",
+    # Found by the fuzzer: libyaml skips a BOM at the start of a line and nests `title`
+    # under `status`, with no diagnostic at all.
+    "stray-bom.yaml": b"title: Customs Officer\nstatus:\n\xef\xbb\xbfslug: customs-officer\n",
     "customs-officer.yaml": SEED_TEXT.encode(),
 }
 
@@ -248,6 +251,7 @@ EXPECTED: dict[str, list[tuple[str, int, int]]] = {
     "odd-integers.yaml": [("YML004", 4, 3)],
     # A lone CR is no line break to the line index, so everything stays on line 1.
     "cr-only.yaml": [("YML001", 1, len("title: Customs Officer\rslug: [customs\r") + 1)],
+    "stray-bom.yaml": [("YML001", 3, 1)],
 }
 
 

@@ -54,6 +54,10 @@ _CONSTRUCTORS = {
 _NOT_ALLOWED_IN_YAML = re.compile(
     r"[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
 )
+# A byte order mark that starts a line inside the text (files joined after being saved with a
+# BOM).  libyaml skips it and reads the line one column deeper, so `status:` + `<BOM>title: x`
+# silently nests `title` under `status`; pure-Python PyYAML keeps it in the key instead.
+_STRAY_BOM = re.compile(r"[\n\r\x85\u2028\u2029]\ufeff")
 _STRING_TAGS = frozenset({None, "!", YAML_TAG + "str", YAML_TAG + "timestamp"})
 _KNOWN_COLLECTION_TAGS = frozenset({None, "!", YAML_TAG + "map", YAML_TAG + "seq"})
 MAX_NESTING = 100
@@ -553,6 +557,10 @@ def parse(path: str, text: str, *, has_bom: bool = False) -> Document:
     if not_allowed is not None:
         doc.problems.append(_character_problem(doc.lines, not_allowed.start()))
         return doc
+    stray_bom = _STRAY_BOM.search(text)
+    if stray_bom is not None:
+        doc.problems.append(_stray_bom_problem(doc.lines, stray_bom.end() - 1))
+        return doc
     builder = _Builder(doc)
     parser = _Parser(text)
     documents = 0
@@ -648,6 +656,16 @@ def _character_problem(lines: LineIndex, offset: int) -> LoadProblem:
         _character_span(lines, offset),
         "remove it (it often comes from pasted terminal output); if it is really meant, "
         'write it as an escape inside a double-quoted string, e.g. "\\x1b"',
+    )
+
+
+def _stray_bom_problem(lines: LineIndex, offset: int) -> LoadProblem:
+    return LoadProblem(
+        "YML001",
+        "YAML syntax error: byte order mark (U+FEFF) at the start of a line; YAML loaders "
+        "disagree on it (libyaml reads the line as indented one column deeper)",
+        _character_span(lines, offset),
+        "delete the invisible character; it is left over from joining files saved with a BOM",
     )
 
 
