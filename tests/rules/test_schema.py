@@ -84,3 +84,9 @@ def test_sch006_duplicates_and_lengths(tmp_path: Path) -> None:
     assert found(diagnostics) == [("SCH006", 12, 5), ("SCH006", 15, 10), ("SCH006", 16, 15)]
     assert diagnostics[0].message == "`tags` lists `customs` more than once"
     assert diagnostics[1].message == "`summary` is empty"
+
+
+def test_sch004_names_the_type_of_a_list_or_mapping(tmp_path: Path) -> None:
+    diagnostics = lint(tmp_path, {NAME: seed_with(status="[published]")}, select=("SCH",))
+    assert found(diagnostics) == [("SCH004", 52, 9)]
+    assert diagnostics[0].message == "`status` must be one of the allowed values, not a list"

@@ -93,6 +93,10 @@ def not_utf8(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
     return _load_problems(doc, "YML003")
 
 
+FEATURES_LISTED = 100
+"""YML004 lists this many per file, then sums up the rest (a fan-out may have 20,000)."""
+
+
 @rule("YML004", "yaml-anchor-alias-or-tag", severity=Severity.ERROR)
 def anchor_alias_or_tag(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
     """The file uses YAML anchors, aliases or custom tags.
@@ -101,6 +105,7 @@ def anchor_alias_or_tag(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
     Reports every anchor (`&name`), alias (`*name`) and tag that is not a standard YAML type
     (`!custom`, `!!python/object/apply:…`). Aliases are never expanded and tags never
     construct anything: an alias is read as null and a tagged scalar as its plain text.
+    The first 100 in a file are listed one by one, the rest in one closing diagnostic.
 
     ## Why it matters
     Profiles are plain data. Aliases make files hard to read and edit, and are the vehicle of
@@ -120,7 +125,8 @@ def anchor_alias_or_tag(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
     summary: What the occupation is for.
     ```
     """
-    for feature in doc.yaml_features:
+    features = doc.yaml_features
+    for feature in features[:FEATURES_LISTED]:
         if feature.kind == "tag":
             message = f"custom YAML tag `{feature.name}` is not allowed; it was not constructed"
             help_text = "remove the tag and write plain data"
@@ -132,6 +138,14 @@ def anchor_alias_or_tag(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
             help_text = "remove the anchor and write every value out in full"
         yield Finding(feature.span, message, help_text, pointer=feature.pointer,
                       fingerprint=f"{feature.kind}:{feature.name}")
+    if len(features) > FEATURES_LISTED:
+        rest = len(features) - FEATURES_LISTED
+        yield Finding(
+            features[FEATURES_LISTED].span,
+            f"{rest} more anchors, aliases or tags from here on (not listed one by one)",
+            "write plain data throughout: no `&anchor`, `*alias` or `!tag`",
+            fingerprint="more-features",
+        )
 
 
 _KIND_NAMES = {

@@ -148,7 +148,10 @@ def _findings_for(doc: Document, ctx: RuleContext, error: Any, keyword: str, poi
         allowed = list(error.validator_value) if keyword == "enum" else [error.validator_value]
         suggestion = closest(instance, allowed)
         listed = ", ".join(str(a) for a in allowed)
-        message = f"`{label}` value `{_show(instance)}` is not allowed"
+        if isinstance(instance, dict | list):
+            message = f"`{label}` must be one of the allowed values, not {_TYPE_NAMES[json_type(instance)]}"
+        else:
+            message = f"`{label}` value `{_show(instance)}` is not allowed"
         if suggestion is not None:
             message += f"; did you mean `{suggestion}`?"
         fix = None if suggestion is None else doc.replace_value_fix(pointer, suggestion)
