@@ -177,3 +177,22 @@ def test_schema_errors_are_the_same_without_the_accelerator(tmp_path: Path, monk
     without = run(config, [root]).diagnostics
     assert without == with_accelerator
     assert [(d.code, d.span.start.line + 1) for d in without] == [("SCH003", 8), ("SCH004", 47)]
+
+
+def test_a_hook_run_on_one_file_reuses_the_folder_run(corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`check seeds/` then `check seeds/a.yaml` from another folder: only a.yaml is processed,
+    and the folder run's results survive the hook run."""
+    cache_dir = tmp_path / "cache"
+    lint(corpus, cache_dir=cache_dir)
+    (corpus / "a.yaml").write_text(profile("a", ["b"]) + "# edited\n", encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    processed = counting(monkeypatch)
+    config = Config(today=TODAY, select=("REL001", "SCH", "YML"))
+    result = run(config, [Path("../seeds/a.yaml")], cache_dir=cache_dir)
+    assert processed == ["a.yaml"]
+    assert result.files == ["../seeds/a.yaml"]
+    processed.clear()
+    lint(corpus, cache_dir=cache_dir)
+    assert processed == []

@@ -35,12 +35,18 @@ from .diagnostics import (
 from .engine import FileResult
 from .suppressions import Directive
 
-FORMAT = 1
+FORMAT = 2
 
 
-def file_key(display_path: str, raw: bytes) -> str:
+def file_key(path: Path, raw: bytes) -> str:
+    """The file's identity (absolute path) and content.
+
+    Not the display path: `check seeds/` and a hook's `check seeds/a.yaml` run from elsewhere
+    show the same file differently, and must share its cache entry. Paths are stored empty and
+    filled in with the current display path when an entry is read back.
+    """
     digest = hashlib.blake2b(raw, digest_size=16)
-    digest.update(b"\0" + display_path.encode("utf-8", "surrogateescape"))
+    digest.update(b"\0" + os.fsencode(os.path.abspath(path)))
     return digest.hexdigest()
 
 
@@ -75,17 +81,16 @@ def _unfix(raw: Any) -> Fix | None:
 
 
 def _diagnostic(d: Diagnostic) -> Any:
-    return [d.path, _span(d.span), d.code, int(d.severity), d.message, d.help, _fix(d.fix), d.pointer, d.fingerprint]
+    return [_span(d.span), d.code, int(d.severity), d.message, d.help, _fix(d.fix), d.pointer, d.fingerprint]
 
 
-def _undiagnostic(raw: list[Any]) -> Diagnostic:
-    path, span, code, severity, message, help_text, fix, pointer, fingerprint = raw
+def _undiagnostic(raw: list[Any], path: str) -> Diagnostic:
+    span, code, severity, message, help_text, fix, pointer, fingerprint = raw
     return Diagnostic(path, _unspan(span), code, Severity(severity), message, help_text, _unfix(fix), pointer, fingerprint)
 
 
 def encode_entry(entry: ProfileEntry) -> Any:
     return {
-        "path": entry.path,
         "slug": entry.slug,
         "slug_span": _span(entry.slug_span) if entry.slug_span else None,
         "title": entry.title,
@@ -96,9 +101,9 @@ def encode_entry(entry: ProfileEntry) -> Any:
     }
 
 
-def decode_entry(raw: Any) -> ProfileEntry:
+def decode_entry(raw: Any, path: str) -> ProfileEntry:
     return ProfileEntry(
-        path=raw["path"],
+        path=path,
         slug=raw["slug"],
         slug_span=_unspan(raw["slug_span"]) if raw["slug_span"] else None,
         title=raw["title"],
@@ -117,12 +122,12 @@ def encode_result(result: FileResult) -> Any:
     }
 
 
-def decode_result(raw: Any) -> FileResult:
-    entry = decode_entry(raw["entry"])
+def decode_result(raw: Any, path: str) -> FileResult:
+    entry = decode_entry(raw["entry"], path)
     return FileResult(
-        path=entry.path,
+        path=path,
         entry=entry,
-        diagnostics=[_undiagnostic(d) for d in raw["diagnostics"]],
+        diagnostics=[_undiagnostic(d, path) for d in raw["diagnostics"]],
         directives=[Directive(kind, code, line, _unspan(span)) for kind, code, line, span in raw["directives"]],
     )
 
@@ -153,24 +158,25 @@ class ResultCache:
         digest.update(schema_bytes)
         return digest.hexdigest()
 
-    def result(self, key: str) -> FileResult | None:
+    def result(self, key: str, path: str) -> FileResult | None:
+        """The cached per-file result, its paths set to ``path`` (the display path)."""
         raw = self.entries.get(key)
         if raw is None or "result" not in raw:
             return None
         self.used[key] = raw
         try:
-            return decode_result(raw["result"])
+            return decode_result(raw["result"], path)
         except (KeyError, TypeError, ValueError, AttributeError, IndexError):
             del self.used[key]  # an entry of the wrong shape is a miss, and is not kept
             return None
 
-    def entry(self, key: str) -> ProfileEntry | None:
+    def entry(self, key: str, path: str) -> ProfileEntry | None:
         raw = self.entries.get(key)
         if raw is None:
             return None
         self.used[key] = raw
         try:
-            return decode_entry(raw["result"]["entry"] if "result" in raw else raw["entry"])
+            return decode_entry(raw["result"]["entry"] if "result" in raw else raw["entry"], path)
         except (KeyError, TypeError, ValueError, AttributeError, IndexError):
             del self.used[key]
             return None

@@ -292,7 +292,7 @@ class Linter:
         if keyed:
             from .cache import file_key
 
-            key = file_key(target.display, raw)
+            key = file_key(target.path, raw)
         doc = load(target.display, raw)
         if not full:
             return key, None, entry_for(doc)
@@ -496,14 +496,14 @@ def run(
 
             raw = read_raw(target, config.max_file_size)
             if not isinstance(raw, Document):
-                key = file_key(target.display, raw)
+                key = file_key(target.path, raw)
                 if is_target:
-                    cached_result = cache.result(key)
+                    cached_result = cache.result(key, target.display)
                     if cached_result is not None:
                         results[target.display] = cached_result
                         continue
                 else:
-                    cached_entry = cache.entry(key)
+                    cached_entry = cache.entry(key, target.display)
                     if cached_entry is not None:
                         entries.append(cached_entry)
                         continue

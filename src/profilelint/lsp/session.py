@@ -201,8 +201,8 @@ class Session:
             if isinstance(raw, Document):  # unreadable or too large: a bare entry
                 entries[absolute] = entry_for(raw)
                 continue
-            key = file_key(display, raw)
-            entry = cache.entry(key) if cache is not None else None
+            key = file_key(absolute, raw)
+            entry = cache.entry(key, display) if cache is not None else None
             if entry is None:
                 entry = entry_for(load(display, raw))
                 if cache is not None:
