@@ -155,7 +155,7 @@ def check(
     if write_baseline is not None:
         notes.append(_save_baseline(write_baseline, diagnostics))
     elif known is not None and baseline_path is not None:
-        diagnostics, baseline_notes = _filter_baseline(known, baseline_path, result, config)
+        diagnostics, baseline_notes = _filter_baseline(known, baseline_path, diagnostics, result)
         notes.extend(baseline_notes)
     fixed = 0 if fix_run is None else fix_run.applied
     report = Report(diagnostics, result.files, result.sources, result.rules, fixed=fixed, notes=notes)
@@ -250,11 +250,11 @@ def _save_baseline(path: Path, diagnostics: Any) -> str:
     return f"Wrote {total} finding{'s' if total != 1 else ''} to baseline {path}."
 
 
-def _filter_baseline(known: Any, path: Path, result: Any, config: Any) -> tuple[Any, list[str]]:
+def _filter_baseline(known: Any, path: Path, diagnostics: Any, result: Any) -> tuple[Any, list[str]]:
     """Hide baselined findings; notes say how many were hidden and which entries are stale."""
     from .baseline import apply, stale_notes
 
-    filtered = apply(known, result.diagnostics, checked_files=result.files, active_codes=set(result.selected))
+    filtered = apply(known, diagnostics, checked_files=result.files, active_codes=set(result.selected))
     notes = []
     if filtered.hidden:
         notes.append(f"{filtered.hidden} finding{'s' if filtered.hidden != 1 else ''} hidden by baseline {path}.")
