@@ -39,9 +39,9 @@ def counting(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     processed: list[str] = []
     original = Linter.process_file
 
-    def spy(self: Linter, target: Target, full: bool, keyed: bool) -> object:
+    def spy(self: Linter, target: Target, full: bool) -> object:
         processed.append(target.path.name)
-        return original(self, target, full, keyed)
+        return original(self, target, full)
 
     monkeypatch.setattr(Linter, "process_file", spy)
     return processed
@@ -103,13 +103,13 @@ def test_tool_version_change_invalidates(corpus: Path, tmp_path: Path, monkeypat
     processed = counting(monkeypatch)
     lint(corpus, cache_dir=cache_dir)
     assert sorted(processed) == ["a.yaml", "b.yaml"]
-    assert len(list(cache_dir.glob("results-*.json"))) == 1
+    assert len([d for d in cache_dir.iterdir() if d.is_dir()]) == 1  # the old namespace is gone
 
 
 def test_damaged_cache_is_an_empty_cache(corpus: Path, tmp_path: Path) -> None:
     cache_dir = tmp_path / "cache"
     expected = lint(corpus, cache_dir=cache_dir)
-    for stored in cache_dir.glob("results-*.json"):
+    for stored in cache_dir.glob("*/*.json"):
         stored.write_text('{"format": 1, "files": {"x": 1}')
     assert lint(corpus, cache_dir=cache_dir) == expected
 

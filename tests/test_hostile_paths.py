@@ -248,12 +248,13 @@ def test_symlink_out_of_the_corpus_is_not_read(tmp_path: Path, corpus: Path) -> 
 
 def test_damaged_cache_is_ignored(corpus: Path) -> None:
     assert run_cli(".", cwd=corpus).code == 1  # writes the cache
-    (cache_file,) = (corpus / ".profilelint_cache").glob("results-*.json")
-    cache_file.write_text('{"format": %s, "files": []}' % json.loads(cache_file.read_text())["format"],
-                          encoding="utf-8")
+    stored = sorted((corpus / ".profilelint_cache").glob("*/*.json"))
+    assert [p.name for p in stored if p.name == "index.json"] == ["index.json"]
+    cache_format = json.loads(stored[0].read_text())["format"]
+    keys = {p: list(json.loads(p.read_text())["files"]) for p in stored}
+    for path in stored:  # the wrong shape altogether
+        path.write_text('{"format": %s, "files": []}' % cache_format, encoding="utf-8")
     assert run_cli(".", cwd=corpus).code == 1
-    key = next(iter(json.loads(cache_file.read_text())["files"]), None)
-    if key is not None:
-        cache_file.write_text(json.dumps({"format": json.loads(cache_file.read_text())["format"],
-                                          "files": {key: 5}}), encoding="utf-8")
+    for path, path_keys in keys.items():  # entries of the wrong shape
+        path.write_text(json.dumps({"format": cache_format, "files": {k: 5 for k in path_keys}}), encoding="utf-8")
     assert run_cli(".", cwd=corpus).code == 1

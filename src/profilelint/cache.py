@@ -35,19 +35,23 @@ from .diagnostics import (
 from .engine import FileResult
 from .suppressions import Directive
 
-FORMAT = 2
+FORMAT = 3
 
 
-def file_key(path: Path, raw: bytes) -> str:
-    """The file's identity (absolute path) and content.
+def file_key(path: Path) -> str | None:
+    """The file's identity and version, from its metadata alone; None if it cannot be stat'ed.
 
-    Not the display path: `check seeds/` and a hook's `check seeds/a.yaml` run from elsewhere
-    show the same file differently, and must share its cache entry. Paths are stored empty and
-    filled in with the current display path when an entry is read back.
+    Absolute path, size, modification time and inode, as ruff and mypy do: reading and hashing
+    10,000 files on every run would cost more than linting the one a hook passes. Not the
+    display path: `check seeds/` and a hook's `check seeds/a.yaml` run from elsewhere must share
+    an entry; stored paths are filled in with the current display path when read back.
     """
-    digest = hashlib.blake2b(raw, digest_size=16)
-    digest.update(b"\0" + os.fsencode(os.path.abspath(path)))
-    return digest.hexdigest()
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    identity = f"{os.path.abspath(path)}\0{status.st_size}\0{status.st_mtime_ns}\0{status.st_ino}"
+    return hashlib.blake2b(os.fsencode(identity), digest_size=16).hexdigest()
 
 
 def _span(span: Span) -> list[int]:
@@ -116,14 +120,12 @@ def decode_entry(raw: Any, path: str) -> ProfileEntry:
 
 def encode_result(result: FileResult) -> Any:
     return {
-        "entry": encode_entry(result.entry),
         "diagnostics": [_diagnostic(d) for d in result.diagnostics],
         "directives": [[d.kind, d.code, d.target_line, _span(d.span)] for d in result.directives],
     }
 
 
-def decode_result(raw: Any, path: str) -> FileResult:
-    entry = decode_entry(raw["entry"], path)
+def decode_result(raw: Any, path: str, entry: ProfileEntry) -> FileResult:
     return FileResult(
         path=path,
         entry=entry,
@@ -132,23 +134,47 @@ def decode_result(raw: Any, path: str) -> FileResult:
     )
 
 
+def _read_json_object(path: Path) -> dict[str, Any]:
+    """A JSON object of the current format's entries, or {} for anything else."""
+    try:
+        loaded = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}  # a missing or damaged cache file is an empty one
+    if not isinstance(loaded, dict) or loaded.get("format") != FORMAT:
+        return {}
+    files = loaded.get("files")
+    if not isinstance(files, dict):
+        return {}
+    return {k: v for k, v in files.items() if isinstance(v, dict)}
+
+
+def _write_json_object(path: Path, files: dict[str, Any]) -> None:
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            json.dump({"format": FORMAT, "files": files}, stream, separators=(",", ":"))
+        os.replace(temporary, path)
+    except OSError:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
 class ResultCache:
-    """Per-file results of one namespace; load once, update in memory, save atomically."""
+    """Per-file results of one namespace, in `.profilelint_cache/<namespace>/`.
+
+    `index.json` holds every corpus file's index entry (small: what cross-file rules need);
+    `results-XX.json` hold per-file diagnostics, sharded by key, and are read only when a
+    linted file's key falls in them. A pre-commit run on one file reads the index and one
+    shard, not the whole corpus's diagnostics.
+    """
 
     def __init__(self, folder: Path, namespace: str) -> None:
-        self.path = folder / f"results-{namespace}.json"
         self.folder = folder
-        self.entries: dict[str, Any] = {}
-        self.used: dict[str, Any] = {}
-        self.dirty = False
-        try:
-            loaded = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            loaded = None  # a missing or damaged cache is an empty cache
-        if isinstance(loaded, dict) and loaded.get("format") == FORMAT:
-            files = loaded.get("files")
-            if isinstance(files, dict):
-                self.entries = {k: v for k, v in files.items() if isinstance(v, dict)}
+        self.directory = folder / namespace
+        self.index = _read_json_object(self.directory / "index.json")
+        self.index_dirty = False
+        self.shards: dict[str, dict[str, Any]] = {}
+        self.dirty_shards: set[str] = set()
 
     @staticmethod
     def namespace(config_fingerprint: str, schema_bytes: bytes) -> str:
@@ -158,63 +184,67 @@ class ResultCache:
         digest.update(schema_bytes)
         return digest.hexdigest()
 
+    def _shard(self, key: str) -> dict[str, Any]:
+        name = key[:2]
+        shard = self.shards.get(name)
+        if shard is None:
+            shard = self.shards[name] = _read_json_object(self.directory / f"results-{name}.json")
+        return shard
+
     def result(self, key: str, path: str) -> FileResult | None:
         """The cached per-file result, its paths set to ``path`` (the display path)."""
-        raw = self.entries.get(key)
-        if raw is None or "result" not in raw:
+        entry = self.entry(key, path)
+        raw = self._shard(key).get(key) if entry is not None else None
+        if entry is None or raw is None:
             return None
-        self.used[key] = raw
         try:
-            return decode_result(raw["result"], path)
+            return decode_result(raw, path, entry)
         except (KeyError, TypeError, ValueError, AttributeError, IndexError):
-            del self.used[key]  # an entry of the wrong shape is a miss, and is not kept
-            return None
+            return None  # an entry of the wrong shape is a miss
 
     def entry(self, key: str, path: str) -> ProfileEntry | None:
-        raw = self.entries.get(key)
+        raw = self.index.get(key)
         if raw is None:
             return None
-        self.used[key] = raw
         try:
-            return decode_entry(raw["result"]["entry"] if "result" in raw else raw["entry"], path)
+            return decode_entry(raw, path)
         except (KeyError, TypeError, ValueError, AttributeError, IndexError):
-            del self.used[key]
             return None
 
-    def store_result(self, key: str, result: FileResult) -> None:
-        self.used[key] = self.entries[key] = {"result": encode_result(result)}
-        self.dirty = True
+    def store(self, key: str, entry: ProfileEntry, result: FileResult | None = None) -> None:
+        self.index[key] = encode_entry(entry)
+        self.index_dirty = True
+        if result is not None:
+            self._shard(key)[key] = encode_result(result)
+            self.dirty_shards.add(key[:2])
 
-    def store_entry(self, key: str, entry: ProfileEntry) -> None:
-        self.used[key] = self.entries[key] = {"entry": encode_entry(entry)}
-        self.dirty = True
+    def save(self, live_keys: set[str]) -> None:
+        """Write what changed; entries of files that no longer exist as they were drop out.
 
-    def save(self) -> None:
-        """Write what this run used (old entries of deleted or edited files drop out)."""
-        if not self.dirty and len(self.used) == len(self.entries):
-            return
+        ``live_keys`` are the keys of every file this run saw (the whole corpus), so anything
+        else belongs to an edited, moved or deleted file.
+        """
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
+            self.directory.mkdir(parents=True, exist_ok=True)
             gitignore = self.folder / ".gitignore"
             if not gitignore.exists():
                 gitignore.write_text("*\n", encoding="utf-8")
-            for stale in self.folder.glob("results-*.json"):
-                if stale != self.path:
-                    stale.unlink(missing_ok=True)
-            handle, temporary = tempfile.mkstemp(prefix=".results-", suffix=".tmp", dir=self.folder)
+            for stale in self.folder.iterdir():
+                if stale.is_dir() and stale != self.directory:
+                    shutil.rmtree(stale, ignore_errors=True)  # another version or configuration
+            if self.index_dirty or not self.index.keys() <= live_keys:
+                _write_json_object(self.directory / "index.json", {k: v for k, v in self.index.items() if k in live_keys})
+            for name, shard in self.shards.items():
+                if name in self.dirty_shards or not shard.keys() <= live_keys:
+                    kept = {k: v for k, v in shard.items() if k in live_keys}
+                    _write_json_object(self.directory / f"results-{name}.json", kept)
         except OSError:
-            return  # a cache that cannot be written only costs speed next time
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                json.dump({"format": FORMAT, "files": self.used}, stream, separators=(",", ":"))
-            os.replace(temporary, self.path)
-        except OSError:
-            Path(temporary).unlink(missing_ok=True)
+            pass  # a cache that cannot be written only costs speed next time
 
 
 def clean(folder: Path) -> bool:
     """Remove a cache folder; True if there was one."""
-    if not (folder / ".gitignore").exists() and not any(folder.glob("results-*.json")):
+    if not (folder / ".gitignore").exists():
         return False
     shutil.rmtree(folder, ignore_errors=True)
     return True

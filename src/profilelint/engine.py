@@ -279,25 +279,20 @@ class Linter:
             out.append(self.diagnostic(rule, path, finding, source_line))
         return out
 
-    def process_file(self, target: Target, full: bool, keyed: bool) -> tuple[str, FileResult | None, ProfileEntry]:
+    def process_file(self, target: Target, full: bool) -> tuple[FileResult | None, ProfileEntry, bool]:
         """Read and load a file; lint it if ``full``, else only build its index entry.
 
-        Returns the file's cache key (when ``keyed`` and the file could be read) too, computed
-        from the bytes actually linted.
+        The flag says whether the outcome may be cached: not when the file could not be read
+        this time (a permission or a race that may pass without its metadata changing).
         """
         raw = read_raw(target, self.config.max_file_size)
         if isinstance(raw, Document):
-            return "", self.lint_document(raw) if full else None, entry_for(raw)
-        key = ""
-        if keyed:
-            from .cache import file_key
-
-            key = file_key(target.path, raw)
+            return (self.lint_document(raw) if full else None), entry_for(raw), False
         doc = load(target.display, raw)
         if not full:
-            return key, None, entry_for(doc)
+            return None, entry_for(doc), True
         result = self.lint_document(doc)
-        return key, result, result.entry
+        return result, result.entry, True
 
     def fingerprint(self) -> str:
         """What, besides file bytes and the schema, decides the per-file results."""
@@ -401,10 +396,10 @@ PARALLEL_THRESHOLD = 64
 
 _worker: Linter | None = None
 
-Job = tuple[Target, bool, bool]
-"""(file, lint it fully (else only index it), compute its cache key)."""
-JobOutput = tuple[str, FileResult | None, ProfileEntry]
-"""(cache key or "", per-file result for a full lint, index entry)."""
+Job = tuple[Target, bool]
+"""(file, lint it fully (else only index it))."""
+JobOutput = tuple[FileResult | None, ProfileEntry, bool]
+"""(per-file result for a full lint, index entry, may it be cached)."""
 
 
 def _start_worker(config: Config) -> None:
@@ -490,40 +485,42 @@ def run(
     results: dict[str, FileResult] = {}
     entries: list[ProfileEntry] = []
     pending: list[Job] = []
+    pending_keys: list[str | None] = []
+    live_keys: set[str] = set()
     for target, is_target in [*((t, True) for t in targets), *((t, False) for t in others)]:
-        if cache is not None:
+        key = None
+        if cache is not None and target.refusal is None:
             from .cache import file_key
 
-            raw = read_raw(target, config.max_file_size)
-            if not isinstance(raw, Document):
-                key = file_key(target.path, raw)
-                if is_target:
-                    cached_result = cache.result(key, target.display)
-                    if cached_result is not None:
-                        results[target.display] = cached_result
-                        continue
-                else:
-                    cached_entry = cache.entry(key, target.display)
-                    if cached_entry is not None:
-                        entries.append(cached_entry)
-                        continue
-        pending.append((target, is_target, cache is not None))
+            key = file_key(target.path)
+        if key is not None and cache is not None:
+            live_keys.add(key)
+            if is_target:
+                cached_result = cache.result(key, target.display)
+                if cached_result is not None:
+                    results[target.display] = cached_result
+                    continue
+            else:
+                cached_entry = cache.entry(key, target.display)
+                if cached_entry is not None:
+                    entries.append(cached_entry)
+                    continue
+        pending.append((target, is_target))
+        pending_keys.append(key)
 
-    if any(is_target for _, is_target, _ in pending):
+    if any(is_target for _, is_target in pending):
         linter.schema  # noqa: B018 - a broken schema must stop the run here, with exit 2
-    for (target, is_target, _), (key, result, entry) in zip(
-        pending, _map(linter, pending, jobs or os.cpu_count() or 1), strict=True
+    for (target, is_target), key, (result, entry, cacheable) in zip(
+        pending, pending_keys, _map(linter, pending, jobs or os.cpu_count() or 1), strict=True
     ):
         if is_target and result is not None:
             results[target.display] = result
-            if cache is not None and key:
-                cache.store_result(key, result)
-        elif not is_target:
+        else:
             entries.append(entry)
-            if cache is not None and key:
-                cache.store_entry(key, entry)
+        if cache is not None and key is not None and cacheable:
+            cache.store(key, entry, result)
     if cache is not None:
-        cache.save()
+        cache.save(live_keys)
 
     ordered = [results[t.display] for t in targets]
     corpus = Corpus.from_entries(root, [*(r.entry for r in ordered), *entries])

@@ -194,22 +194,26 @@ class Session:
         if not root.is_dir():
             return entries
         cache = self._result_cache() if use_cache else None
+        live_keys: set[str] = set()
         for target in discover([root]):  # the same walk as `profilelint check`
             absolute = Path(os.path.abspath(target.path))
             display = self.display(absolute)
-            raw = read_raw(contained_target(absolute, display, root), self.config.max_file_size)
-            if isinstance(raw, Document):  # unreadable or too large: a bare entry
-                entries[absolute] = entry_for(raw)
-                continue
-            key = file_key(absolute, raw)
-            entry = cache.entry(key, display) if cache is not None else None
+            contained = contained_target(absolute, display, root)
+            key = file_key(absolute) if cache is not None and contained.refusal is None else None
+            entry = cache.entry(key, display) if cache is not None and key is not None else None
             if entry is None:
+                raw = read_raw(contained, self.config.max_file_size)
+                if isinstance(raw, Document):  # unreadable or too large: a bare entry, not cached
+                    entries[absolute] = entry_for(raw)
+                    continue
                 entry = entry_for(load(display, raw))
-                if cache is not None:
-                    cache.store_entry(key, entry)
+                if cache is not None and key is not None:
+                    cache.store(key, entry)
+            if key is not None:
+                live_keys.add(key)
             entries[absolute] = entry
         if cache is not None:
-            cache.save()
+            cache.save(live_keys)
         return entries
 
     def _result_cache(self) -> ResultCache | None:
