@@ -95,20 +95,40 @@ def is_profile_file(path: Path) -> bool:
     return path.suffix.lower() in PROFILE_SUFFIXES
 
 
-def _walk(folder: Path) -> Iterator[Path]:
-    """Profile files below a folder, sorted; hidden folders skipped, links to folders not followed."""
-    for current, dirs, files in os.walk(folder, followlinks=False):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
-            candidate = Path(current) / name
-            if not name.startswith(".") and is_profile_file(candidate):
-                yield candidate
+def _walk(folder: Path) -> Iterator[tuple[str, str, bool]]:
+    """(path, path relative to the working folder, is it a symlink) of the profile files below
+    a folder, sorted; hidden entries skipped, links to folders not followed.
+
+    One scandir per folder and one relpath per folder: a 10,000-file corpus is walked on every
+    run, including a pre-commit run that lints one file.
+    """
+    pending = [os.fspath(folder)]
+    while pending:
+        current = pending.pop()
+        try:
+            with os.scandir(current) as scan:
+                entries = sorted((e for e in scan if not e.name.startswith(".")), key=lambda e: e.name)
+        except OSError:
+            continue
+        shown = _relative(Path(current))
+        subfolders = []
+        for entry in entries:
+            try:
+                is_folder = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                is_folder = False
+            if is_folder:
+                subfolders.append(entry.path)
+            elif entry.name.lower().endswith(PROFILE_SUFFIXES):
+                yield entry.path, os.path.join(shown, entry.name), entry.is_symlink()
+        pending.extend(reversed(subfolders))
 
 
 def _walk_targets(folder: Path) -> Iterator[Target]:
     """Targets for the profile files below a folder (see :func:`contained_target`)."""
-    for path in _walk(folder):
-        yield contained_target(path, display_path(_relative(path)), folder)
+    for path, shown, is_link in _walk(folder):
+        display = display_path(shown)
+        yield contained_target(Path(path), display, folder) if is_link else Target(Path(path), display)
 
 
 def contained_target(path: Path, display: str, folder: Path) -> Target:
@@ -469,12 +489,12 @@ def run(
     if not targets:
         shown = ", ".join(display_path(p) for p in paths)
         raise PathError(f"no profile files (*.yaml, *.yml) found in {shown}")
-    target_keys = {Path(os.path.abspath(t.path)) for t in targets}
+    target_keys = {os.path.abspath(t.path) for t in targets}
     root = corpus_root(config, paths)
     others = [
         target
         for target in (_walk_targets(root) if root.is_dir() else ())
-        if Path(os.path.abspath(target.path)) not in target_keys
+        if os.path.abspath(target.path) not in target_keys
     ]
     cache = None
     if cache_dir is not None:
