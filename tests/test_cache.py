@@ -196,3 +196,21 @@ def test_a_hook_run_on_one_file_reuses_the_folder_run(corpus: Path, tmp_path: Pa
     processed.clear()
     lint(corpus, cache_dir=cache_dir)
     assert processed == []
+
+
+def test_two_concurrent_runs_leave_a_usable_cache(corpus: Path, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    for index in range(40):  # enough files that the two runs overlap while writing
+        (corpus / f"p{index}.yaml").write_text(profile(f"p{index}", ["a"]), encoding="utf-8")
+    command = [sys.executable, "-m", "profilelint", "check", "-f", "concise", "--exit-zero", str(corpus)]
+    runs = [subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(2)]
+    outputs = [run.communicate(timeout=120) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0]
+    assert outputs[0][0] == outputs[1][0] and outputs[0][1] == outputs[1][1] == b""
+    stored = sorted((tmp_path / ".profilelint_cache").glob("*/*.json"))
+    assert stored and all(json.loads(path.read_text())["format"] for path in stored)
+    assert not list((tmp_path / ".profilelint_cache").glob("*/.*.tmp"))
+    again = subprocess.run(command, cwd=tmp_path, capture_output=True, timeout=120)
+    assert again.stdout == outputs[0][0]
