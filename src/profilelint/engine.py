@@ -189,12 +189,7 @@ def read_raw(target: Target, max_size: int) -> bytes | Document:
             )
         size = status.st_size
         if size > max_size:
-            return _problem_document(
-                target.display,
-                TOO_LARGE,
-                f"file is {size:,} bytes, over the {max_size:,}-byte limit; it was not read",
-                "raise `max-file-size` in the configuration if this file really is a profile",
-            )
+            return too_large_document(target.display, size, max_size)
         with target.path.open("rb") as handle:
             return handle.read(max_size + 1)
     except OSError as error:
@@ -211,6 +206,16 @@ def read_document(target: Target, max_size: int) -> Document:
     """Load one file; an I/O problem or an oversized file becomes a load problem."""
     raw = read_raw(target, max_size)
     return raw if isinstance(raw, Document) else load(target.display, raw)
+
+
+def too_large_document(display: str, size: int, max_size: int) -> Document:
+    """The PLN003 document of a file (or editor text) over the size limit, never parsed."""
+    return _problem_document(
+        display,
+        TOO_LARGE,
+        f"file is {size:,} bytes, over the {max_size:,}-byte limit; it was not read",
+        "raise `max-file-size` in the configuration if this file really is a profile",
+    )
 
 
 def _problem_document(path: str, code: str, message: str, help_text: str) -> Document:

@@ -25,16 +25,15 @@ from ..corpus import Corpus, ProfileEntry, entry_for
 from ..diagnostics import Diagnostic, LineIndex
 from ..document import Document, load, parse
 from ..engine import (
-    TOO_LARGE,
     FileResult,
     Linter,
-    _problem_document,
     contained_target,
     discover,
     display_path,
     is_profile_file,
     read_document,
     read_raw,
+    too_large_document,
 )
 from ..registry import RegistryError, load_rules
 from ..schema import SchemaError
@@ -349,16 +348,9 @@ class Session:
         return True
 
     def _load(self, display: str, text: str) -> Document:
-        if len(text.encode("utf-8", "surrogatepass")) > self.config.max_file_size:
-            # The same refusal as `profilelint check` reading an oversized file.
-            size = len(text.encode("utf-8", "surrogatepass"))
-            return _problem_document(
-                display,
-                TOO_LARGE,
-                f"file is {size:,} bytes, over the {self.config.max_file_size:,}-byte limit; "
-                "it was not read",
-                "raise `max-file-size` in the configuration if this file really is a profile",
-            )
+        size = len(text.encode("utf-8", "surrogatepass"))
+        if size > self.config.max_file_size:  # the same refusal as `check` on such a file
+            return too_large_document(display, size, self.config.max_file_size)
         return parse(display, text)
 
     def _refresh_today(self) -> None:
