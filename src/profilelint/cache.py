@@ -152,7 +152,8 @@ def _write_json_object(path: Path, files: dict[str, Any]) -> None:
     handle, temporary = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            json.dump({"format": FORMAT, "files": files}, stream, separators=(",", ":"))
+            # dumps, not dump: json.dump streams through the pure-Python encoder (~10× slower).
+            stream.write(json.dumps({"format": FORMAT, "files": files}, separators=(",", ":")))
         os.replace(temporary, path)
     except OSError:
         Path(temporary).unlink(missing_ok=True)
