@@ -166,6 +166,20 @@ def discover(paths: Sequence[Path]) -> list[Target]:
     return targets
 
 
+def paths_or_default(config: Config, paths: Sequence[Path]) -> list[Path]:
+    """The paths given, else the configured defaults shown relative to the working folder."""
+    return list(paths) or [_relative(p) for p in config.default_paths]
+
+
+def discover_targets(paths: Sequence[Path]) -> list[Target]:
+    """:func:`discover`, where finding no profile at all is a usage error."""
+    targets = discover(paths)
+    if not targets:
+        shown = ", ".join(display_path(p) for p in paths)
+        raise PathError(f"no profile files (*.yaml, *.yml) found in {shown}")
+    return targets
+
+
 def corpus_root(config: Config, paths: Sequence[Path]) -> Path:
     """Configured corpus, else the nearest folder holding every linted path."""
     if config.corpus is not None:
@@ -489,11 +503,8 @@ def run(
     index entries, never the corpus's text.
     """
     linter = Linter(config, debug=debug)
-    paths = list(paths) or [_relative(p) for p in config.default_paths]
-    targets = discover(paths)
-    if not targets:
-        shown = ", ".join(display_path(p) for p in paths)
-        raise PathError(f"no profile files (*.yaml, *.yml) found in {shown}")
+    paths = paths_or_default(config, paths)
+    targets = discover_targets(paths)
     target_keys = {os.path.abspath(t.path) for t in targets}
     root = corpus_root(config, paths)
     others = [

@@ -29,7 +29,7 @@ from typing import Any
 from .config import Config
 from .diagnostics import Applicability, DataChange, Diagnostic, Edit, Fix, Span
 from .document import Document, load, parse, unescape_pointer_token
-from .engine import Linter, discover, read_raw
+from .engine import Linter, discover, paths_or_default, read_raw
 
 MAX_ROUNDS = 10
 UTF8_BOM = b"\xef\xbb\xbf"
@@ -502,19 +502,11 @@ class FixRun:
         return out
 
 
-def _relative(path: Path) -> Path:
-    """Default paths shown as `check` shows them: relative to the working folder."""
-    try:
-        return Path(os.path.relpath(path))
-    except ValueError:  # another drive on Windows
-        return path
-
-
 def fix_paths(config: Config, paths: Sequence[Path], *, unsafe: bool, write: bool) -> FixRun:
     """Fix every profile file under ``paths``; write the results unless ``write`` is False."""
     linter = Linter(config)
     run = FixRun()
-    for target in discover(list(paths) or [_relative(p) for p in config.default_paths]):
+    for target in discover(paths_or_default(config, paths)):
         raw = read_raw(target, config.max_file_size)
         if isinstance(raw, Document):
             continue  # unreadable, too large, not a regular file, or a link out of the corpus

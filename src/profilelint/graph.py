@@ -23,7 +23,7 @@ from typing import Any
 
 from .config import Config
 from .corpus import Corpus, ProfileEntry, entry_for
-from .engine import PathError, corpus_root, discover, display_path, read_document
+from .engine import corpus_root, discover, discover_targets, paths_or_default, read_document
 
 STATUSES = ("draft", "in-review", "reviewed", "published", "deprecated")
 UNKNOWN_STATUS = "unknown"
@@ -95,31 +95,14 @@ class Graph:
 # --- building -------------------------------------------------------------------------------
 
 
-def given_or_default(config: Config, paths: Sequence[Path]) -> list[Path]:
-    """The paths given, else the configured ones, shown relative to here as `check` does."""
-    if paths:
-        return list(paths)
-    return [_relative(path) for path in config.default_paths]
-
-
-def _relative(path: Path) -> Path:
-    try:
-        return Path(os.path.relpath(path))
-    except ValueError:  # another drive on Windows
-        return path
-
-
 def load_corpus(config: Config, paths: Sequence[Path]) -> tuple[Corpus, frozenset[str]]:
     """The corpus the linter would see for these paths, and the slugs of the given profiles.
 
     Mirrors `engine.run`: the given files first, then every other profile under the corpus
     root, so a link to a profile outside the given paths is not mistaken for a dangling one.
     """
-    paths = given_or_default(config, paths)
-    targets = discover(paths)
-    if not targets:
-        shown = ", ".join(display_path(p) for p in paths)
-        raise PathError(f"no profile files (*.yaml, *.yml) found in {shown}")
+    paths = paths_or_default(config, paths)
+    targets = discover_targets(paths)
     entries = [entry_for(read_document(t, config.max_file_size)) for t in targets]
     scope = frozenset(e.slug for e in entries if e.slug is not None)
     seen = {os.path.abspath(t.path) for t in targets}
