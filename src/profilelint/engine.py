@@ -313,7 +313,8 @@ class Linter:
         out = []
         for finding in findings:
             source_line = ""
-            if lines is not None and finding.span.start.line < lines.lines.line_count:
+            needs_line = not (finding.fingerprint or finding.pointer)  # the fingerprint's fallback
+            if needs_line and lines is not None and finding.span.start.line < lines.lines.line_count:
                 source_line = lines.lines.line_text(finding.span.start.line)
             out.append(self.diagnostic(rule, path, finding, source_line))
         return out
