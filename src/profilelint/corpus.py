@@ -131,6 +131,3 @@ class Corpus:
         candidates = [c for c, _ in shared.most_common(SUGGESTION_CANDIDATES) if c != exclude]
         matches = difflib.get_close_matches(slug, candidates, n=1, cutoff=0.75)
         return matches[0] if matches else None
-
-    def links_to(self, slug: str) -> list[ProfileEntry]:
-        return [entry for entry in self.entries if any(link.slug == slug for link in entry.links)]

@@ -87,8 +87,6 @@ class LineIndex:
         end = self.starts[line + 1] if line + 1 < len(self.starts) else len(self.text)
         return self.text[start:end].rstrip("\r\n")
 
-    def line_span(self, line: int) -> Span:
-        return Span.of(line, 0, line, len(self.line_text(line)))
 
 
 class Applicability(enum.Enum):

@@ -11,7 +11,6 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -667,7 +666,3 @@ def _stray_bom_problem(lines: LineIndex, offset: int) -> LoadProblem:
         _character_span(lines, offset),
         "delete the invisible character; it is left over from joining files saved with a BOM",
     )
-
-
-def read_path(path: Path) -> bytes:
-    return path.read_bytes()

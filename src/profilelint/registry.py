@@ -173,11 +173,6 @@ def matches(selector: str, rule_: Rule) -> bool:
     return rule_.code.startswith(selector.upper()) and selector[:1].isalpha()
 
 
-def unknown_selectors(selectors: Iterable[str], rules: Iterable[Rule]) -> list[str]:
-    rules = list(rules)
-    return [s for s in selectors if not any(matches(s, r) for r in rules)]
-
-
 def select_rules(
     rules: Iterable[Rule],
     *,
