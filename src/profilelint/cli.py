@@ -75,6 +75,23 @@ def _parse_today(value: str | None) -> dt.date | None:
         fail(f"--today {value!r} is not a date in the form YYYY-MM-DD")
 
 
+def _print_version(wanted: bool) -> None:
+    if not wanted:
+        return
+    from .metadata import version_lines
+
+    for line in version_lines():
+        typer.echo(line)
+    raise typer.Exit(EXIT_OK)
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", "-V", callback=_print_version, is_eager=True, help="Print the versions of profilelint, Python and each rule plugin, then exit.")] = False,
+) -> None:
+    """Schema validator and linter for occupation profile YAML files."""
+
+
 SelectOption = Annotated[
     list[str] | None,
     typer.Option("--select", help="Rule codes, prefixes, names or families to enable (replaces the default set).", metavar="CODES"),
