@@ -115,6 +115,7 @@ def check(
     extend_select: ExtendSelectOption = None,
     fail_on: Annotated[Level | None, typer.Option("--fail-on", help="Lowest severity that makes the run fail (default: warning).")] = None,
     config_path: Annotated[Path | None, typer.Option("--config", help="Use this configuration file instead of discovering one.")] = None,
+    schema: Annotated[Path | None, typer.Option("--schema", help="Validate against this JSON Schema instead of the packaged one (config key: schema).", metavar="FILE")] = None,
     today: Annotated[str | None, typer.Option("--today", help="Treat this date (YYYY-MM-DD) as today, for date rules.", metavar="DATE")] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report in --format to this file and print text to the terminal.")] = None,
     statistics: Annotated[bool, typer.Option("--statistics", help="Print counts by rule code instead of each diagnostic.")] = False,
@@ -148,6 +149,7 @@ def check(
             extend_select=_split(extend_select),
             fail_on=Severity.parse(fail_on.value) if fail_on else None,
             today=_parse_today(today),
+            schema=_schema_file(schema),
         )
         check_codes(config, list(_load_rules().values()))
         baseline_path = None if write_baseline is not None else baseline or config.baseline
@@ -192,6 +194,15 @@ def check(
         raise typer.Exit(EXIT_OK)
     failed = any(d.severity >= config.fail_on for d in diagnostics)
     raise typer.Exit(EXIT_FINDINGS if failed else EXIT_OK)
+
+
+def _schema_file(path: Path | None) -> Path | None:
+    """`--schema`: checked as the `schema` key is; a broken schema is caught when it loads."""
+    if path is None:
+        return None
+    if not path.is_file():
+        fail(f"`--schema` file {path} does not exist")
+    return path.resolve()
 
 
 def _show_diff(config: Any, paths: list[Path], *, unsafe: bool) -> NoReturn:
