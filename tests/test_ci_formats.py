@@ -169,18 +169,7 @@ def test_sarif_output_file_while_the_terminal_gets_text(corpus: Path) -> None:
 # --- JUnit ------------------------------------------------------------------------------------
 
 
-def test_junit_one_testcase_per_file_and_a_failure_per_diagnostic(corpus: Path) -> None:
-    code, stdout = check("--format", "junit")
-    assert code == 1
-    root = ET.fromstring(stdout.encode("utf-8"))
-    assert root.tag == "testsuites" and (root.get("tests"), root.get("failures")) == ("2", "1")
-    cases = root.findall("./testsuite/testcase")
-    assert [case.get("name") for case in cases] == [BAD, CLEAN]
-    failures = cases[0].findall("failure")
-    assert [f.get("type") for f in failures] == ["PLN001", "YML005", "SCH004"]
-    assert failures[2].get("message") == "SCH004 `status` value `publised` is not allowed; did you mean `published`?"
-    assert (failures[2].text or "").startswith(f"{BAD}:52:9: error[SCH004] ")
-    assert cases[1].findall("failure") == []
+# One testcase per file with one aggregated failure: tests/test_formats_more.py.
 
 
 def test_junit_escapes_markup_and_characters_xml_cannot_hold() -> None:
@@ -193,5 +182,5 @@ def test_junit_escapes_markup_and_characters_xml_cannot_hold() -> None:
     failure = parsed.find("./testsuite/testcase/failure")
     assert failure is not None
     assert parsed.find("./testsuite/testcase").get("name") == "a&b<c>.yaml"  # type: ignore[union-attr]
-    assert failure.get("message") == 'XYZ001 heading "A & <B>" \\x1b[31m bad'
-    assert failure.text == 'a&b<c>.yaml:3:4: warning[XYZ001] heading "A & <B>" \\x1b[31m bad\nhelp: use ]]> carefully'
+    assert failure.get("message") == '1 problem (1 warning); first: XYZ001 heading "A & <B>" \\x1b[31m bad'
+    assert failure.text == 'a&b<c>.yaml:3:4: warning[XYZ001] heading "A & <B>" \\x1b[31m bad\n  help: use ]]> carefully'

@@ -36,6 +36,8 @@ class OutputFormat(str, Enum):
     github = "github"
     sarif = "sarif"
     junit = "junit"
+    gitlab = "gitlab"
+    rdjson = "rdjson"
 
 
 class Level(str, Enum):
@@ -179,7 +181,9 @@ def check(
     fixed = 0 if fix_run is None else fix_run.applied
     report = Report(diagnostics, result.files, result.sources, result.rules, fixed=fixed, notes=notes)
     terminal_format = OutputFormat.text if output is not None else output_format
-    if statistics:
+    if statistics and terminal_format is OutputFormat.json:
+        _print_statistics_json(report)
+    elif statistics:
         _print_statistics(report, color=color)
     else:
         render(terminal_format.value, report, sys.stdout, color=color, quiet=quiet)
@@ -298,6 +302,28 @@ def _write_report(path: Path, format_name: str, report: Any) -> None:
             render(format_name, report, stream, color=False)
     except OSError as error:
         fail(f"cannot write report to {path}: {error.strerror or error}")
+
+
+def statistics_json(report: Any) -> dict[str, Any]:
+    """`--statistics --format json`: counts by code, most frequent first, then by code."""
+    from collections import Counter
+
+    counts = Counter(d.code for d in report.diagnostics)
+    by_code = {}
+    for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+        rule = report.rules.get(code)
+        by_code[code] = {
+            "count": count,
+            "name": rule.name if rule else None,
+            "fixable": sum(1 for d in report.diagnostics if d.code == code and d.fix is not None),
+        }
+    return {"total": len(report.diagnostics), "files": len(report.files), "by_code": by_code}
+
+
+def _print_statistics_json(report: Any) -> None:
+    import json
+
+    typer.echo(json.dumps(statistics_json(report), indent=2, ensure_ascii=False))
 
 
 def _print_statistics(report: Any, *, color: bool | None) -> None:

@@ -16,6 +16,7 @@ from . import __version__
 
 DISTRIBUTION = "profilelint"
 DOCUMENTATION_LABEL = "Documentation"
+HOMEPAGE_LABEL = "Homepage"
 
 
 @dataclass(frozen=True)
@@ -64,8 +65,8 @@ def version_lines() -> list[str]:
 
 
 @functools.cache
-def documentation_url() -> str | None:
-    """The Documentation entry of [project.urls], or None when the metadata lacks it."""
+def project_url(label: str) -> str | None:
+    """The entry of pyproject's [project.urls] with this label, or None when there is none."""
     from importlib.metadata import PackageNotFoundError, metadata
 
     try:
@@ -73,10 +74,18 @@ def documentation_url() -> str | None:
     except PackageNotFoundError:
         return None
     for entry in entries:
-        label, _, url = str(entry).partition(",")
-        if label.strip() == DOCUMENTATION_LABEL and url.strip():
+        name, _, url = str(entry).partition(",")
+        if name.strip() == label and url.strip():
             return url.strip()
     return None
+
+
+def documentation_url() -> str | None:
+    return project_url(DOCUMENTATION_LABEL)
+
+
+def homepage_url() -> str | None:
+    return project_url(HOMEPAGE_LABEL)
 
 
 def rule_anchor(code: str) -> str:

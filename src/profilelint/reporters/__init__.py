@@ -13,7 +13,7 @@ from ..diagnostics import Diagnostic, LineIndex
 if TYPE_CHECKING:
     from ..registry import Rule
 
-FORMATS = ("text", "concise", "json", "github", "sarif", "junit")
+FORMATS = ("text", "concise", "json", "github", "sarif", "junit", "gitlab", "rdjson")
 
 _CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
 

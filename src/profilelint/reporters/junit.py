@@ -1,5 +1,9 @@
-"""JUnit XML for CI systems that show test reports: one testcase per file checked, one
-failure per diagnostic.
+"""JUnit XML for CI systems that show test reports: one testcase per file checked, and for a
+file with findings exactly one `<failure>` holding all of them.
+
+Strict JUnit readers (Jenkins, GitLab, Azure) take one failure per test case and drop or
+reject the rest, so a file's findings are aggregated: the failure's `message` counts them and
+names the first, its text lists every one.
 
 Built with ElementTree so `&`, `<` and quotes are escaped; characters XML 1.0 cannot carry at
 all (control characters from a hostile file) are written as visible `\\xNN` escapes instead.
@@ -9,7 +13,8 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Sequence
 from typing import TextIO
 
 from ..diagnostics import Diagnostic
@@ -27,15 +32,27 @@ def _location(d: Diagnostic) -> str:
     return f"{d.path}:{d.span.start.line + 1}:{d.span.start.column + 1}"
 
 
-def _failure(d: Diagnostic) -> ET.Element:
-    element = ET.Element(
-        "failure",
-        {"type": d.code, "message": xml_text(f"{d.code} {d.message}")},
+def _entry(d: Diagnostic) -> str:
+    entry = f"{_location(d)}: {d.severity.label}[{d.code}] {d.message}"
+    return f"{entry}\n  help: {d.help}" if d.help else entry
+
+
+def _summary(diagnostics: Sequence[Diagnostic]) -> str:
+    """`3 problems (2 errors, 1 warning); first: SCH004 …`."""
+    by_severity = Counter(d.severity for d in diagnostics)
+    parts = ", ".join(
+        f"{by_severity[s]} {s.label}{'s' if by_severity[s] != 1 else ''}" for s in sorted(by_severity, reverse=True)
     )
-    body = [f"{_location(d)}: {d.severity.label}[{d.code}] {d.message}"]
-    if d.help:
-        body.append(f"help: {d.help}")
-    element.text = xml_text("\n".join(body))
+    total = len(diagnostics)
+    first = diagnostics[0]
+    return f"{total} problem{'s' if total != 1 else ''} ({parts}); first: {first.code} {first.message}"
+
+
+def _failure(diagnostics: Sequence[Diagnostic]) -> ET.Element:
+    """One failure for all of a file's findings; `type` is the worst severity."""
+    worst = max(d.severity for d in diagnostics)
+    element = ET.Element("failure", {"type": worst.label, "message": xml_text(_summary(diagnostics))})
+    element.text = xml_text("\n".join(_entry(d) for d in diagnostics))
     return element
 
 
@@ -44,7 +61,6 @@ def build(report: Report) -> ET.Element:
     for d in report.diagnostics:
         by_file[d.path].append(d)
     files = list(report.files) + [p for p in by_file if p not in report.files]
-    # `failures` counts failed tests (files), not failure elements, as JUnit readers expect.
     counts = {"tests": str(len(files)), "failures": str(len(by_file)), "errors": "0", "skipped": "0"}
     suites = ET.Element("testsuites", {"name": SUITE_NAME, **counts})
     suite = ET.SubElement(suites, "testsuite", {"name": SUITE_NAME, **counts})
@@ -52,7 +68,8 @@ def build(report: Report) -> ET.Element:
         case = ET.SubElement(
             suite, "testcase", {"classname": SUITE_NAME, "name": xml_text(path), "file": xml_text(path)}
         )
-        case.extend(_failure(d) for d in by_file.get(path, ()))
+        if path in by_file:
+            case.append(_failure(by_file[path]))
     return suites
 
 
