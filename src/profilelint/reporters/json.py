@@ -1,4 +1,5 @@
-"""A JSON array of diagnostics with 1-based positions and machine-readable fixes."""
+"""A JSON array of diagnostics with 1-based positions, machine-readable fixes, and each rule's
+name and documentation link (`url`, null for rules without one, such as plugins')."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import json
 from typing import Any, TextIO
 
 from ..diagnostics import Diagnostic, LineIndex
+from ..metadata import rule_url
 from . import Report, SourceLines
 
 
@@ -16,7 +18,9 @@ def _position(index: LineIndex | None, offset: int) -> dict[str, int]:
     return {"line": position.line + 1, "column": position.column + 1}
 
 
-def diagnostic_to_json(d: Diagnostic, index: LineIndex | None) -> dict[str, Any]:
+def diagnostic_to_json(
+    d: Diagnostic, index: LineIndex | None, name: str | None = None, url: str | None = None
+) -> dict[str, Any]:
     fix = None
     if d.fix is not None:
         fix = {
@@ -38,6 +42,8 @@ def diagnostic_to_json(d: Diagnostic, index: LineIndex | None) -> dict[str, Any]
         "end_line": d.span.end.line + 1,
         "end_column": d.span.end.column + 1,
         "code": d.code,
+        "name": name,
+        "url": url,
         "severity": d.severity.label,
         "message": d.message,
         "help": d.help or None,
@@ -48,6 +54,11 @@ def diagnostic_to_json(d: Diagnostic, index: LineIndex | None) -> dict[str, Any]
 
 def render(report: Report, stream: TextIO, **_: object) -> None:
     lines_of = SourceLines(report.sources)
-    payload = [diagnostic_to_json(d, lines_of(d.path)) for d in report.diagnostics]
+    names = {code: rule.name for code, rule in report.rules.items()}
+    urls = {code: rule_url(rule) for code, rule in report.rules.items()}
+    payload = [
+        diagnostic_to_json(d, lines_of(d.path), names.get(d.code), urls.get(d.code))
+        for d in report.diagnostics
+    ]
     json.dump(payload, stream, indent=2, ensure_ascii=False)
     stream.write("\n")

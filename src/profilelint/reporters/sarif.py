@@ -18,6 +18,7 @@ from urllib.parse import quote
 
 from .. import __version__
 from ..diagnostics import Diagnostic, Fix, LineIndex, Severity
+from ..metadata import rule_url
 from . import Report, SourceLines
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -36,7 +37,7 @@ def artifact_uri(path: str) -> str:
 
 def rule_descriptor(rule: Any) -> dict[str, Any]:
     documentation = rule.documentation or rule.summary
-    return {
+    descriptor: dict[str, Any] = {
         "id": rule.code,
         "name": rule.name,
         "shortDescription": {"text": rule.summary or rule.name},
@@ -45,6 +46,10 @@ def rule_descriptor(rule: Any) -> dict[str, Any]:
         "defaultConfiguration": {"level": LEVELS[rule.severity], "enabled": rule.default_enabled},
         "properties": {"tags": [rule.family], "fixable": rule.fixable},
     }
+    url = rule_url(rule)
+    if url is not None:
+        descriptor["helpUri"] = url
+    return descriptor
 
 
 def _region(index: LineIndex | None, start: int, end: int) -> dict[str, int]:
