@@ -415,6 +415,61 @@ def clean(
     typer.echo(f"removed {folder}" if remove_cache(folder) else f"no cache at {folder}")
 
 
+@app.command("new")
+def new_profile(
+    slug: Annotated[str, typer.Argument(help="The new profile's slug (kebab-case, e.g. customs-officer).")],
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the skeleton here instead of <corpus>/SLUG.yaml.", metavar="FILE")] = None,
+    config_path: Annotated[Path | None, typer.Option("--config", help="Use this configuration file instead of discovering one.")] = None,
+    schema: Annotated[Path | None, typer.Option("--schema", help="Build the skeleton from this JSON Schema (config key: schema).", metavar="FILE")] = None,
+    today: Annotated[str | None, typer.Option("--today", help="Date `created` and `updated` with this day (YYYY-MM-DD) instead of today.", metavar="DATE")] = None,
+) -> None:
+    """Write a skeleton profile: every required field, the canonical sections in order,
+    `status: draft`, today's date. Its `TODO:` placeholders fail `check` (PRV004) until
+    they are filled in. An existing file is never overwritten."""
+    from .config import ConfigError, load_config
+    from .schema import SchemaError, load_schema
+    from .skeleton import SkeletonError, check_slug, placeholder_count, render
+
+    try:
+        config = load_config(config_path, search_from=output.parent if output else Path.cwd())
+        config = config.with_overrides(today=_parse_today(today), schema=_schema_file(schema))
+        profile_schema = load_schema(config.schema)
+        check_slug(slug, profile_schema)
+    except (ConfigError, SchemaError, SkeletonError) as error:
+        fail(str(error))
+    target = output if output is not None else _new_profile_folder(config) / f"{slug}.yaml"
+    text = render(slug, profile_schema, config.today or dt.date.today())
+    try:
+        with target.open("x", encoding="utf-8", newline="\n") as stream:  # "x": never overwrite
+            stream.write(text)
+    except FileExistsError:
+        fail(f"{target} already exists; choose another slug or -o PATH (nothing was written)")
+    except OSError as error:
+        fail(f"cannot write {target}: {error.strerror or error}")
+    shown = _relative_to_cwd(target)
+    typer.echo(f"Wrote {shown}: fill in its {placeholder_count(text)} `TODO:` placeholders; "
+               f"`profilelint check {shown}` lists them.")
+
+
+def _relative_to_cwd(path: Path) -> Path:
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return path
+
+
+def _new_profile_folder(config: Any) -> Path:
+    """Where `new` writes: the corpus root, else the first configured folder, else seeds/
+    if there is one, else here."""
+    if config.corpus is not None:
+        return Path(config.corpus)
+    for path in config.paths:
+        if Path(path).is_dir():
+            return Path(path)
+    seeds = Path(config.root) / "seeds"
+    return seeds if seeds.is_dir() else Path.cwd()
+
+
 def _corpus_config(paths: list[Path], config_path: Path | None, today: str | None) -> Any:
     """The configuration for `stats` and `graph`, found as `check` finds it."""
     from .config import ConfigError, check_codes, load_config

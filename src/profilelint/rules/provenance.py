@@ -1,4 +1,5 @@
-"""Provenance rules (PRV): where a profile's content comes from and who vouched for it."""
+"""Provenance rules (PRV): where a profile's content comes from and who vouched for it, and
+whether a person has written it at all (placeholders left from `profilelint new`)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..diagnostics import Severity, Span
-from ..document import Document
+from ..document import Document, join_pointer, pointer_label
 from ..engine import RuleContext
 from ..registry import Finding, rule
 from ._markdown import SectionBody, markdown_line_span, markdown_tokens, section_bodies
@@ -241,4 +242,78 @@ def reference_without_source(doc: Document, ctx: RuleContext) -> Iterator[Findin
                 "or make the item start with a source's exact title",
                 pointer=body.pointer,
                 fingerprint=normalise_title(reference.plain),
+            )
+
+
+# --- PRV004 ----------------------------------------------------------------------------------
+
+PLACEHOLDER = re.compile(r"(?<![\w`])TODO:[^\n]*")
+"""`TODO: …` to the end of its line; not inside inline code (`` `TODO:` ``), not part of a word."""
+_SHOWN_PLACEHOLDER = 60
+
+
+def _strings(value: Any, pointer: str = "") -> Iterator[tuple[str, str]]:
+    """(pointer, text) of every string value, in document order; keys are not values."""
+    if isinstance(value, str):
+        yield pointer, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, join_pointer(pointer, str(key)))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _strings(item, join_pointer(pointer, index))
+
+
+def _placeholder_span(doc: Document, pointer: str, text: str, match: re.Match[str]) -> Span:
+    """The placeholder's own line of source; the marker alone, or the whole value, when the
+    value's source does not hold the text as written (escapes, folded lines)."""
+    placeholder = match.group().rstrip()
+    for needle in (placeholder, "TODO:"):
+        occurrence = text.count(needle, 0, match.start())
+        span = doc.text_span(pointer, needle, occurrence=occurrence)
+        if span is not None:
+            return span
+    return doc.head_span(pointer)
+
+
+@rule("PRV004", "placeholder-text", severity=Severity.ERROR)
+def placeholder_text(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
+    """A value still holds placeholder text (`TODO: …`), such as `profilelint new` writes.
+
+    ## What it does
+    Reports every `TODO:` in a string value (a field, a list item, a section's markdown),
+    from the marker to the end of its line. A `TODO:` inside inline code (`` `TODO:` ``)
+    or as part of a longer word is not a placeholder.
+
+    ## Why it matters
+    `profilelint new` writes a skeleton that is otherwise valid, so that a person can fill
+    it in step by step; without this rule an unfinished skeleton would pass every check and
+    could be published with "TODO" for a summary.
+
+    ## Example
+    ```yaml
+    summary: 'TODO: one or two sentences on what the occupation is for'
+    ```
+
+    ## Use instead
+    ```yaml
+    summary: How a border officer facilitates lawful trade and travel.
+    ```
+
+    A profile that must mention the marker itself (a software occupation's vocabulary, say)
+    writes it as inline code, `` `TODO:` ``, or suppresses the line with
+    `# profilelint: disable=PRV004`.
+    """
+    for pointer, text in _strings(doc.data):
+        if "TODO:" not in text:
+            continue  # the cheap test first: almost no value holds the marker
+        for match in PLACEHOLDER.finditer(text):
+            placeholder = match.group().rstrip()
+            shown = placeholder if len(placeholder) <= _SHOWN_PLACEHOLDER else placeholder[:_SHOWN_PLACEHOLDER] + "…"
+            yield Finding(
+                _placeholder_span(doc, pointer, text, match),
+                f"placeholder `{shown}` in `{pointer_label(pointer)}`",
+                "replace the placeholder with the profile's own text",
+                pointer=pointer,
+                fingerprint=f"{pointer}:{placeholder}",
             )
