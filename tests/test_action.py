@@ -120,8 +120,10 @@ def test_action_steps_annotate_findings_and_fail(repo: Path) -> None:
     completed = ran[0][1]
     assert completed.returncode == 1, completed.stderr
     assert completed.stdout.splitlines() == [
-        f"::error file={PROFILE},line=52,col=9,endLine=52,endColumn=17,title=SCH004"
-        "::`status` value `publised` is not allowed; did you mean `published`?"
+        (
+            f"::error file={PROFILE},line=52,col=9,endLine=52,endColumn=17,title=SCH004"
+            "::`status` value `publised` is not allowed; did you mean `published`?"
+        ),
     ]
     assert not (repo / "profilelint.sarif").exists()
 

@@ -30,8 +30,10 @@ def github_anchor(heading: str) -> str:
 
 def test_every_rule_has_its_anchor_in_the_readme_reference() -> None:
     reference = README.split("<!-- rule-reference:begin -->")[1].split("<!-- rule-reference:end -->")[0]
-    entries = dict(re.findall(r"^### (\S+)\n\n`([\w-]+)` ·", reference, re.M))
+    entries = dict(re.findall(r"^### (\S+)\n\n`([\w-]+)` ·", reference, re.MULTILINE))
     rules = load_rules()
+    missing = [code for code in rules if code not in entries]
+    assert not missing, f"add `### CODE`, a `name` · family · severity line and the summary to README's rule reference for {missing}"
     assert list(entries) == list(rules)  # one entry per rule, in code order
     for code, rule in rules.items():
         assert entries[code] == rule.name
