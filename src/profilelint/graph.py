@@ -170,23 +170,20 @@ def build_graph(corpus: Corpus) -> Graph:
     by_slug = corpus.by_slug
     targets = {link.slug for entries in by_slug.values() for e in entries for link in e.links}
     ids = _node_ids(by_slug, set(by_slug) | targets)
-    nodes = [
-        _profile_node(entry, node_id, slug, len(entries) > 1)
+    files = [
+        (slug, entry, node_id)
         for slug in sorted(by_slug)
-        for entries in (by_slug[slug],)
-        for entry, node_id in zip(entries, ids[slug], strict=True)
+        for entry, node_id in zip(by_slug[slug], ids[slug], strict=True)
     ]
-    entry_of = {
-        node_id: entry for slug, entries in by_slug.items()
-        for entry, node_id in zip(entries, ids[slug], strict=True)
-    }
+    nodes = [_profile_node(entry, node_id, slug, len(by_slug[slug]) > 1)
+             for slug, entry, node_id in files]
     links: set[tuple[str, str, str | None]] = {
-        (node_id, link.slug, link.type) for node_id, entry in entry_of.items() for link in entry.links
+        (node_id, link.slug, link.type) for _, entry, node_id in files for link in entry.links
     }
     linked_slugs: dict[str, set[str]] = {}
     for source, target_slug, _ in links:
         linked_slugs.setdefault(source, set()).add(target_slug)
-    slug_of = {node.id: node.slug for node in nodes}
+    slug_of = {node_id: slug for slug, _, node_id in files}
 
     edges = sorted(
         Edge(
