@@ -405,3 +405,17 @@ def test_ids_that_differ_only_by_a_spelled_out_escape_stay_apart() -> None:
     names = [n.get_name() for n in parsed.get_nodes() if n.get_name() not in ("node", "edge")]
     assert len(set(names)) == 4
     assert dot_id("a\nb") == '"a\\\\nb"' and dot_id("a\\nb") == '"a\\\\\\\\nb"'
+
+
+def test_hostile_texts_in_json_are_escaped_and_read_back_as_written(tmp_path: Path) -> None:
+    write_profiles(tmp_path, HOSTILE)
+    (tmp_path / "c1.yaml").write_text(
+        'title: "CSI \\x9b2J and \\u2028 line separator"\nslug: c1\n', encoding="utf-8"
+    )
+    output = graph_output(str(tmp_path), "--format", "json")
+    no_raw_controls(output)
+    assert "\u2028" not in output
+    assert '"label": "CSI \\u009b2J and \\u2028 line separator"' in output
+    data = json.loads(output)
+    assert [n["id"] for n in data["nodes"]] == ["c1", LONELY_SLUG, "trader", GHOST_SLUG]
+    assert data["nodes"][0]["label"] == "CSI \x9b2J and \u2028 line separator"

@@ -490,10 +490,7 @@ def graph(
         depth = 1 if depth is None else depth
         shown = link_graph.induced(whole, link_graph.neighbourhood(whole, around, depth))
     if output_format == "json":
-        import json
-
-        data = link_graph.to_json(shown, around=around, depth=depth)
-        typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        typer.echo(link_graph.render_json(shown, around=around, depth=depth), nl=False)
     else:
         render = link_graph.render_mermaid if output_format == "mermaid" else link_graph.render_dot
         typer.echo(render(shown), nl=False)

@@ -13,6 +13,7 @@ JSON-ready data; they never read files.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections import deque
@@ -439,6 +440,17 @@ def render_dot(graph: Graph) -> str:
 
 
 # --- JSON -----------------------------------------------------------------------------------
+
+
+# json.dumps escapes C0 controls but leaves these raw; a terminal acts on C1 controls (U+009B
+# is CSI) and U+2028/U+2029 break lines in many viewers. `\uXXXX` is JSON's own escape.
+_JSON_RAW_CONTROLS = re.compile("[\x7f-\x9f\u2028\u2029]")
+
+
+def render_json(graph: Graph, *, around: str | None = None, depth: int | None = None) -> str:
+    """`to_json` as text, with no control character raw."""
+    text = json.dumps(to_json(graph, around=around, depth=depth), indent=2, ensure_ascii=False)
+    return _JSON_RAW_CONTROLS.sub(lambda match: f"\\u{ord(match[0]):04x}", text) + "\n"
 
 
 def to_json(graph: Graph, *, around: str | None = None, depth: int | None = None) -> dict[str, Any]:
