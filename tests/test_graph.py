@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pydot
@@ -419,3 +420,12 @@ def test_hostile_texts_in_json_are_escaped_and_read_back_as_written(tmp_path: Pa
     data = json.loads(output)
     assert [n["id"] for n in data["nodes"]] == ["c1", LONELY_SLUG, "trader", GHOST_SLUG]
     assert data["nodes"][0]["label"] == "CSI \x9b2J and \u2028 line separator"
+
+
+def test_mermaid_id_check_rejects_a_trailing_line_break_and_is_linear() -> None:
+    # `$` matches before a final line break: "alpha\n" was taken as a plain id and printed raw.
+    assert mermaid_ids([Node("alpha\n", "A"), Node("alpha", "B")]) == {"alpha\n": "n_1", "alpha": "alpha"}
+    long_slug = "a-" * 500_000 + "_"
+    started = time.perf_counter()
+    assert mermaid_ids([Node(long_slug, "x")]) == {long_slug: "n_1"}
+    assert time.perf_counter() - started < 1.0

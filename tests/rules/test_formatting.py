@@ -19,6 +19,7 @@ from profilelint.config import Config
 from profilelint.diagnostics import Applicability, Diagnostic, Fix
 from profilelint.document import parse
 from profilelint.engine import RuleContext, run
+from profilelint.rules import formatting
 from profilelint.rules.formatting import markdown_not_literal_block
 from profilelint.schema import load_schema
 from tests.helpers import SEED, TODAY, found, lint
@@ -466,3 +467,27 @@ def test_fmt006_one_mb_indentation_is_quick(tmp_path: Path) -> None:
     diagnostics = lint_raw(tmp_path, text, ("FMT005", "FMT006"))
     assert time.perf_counter() - started < 2.0
     assert found(diagnostics) == [("FMT006", 5, 8)]
+
+
+# --- issue 12.4: every regex (and text scan) here is linear on a 1 MB line --------------------
+
+MB = 1_000_000
+
+
+@pytest.mark.parametrize(
+    ("name", "apply", "line"),
+    [
+        ("key prefix", lambda t: formatting._BLOCK_KEY_PREFIX.fullmatch(t), "- " * (MB // 2) + "x"),
+        ("key prefix", lambda t: formatting._BLOCK_KEY_PREFIX.fullmatch(t), "-" + " " * MB + "-x"),
+        ("block header", lambda t: formatting._BLOCK_HEADER.fullmatch(t), "|" + " " * MB + "x"),
+        ("block header", lambda t: formatting._BLOCK_HEADER.fullmatch(t), "|" + " #" * (MB // 2) + "\0"),
+        ("block header", lambda t: formatting._BLOCK_HEADER.fullmatch(t), "|" + "+" * MB + "x"),
+        ("literal safe", lambda t: formatting._literal_safe(t), "a" * MB),
+        ("header scan", lambda t: formatting._ends_with_block_header(t), "a:" + " #|" * (MB // 3)),
+        ("header scan", lambda t: formatting._ends_with_block_header(t), "- " * (MB // 2) + "|"),
+    ],
+)
+def test_formatting_text_scans_are_linear_on_a_1_mb_line(name: str, apply: Any, line: str) -> None:
+    started = time.perf_counter()
+    apply(line)
+    assert time.perf_counter() - started < 1.0, name
