@@ -289,7 +289,8 @@ def reference_without_source(doc: Document, ctx: RuleContext) -> Iterator[Findin
                 markdown_line_span(doc, body, reference.line, reference.source_text),
                 f"reference `{reference.plain}` has no matching entry in `sources`",
                 f"add `- title: {reference.plain}` (with its `kind`) to `sources`, "
-                "or make the item start with a source's exact title",
+                "or start the item with a source's exact title and a punctuation mark "
+                "(`Title, remark`)",
                 pointer=body.pointer,
                 fingerprint=normalise_title(reference.plain),
             )
