@@ -583,7 +583,9 @@ def tabs_crlf_or_missing_final_newline(doc: Document, ctx: RuleContext) -> Itera
 
     ## What it does
     Reports, once per kind, the first line indented with a tab (outside block scalars), the
-    first CRLF line ending, and a missing final newline; the messages count the lines.
+    first CRLF line ending, and a missing final newline; the messages count the lines. In a
+    file that does not parse, block scalars are found from their `|` / `>` header lines and
+    indentation. A tab inside a section's markdown is FMT006's.
 
     ## Why it matters
     YAML forbids tabs in indentation, so a tab-indented line is either an error or text that
