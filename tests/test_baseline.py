@@ -134,6 +134,52 @@ def test_paths_are_relative_to_the_baseline_so_any_working_folder_works(
     assert concise("--baseline", f"../{BASELINE}", f"../{NAME}")[:2] == (0, "")
 
 
+def test_a_duplicate_slug_baselined_from_one_folder_stays_hidden_from_another(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """REL005 named the other file by its displayed path in its fingerprint (issue 11.5)."""
+    corpus = tmp_path / "corpus"
+    (corpus / "gov").mkdir(parents=True)
+    (corpus / "customs-officer.yaml").write_text("slug: customs-officer\n", encoding="utf-8")
+    (corpus / "gov" / "customs-inspector.yaml").write_text(
+        "title: Customs Inspector\nslug: customs-officer\n", encoding="utf-8"
+    )
+
+    def rel005(*args: str) -> tuple[int, str, str]:
+        result = runner.invoke(app, [
+            "check", "--no-cache", "--today", TODAY.isoformat(), "--select", "REL005",
+            "--format", "concise", *args,
+        ])
+        assert "Traceback" not in result.output
+        return result.exit_code, result.stdout, result.stderr
+
+    monkeypatch.chdir(corpus)
+    code, _, stderr = rel005("--write-baseline", BASELINE, ".")
+    assert (code, stderr) == (0, f"Wrote 2 findings to baseline {BASELINE}.\n")
+    payload = json.loads((corpus / BASELINE).read_text(encoding="utf-8"))
+    assert [(f["file"], f["fingerprint"]) for f in payload["findings"]] == [
+        ("customs-officer.yaml", "customs-officer:gov/customs-inspector.yaml"),
+        ("gov/customs-inspector.yaml", "customs-officer:customs-officer.yaml"),
+    ]
+
+    monkeypatch.chdir(corpus / "gov")  # displayed paths become `../customs-officer.yaml`, `.`
+    hidden = "2 findings hidden by baseline {}.\n"  # and none resurrected, none stale
+    assert rel005("--baseline", f"../{BASELINE}", "..") == (0, "", hidden.format(f"../{BASELINE}"))
+    monkeypatch.chdir(tmp_path)  # and `corpus/gov/customs-inspector.yaml`
+    assert rel005("--baseline", f"corpus/{BASELINE}", "corpus") == (
+        0, "", hidden.format(f"corpus/{BASELINE}")
+    )
+    # Without the baseline the findings are there, naming the other file as displayed.
+    code, stdout, _ = rel005("corpus")
+    assert code == 1
+    assert stdout == (
+        "corpus/customs-officer.yaml:1:7: REL005 slug `customs-officer` is also declared in "
+        "corpus/gov/customs-inspector.yaml:2\n"
+        "corpus/gov/customs-inspector.yaml:2:7: REL005 slug `customs-officer` is also declared in "
+        "corpus/customs-officer.yaml:1\n"
+    )
+
+
 def test_the_config_key_baseline(corpus: Path) -> None:
     concise("--write-baseline", BASELINE, NAME)
     (corpus / "profilelint.toml").write_text(f'baseline = "{BASELINE}"\n', encoding="utf-8")

@@ -561,12 +561,15 @@ def graph(
       red, dashed, to a hexagon "missing: SLUG"   dangling: no profile has SLUG
     Profiles with no links in or out are listed as isolated.
 
+    Files that share a slug are one node each, marked as duplicates (id
+    SLUG#1, SLUG#2, …; a link to that slug is an arrow to each).
+
     mermaid  `flowchart LR` for GitHub/GitLab markdown; node ids are the slugs
              (n_1, n_2, … where Mermaid cannot take one); a classDef per status
     dot      Graphviz digraph; attribute class: status, dangling, one-way, mutual
-    json     nodes {id, label, status, provenance, path, dangling},
-             edges {source, target, type, dangling, one_way},
-             isolated (slugs), around (null or {slug, depth})
+    json     nodes {id, slug, label, status, provenance, path, dangling, duplicate},
+             edges {source, target, type, dangling, one_way} (node ids),
+             isolated (node ids), around (null or {slug, depth})
     """
     from .engine import PathError
 
@@ -590,16 +593,13 @@ def graph(
         if around not in whole:
             from .suggest import closest
 
-            suggestion = closest(around, [node.id for node in whole.profiles])
+            suggestion = closest(around, list(dict.fromkeys(node.slug for node in whole.profiles)))
             hint = f"; did you mean `{suggestion}`?" if suggestion else ""
             fail(f"--around: no profile has the slug `{around}`{hint}")
         depth = 1 if depth is None else depth
         shown = link_graph.induced(whole, link_graph.neighbourhood(whole, around, depth))
     if output_format == "json":
-        import json
-
-        data = link_graph.to_json(shown, around=around, depth=depth)
-        typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        typer.echo(link_graph.render_json(shown, around=around, depth=depth), nl=False)
     else:
         render = link_graph.render_mermaid if output_format == "mermaid" else link_graph.render_dot
         typer.echo(render(shown), nl=False)

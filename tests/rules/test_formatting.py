@@ -4,6 +4,7 @@ and the file read back: the data must be the same, or changed exactly as the fix
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -11,11 +12,14 @@ import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from typer.testing import CliRunner
 
+from profilelint.cli import app
 from profilelint.config import Config
 from profilelint.diagnostics import Applicability, Diagnostic, Fix
 from profilelint.document import parse
 from profilelint.engine import RuleContext, run
+from profilelint.rules import formatting
 from profilelint.rules.formatting import markdown_not_literal_block
 from profilelint.schema import load_schema
 from tests.helpers import SEED, TODAY, found, lint
@@ -365,3 +369,125 @@ def test_fmt005_all_three_kinds_in_one_file(tmp_path: Path) -> None:
 
 def test_fmt005_silent_on_clean_text(tmp_path: Path) -> None:
     assert found(lint_raw(tmp_path, "tags:\n  - a\nnote: |\n  x\n  \ty\n", ("FMT005",))) == []
+
+
+def test_fmt005_in_a_file_that_does_not_parse_skips_tabs_inside_later_blocks(tmp_path: Path) -> None:
+    # The tab on line 2 stops the parser, so the layout knows no block scalar after it; the
+    # tab-indented markdown line inside the `|` block below is text, not YAML indentation.
+    text = "tags:\n\t- customs\nnote: |\n  x\n  \t- sniffer dogs\n  y\nslug: a\n"
+    diagnostics = lint_raw(tmp_path, text, ("FMT005",))
+    assert found(diagnostics) == [("FMT005", 2, 1)]
+    assert "(1 such line in this file)" in diagnostics[0].message
+
+
+def test_fmt005_in_a_file_that_does_not_parse_still_counts_tabs_after_a_block(tmp_path: Path) -> None:
+    # `\t- b` is not indented past the header's line, so the block has ended: a YAML tab.
+    text = "a: [\nnote: >-\n    x\n\n    \ty\n\t- b\n  - |\n\t c\n"
+    diagnostics = lint_raw(tmp_path, text, ("FMT005",))
+    assert found(diagnostics) == [("FMT005", 6, 1)]
+    assert "(2 such lines in this file)" in diagnostics[0].message
+
+
+# --- FMT006 ------------------------------------------------------------------------------------
+
+TAB_IN_MARKDOWN = (
+    "sections:\n"
+    "  - heading: Tools\n"
+    "    markdown: |-\n"
+    "      - Detection equipment\n"
+    "      \t- sniffer dogs and X-ray scanners\n"
+    "        - handheld\t\tdensity meters\n"
+    "  - heading: Code\n"
+    "    markdown: |\n"
+    "      Run:\n"
+    "      \t\tprint()\n"
+)
+
+
+def test_fmt006_points_at_the_tab_of_each_tab_indented_markdown_line(tmp_path: Path) -> None:
+    assert data_of(TAB_IN_MARKDOWN)["sections"][0]["markdown"].split("\n")[1] == (
+        "\t- sniffer dogs and X-ray scanners"
+    )
+    diagnostics = lint_raw(tmp_path, TAB_IN_MARKDOWN, ("FMT006",))
+    assert found(diagnostics) == [("FMT006", 5, 7), ("FMT006", 10, 7)]
+    assert [(d.span.end.line, d.span.end.column) for d in diagnostics] == [(4, 7), (9, 7)]
+    assert diagnostics[0].message == (
+        "line `- sniffer dogs and X-ray scanners` of section `Tools` is indented with a tab"
+    )
+    assert diagnostics[1].message == "line `print()` of section `Code` is indented with a tab"
+    assert diagnostics[0].fix is None
+
+
+def test_fmt006_at_the_cli_on_a_tab_indented_list_item(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text(TAB_IN_MARKDOWN, encoding="utf-8")
+    result = CliRunner().invoke(app, [
+        "check", str(tmp_path / "a.yaml"), "--select", "FMT", "--format", "concise",
+        "--today", "2026-11-25",
+    ])
+    path = tmp_path / "a.yaml"
+    assert result.output == (
+        f"{path}:5:7: FMT006 line `- sniffer dogs and X-ray scanners` of section `Tools` "
+        "is indented with a tab\n"
+        f"{path}:10:7: FMT006 line `print()` of section `Code` is indented with a tab\n"
+    )
+    assert result.exit_code == 1
+
+
+def test_fmt006_in_a_folded_or_quoted_string_points_at_the_line_text(tmp_path: Path) -> None:
+    text = (
+        'sections:\n'
+        '  - heading: Tools\n'
+        '    markdown: "- a\\n\\t- a very long item text that goes on and on and on"\n'
+    )
+    diagnostics = lint_raw(tmp_path, text, ("FMT006",))
+    assert found(diagnostics) == [("FMT006", 3, 23)]
+    assert diagnostics[0].message == (
+        "line `- a very long item text that goes on an…` of section `Tools` is indented with a tab"
+    )
+
+
+def test_fmt006_silent_for_spaces_and_for_tabs_after_the_text(tmp_path: Path) -> None:
+    text = (
+        "sections:\n"
+        "  - heading: Tools\n"
+        "    markdown: |-\n"
+        "      - a\tb\n"
+        "        - c\n"
+        "\n"
+        "      x\t\n"
+        "note: |\n"
+        "  \tnot markdown\n"
+    )
+    assert found(lint_raw(tmp_path, text, ("FMT006",))) == []
+
+
+def test_fmt006_one_mb_indentation_is_quick(tmp_path: Path) -> None:
+    text = "sections:\n  - heading: T\n    markdown: |-\n      a\n      " + " \t" * 500_000 + "x\n"
+    started = time.perf_counter()
+    diagnostics = lint_raw(tmp_path, text, ("FMT005", "FMT006"))
+    assert time.perf_counter() - started < 2.0
+    assert found(diagnostics) == [("FMT006", 5, 8)]
+
+
+# --- issue 12.4: every regex (and text scan) here is linear on a 1 MB line --------------------
+
+MB = 1_000_000
+
+
+@pytest.mark.parametrize(
+    ("name", "apply", "line"),
+    [
+        ("key prefix", lambda t: formatting._BLOCK_KEY_PREFIX.fullmatch(t), "- " * (MB // 2) + "x"),
+        ("key prefix", lambda t: formatting._BLOCK_KEY_PREFIX.fullmatch(t), "-" + " " * MB + "-x"),
+        ("block header", lambda t: formatting._BLOCK_HEADER.fullmatch(t), "|" + " " * MB + "x"),
+        ("block header", lambda t: formatting._BLOCK_HEADER.fullmatch(t), "|" + " #" * (MB // 2) + "\0"),
+        ("block header", lambda t: formatting._BLOCK_HEADER.fullmatch(t), "|" + "+" * MB + "x"),
+        ("literal safe", lambda t: formatting._literal_safe(t), "a" * MB),
+        ("header scan", lambda t: formatting._ends_with_block_header(t), "a:" + " #|" * (MB // 3)),
+        ("header scan", lambda t: formatting._ends_with_block_header(t), "- " * (MB // 2) + "|"),
+    ],
+)
+def test_formatting_text_scans_are_linear_on_a_1_mb_line(name: str, apply: Any, line: str) -> None:
+    started = time.perf_counter()
+    apply(line)
+    assert time.perf_counter() - started < 1.0, name

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import time
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
-from tests.helpers import SEED, found, lint, seed_with
+from profilelint.cli import app
+from profilelint.rules.provenance import normalise_title, reference_matches_title
+from tests.helpers import SEED, found, lint, seed_with, write_corpus
 
 REFERENCES = """\
     sources:
@@ -126,6 +131,19 @@ def test_prv003_reports_item_without_source_at_its_text(tmp_path: Path) -> None:
         "- **WCO SAFE** Framework of Standards",
         "* [WCO SAFE Framework of Standards](https://example.org/safe)",
         "- [the valuation text](https://example.org/valuation/)",  # links to a source's url
+        # The title, then punctuation, then any remark.
+        "- WCO SAFE Framework of Standards, Article VII",
+        "- WCO SAFE Framework of Standards — 2019 edition",
+        "- WCO SAFE Framework of Standards—2019 edition",
+        "- WCO SAFE Framework of Standards – 2019 edition",
+        "- WCO SAFE Framework of Standards (2019)",
+        "- WCO SAFE Framework of Standards(2019)",
+        "- WCO SAFE Framework of Standards; annex 2",
+        "- WCO SAFE Framework of Standards. Annex 2",
+        "- WCO SAFE Framework of Standards / French text",
+        "- wco safe framework of standards, ARTICLE 1",  # case is ignored, title and remark
+        "- *WCO SAFE Framework of Standards*, Article VII",
+        "- Customs Valuation, Article VII",
     ],
 )
 def test_prv003_matching_items_are_silent(tmp_path: Path, item: str) -> None:
@@ -138,6 +156,11 @@ def test_prv003_matching_items_are_silent(tmp_path: Path, item: str) -> None:
         "- WCO SAFE Framework of Standards Annex",  # a longer title is another work
         "- WCO SAFE Framework",  # a shorter one too
         "- WCO SAFE Framework of Standards and Procedures",
+        "- WCO SAFE Framework of Standards 2019",  # a word, not a remark: another title
+        "- WCO SAFE Framework of Standards-Annex",  # a hyphen with no space joins words
+        "- WCO SAFE Framework of Standards's guide",
+        "- WCO SAFE Framework of Standards.org",
+        "- Customs",
     ],
 )
 def test_prv003_near_misses_fire(tmp_path: Path, item: str) -> None:
@@ -189,3 +212,64 @@ def test_prv003_silent_once_every_reference_has_a_source(tmp_path: Path) -> None
         "  - title: WCO SAFE Framework of Standards\n    kind: standard\n", ""
     )
     assert found(lint(tmp_path, {"customs-officer.yaml": text}, select=("PRV",))) == []
+
+
+def test_prv003_title_followed_by_a_remark_matches_at_the_cli(tmp_path: Path) -> None:
+    """Issue 11.5: the help line's promise, end to end, next to an item that does not match."""
+    write_corpus(tmp_path, {"a.yaml": """\
+        sources:
+          - title: WTO Customs Valuation Agreement
+            kind: regulation
+        sections:
+          - heading: References
+            markdown: |-
+              - WTO Customs Valuation Agreement, Article VII
+              - WTO Customs Valuation Agreement — 2019 edition
+              - WTO Customs Valuation Agreement 2019
+        """})
+    result = CliRunner().invoke(app, [
+        "check", str(tmp_path), "--select", "PRV003", "--format", "json", "--today", "2026-11-25",
+    ])
+    findings = [
+        (d["code"], d["line"], d["column"], d["message"])
+        for d in json.loads(result.output)
+    ]
+    assert findings == [(
+        "PRV003", 9, 9,
+        "reference `WTO Customs Valuation Agreement 2019` has no matching entry in `sources`",
+    )]
+    assert result.exit_code == 1
+
+
+def test_prv003_normalising_keeps_joined_words_joined() -> None:
+    assert normalise_title("  Deception-detection  research (e.g., Vrij) ") == (
+        "deceptiondetection research eg vrij"
+    )
+
+
+# Issue 12.4: "WTO" + 30,000 spaces + "y" took 27 s in the old remark regex.
+HOSTILE_LINES = [
+    "WTO" + " " * 1_000_000 + "y",
+    "WTO" + " -" * 500_000 + "y",
+    "a, " * 333_333 + "y",
+    "(" * 1_000_000,
+    "WCO SAFE Framework of Standards" + " —" * 500_000,
+]
+
+
+@pytest.mark.parametrize("line", HOSTILE_LINES, ids=["spaces", "dashes", "commas", "parens", "tail"])
+def test_prv003_matching_is_linear_on_a_1_mb_line(line: str) -> None:
+    titles = {normalise_title("WCO SAFE Framework of Standards"), "a " * 1000 + "b", "a"}
+    started = time.perf_counter()
+    matched = reference_matches_title(line, titles)
+    assert time.perf_counter() - started < 1.0
+    assert matched == (line.startswith("WCO") or line.startswith("a, "))
+
+
+def test_prv003_long_spaced_reference_is_checked_quickly(tmp_path: Path) -> None:
+    item = '"WTO' + " " * 30_000 + 'y"'
+    text = references(f"- {item}")
+    started = time.perf_counter()
+    diagnostics = lint(tmp_path, {"a.yaml": text}, select=("PRV003",))
+    assert time.perf_counter() - started < 1.0
+    assert found(diagnostics) == [("PRV003", 10, 9)]

@@ -1,7 +1,7 @@
 """Formatting rules (FMT): how the file is written, as opposed to what it says.
 
 FMT001 and FMT005 read the raw text and run even when the YAML does not parse. FMT002–FMT004
-read the section bodies, parsed as CommonMark by markdown-it-py.
+read the section bodies, parsed as CommonMark by markdown-it-py; FMT006 reads their lines.
 
 """
 
@@ -458,15 +458,72 @@ def heading_in_section_body(doc: Document, ctx: RuleContext) -> Iterator[Finding
 
 def _tab_indented_lines(doc: Document, layout: _Layout) -> list[tuple[int, int]]:
     """(line, column of the tab) of non-blank lines outside block scalars indented with a tab."""
+    # In a file that does not parse, the block scalars after the error are not in the layout:
+    # find them in the text, or the tabs of their markdown would count as YAML indentation.
+    inside_blocks = layout.block_lines.keys() | (set() if layout.known else _guess_block_lines(doc))
     found = []
     for line in range(doc.lines.line_count):
-        if line in layout.block_lines:
+        if line in inside_blocks:
             continue
         text = doc.lines.line_text(line)
         body = text.lstrip(" \t")
         indentation = text[: len(text) - len(body)]
         if body and "\t" in indentation:
             found.append((line, indentation.index("\t")))
+    return found
+
+
+_BLOCK_INDICATOR_TAIL = frozenset("0123456789+-")
+
+
+def _ends_with_block_header(text: str) -> bool:
+    """Does the line end with a block scalar header (`key: |`, `- >-`, `|2 # note`)?
+
+    A look at the text alone, for files that do not parse; no regex, so linear.
+    """
+    comment = min((at for at in (text.find(" #"), text.find("\t#")) if at != -1), default=-1)
+    content = (text if comment == -1 else text[:comment]).rstrip()
+    parts = content.rsplit(None, 1)
+    if not parts:
+        return False
+    token = parts[-1]
+    before = parts[0].rstrip() if len(parts) == 2 else ""
+    return (
+        token[:1] in ("|", ">")
+        and len(token) <= 3
+        and all(char in _BLOCK_INDICATOR_TAIL for char in token[1:])
+        and (not before or before.endswith((":", "-")))
+    )
+
+
+def _guess_block_lines(doc: Document) -> set[int]:
+    """Content lines of block scalars, found from the text: after a header line, the lines
+    indented like the first non-blank one (which must be indented past the header's line).
+
+    Each line is read once. An explicit indentation indicator is not honoured: this is a
+    fallback for files that do not parse, where the parser cannot say where blocks are.
+    """
+    lines = doc.lines
+    found: set[int] = set()
+    line = 0
+    while line < lines.line_count:
+        header = lines.line_text(line)
+        line += 1
+        if not _ends_with_block_header(header):
+            continue
+        header_indent = len(header) - len(header.lstrip(" "))
+        content_indent: int | None = None
+        while line < lines.line_count:
+            text = lines.line_text(line)
+            if text.strip(" \t\r"):
+                indent = len(text) - len(text.lstrip(" "))
+                if content_indent is None and indent <= header_indent:
+                    break
+                if content_indent is not None and indent < content_indent:
+                    break
+                content_indent = content_indent if content_indent is not None else indent
+            found.add(line)
+            line += 1
     return found
 
 
@@ -526,7 +583,9 @@ def tabs_crlf_or_missing_final_newline(doc: Document, ctx: RuleContext) -> Itera
 
     ## What it does
     Reports, once per kind, the first line indented with a tab (outside block scalars), the
-    first CRLF line ending, and a missing final newline; the messages count the lines.
+    first CRLF line ending, and a missing final newline; the messages count the lines. In a
+    file that does not parse, block scalars are found from their `|` / `>` header lines and
+    indentation. A tab inside a section's markdown is FMT006's.
 
     ## Why it matters
     YAML forbids tabs in indentation, so a tab-indented line is either an error or text that
@@ -568,3 +627,85 @@ def tabs_crlf_or_missing_final_newline(doc: Document, ctx: RuleContext) -> Itera
     final_newline = _final_newline_finding(doc, layout)
     if final_newline is not None:
         yield final_newline
+
+
+# --- FMT006 ----------------------------------------------------------------------------------
+
+_EXCERPT_LENGTH = 40
+
+
+def _excerpt(text: str) -> str:
+    """The start of a line, enough to recognise it in a message."""
+    return text if len(text) <= _EXCERPT_LENGTH else text[: _EXCERPT_LENGTH - 1] + "…"
+
+
+def _tab_in_indentation(line: str) -> int | None:
+    """Index of the first tab in the line's leading white space; None if none or blank."""
+    body = line.lstrip(" \t")
+    if not body:
+        return None
+    tab = line.find("\t", 0, len(line) - len(body))
+    return tab if tab != -1 else None
+
+
+def _tab_span(doc: Document, pointer: str, line: int, text: str, tab: int) -> Span | None:
+    """The tab itself, when the markdown is a literal block: its lines are the source lines
+    after the block's indentation."""
+    location = doc.locations.get(pointer)
+    if location is None or location.style != "|":
+        return None
+    source_line = location.value.start.line + 1 + line
+    if source_line >= doc.lines.line_count:
+        return None
+    source = doc.lines.line_text(source_line)
+    column = len(source) - len(text) + tab
+    if not source.endswith(text) or source[column : column + 1] != "\t":
+        return None
+    return Span.of(source_line, column, source_line, column + 1)
+
+
+@rule("FMT006", "tab-in-markdown-indentation", severity=Severity.WARNING)
+def tab_in_markdown_indentation(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
+    """A line of a section's markdown is indented with a tab.
+
+    ## What it does
+    Reports each line of a section body whose leading white space holds a tab (the tab
+    after the block's own indentation, which YAML keeps as text), at the tab. Tabs after the
+    first visible character are not reported. Like markdownlint's `no-hard-tabs` (MD010).
+
+    ## Why it matters
+    CommonMark expands a tab to the next multiple of four columns, so how deep a tab-indented
+    line sits (a nested item, a continuation, a code block) depends on the columns before it,
+    not on what an editor shows. A list that looks nested can render flat, or as code.
+
+    ## Example
+    (`→` marks a tab.)
+    ```yaml
+      - heading: Tools
+        markdown: |-
+          - Detection equipment
+          →- sniffer dogs
+    ```
+
+    ## Use instead
+    ```yaml
+      - heading: Tools
+        markdown: |-
+          - Detection equipment
+            - sniffer dogs
+    ```
+    """
+    for body in section_bodies(doc):
+        for line, text in enumerate(markdown_lines(doc, body)):
+            tab = _tab_in_indentation(text)
+            if tab is None:
+                continue
+            visible = text.strip()
+            span = _tab_span(doc, body.pointer, line, text, tab)
+            yield Finding(
+                span or markdown_line_span(doc, body, line, visible),
+                f"line `{_excerpt(visible)}` of section `{body.heading}` is indented with a tab",
+                "replace the tab with spaces: two nest an item under `- `, four start a code block",
+                pointer=body.pointer,
+                fingerprint=f"{body.heading}:{visible}",
+            )

@@ -3,8 +3,7 @@ whether a person has written it at all (placeholders left from `profilelint new`
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Set
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -20,8 +19,6 @@ if TYPE_CHECKING:
 
 AI_PROVENANCE = frozenset({"ai-generated", "ai-assisted"})
 REFERENCES_HEADING = "References"
-_REMARK_START = re.compile(r"\s*(?:\(|:|\s[-–—]+\s|[–—])")
-"""Where an item's own remark begins: `Title (remark)`, `Title: remark`, `Title — remark`."""
 
 
 @rule("PRV001", "ai-content-without-human-review", severity=Severity.ERROR)
@@ -106,8 +103,58 @@ def no_sources(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
 
 def normalise_title(text: str) -> str:
     """A title reduced for comparison: case-folded, punctuation dropped, spaces collapsed."""
-    kept = "".join(char for char in text.casefold() if char.isalnum() or char.isspace())
-    return " ".join(kept.split())
+    return _normalise(text).text
+
+
+_WORD_JOINERS = frozenset("-\u2010\u2011'\u2019.")
+"""Punctuation that, with no space beside it, joins two words into one (`deception-detection`,
+`U.S.`, `Kyoto's`) rather than ending a title."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Normalised:
+    text: str
+    """As `normalise_title` gives it: words of case-folded letters and digits, one space apart."""
+    remark_starts: frozenset[int]
+    """Lengths of the prefixes of `text` that the original ends with punctuation: after
+    `Title, remark`, `Title (remark)`, `Title — remark` or `Title—remark`, the length of
+    `title`. A hyphen, apostrophe or full stop counts only with a space beside it."""
+
+
+def _normalise(text: str) -> _Normalised:
+    """One pass over the text, no regex: linear in its length whatever it holds."""
+    kept: list[str] = []
+    remark_starts: set[int] = set()
+    spaced = separated = gap_punctuated = False
+    for char in text.casefold():
+        if char.isalnum():
+            if kept and (separated or (spaced and gap_punctuated)):
+                remark_starts.add(len(kept))
+            if kept and spaced:
+                kept.append(" ")
+            kept.append(char)
+            spaced = separated = gap_punctuated = False
+        elif char.isspace():
+            spaced = True
+        else:
+            gap_punctuated = True
+            separated = separated or char not in _WORD_JOINERS
+    return _Normalised("".join(kept), frozenset(remark_starts))
+
+
+def reference_matches_title(text: str, titles: Set[str]) -> bool:
+    """Whether the text is a title, or a title followed by punctuation and a remark.
+
+    Only the few prefixes that end where a remark may begin are looked up, each once, so
+    the cost stays linear in the text plus the titles.
+    """
+    item = _normalise(text)
+    if item.text in titles:
+        return True
+    lengths = {len(title) for title in titles}
+    return any(
+        length in item.remark_starts and item.text[:length] in titles for length in lengths
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,15 +228,9 @@ def _known_sources(data: dict[str, Any]) -> tuple[set[str], set[str]]:
 
 
 def _is_cited(reference: _Reference, titles: set[str], urls: set[str]) -> bool:
-    if normalise_title(reference.plain) in titles:
-        return True
     if any(link.rstrip("/") in urls for link in reference.links):
         return True
-    # "Title (remark)", "Title: remark", "Title — remark": the title is what comes first.
-    for remark in _REMARK_START.finditer(reference.plain):
-        if remark.start() > 0 and normalise_title(reference.plain[: remark.start()]) in titles:
-            return True
-    return False
+    return reference_matches_title(reference.plain, titles)
 
 
 @rule("PRV003", "reference-without-source", severity=Severity.WARNING)
@@ -197,10 +238,20 @@ def reference_without_source(doc: Document, ctx: RuleContext) -> Iterator[Findin
     """An item of the References section has no matching entry in `sources`.
 
     ## What it does
-    Reads the list items of the `References` section and looks each up in `sources` by
-    title, ignoring case, punctuation and markdown emphasis. An item may add a remark after
-    the title in parentheses, after a colon or after a dash; an item that links to a source's
-    `url` also counts as that source.
+    Reads the list items of the `References` section and looks each up in `sources`. An
+    item matches a source when one of these holds:
+
+    - it is the source's `title`, ignoring case, punctuation, extra spaces and markdown
+      emphasis (`*wco safe framework of standards.*` is `WCO SAFE Framework of Standards`);
+    - it starts with the title and the title is followed by punctuation, then any remark:
+      `Title, Article VII`, `Title: article 1`, `Title (2019)`, `Title — 2019 edition`,
+      `Title - notes`, `Title; annex`, `Title—notes`. A hyphen, apostrophe or full stop ends
+      the title only with a space beside it, since `Title-Annex`, `Title's` and `Title.org`
+      are other words;
+    - it links to the source's `url` (a trailing `/` does not matter).
+
+    A title followed directly by another word (`Title Annex`, `Title 2019`), or only part of
+    a title, is another work and does not match.
 
     ## Why it matters
     `sources` is the machine-readable list of what a profile rests on; a reference that is
@@ -239,7 +290,8 @@ def reference_without_source(doc: Document, ctx: RuleContext) -> Iterator[Findin
                 markdown_line_span(doc, body, reference.line, reference.source_text),
                 f"reference `{reference.plain}` has no matching entry in `sources`",
                 f"add `- title: {reference.plain}` (with its `kind`) to `sources`, "
-                "or make the item start with a source's exact title",
+                "or start the item with a source's exact title and a punctuation mark "
+                "(`Title, remark`)",
                 pointer=body.pointer,
                 fingerprint=normalise_title(reference.plain),
             )
