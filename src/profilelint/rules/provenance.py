@@ -3,6 +3,7 @@ whether a person has written it at all (placeholders left from `profilelint new`
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Set
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
