@@ -7,7 +7,7 @@ import time
 import pytest
 
 from profilelint.diagnostics import Span
-from profilelint.document import load, parse, pointer_label
+from profilelint.document import ALIAS, load, parse, pointer_label
 from tests.helpers import SEED
 
 
@@ -52,7 +52,8 @@ def test_duplicate_keys_keep_the_first_and_are_recorded_at_every_level() -> None
 def test_aliases_are_never_expanded_and_tags_never_constructed() -> None:
     text = "a: &x [1]\nb: *x\nc: !!python/object/apply:os.system ['echo hacked']\nd: !custom v\n"
     doc = parse("x.yaml", text)
-    assert doc.data == {"a": [1], "b": None, "c": ["echo hacked"], "d": "v"}
+    assert doc.data == {"a": [1], "b": ALIAS, "c": ["echo hacked"], "d": "v"}
+    assert doc.alias_pointers == {"/b"}
     kinds = [(f.kind, f.name, f.span.start.line) for f in doc.yaml_features]
     assert kinds == [
         ("anchor", "x", 0),

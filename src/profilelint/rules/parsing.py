@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..diagnostics import Applicability, DataChange, Edit, Fix, Severity
-from ..document import Document, pointer_label
+from ..document import Document, is_real_timestamp, pointer_label
 from ..engine import RuleContext
 from ..registry import Finding, Needs, rule
+from .schema import schema_verdict
 
 
 def _load_problems(doc: Document, code: str) -> Iterator[Finding]:
@@ -164,8 +165,14 @@ def implicitly_typed_scalar(doc: Document, ctx: RuleContext) -> Iterator[Finding
 
     ## What it does
     Reports plain (unquoted) scalars such as `no`, `on`, `1.10`, `null` or `2026-06-26` at a
-    field whose schema type is string. profilelint itself keeps dates as strings, but other
-    YAML loaders turn them into dates, booleans or numbers.
+    field whose schema type is string, when the text as written would be a valid value once
+    quoted. profilelint itself keeps dates as strings, but other YAML loaders turn them into
+    dates, booleans or numbers.
+
+    A value whose text breaks the schema even when quoted (`status: Yes`, `created:
+    2026-02-30`, an empty `slug:`) is not a quoting problem: the schema rules report it, as an
+    error whatever this rule is set to, and this rule stays silent there (one mistake, one
+    finding).
 
     ## Why it matters
     `country: NO` becomes `false`, `version: 1.10` becomes `1.1`, and a date becomes a
@@ -188,8 +195,9 @@ def implicitly_typed_scalar(doc: Document, ctx: RuleContext) -> Iterator[Finding
     number or null is unsafe, because it changes the loaded value from `false` to `'no'`
     (which is what the author meant, but a change of data all the same).
     """
+    reported_by_schema = schema_verdict(doc, ctx).reported_scalars
     for pointer, scalar in doc.implicit_scalars.items():
-        if not ctx.schema.expects_string(pointer):
+        if pointer in reported_by_schema or not ctx.schema.expects_string(pointer):
             continue
         expected = ctx.schema.expected_types(pointer)
         if scalar.kind == "null" and "null" in expected:
@@ -212,9 +220,13 @@ def implicitly_typed_scalar(doc: Document, ctx: RuleContext) -> Iterator[Finding
             (Edit(lines.offset(span.start), lines.offset(span.end), quoted),),
             data_changes=(),
         )
+        if scalar.kind == "timestamp" and not is_real_timestamp(scalar.raw):
+            misread = "has the form of a YAML 1.1 date but is no real date (loaders reject it)"
+        else:
+            misread = f"is read by YAML 1.1 as {_KIND_NAMES[scalar.kind]}"
         yield Finding(
             span,
-            f"`{field_name}` value `{scalar.raw}` is read by YAML 1.1 as {_KIND_NAMES[scalar.kind]}, not a string",
+            f"`{field_name}` value `{scalar.raw}` {misread}, not a string",
             f"quote it: {field_name.rsplit('.', 1)[-1]}: {quoted}",
             fix=fix if scalar.kind == "timestamp" else _data_fix(fix, pointer, scalar.raw),
             pointer=pointer,

@@ -2,6 +2,15 @@
 
 The document is validated once; each error is reduced to its root cause (no `anyOf` noise)
 and reported at the narrowest span: the key for an unknown field, the value otherwise.
+
+A value is validated as the text the user wrote.  Where YAML 1.1 reads an unquoted value as
+a boolean, number or null (`status: Yes`) and the schema wants a string, the data is
+validated again with the written text in its place: if the text is valid (`country: NO`),
+quoting is all it takes and YML005 says so; if not (`status: Yes`, `created: 2026-02-30`), the
+schema finding is reported at the value, as an error, and YML005 stays silent.  An empty
+value (`slug:`) has no text: it is checked as the null it is.
+
+An alias (`*name`) is unknown: every error at or below it is dropped (YML004 reports it).
 """
 
 from __future__ import annotations
@@ -12,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..diagnostics import Severity, Span
-from ..document import Document, join_pointer, pointer_label
+from ..document import Document, join_pointer, pointer_label, show_text, unescape_pointer_token
 from ..engine import RuleContext
 from ..registry import Finding, rule
 from ..schema import json_type
@@ -33,16 +42,33 @@ _OWNED_ELSEWHERE = (
 )
 
 
+SHOWN_VALUE_LIMIT = 60
+"""A value quoted in a message is cut after this many characters (a summary can be long)."""
+_SAME_VALUE_CODES = frozenset({"SCH003", "SCH004", "SCH005", "SCH006"})
+"""Codes that describe one value: a value gets at most one finding of each."""
+_KEYWORD_ORDER = {"pattern": 0, "format": 1}
+"""When a value fails both, its form is the problem; whether it is a real date can wait."""
+
+
 @dataclass(frozen=True, slots=True)
 class _Classified:
     code: str
     finding: Finding
 
 
-def _show(value: Any, limit: int = 60) -> str:
-    text = value if isinstance(value, str) else repr(value)
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+@dataclass(frozen=True, slots=True)
+class SchemaVerdict:
+    """The schema findings of one document, and which misread scalars they cover."""
+
+    classified: list[_Classified]
+    reported_scalars: frozenset[str]
+    """Implicitly typed scalars whose written text breaks the schema: an SCH code reports them,
+    so YML005 (which would only say "quote it") stays silent there."""
+
+
+def _show(doc: Document, pointer: str, value: Any) -> str:
+    """A value as written, for a message: `Yes`, not `True`; line breaks escaped."""
+    return show_text(doc.written(pointer, value), SHOWN_VALUE_LIMIT)
 
 
 def _root_cause(error: Any) -> Any:
@@ -75,30 +101,99 @@ def _value_span(doc: Document, pointer: str) -> Span:
     location = doc.locations.get(pointer)
     if location is not None and location.style is None:
         return doc.head_span(pointer)
+    if location is not None and location.key is not None and location.value.start == location.value.end:
+        return location.key  # an empty value has no width to underline
     return doc.span(pointer)
 
 
-def _classify(doc: Document, ctx: RuleContext) -> list[_Classified]:
+def schema_verdict(doc: Document, ctx: RuleContext) -> SchemaVerdict:
+    """Validate the document once (cached on it) and classify the errors."""
     cached = doc.derived.get("schema")
     if cached is not None:
         return cached  # type: ignore[no-any-return]
+    errors, reported = _errors_as_written(doc, ctx)
+    errors.sort(key=lambda item: _KEYWORD_ORDER.get(item[0].validator, -1))
     out: list[_Classified] = []
-    emitted: set[tuple[str, str, str]] = set()
-    for raw_error in ctx.schema.iter_errors(doc.data):
-        error = _root_cause(raw_error)
-        pointer = _pointer(error)
+    emitted: set[tuple[Any, ...]] = set()
+    for error, pointer in errors:
         keyword = error.validator
+        if doc.under_alias(pointer):
+            continue  # an alias is unknown: YML004 reports it, nothing else may
+        if keyword == "required" and pointer in doc.alias_keyed:
+            continue  # the aliased key may be any of the missing fields
         if any(pattern.fullmatch(pointer) and keyword == kw for pattern, kw in _OWNED_ELSEWHERE):
             continue
-        if pointer in doc.implicit_scalars and ctx.schema.expects_string(pointer):
-            continue  # YML005 explains it better: the value was meant to be a string
         for classified in _findings_for(doc, ctx, error, keyword, pointer):
-            key = (classified.code, classified.finding.pointer or pointer, classified.finding.message)
+            finding = classified.finding
+            key: tuple[Any, ...] = (
+                (classified.code, finding.span)  # one value, one finding of each code
+                if classified.code in _SAME_VALUE_CODES
+                else (classified.code, finding.pointer or pointer, finding.message)
+            )
             if key not in emitted:
                 emitted.add(key)
                 out.append(classified)
-    doc.derived["schema"] = out
+    verdict = SchemaVerdict(out, frozenset(reported))
+    doc.derived["schema"] = verdict
+    return verdict
+
+
+def _errors_as_written(doc: Document, ctx: RuleContext) -> tuple[list[tuple[Any, str]], set[str]]:
+    """(error, pointer) of each root-cause error, with misread scalars checked as written.
+
+    Also returns the misread scalars whose written text the schema rejects.
+    """
+    instance = _replaced(doc.data, dict.fromkeys(doc.alias_pointers))  # ALIAS → null
+    loaded = _errors(ctx, instance)
+    misread = {
+        pointer
+        for _, pointer in loaded
+        if pointer in doc.implicit_scalars and ctx.schema.expects_string(pointer)
+    }
+    if not misread:
+        return loaded, set()
+    written = _replaced(instance, {p: doc.implicit_scalars[p].raw for p in misread})
+    as_written = _errors(ctx, written)
+    rejected = {pointer for _, pointer in as_written if pointer in misread}
+    # An empty value has no text to check: it is the null YAML reads, and is reported as one.
+    empty = {pointer for pointer in rejected if not doc.implicit_scalars[pointer].raw}
+    errors = [(e, p) for e, p in as_written if p not in empty]
+    errors += [(e, p) for e, p in loaded if p in empty]
+    return errors, rejected
+
+
+def _errors(ctx: RuleContext, instance: Any) -> list[tuple[Any, str]]:
+    out = []
+    for raw_error in ctx.schema.iter_errors(instance):
+        error = _root_cause(raw_error)
+        out.append((error, _pointer(error)))
     return out
+
+
+def _replaced(data: Any, replacements: dict[str, Any]) -> Any:
+    """``data`` with the value at each pointer replaced; only the containers on a path are copied."""
+    if not replacements:
+        return data
+    if "" in replacements:
+        return replacements[""]
+    root = _copy(data)
+    copies = {id(root)}
+    for pointer in replacements:
+        tokens = [unescape_pointer_token(token) for token in pointer[1:].split("/")]
+        node = root
+        for token in tokens[:-1]:
+            key: Any = int(token) if isinstance(node, list) else token
+            child = node[key]
+            if id(child) not in copies:
+                child = node[key] = _copy(child)
+                copies.add(id(child))
+            node = child
+        node[int(tokens[-1]) if isinstance(node, list) else tokens[-1]] = replacements[pointer]
+    return root
+
+
+def _copy(container: Any) -> Any:
+    return dict(container) if isinstance(container, dict) else list(container)
 
 
 def _findings_for(doc: Document, ctx: RuleContext, error: Any, keyword: str, pointer: str) -> Iterator[_Classified]:
@@ -135,11 +230,15 @@ def _findings_for(doc: Document, ctx: RuleContext, error: Any, keyword: str, poi
             [error.validator_value] if isinstance(error.validator_value, str) else list(error.validator_value)
         )
         wanted = " or ".join(_TYPE_NAMES.get(t, t) for t in expected)
-        actual = _TYPE_NAMES[json_type(instance)]
-        shown = "" if isinstance(instance, dict | list) or instance is None else f" (`{_show(instance)}`)"
+        written = None if isinstance(instance, dict | list) else doc.written(pointer, instance)
+        if written == "":
+            message = f"`{label}` has no value (YAML reads it as null); it must be {wanted}"
+        else:
+            shown = "" if written is None else f" (`{show_text(written, SHOWN_VALUE_LIMIT)}`)"
+            message = f"`{label}` must be {wanted}, not {_TYPE_NAMES[json_type(instance)]}{shown}"
         yield _Classified("SCH003", Finding(
             _value_span(doc, pointer),
-            f"`{label}` must be {wanted}, not {actual}{shown}",
+            message,
             ctx.schema.description(pointer) or f"write {wanted} here",
             pointer=pointer,
             fingerprint=f"{pointer}:{json_type(instance)}",
@@ -148,10 +247,13 @@ def _findings_for(doc: Document, ctx: RuleContext, error: Any, keyword: str, poi
         allowed = list(error.validator_value) if keyword == "enum" else [error.validator_value]
         suggestion = closest(instance, allowed)
         listed = ", ".join(str(a) for a in allowed)
+        shown = "" if isinstance(instance, dict | list) else _show(doc, pointer, instance)
         if isinstance(instance, dict | list):
             message = f"`{label}` must be one of the allowed values, not {_TYPE_NAMES[json_type(instance)]}"
+        elif not shown:
+            message = f"`{label}` has no value; it must be one of the allowed values"
         else:
-            message = f"`{label}` value `{_show(instance)}` is not allowed"
+            message = f"`{label}` value `{shown}` is not allowed"
         if suggestion is not None:
             message += f"; did you mean `{suggestion}`?"
         fix = None if suggestion is None else doc.replace_value_fix(pointer, suggestion)
@@ -161,7 +263,7 @@ def _findings_for(doc: Document, ctx: RuleContext, error: Any, keyword: str, poi
             f"allowed values: {listed}",
             fix=fix,
             pointer=pointer,
-            fingerprint=f"{pointer}:{_show(instance)}",
+            fingerprint=f"{pointer}:{shown}",
         ))
     elif keyword in ("pattern", "format"):
         description = error.schema.get("description") or ctx.schema.description(pointer)
@@ -169,12 +271,13 @@ def _findings_for(doc: Document, ctx: RuleContext, error: Any, keyword: str, poi
             problem = f"is not a valid {error.validator_value}"
         else:
             problem = "does not have the required form"
+        shown = _show(doc, pointer, instance)
         yield _Classified("SCH005", Finding(
             _value_span(doc, pointer),
-            f"`{label}` value `{_show(instance)}` {problem}",
+            f"`{label}` value `{shown}` {problem}",
             description or f"match the pattern {error.validator_value}",
             pointer=pointer,
-            fingerprint=f"{pointer}:{_show(instance)}",
+            fingerprint=f"{pointer}:{shown}",
         ))
     else:
         yield from _other_constraint(doc, error, keyword, pointer, label)
@@ -186,14 +289,18 @@ def _other_constraint(doc: Document, error: Any, keyword: str, pointer: str, lab
     if keyword == "uniqueItems" and isinstance(instance, list):
         seen: list[Any] = []
         for index, item in enumerate(instance):
+            item_pointer = join_pointer(pointer, index)
+            if doc.under_alias(item_pointer):
+                continue  # an alias is unknown: it repeats nothing
             if item in seen:
-                item_pointer = join_pointer(pointer, index)
+                shown = "" if isinstance(item, dict | list) else _show(doc, item_pointer, item)
+                what = f"`{shown}`" if shown else "the same item"
                 yield _Classified("SCH006", Finding(
                     doc.span(item_pointer),
-                    f"`{label}` lists `{_show(item)}` more than once",
+                    f"`{label}` lists {what} more than once",
                     "remove the repeated item",
                     pointer=item_pointer,
-                    fingerprint=f"{pointer}:{_show(item)}",
+                    fingerprint=f"{pointer}:{shown}",
                 ))
             else:
                 seen.append(item)
@@ -222,7 +329,7 @@ def _other_constraint(doc: Document, error: Any, keyword: str, pointer: str, lab
 
 
 def _of_code(doc: Document, ctx: RuleContext, code: str) -> Iterator[Finding]:
-    return (c.finding for c in _classify(doc, ctx) if c.code == code)
+    return (c.finding for c in schema_verdict(doc, ctx).classified if c.code == code)
 
 
 @rule("SCH001", "missing-required-field", severity=Severity.ERROR)
