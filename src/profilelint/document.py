@@ -107,7 +107,9 @@ def unescape_pointer_token(token: str) -> str:
 
 
 def join_pointer(parent: str, token: str | int) -> str:
-    return f"{parent}/{escape_pointer_token(str(token))}"
+    if isinstance(token, int):
+        return f"{parent}/{token}"  # a list index needs no escaping (the common case)
+    return f"{parent}/{escape_pointer_token(token)}"
 
 
 def pointer_label(pointer: str) -> str:

@@ -90,13 +90,6 @@ def _root_cause(error: Any) -> Any:
     return error
 
 
-def _pointer(error: Any) -> str:
-    pointer = ""
-    for token in error.absolute_path:
-        pointer = join_pointer(pointer, token)
-    return pointer
-
-
 def _value_span(doc: Document, pointer: str) -> Span:
     location = doc.locations.get(pointer)
     if location is not None and location.style is None:
@@ -112,10 +105,11 @@ def schema_verdict(doc: Document, ctx: RuleContext) -> SchemaVerdict:
     if cached is not None:
         return cached  # type: ignore[no-any-return]
     errors, reported = _errors_as_written(doc, ctx)
-    errors.sort(key=lambda item: _KEYWORD_ORDER.get(item[0].validator, -1))
+    errors.sort(key=lambda item: _KEYWORD_ORDER.get(item.error.validator, -1))
     out: list[_Classified] = []
     emitted: set[tuple[Any, ...]] = set()
-    for error, pointer in errors:
+    for located in errors:
+        error, pointer = located.error, located.pointer
         keyword = error.validator
         if doc.under_alias(pointer):
             continue  # an alias is unknown: YML004 reports it, nothing else may
@@ -123,7 +117,9 @@ def schema_verdict(doc: Document, ctx: RuleContext) -> SchemaVerdict:
             continue  # the aliased key may be any of the missing fields
         if any(pattern.fullmatch(pointer) and keyword == kw for pattern, kw in _OWNED_ELSEWHERE):
             continue
-        for classified in _findings_for(doc, ctx, error, keyword, pointer):
+        if keyword == "minItems" and pointer in located.item_pointers:
+            continue  # an aliased item may be what the list lacks
+        for classified in _findings_for(doc, ctx, located):
             finding = classified.finding
             key: tuple[Any, ...] = (
                 (classified.code, finding.span)  # one value, one finding of each code
@@ -138,65 +134,131 @@ def schema_verdict(doc: Document, ctx: RuleContext) -> SchemaVerdict:
     return verdict
 
 
-def _errors_as_written(doc: Document, ctx: RuleContext) -> tuple[list[tuple[Any, str]], set[str]]:
-    """(error, pointer) of each root-cause error, with misread scalars checked as written.
+def _errors_as_written(doc: Document, ctx: RuleContext) -> tuple[list[_Error], set[str]]:
+    """Every root-cause error, with misread scalars checked as written.
 
     Also returns the misread scalars whose written text the schema rejects.
     """
-    instance = _replaced(doc.data, dict.fromkeys(doc.alias_pointers))  # ALIAS → null
-    loaded = _errors(ctx, instance)
+    loaded = _errors(doc, ctx, doc.data)
     misread = {
-        pointer
-        for _, pointer in loaded
-        if pointer in doc.implicit_scalars and ctx.schema.expects_string(pointer)
+        error.pointer
+        for error in loaded
+        if error.pointer in doc.implicit_scalars and ctx.schema.expects_string(error.pointer)
     }
     if not misread:
         return loaded, set()
-    written = _replaced(instance, {p: doc.implicit_scalars[p].raw for p in misread})
-    as_written = _errors(ctx, written)
-    rejected = {pointer for _, pointer in as_written if pointer in misread}
+    rewriter = _Rewriter(doc.data)
+    for pointer in misread:
+        rewriter.set(pointer, doc.implicit_scalars[pointer].raw)
+    as_written = _errors(doc, ctx, rewriter.root)
+    rejected = {error.pointer for error in as_written if error.pointer in misread}
     # An empty value has no text to check: it is the null YAML reads, and is reported as one.
     empty = {pointer for pointer in rejected if not doc.implicit_scalars[pointer].raw}
-    errors = [(e, p) for e, p in as_written if p not in empty]
-    errors += [(e, p) for e, p in loaded if p in empty]
+    errors = [error for error in as_written if error.pointer not in empty]
+    errors += [error for error in loaded if error.pointer in empty]
     return errors, rejected
 
 
-def _errors(ctx: RuleContext, instance: Any) -> list[tuple[Any, str]]:
+@dataclass(frozen=True, slots=True)
+class _Error:
+    """A root-cause jsonschema error and where it is in the document's own data."""
+
+    error: Any
+    pointer: str
+    item_pointers: dict[str, list[int]]
+    """See :func:`_without_aliases`."""
+
+    def item_pointer(self, index: int) -> str:
+        """The document pointer of item ``index`` of the list this error is about."""
+        kept = self.item_pointers.get(self.pointer)
+        return join_pointer(self.pointer, kept[index] if kept is not None else index)
+
+
+def _errors(doc: Document, ctx: RuleContext, data: Any) -> list[_Error]:
+    instance, kept = _without_aliases(doc, data)
     out = []
     for raw_error in ctx.schema.iter_errors(instance):
         error = _root_cause(raw_error)
-        out.append((error, _pointer(error)))
+        pointer = ""
+        for token in error.absolute_path:
+            if isinstance(token, int) and pointer in kept:
+                token = kept[pointer][token]
+            pointer = join_pointer(pointer, token)
+        out.append(_Error(error, pointer, kept))
     return out
 
 
-def _replaced(data: Any, replacements: dict[str, Any]) -> Any:
-    """``data`` with the value at each pointer replaced; only the containers on a path are copied."""
-    if not replacements:
-        return data
-    if "" in replacements:
-        return replacements[""]
-    root = _copy(data)
-    copies = {id(root)}
-    for pointer in replacements:
-        tokens = [unescape_pointer_token(token) for token in pointer[1:].split("/")]
-        node = root
+def _without_aliases(doc: Document, data: Any) -> tuple[Any, dict[str, list[int]]]:
+    """The data as the validator sees it, and where list items went.
+
+    An aliased list item is left out, so 100,000 aliases cost the validator nothing; the
+    second value maps each such list's pointer to the document index of each item kept. An
+    aliased mapping value becomes null, so the key still counts as present (`required`); its
+    errors are dropped by pointer.
+    """
+    if not doc.alias_pointers:
+        return data, {}
+    rewriter = _Rewriter(data)
+    in_lists: dict[str, set[int]] = {}
+    is_list: dict[str, bool] = {}
+    for pointer in doc.alias_pointers:
+        parent, token = pointer.rsplit("/", 1)
+        if parent not in is_list:
+            is_list[parent] = isinstance(doc.get(parent), list)
+        if is_list[parent]:
+            in_lists.setdefault(parent, set()).add(int(token))
+        else:
+            rewriter.set(pointer, None)
+    kept: dict[str, list[int]] = {}
+    # Deepest lists first: a list's pointer stays valid until a list around it is compacted.
+    for parent in sorted(in_lists, key=lambda pointer: pointer.count("/"), reverse=True):
+        items = rewriter.get(parent)
+        kept[parent] = [index for index in range(len(items)) if index not in in_lists[parent]]
+        rewriter.set(parent, [items[index] for index in kept[parent]])
+    return rewriter.root, kept
+
+
+class _Rewriter:
+    """Replaces values in nested data without touching it: containers on a path are copied once."""
+
+    def __init__(self, data: Any) -> None:
+        self.root = data
+        self._copies: set[int] = set()
+
+    def get(self, pointer: str) -> Any:
+        node = self.root
+        for token in _tokens(pointer):
+            node = node[int(token) if isinstance(node, list) else token]
+        return node
+
+    def set(self, pointer: str, value: Any) -> None:
+        if not pointer:
+            self.root = value
+            return
+        self.root = self._own(self.root)
+        node = self.root
+        tokens = _tokens(pointer)
         for token in tokens[:-1]:
             key: Any = int(token) if isinstance(node, list) else token
-            child = node[key]
-            if id(child) not in copies:
-                child = node[key] = _copy(child)
-                copies.add(id(child))
-            node = child
-        node[int(tokens[-1]) if isinstance(node, list) else tokens[-1]] = replacements[pointer]
-    return root
+            node[key] = self._own(node[key])
+            node = node[key]
+        node[int(tokens[-1]) if isinstance(node, list) else tokens[-1]] = value
+
+    def _own(self, container: Any) -> Any:
+        if id(container) in self._copies:
+            return container
+        copy = dict(container) if isinstance(container, dict) else list(container)
+        self._copies.add(id(copy))
+        return copy
 
 
-def _copy(container: Any) -> Any:
-    return dict(container) if isinstance(container, dict) else list(container)
+def _tokens(pointer: str) -> list[str]:
+    return [unescape_pointer_token(token) for token in pointer[1:].split("/")] if pointer else []
 
 
-def _findings_for(doc: Document, ctx: RuleContext, error: Any, keyword: str, pointer: str) -> Iterator[_Classified]:
+def _findings_for(doc: Document, ctx: RuleContext, located: _Error) -> Iterator[_Classified]:
+    error, pointer = located.error, located.pointer
+    keyword = error.validator
     label = pointer_label(pointer)
     instance = error.instance
     if keyword == "required":
@@ -280,18 +342,18 @@ def _findings_for(doc: Document, ctx: RuleContext, error: Any, keyword: str, poi
             fingerprint=f"{pointer}:{shown}",
         ))
     else:
-        yield from _other_constraint(doc, error, keyword, pointer, label)
+        yield from _other_constraint(doc, located, label)
 
 
-def _other_constraint(doc: Document, error: Any, keyword: str, pointer: str, label: str) -> Iterator[_Classified]:
+def _other_constraint(doc: Document, located: _Error, label: str) -> Iterator[_Classified]:
+    error, pointer = located.error, located.pointer
+    keyword = error.validator
     instance = error.instance
     limit = error.validator_value
     if keyword == "uniqueItems" and isinstance(instance, list):
         seen: list[Any] = []
         for index, item in enumerate(instance):
-            item_pointer = join_pointer(pointer, index)
-            if doc.under_alias(item_pointer):
-                continue  # an alias is unknown: it repeats nothing
+            item_pointer = located.item_pointer(index)  # aliased items are not in the list
             if item in seen:
                 shown = "" if isinstance(item, dict | list) else _show(doc, item_pointer, item)
                 what = f"`{shown}`" if shown else "the same item"
