@@ -49,8 +49,10 @@ def _issue_repro() -> str:
 
 EXPECTED_SCHEMA_ERRORS = [
     f"{NAME}:{CREATED_LINE}:10: SCH005 `created` value `2026-02-30` is not a valid date",
-    f"{NAME}:{FIRST_RELATED_SLUG_LINE}:5: SCH003 `related[0].slug` has no value (YAML reads it as null); "
-    "it must be a string",
+    (
+        f"{NAME}:{FIRST_RELATED_SLUG_LINE}:5: SCH003 `related[0].slug` has no value "
+        "(YAML reads it as null); it must be a string"
+    ),
     f"{NAME}:{STATUS_LINE}:9: SCH004 `status` value `Yes` is not allowed",
 ]
 
@@ -70,8 +72,10 @@ def test_yml005_alone_remains_where_quoting_makes_the_value_valid(tmp_path: Path
     assert lines[:3] == [
         f"{NAME}:1:8: YML005 `title` value `Yes` is read by YAML 1.1 as a boolean, not a string",
         f"{NAME}:7:11: YML005 `category` value `1.10` is read by YAML 1.1 as a number, not a string",
-        f"{NAME}:47:14: YML005 `country_variants[0].country` value `NO` is read by YAML 1.1 as a boolean, "
-        "not a string",
+        (
+            f"{NAME}:47:14: YML005 `country_variants[0].country` value `NO` is read by YAML 1.1 "
+            "as a boolean, not a string"
+        ),
     ]
 
 

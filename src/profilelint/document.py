@@ -116,7 +116,7 @@ def pointer_label(pointer: str) -> str:
     """A JSON pointer as a reader writes it: `/related/2/slug` → `related[2].slug`."""
     label = ""
     for raw in pointer[1:].split("/") if pointer else []:
-        token = unescape_pointer_token(raw)
+        token = show_text(unescape_pointer_token(raw))
         label += f"[{token}]" if token.isdigit() else (f".{token}" if label else token)
     return label or "(top level)"
 

@@ -118,9 +118,10 @@ def test_yml005_is_silent_where_the_written_text_breaks_the_schema(
     [
         ("title", "Yes", "`title` value `Yes` is read by YAML 1.1 as a boolean, not a string"),
         ("category", "1.10", "`category` value `1.10` is read by YAML 1.1 as a number, not a string"),
-        ("title", "2026-02-30",
-         "`title` value `2026-02-30` has the form of a YAML 1.1 date but is no real date (loaders reject it), "
-         "not a string"),
+        ("title", "2026-02-30", (
+            "`title` value `2026-02-30` has the form of a YAML 1.1 date but is no real date "
+            "(loaders reject it), not a string"
+        )),
     ],
 )
 def test_yml005_alone_where_quoting_makes_the_value_valid(

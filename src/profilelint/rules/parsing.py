@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..diagnostics import Applicability, DataChange, Edit, Fix, Severity
-from ..document import Document, is_real_timestamp, pointer_label
+from ..document import Document, is_real_timestamp, pointer_label, show_text
 from ..engine import RuleContext
 from ..registry import Finding, Needs, rule
 from .schema import schema_verdict
@@ -68,7 +68,7 @@ def duplicate_key(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
     for duplicate in doc.duplicate_keys:
         yield Finding(
             duplicate.duplicate,
-            f"duplicate key `{duplicate.key}` (first defined on line {duplicate.first.start.line + 1})",
+            f"duplicate key `{show_text(duplicate.key)}` (first defined on line {duplicate.first.start.line + 1})",
             "keep one of the two entries; loaders disagree about which one wins",
             pointer=duplicate.pointer,
         )
@@ -105,8 +105,17 @@ def anchor_alias_or_tag(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
     ## What it does
     Reports every anchor (`&name`), alias (`*name`) and tag that is not a standard YAML type
     (`!custom`, `!!python/object/apply:…`). Aliases are never expanded and tags never
-    construct anything: an alias is read as null and a tagged scalar as its plain text.
-    The first 100 in a file are listed one by one, the rest in one closing diagnostic.
+    construct anything: a tagged scalar is read as its plain text, and an alias as an
+    *unknown* value. The first 100 in a file are listed one by one, the rest in one closing
+    diagnostic.
+
+    An alias gives this one finding and nothing else. Its value is neither missing nor wrong
+    for any other rule: the schema rules leave it out of validation (an aliased list item is
+    not in the list they check, an aliased field counts as present, and no error at or below
+    it is reported), the review and provenance rules take an aliased `reviewers` or source
+    as possibly filled in, and no section is called missing while a heading is an alias. An
+    aliased mapping key drops its entry, and no field of that mapping is called missing.
+    A file with 100,000 aliases thus gives 101 findings, in time linear in its size.
 
     ## Why it matters
     Profiles are plain data. Aliases make files hard to read and edit, and are the vehicle of
@@ -286,7 +295,7 @@ def non_string_key(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
     for key in doc.non_string_keys:
         yield Finding(
             key.span,
-            f"mapping key `{key.raw}` is not a string",
+            f"mapping key `{show_text(key.raw)}` is not a string",
             "use a field name; quote it if it really is meant as text",
             pointer=key.pointer,
         )

@@ -279,10 +279,10 @@ def _findings_for(doc: Document, ctx: RuleContext, located: _Error) -> Iterator[
                 continue
             child = join_pointer(pointer, name)
             suggestion = closest(name, known)
-            message = f"unknown field `{name}`" + (f" in `{label}`" if pointer else "")
+            message = f"unknown field `{show_text(name)}`" + (f" in `{label}`" if pointer else "")
             if suggestion:
                 message += f"; did you mean `{suggestion}`?"
-                help_text = f"rename `{name}` to `{suggestion}`"
+                help_text = f"rename `{show_text(name)}` to `{suggestion}`"
             else:
                 help_text = f"remove it; known fields here: {', '.join(known)}"
             yield _Classified("SCH002", Finding(doc.span(child, key=True), message, help_text, pointer=child,
@@ -383,7 +383,9 @@ def _other_constraint(doc: Document, located: _Error, label: str) -> Iterator[_C
         message = f"`{label}` has {len(instance)} items, over the limit of {limit}"
         help_text = f"keep at most {limit} items"
     else:
-        message = f"`{label}`: {error.message}"
+        # Not jsonschema's own message: it quotes the value as a Python repr (`True`, `None`).
+        shown = "" if isinstance(instance, dict | list) else f" value `{_show(doc, pointer, instance)}`"
+        message = f"`{label}`{shown} breaks the schema's `{keyword}` constraint"
         help_text = f"see the schema's `{keyword}` constraint for this field"
     yield _Classified("SCH006", Finding(
         _value_span(doc, pointer), message, help_text, pointer=pointer, fingerprint=f"{pointer}:{keyword}"
