@@ -98,10 +98,23 @@ def test_an_alias_is_reported_once_and_is_otherwise_unknown(tmp_path: Path) -> N
 
 
 def test_aliases_in_lists_are_unknown_items_not_nulls(tmp_path: Path) -> None:
-    text = seed_with(tags="[customs, *t, *t]", contributors="[*who]", reviewers="[*who, *who]")
+    text = seed_with(tags="[customs, *t, *t]", contributors="[*who]", reviewers="[*who, *who]",
+                     status="published", last_reviewed="'2026-07-01'")
     code, lines = check(write(tmp_path, text), "--select", "SCH,REV,PRV001,PRV002,YML")
     assert code == 1
-    assert [line.split(" ", 2)[1] for line in lines if line.startswith(NAME)] == ["YML004"] * 5
+    assert [line.split(":", 2)[1] + " " + line.split(" ", 2)[1] for line in lines] == [
+        "8 YML004", "8 YML004", "14 YML004", "47 YML004", "47 YML004",
+    ]
+
+
+def test_an_aliased_source_may_be_any_reference(tmp_path: Path) -> None:
+    text = seed_with(sources="\n  - *src\n  - title: *title\n    kind: book")
+    code, lines = check(write(tmp_path, text), "--select", "PRV,SCH,YML")
+    assert code == 1
+    assert lines == [
+        f"{NAME}:48:5: YML004 YAML alias `*src` is not allowed; it was not expanded",
+        f"{NAME}:49:12: YML004 YAML alias `*title` is not allowed; it was not expanded",
+    ]
 
 
 ALIASES = 100_000
@@ -154,6 +167,16 @@ def test_messages_quote_values_as_written(
     code, lines = check(write(tmp_path, seed_with(**changes)), "--select", "SCH")
     assert code == 1
     assert lines[0] == f"{NAME}:{line}: {message}"
+
+
+def test_an_empty_section_is_named_by_its_heading_as_written(tmp_path: Path) -> None:
+    text = SEED.read_text(encoding="utf-8").replace("  - heading: Ethics\n", "  - heading: ~\n", 1)
+    lines = text.splitlines()
+    start = lines.index("  - heading: ~")
+    end = next(i for i in range(start + 2, len(lines)) if lines[i].startswith("  - heading:"))
+    text = "\n".join([*lines[: start + 1], "    markdown: ''", *lines[end:]]) + "\n"
+    code, lines = check(write(tmp_path, text), "--select", "SEC005")
+    assert lines == [f"{NAME}:{start + 2}:15: SEC005 section `~` has an empty body"]
 
 
 def test_the_seed_passes_the_schema_and_parsing_rules(tmp_path: Path) -> None:
