@@ -202,6 +202,8 @@ def _without_aliases(doc: Document, data: Any) -> tuple[Any, dict[str, list[int]
     in_lists: dict[str, set[int]] = {}
     is_list: dict[str, bool] = {}
     for pointer in doc.alias_pointers:
+        if not pointer:
+            return None, {}  # the whole document is an alias
         parent, token = pointer.rsplit("/", 1)
         if parent not in is_list:
             is_list[parent] = isinstance(doc.get(parent), list)
@@ -453,8 +455,11 @@ def wrong_type(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
     """A value has the wrong type (a string where a list is expected, and so on).
 
     ## What it does
-    Reports the value, the type it has and the type the schema wants. An unquoted value that
-    YAML turned into a boolean, number or null where a string is expected is YML005 instead.
+    Reports the value (as written), the type it has and the type the schema wants. An
+    unquoted value that YAML turned into a boolean, number or null where a string is
+    expected is checked as the text written instead: YML005 when quoting would make it
+    valid, else the schema code for what the text breaks. An empty value (`slug:`) is null
+    and reported here when an empty string would not do either.
 
     ## Why it matters
     Consumers iterate lists and print strings; the wrong type breaks them.
