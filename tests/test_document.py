@@ -7,7 +7,7 @@ import time
 import pytest
 
 from profilelint.diagnostics import Span
-from profilelint.document import load, parse, pointer_label
+from profilelint.document import ALIAS, load, parse, pointer_label, show_text
 from tests.helpers import SEED
 
 
@@ -52,7 +52,8 @@ def test_duplicate_keys_keep_the_first_and_are_recorded_at_every_level() -> None
 def test_aliases_are_never_expanded_and_tags_never_constructed() -> None:
     text = "a: &x [1]\nb: *x\nc: !!python/object/apply:os.system ['echo hacked']\nd: !custom v\n"
     doc = parse("x.yaml", text)
-    assert doc.data == {"a": [1], "b": None, "c": ["echo hacked"], "d": "v"}
+    assert doc.data == {"a": [1], "b": ALIAS, "c": ["echo hacked"], "d": "v"}
+    assert doc.alias_pointers == {"/b"}
     kinds = [(f.kind, f.name, f.span.start.line) for f in doc.yaml_features]
     assert kinds == [
         ("anchor", "x", 0),
@@ -146,3 +147,37 @@ def test_pointer_label() -> None:
     assert pointer_label("/related/2/slug") == "related[2].slug"
     assert pointer_label("") == "(top level)"
     assert pointer_label("/a~1b") == "a/b"
+
+
+def test_an_aliased_key_drops_its_entry_and_marks_the_mapping() -> None:
+    doc = parse("x.yaml", "a: &k x\n*k : [1, 2]\nc:\n  *k : 1\n  d: 2\n")
+    assert doc.data == {"a": "x", "c": {"d": 2}}
+    assert doc.alias_keyed == {"", "/c"}
+    assert doc.non_string_keys == []
+    assert "/c/d" in doc.locations and not any(p.startswith("/*") for p in doc.locations)
+
+
+def test_aliases_are_unknown_at_and_below_their_pointer() -> None:
+    doc = parse("x.yaml", "a: &x [1]\nb: [*x, 2]\n")
+    assert doc.data == {"a": [1], "b": [ALIAS, 2]}
+    assert doc.under_alias("/b/0") and doc.under_alias("/b/0/3")
+    assert not doc.under_alias("/b/1") and not doc.under_alias("/b")
+
+
+def test_a_top_level_alias_is_named_as_one() -> None:
+    doc = parse("x.yaml", "*x\n")
+    assert [p.message for p in doc.problems] == ["top level of the file is an alias, not a mapping of profile fields"]
+
+
+@pytest.mark.parametrize(
+    ("text", "written"),
+    [("s: Yes\n", "Yes"), ("s: ~\n", "~"), ("s: 1.10\n", "1.10"), ("s: !!bool yes\n", "!!bool yes"), ("s: 'a'\n", "a")],
+)
+def test_written_is_the_value_as_the_user_wrote_it(text: str, written: str) -> None:
+    doc = parse("x.yaml", text)
+    assert doc.written("/s", doc.data["s"]) == written
+
+
+def test_show_text_escapes_line_breaks_instead_of_joining_them() -> None:
+    assert show_text("a\nb\r\nc\u2028d") == "a\\nb\\r\\nc\\u2028d"
+    assert show_text("x" * 10, 5) == "xxxx…"

@@ -4,6 +4,10 @@ We walk libyaml's *event* stream instead of composing a node tree: the walk is i
 recursion limit for deeply nested input), it sees anchors, aliases, tags, scalar styles and
 duplicate keys before any of them are resolved, and an alias is recorded, never expanded, so an
 alias bomb costs nothing.  No YAML tag ever constructs a Python object.
+
+An alias node's value in the data is :data:`ALIAS`, a value no rule knows anything about: the
+schema rules drop every error at or below it, and the rules that read fields treat it as
+"unknown" (neither missing nor wrong), so YML004 is the only finding an alias gives.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
 import yaml
 from yaml import events as ev
@@ -68,6 +72,32 @@ RecursionError, so the loader stops well before and reports a syntax error inste
 """
 
 
+class _Alias:
+    """The type of :data:`ALIAS`; one instance, so two loads of a file compare equal."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "ALIAS"
+
+    def __reduce__(self) -> str:
+        return "ALIAS"  # pickles as the module-level singleton
+
+
+ALIAS: Final = _Alias()
+"""The value of an alias node (`*name`): never expanded, and unknown to every rule but YML004."""
+
+
+_LINE_BREAKS = {"\n": "\\n", "\r": "\\r", "\x85": "\\x85", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+_LINE_BREAK = re.compile("[\n\r\x85\u2028\u2029]")
+
+
+def show_text(text: str, limit: int | None = None) -> str:
+    """User text for a one-line message: line breaks escaped (`\\n`), not joined; cut at ``limit``."""
+    shown = _LINE_BREAK.sub(lambda match: _LINE_BREAKS[match.group()], text)
+    return shown if limit is None or len(shown) <= limit else shown[: limit - 1] + "…"
+
+
 def escape_pointer_token(token: str) -> str:
     return token.replace("~", "~0").replace("/", "~1")
 
@@ -77,14 +107,16 @@ def unescape_pointer_token(token: str) -> str:
 
 
 def join_pointer(parent: str, token: str | int) -> str:
-    return f"{parent}/{escape_pointer_token(str(token))}"
+    if isinstance(token, int):
+        return f"{parent}/{token}"  # a list index needs no escaping (the common case)
+    return f"{parent}/{escape_pointer_token(token)}"
 
 
 def pointer_label(pointer: str) -> str:
     """A JSON pointer as a reader writes it: `/related/2/slug` → `related[2].slug`."""
     label = ""
     for raw in pointer[1:].split("/") if pointer else []:
-        token = unescape_pointer_token(raw)
+        token = show_text(unescape_pointer_token(raw))
         label += f"[{token}]" if token.isdigit() else (f".{token}" if label else token)
     return label or "(top level)"
 
@@ -156,6 +188,10 @@ class Document:
     implicit_scalars: dict[str, ImplicitScalar] = field(default_factory=dict)
     duplicate_keys: list[DuplicateKey] = field(default_factory=list)
     yaml_features: list[YamlFeature] = field(default_factory=list)
+    alias_pointers: set[str] = field(default_factory=set)
+    """Where the data holds :data:`ALIAS`."""
+    alias_keyed: set[str] = field(default_factory=set)
+    """Mappings with an alias as a key: the entry is dropped, so any field may be missing."""
     non_string_keys: list[NonStringKey] = field(default_factory=list)
     problems: list[LoadProblem] = field(default_factory=list)
     has_bom: bool = False
@@ -235,6 +271,34 @@ class Document:
             (DataChange(pointer, replacement),),
         )
 
+    def written(self, pointer: str, value: Any) -> str:
+        """The scalar at ``pointer`` as the user wrote it, for messages.
+
+        `Yes`, `NO`, `~` and `1.10` stay as written (their data is True, False, None, 1.1);
+        a string is itself; anything else is its source text.
+        """
+        implicit = self.implicit_scalars.get(pointer)
+        if implicit is not None:
+            return implicit.raw
+        if isinstance(value, str):
+            return value
+        location = self.locations.get(pointer)
+        if location is None:
+            return str(value)
+        lines = self.lines
+        return self.text[lines.offset(location.value.start) : lines.offset(location.value.end)]
+
+    def under_alias(self, pointer: str) -> bool:
+        """Is the value at ``pointer`` an alias, or inside one (so unknown)?"""
+        if not self.alias_pointers:
+            return False
+        while True:
+            if pointer in self.alias_pointers:
+                return True
+            if not pointer:
+                return False
+            pointer = pointer.rsplit("/", 1)[0]
+
     def get(self, pointer: str) -> Any:
         """The data at a JSON pointer, or None when it does not exist."""
         node = self.data
@@ -312,6 +376,15 @@ def _construct(tag: str, value: str) -> Any:
         return _NOT_CONSTRUCTED
 
 
+def is_real_timestamp(raw: str) -> bool:
+    """Would a YAML 1.1 loader construct this timestamp-looking text (`2026-02-30` it cannot)?"""
+    try:
+        _constructor.construct_yaml_timestamp(ScalarNode(YAML_TAG + "timestamp", raw))
+    except (ValueError, KeyError, IndexError, TypeError, yaml.YAMLError):
+        return False
+    return True
+
+
 @functools.lru_cache(maxsize=4096)
 def _resolve_plain(value: str) -> tuple[str, Any]:
     """Resolve a plain scalar as YAML 1.1 would: (kind, value); timestamps stay strings."""
@@ -335,7 +408,7 @@ class _Frame:
         self.pointer = pointer
         self.start = start
         self.last_end = start
-        self.pending_key: tuple[str, Span] | None = None
+        self.pending_key: tuple[str | _Alias, Span] | None = None
         self.is_key = is_key
         self.flow = flow
 
@@ -362,9 +435,9 @@ class _Builder:
         if frame.pending_key is None:
             return None, True
         key = frame.pending_key[0]
-        if key in self.seen_keys[-1]:
-            # A duplicate key's value is dropped; its children must not take over the
-            # locations (or implicit scalars) of the value that is kept.
+        if isinstance(key, _Alias) or key in self.seen_keys[-1]:
+            # The value of a duplicate (or aliased) key is dropped; its children must not take
+            # over the locations (or implicit scalars) of the value that is kept.
             return None, False
         return join_pointer(frame.pointer, key), False
 
@@ -406,7 +479,17 @@ class _Builder:
         pointer, is_key = self.child_pointer()
         span = self.marks.span(event.start_mark, event.end_mark)
         self.doc.yaml_features.append(YamlFeature("alias", event.anchor, span, pointer))
-        self.attach(None, span, "", is_key)
+        if is_key:
+            # An aliased key names no field we know: the entry is dropped, not read as `*name`.
+            frame = self.stack[-1]
+            frame.last_end = _MarkLike(span.end)
+            frame.pending_key = (ALIAS, span)
+            if frame.pointer is not None:
+                self.doc.alias_keyed.add(frame.pointer)
+            return
+        if pointer is not None:
+            self.doc.alias_pointers.add(pointer)
+        self.attach(ALIAS, span, "", is_key)
 
     def start_collection(self, event: Any, container: Any) -> None:
         if len(self.stack) >= MAX_NESTING:
@@ -465,6 +548,8 @@ class _Builder:
         assert frame.pending_key is not None
         key, key_span = frame.pending_key
         frame.pending_key = None
+        if isinstance(key, _Alias):
+            return
         seen = self.seen_keys[-1]
         if key in seen:
             if frame.pointer is not None:
@@ -610,7 +695,12 @@ def parse(path: str, text: str, *, has_bom: bool = False) -> Document:
             )
         )
     elif not isinstance(doc.data, dict):
-        shape = "a list" if isinstance(doc.data, list) else f"a {type(doc.data).__name__} scalar"
+        if isinstance(doc.data, list):
+            shape = "a list"
+        elif doc.data is ALIAS:
+            shape = "an alias"
+        else:
+            shape = f"a {type(doc.data).__name__} scalar"
         doc.problems.append(
             LoadProblem(
                 "YML006",

@@ -19,7 +19,7 @@ import yaml
 from profilelint.config import Config
 from profilelint.corpus import Corpus
 from profilelint.diagnostics import Diagnostic, LineIndex, Position, Span
-from profilelint.document import MAX_NESTING, Document, load, parse, unescape_pointer_token
+from profilelint.document import ALIAS, MAX_NESTING, Document, load, parse, unescape_pointer_token
 from profilelint.engine import Linter
 
 UTF8_BOM = b"\xef\xbb\xbf"
@@ -109,7 +109,7 @@ def check_plain_data(data: Any) -> None:
         elif isinstance(value, list):
             stack.extend((item, depth + 1) for item in value)
         else:
-            require(isinstance(value, PLAIN_SCALARS), f"{type(value).__name__} in the data")
+            require(isinstance(value, PLAIN_SCALARS) or value is ALIAS, f"{type(value).__name__} in the data")
 
 
 def pointer_exists(data: Any, pointer: str) -> bool:

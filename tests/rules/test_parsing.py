@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.helpers import found, lint, seed_with
 
 
@@ -77,8 +79,53 @@ def test_seed_has_no_parsing_problems(tmp_path: Path) -> None:
 
 
 def test_yml005_an_empty_value_is_reported_without_a_fix(tmp_path: Path) -> None:
-    text = seed_with().replace("  - slug: detective\n", "  - slug: # to do\n")
-    bad = lint(tmp_path, {"customs-officer.yaml": text}, select=("YML005",))
-    assert found(bad) == [("YML005", 29, 5)]
-    assert bad[0].message == "`related[1].slug` has no value, which YAML reads as null, not a string"
+    # `note: ''` would be valid: the empty value is only a quoting matter.
+    text = seed_with().replace("    kind: standard\n", "    kind: standard\n    note: # to do\n", 1)
+    bad = lint(tmp_path, {"customs-officer.yaml": text}, select=("YML005", "SCH"))
+    assert found(bad) == [("YML005", 50, 5)]
+    assert bad[0].message == "`sources[0].note` has no value, which YAML reads as null, not a string"
     assert bad[0].fix is None
+
+
+def test_an_empty_value_that_no_quoting_makes_valid_is_a_schema_error(tmp_path: Path) -> None:
+    # An empty slug is not a slug, quoted or not: SCH003 at the key, and no YML005 besides.
+    text = seed_with().replace("  - slug: detective\n", "  - slug: # to do\n")
+    bad = lint(tmp_path, {"customs-officer.yaml": text}, select=("YML005", "SCH"))
+    assert found(bad) == [("SCH003", 29, 5)]
+    assert bad[0].message == "`related[1].slug` has no value (YAML reads it as null); it must be a string"
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "code", "message"),
+    [
+        ("status", "Yes", "SCH004", "`status` value `Yes` is not allowed"),
+        ("status", "~", "SCH004", "`status` value `~` is not allowed"),
+        ("created", "2026-02-30", "SCH005", "`created` value `2026-02-30` is not a valid date"),
+        ("last_reviewed", "NO", "SCH005", "`last_reviewed` value `NO` does not have the required form"),
+    ],
+)
+def test_yml005_is_silent_where_the_written_text_breaks_the_schema(
+    tmp_path: Path, field: str, value: str, code: str, message: str
+) -> None:
+    bad = lint(tmp_path, {"customs-officer.yaml": seed_with(**{field: value})}, select=("YML005", "SCH"))
+    assert [(d.code, d.message) for d in bad] == [(code, message)]
+    assert bad[0].severity.name == "ERROR"
+    assert bad[0].span.start.column == len(f"{field}: ")
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("title", "Yes", "`title` value `Yes` is read by YAML 1.1 as a boolean, not a string"),
+        ("category", "1.10", "`category` value `1.10` is read by YAML 1.1 as a number, not a string"),
+        ("title", "2026-02-30", (
+            "`title` value `2026-02-30` has the form of a YAML 1.1 date but is no real date "
+            "(loaders reject it), not a string"
+        )),
+    ],
+)
+def test_yml005_alone_where_quoting_makes_the_value_valid(
+    tmp_path: Path, field: str, value: str, message: str
+) -> None:
+    bad = lint(tmp_path, {"customs-officer.yaml": seed_with(**{field: value})}, select=("YML005", "SCH"))
+    assert [(d.code, d.message) for d in bad] == [("YML005", message)]

@@ -90,3 +90,31 @@ def test_sch004_names_the_type_of_a_list_or_mapping(tmp_path: Path) -> None:
     diagnostics = lint(tmp_path, {NAME: seed_with(status="[published]")}, select=("SCH",))
     assert found(diagnostics) == [("SCH004", 52, 9)]
     assert diagnostics[0].message == "`status` must be one of the allowed values, not a list"
+
+
+def test_aliased_list_items_are_left_out_not_checked_as_null(tmp_path: Path) -> None:
+    # An alias in a list: no "must be a string", no "more than once" between two aliases,
+    # and a real repeat after them is still reported at its own (document) index.
+    text = seed_with(tags="[&t customs, *t, *t, trade, trade]", contributors="[*who]")
+    diagnostics = lint(tmp_path, {NAME: text}, select=("SCH",))
+    assert found(diagnostics) == [("SCH006", 8, 35)]
+    assert diagnostics[0].message == "`tags` lists `trade` more than once"
+    assert diagnostics[0].pointer == "/tags/4"
+
+
+def test_an_aliased_field_is_present_but_unchecked(tmp_path: Path) -> None:
+    text = seed_with(summary="*text", status="*state", related="*links")
+    assert schema_findings(tmp_path, text) == []
+
+
+def test_an_aliased_key_hides_which_field_is_missing(tmp_path: Path) -> None:
+    text = seed_with().replace("category: Government\n", "*field : Government\n")
+    assert schema_findings(tmp_path, text) == []
+
+
+def test_one_value_gets_one_finding_per_code(tmp_path: Path) -> None:
+    # `2026/06/26` fails both the pattern and the date format: one SCH005, about its form.
+    diagnostics = lint(tmp_path, {NAME: seed_with(updated="2026/06/26")}, select=("SCH",))
+    assert [(d.code, d.span.start.line + 1, d.message) for d in diagnostics] == [
+        ("SCH005", 24, "`updated` value `2026/06/26` does not have the required form"),
+    ]

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..diagnostics import Severity, Span
-from ..document import Document, join_pointer, pointer_label
+from ..document import ALIAS, Document, join_pointer, pointer_label
 from ..engine import RuleContext
 from ..registry import Finding, rule
 from ._markdown import SectionBody, markdown_line_span, markdown_tokens, section_bodies
@@ -213,6 +213,18 @@ def _references(doc: Document, body: SectionBody) -> Iterator[_Reference]:
             yield _Reference(inline.map[0], first_line, plain.strip(), links)
 
 
+def _has_aliased_source(data: dict[str, Any]) -> bool:
+    """Is a source (or its title or URL) an alias? Then any reference may be that source."""
+    sources = data.get("sources")
+    if sources is ALIAS:
+        return True
+    return isinstance(sources, list) and any(
+        source is ALIAS
+        or (isinstance(source, dict) and ALIAS in (source.get("title"), source.get("url")))
+        for source in sources
+    )
+
+
 def _known_sources(data: dict[str, Any]) -> tuple[set[str], set[str]]:
     """Normalised titles and URLs of the `sources` entries."""
     titles: set[str] = set()
@@ -280,7 +292,7 @@ def reference_without_source(doc: Document, ctx: RuleContext) -> Iterator[Findin
     ```
     """
     bodies = [b for b in section_bodies(doc) if b.heading == REFERENCES_HEADING]
-    if not bodies:
+    if not bodies or _has_aliased_source(doc.data):
         return
     titles, urls = _known_sources(doc.data)
     for body in bodies:

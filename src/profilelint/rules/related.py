@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..corpus import ProfileEntry
 from ..diagnostics import Applicability, DataChange, Edit, Fix, Severity
-from ..document import Document
+from ..document import Document, show_text
 from ..engine import RuleContext
 from ..registry import Finding, rule
 
@@ -220,7 +220,7 @@ def self_relation(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
             pointer = f"/related/{index}/slug"
             yield Finding(
                 doc.span(pointer),
-                f"profile `{own}` lists itself as related",
+                f"profile `{show_text(own)}` lists itself as related",
                 "remove the entry, or correct the slug to the occupation you meant",
                 pointer=pointer,
             )
@@ -296,7 +296,7 @@ def duplicate_related_slug(doc: Document, ctx: RuleContext) -> Iterator[Finding]
         pointer = f"/related/{index}/slug"
         yield Finding(
             doc.span(pointer),
-            f"`{slug}` is listed in `related` twice (first on line {first_line})",
+            f"`{show_text(slug)}` is listed in `related` twice (first on line {first_line})",
             "keep one entry per related profile; merge their notes if both say something",
             fix=_delete_item_fix(doc, index),
             pointer=pointer,
@@ -333,7 +333,7 @@ def slug_file_name_mismatch(doc: Document, ctx: RuleContext) -> Iterator[Finding
         return
     yield Finding(
         doc.span("/slug"),
-        f"slug `{slug}` does not match the file name `{Path(doc.path).name}`",
+        f"slug `{show_text(slug)}` does not match the file name `{Path(doc.path).name}`",
         f"rename the file to `{slug}{Path(doc.path).suffix}`, or set `slug: {stem}`",
         pointer="/slug",
     )

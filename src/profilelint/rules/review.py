@@ -1,7 +1,8 @@
 """Review rules (REV): the review life cycle — status, reviewers and the dates that go with them.
 
 Dates are `YYYY-MM-DD` strings in the data. A value that is not such a date is ignored here;
-SCH005 reports it.
+SCH005 reports it. An alias (`*name`, see YML004) is unknown: it is never taken to be missing
+or empty, so no review finding rests on it.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..diagnostics import Severity
-from ..document import Document
+from ..document import ALIAS, Document, show_text
 from ..engine import RuleContext
 from ..registry import Finding, rule
 
@@ -32,9 +33,13 @@ def parse_date(value: Any) -> dt.date | None:
 
 
 def has_reviewers(data: dict[str, Any]) -> bool:
-    """Does the profile name at least one reviewer?"""
+    """Does the profile name at least one reviewer (or may it, through an alias)?"""
     reviewers = data.get("reviewers")
-    return isinstance(reviewers, list) and any(isinstance(r, str) and r.strip() for r in reviewers)
+    if reviewers is ALIAS:
+        return True
+    return isinstance(reviewers, list) and any(
+        r is ALIAS or (isinstance(r, str) and r.strip()) for r in reviewers
+    )
 
 
 def vouched_status(data: dict[str, Any]) -> str | None:
@@ -271,7 +276,7 @@ def self_review(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
             pointer = f"/reviewers/{index}"
             yield Finding(
                 doc.span(pointer),
-                f"reviewer `{reviewer}` is also a contributor",
+                f"reviewer `{show_text(reviewer)}` is also a contributor",
                 "ask someone who did not write the profile to review it",
                 pointer=pointer,
                 fingerprint=f"{pointer}:{reviewer}",

@@ -2,6 +2,15 @@
 
 The document is validated once; each error is reduced to its root cause (no `anyOf` noise)
 and reported at the narrowest span: the key for an unknown field, the value otherwise.
+
+A value is validated as the text the user wrote.  Where YAML 1.1 reads an unquoted value as
+a boolean, number or null (`status: Yes`) and the schema wants a string, the data is
+validated again with the written text in its place: if the text is valid (`country: NO`),
+quoting is all it takes and YML005 says so; if not (`status: Yes`, `created: 2026-02-30`), the
+schema finding is reported at the value, as an error, and YML005 stays silent.  An empty
+value (`slug:`) has no text: it is checked as the null it is.
+
+An alias (`*name`) is unknown: every error at or below it is dropped (YML004 reports it).
 """
 
 from __future__ import annotations
@@ -12,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..diagnostics import Severity, Span
-from ..document import Document, join_pointer, pointer_label
+from ..document import Document, join_pointer, pointer_label, show_text, unescape_pointer_token
 from ..engine import RuleContext
 from ..registry import Finding, rule
 from ..schema import json_type
@@ -33,16 +42,33 @@ _OWNED_ELSEWHERE = (
 )
 
 
+SHOWN_VALUE_LIMIT = 60
+"""A value quoted in a message is cut after this many characters (a summary can be long)."""
+_SAME_VALUE_CODES = frozenset({"SCH003", "SCH004", "SCH005", "SCH006"})
+"""Codes that describe one value: a value gets at most one finding of each."""
+_KEYWORD_ORDER = {"pattern": 0, "format": 1}
+"""When a value fails both, its form is the problem; whether it is a real date can wait."""
+
+
 @dataclass(frozen=True, slots=True)
 class _Classified:
     code: str
     finding: Finding
 
 
-def _show(value: Any, limit: int = 60) -> str:
-    text = value if isinstance(value, str) else repr(value)
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+@dataclass(frozen=True, slots=True)
+class SchemaVerdict:
+    """The schema findings of one document, and which misread scalars they cover."""
+
+    classified: list[_Classified]
+    reported_scalars: frozenset[str]
+    """Implicitly typed scalars whose written text breaks the schema: an SCH code reports them,
+    so YML005 (which would only say "quote it") stays silent there."""
+
+
+def _show(doc: Document, pointer: str, value: Any) -> str:
+    """A value as written, for a message: `Yes`, not `True`; line breaks escaped."""
+    return show_text(doc.written(pointer, value), SHOWN_VALUE_LIMIT)
 
 
 def _root_cause(error: Any) -> Any:
@@ -64,44 +90,177 @@ def _root_cause(error: Any) -> Any:
     return error
 
 
-def _pointer(error: Any) -> str:
-    pointer = ""
-    for token in error.absolute_path:
-        pointer = join_pointer(pointer, token)
-    return pointer
-
-
 def _value_span(doc: Document, pointer: str) -> Span:
     location = doc.locations.get(pointer)
     if location is not None and location.style is None:
         return doc.head_span(pointer)
+    if location is not None and location.key is not None and location.value.start == location.value.end:
+        return location.key  # an empty value has no width to underline
     return doc.span(pointer)
 
 
-def _classify(doc: Document, ctx: RuleContext) -> list[_Classified]:
+def schema_verdict(doc: Document, ctx: RuleContext) -> SchemaVerdict:
+    """Validate the document once (cached on it) and classify the errors."""
     cached = doc.derived.get("schema")
     if cached is not None:
         return cached  # type: ignore[no-any-return]
+    errors, reported = _errors_as_written(doc, ctx)
+    errors.sort(key=lambda item: _KEYWORD_ORDER.get(item.error.validator, -1))
     out: list[_Classified] = []
-    emitted: set[tuple[str, str, str]] = set()
-    for raw_error in ctx.schema.iter_errors(doc.data):
-        error = _root_cause(raw_error)
-        pointer = _pointer(error)
+    emitted: set[tuple[Any, ...]] = set()
+    for located in errors:
+        error, pointer = located.error, located.pointer
         keyword = error.validator
+        if doc.under_alias(pointer):
+            continue  # an alias is unknown: YML004 reports it, nothing else may
+        if keyword == "required" and pointer in doc.alias_keyed:
+            continue  # the aliased key may be any of the missing fields
         if any(pattern.fullmatch(pointer) and keyword == kw for pattern, kw in _OWNED_ELSEWHERE):
             continue
-        if pointer in doc.implicit_scalars and ctx.schema.expects_string(pointer):
-            continue  # YML005 explains it better: the value was meant to be a string
-        for classified in _findings_for(doc, ctx, error, keyword, pointer):
-            key = (classified.code, classified.finding.pointer or pointer, classified.finding.message)
+        if keyword == "minItems" and pointer in located.item_pointers:
+            continue  # an aliased item may be what the list lacks
+        for classified in _findings_for(doc, ctx, located):
+            finding = classified.finding
+            key: tuple[Any, ...] = (
+                (classified.code, finding.span)  # one value, one finding of each code
+                if classified.code in _SAME_VALUE_CODES
+                else (classified.code, finding.pointer or pointer, finding.message)
+            )
             if key not in emitted:
                 emitted.add(key)
                 out.append(classified)
-    doc.derived["schema"] = out
+    verdict = SchemaVerdict(out, frozenset(reported))
+    doc.derived["schema"] = verdict
+    return verdict
+
+
+def _errors_as_written(doc: Document, ctx: RuleContext) -> tuple[list[_Error], set[str]]:
+    """Every root-cause error, with misread scalars checked as written.
+
+    Also returns the misread scalars whose written text the schema rejects.
+    """
+    loaded = _errors(doc, ctx, doc.data)
+    misread = {
+        error.pointer
+        for error in loaded
+        if error.pointer in doc.implicit_scalars and ctx.schema.expects_string(error.pointer)
+    }
+    if not misread:
+        return loaded, set()
+    rewriter = _Rewriter(doc.data)
+    for pointer in misread:
+        rewriter.set(pointer, doc.implicit_scalars[pointer].raw)
+    as_written = _errors(doc, ctx, rewriter.root)
+    rejected = {error.pointer for error in as_written if error.pointer in misread}
+    # An empty value has no text to check: it is the null YAML reads, and is reported as one.
+    empty = {pointer for pointer in rejected if not doc.implicit_scalars[pointer].raw}
+    errors = [error for error in as_written if error.pointer not in empty]
+    errors += [error for error in loaded if error.pointer in empty]
+    return errors, rejected
+
+
+@dataclass(frozen=True, slots=True)
+class _Error:
+    """A root-cause jsonschema error and where it is in the document's own data."""
+
+    error: Any
+    pointer: str
+    item_pointers: dict[str, list[int]]
+    """See :func:`_without_aliases`."""
+
+    def item_pointer(self, index: int) -> str:
+        """The document pointer of item ``index`` of the list this error is about."""
+        kept = self.item_pointers.get(self.pointer)
+        return join_pointer(self.pointer, kept[index] if kept is not None else index)
+
+
+def _errors(doc: Document, ctx: RuleContext, data: Any) -> list[_Error]:
+    instance, kept = _without_aliases(doc, data)
+    out = []
+    for raw_error in ctx.schema.iter_errors(instance):
+        error = _root_cause(raw_error)
+        pointer = ""
+        for token in error.absolute_path:
+            if isinstance(token, int) and pointer in kept:
+                token = kept[pointer][token]
+            pointer = join_pointer(pointer, token)
+        out.append(_Error(error, pointer, kept))
     return out
 
 
-def _findings_for(doc: Document, ctx: RuleContext, error: Any, keyword: str, pointer: str) -> Iterator[_Classified]:
+def _without_aliases(doc: Document, data: Any) -> tuple[Any, dict[str, list[int]]]:
+    """The data as the validator sees it, and where list items went.
+
+    An aliased list item is left out, so 100,000 aliases cost the validator nothing; the
+    second value maps each such list's pointer to the document index of each item kept. An
+    aliased mapping value becomes null, so the key still counts as present (`required`); its
+    errors are dropped by pointer.
+    """
+    if not doc.alias_pointers:
+        return data, {}
+    rewriter = _Rewriter(data)
+    in_lists: dict[str, set[int]] = {}
+    is_list: dict[str, bool] = {}
+    for pointer in doc.alias_pointers:
+        if not pointer:
+            return None, {}  # the whole document is an alias
+        parent, token = pointer.rsplit("/", 1)
+        if parent not in is_list:
+            is_list[parent] = isinstance(doc.get(parent), list)
+        if is_list[parent]:
+            in_lists.setdefault(parent, set()).add(int(token))
+        else:
+            rewriter.set(pointer, None)
+    kept: dict[str, list[int]] = {}
+    # Deepest lists first: a list's pointer stays valid until a list around it is compacted.
+    for parent in sorted(in_lists, key=lambda pointer: pointer.count("/"), reverse=True):
+        items = rewriter.get(parent)
+        kept[parent] = [index for index in range(len(items)) if index not in in_lists[parent]]
+        rewriter.set(parent, [items[index] for index in kept[parent]])
+    return rewriter.root, kept
+
+
+class _Rewriter:
+    """Replaces values in nested data without touching it: containers on a path are copied once."""
+
+    def __init__(self, data: Any) -> None:
+        self.root = data
+        self._copies: set[int] = set()
+
+    def get(self, pointer: str) -> Any:
+        node = self.root
+        for token in _tokens(pointer):
+            node = node[int(token) if isinstance(node, list) else token]
+        return node
+
+    def set(self, pointer: str, value: Any) -> None:
+        if not pointer:
+            self.root = value
+            return
+        self.root = self._own(self.root)
+        node = self.root
+        tokens = _tokens(pointer)
+        for token in tokens[:-1]:
+            key: Any = int(token) if isinstance(node, list) else token
+            node[key] = self._own(node[key])
+            node = node[key]
+        node[int(tokens[-1]) if isinstance(node, list) else tokens[-1]] = value
+
+    def _own(self, container: Any) -> Any:
+        if id(container) in self._copies:
+            return container
+        copy = dict(container) if isinstance(container, dict) else list(container)
+        self._copies.add(id(copy))
+        return copy
+
+
+def _tokens(pointer: str) -> list[str]:
+    return [unescape_pointer_token(token) for token in pointer[1:].split("/")] if pointer else []
+
+
+def _findings_for(doc: Document, ctx: RuleContext, located: _Error) -> Iterator[_Classified]:
+    error, pointer = located.error, located.pointer
+    keyword = error.validator
     label = pointer_label(pointer)
     instance = error.instance
     if keyword == "required":
@@ -122,10 +281,10 @@ def _findings_for(doc: Document, ctx: RuleContext, error: Any, keyword: str, poi
                 continue
             child = join_pointer(pointer, name)
             suggestion = closest(name, known)
-            message = f"unknown field `{name}`" + (f" in `{label}`" if pointer else "")
+            message = f"unknown field `{show_text(name)}`" + (f" in `{label}`" if pointer else "")
             if suggestion:
                 message += f"; did you mean `{suggestion}`?"
-                help_text = f"rename `{name}` to `{suggestion}`"
+                help_text = f"rename `{show_text(name)}` to `{suggestion}`"
             else:
                 help_text = f"remove it; known fields here: {', '.join(known)}"
             yield _Classified("SCH002", Finding(doc.span(child, key=True), message, help_text, pointer=child,
@@ -135,11 +294,15 @@ def _findings_for(doc: Document, ctx: RuleContext, error: Any, keyword: str, poi
             [error.validator_value] if isinstance(error.validator_value, str) else list(error.validator_value)
         )
         wanted = " or ".join(_TYPE_NAMES.get(t, t) for t in expected)
-        actual = _TYPE_NAMES[json_type(instance)]
-        shown = "" if isinstance(instance, dict | list) or instance is None else f" (`{_show(instance)}`)"
+        written = None if isinstance(instance, dict | list) else doc.written(pointer, instance)
+        if written == "":
+            message = f"`{label}` has no value (YAML reads it as null); it must be {wanted}"
+        else:
+            shown = "" if written is None else f" (`{show_text(written, SHOWN_VALUE_LIMIT)}`)"
+            message = f"`{label}` must be {wanted}, not {_TYPE_NAMES[json_type(instance)]}{shown}"
         yield _Classified("SCH003", Finding(
             _value_span(doc, pointer),
-            f"`{label}` must be {wanted}, not {actual}{shown}",
+            message,
             ctx.schema.description(pointer) or f"write {wanted} here",
             pointer=pointer,
             fingerprint=f"{pointer}:{json_type(instance)}",
@@ -148,10 +311,13 @@ def _findings_for(doc: Document, ctx: RuleContext, error: Any, keyword: str, poi
         allowed = list(error.validator_value) if keyword == "enum" else [error.validator_value]
         suggestion = closest(instance, allowed)
         listed = ", ".join(str(a) for a in allowed)
+        shown = "" if isinstance(instance, dict | list) else _show(doc, pointer, instance)
         if isinstance(instance, dict | list):
             message = f"`{label}` must be one of the allowed values, not {_TYPE_NAMES[json_type(instance)]}"
+        elif not shown:
+            message = f"`{label}` has no value; it must be one of the allowed values"
         else:
-            message = f"`{label}` value `{_show(instance)}` is not allowed"
+            message = f"`{label}` value `{shown}` is not allowed"
         if suggestion is not None:
             message += f"; did you mean `{suggestion}`?"
         fix = None if suggestion is None else doc.replace_value_fix(pointer, suggestion)
@@ -161,7 +327,7 @@ def _findings_for(doc: Document, ctx: RuleContext, error: Any, keyword: str, poi
             f"allowed values: {listed}",
             fix=fix,
             pointer=pointer,
-            fingerprint=f"{pointer}:{_show(instance)}",
+            fingerprint=f"{pointer}:{shown}",
         ))
     elif keyword in ("pattern", "format"):
         description = error.schema.get("description") or ctx.schema.description(pointer)
@@ -169,31 +335,36 @@ def _findings_for(doc: Document, ctx: RuleContext, error: Any, keyword: str, poi
             problem = f"is not a valid {error.validator_value}"
         else:
             problem = "does not have the required form"
+        shown = _show(doc, pointer, instance)
         yield _Classified("SCH005", Finding(
             _value_span(doc, pointer),
-            f"`{label}` value `{_show(instance)}` {problem}",
+            f"`{label}` value `{shown}` {problem}",
             description or f"match the pattern {error.validator_value}",
             pointer=pointer,
-            fingerprint=f"{pointer}:{_show(instance)}",
+            fingerprint=f"{pointer}:{shown}",
         ))
     else:
-        yield from _other_constraint(doc, error, keyword, pointer, label)
+        yield from _other_constraint(doc, located, label)
 
 
-def _other_constraint(doc: Document, error: Any, keyword: str, pointer: str, label: str) -> Iterator[_Classified]:
+def _other_constraint(doc: Document, located: _Error, label: str) -> Iterator[_Classified]:
+    error, pointer = located.error, located.pointer
+    keyword = error.validator
     instance = error.instance
     limit = error.validator_value
     if keyword == "uniqueItems" and isinstance(instance, list):
         seen: list[Any] = []
         for index, item in enumerate(instance):
+            item_pointer = located.item_pointer(index)  # aliased items are not in the list
             if item in seen:
-                item_pointer = join_pointer(pointer, index)
+                shown = "" if isinstance(item, dict | list) else _show(doc, item_pointer, item)
+                what = f"`{shown}`" if shown else "the same item"
                 yield _Classified("SCH006", Finding(
                     doc.span(item_pointer),
-                    f"`{label}` lists `{_show(item)}` more than once",
+                    f"`{label}` lists {what} more than once",
                     "remove the repeated item",
                     pointer=item_pointer,
-                    fingerprint=f"{pointer}:{_show(item)}",
+                    fingerprint=f"{pointer}:{shown}",
                 ))
             else:
                 seen.append(item)
@@ -214,7 +385,9 @@ def _other_constraint(doc: Document, error: Any, keyword: str, pointer: str, lab
         message = f"`{label}` has {len(instance)} items, over the limit of {limit}"
         help_text = f"keep at most {limit} items"
     else:
-        message = f"`{label}`: {error.message}"
+        # Not jsonschema's own message: it quotes the value as a Python repr (`True`, `None`).
+        shown = "" if isinstance(instance, dict | list) else f" value `{_show(doc, pointer, instance)}`"
+        message = f"`{label}`{shown} breaks the schema's `{keyword}` constraint"
         help_text = f"see the schema's `{keyword}` constraint for this field"
     yield _Classified("SCH006", Finding(
         _value_span(doc, pointer), message, help_text, pointer=pointer, fingerprint=f"{pointer}:{keyword}"
@@ -222,7 +395,7 @@ def _other_constraint(doc: Document, error: Any, keyword: str, pointer: str, lab
 
 
 def _of_code(doc: Document, ctx: RuleContext, code: str) -> Iterator[Finding]:
-    return (c.finding for c in _classify(doc, ctx) if c.code == code)
+    return (c.finding for c in schema_verdict(doc, ctx).classified if c.code == code)
 
 
 @rule("SCH001", "missing-required-field", severity=Severity.ERROR)
@@ -282,8 +455,11 @@ def wrong_type(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
     """A value has the wrong type (a string where a list is expected, and so on).
 
     ## What it does
-    Reports the value, the type it has and the type the schema wants. An unquoted value that
-    YAML turned into a boolean, number or null where a string is expected is YML005 instead.
+    Reports the value (as written), the type it has and the type the schema wants. An
+    unquoted value that YAML turned into a boolean, number or null where a string is
+    expected is checked as the text written instead: YML005 when quoting would make it
+    valid, else the schema code for what the text breaks. An empty value (`slug:`) is null
+    and reported here when an empty string would not do either.
 
     ## Why it matters
     Consumers iterate lists and print strings; the wrong type breaks them.

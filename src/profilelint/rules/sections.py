@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from ..diagnostics import Severity
-from ..document import Document
+from ..document import ALIAS, Document, show_text
 from ..engine import RuleContext
 from ..registry import Finding, rule
 from ..suggest import closest
@@ -46,6 +46,11 @@ def _analyse(doc: Document, ctx: RuleContext) -> _Analysis:
         return analysis
     rank = {heading: position for position, heading in enumerate(canonical)}
     first: dict[str, _Heading] = {}
+    # An aliased section or heading may be any heading: none can be called missing.
+    unknown_heading = any(
+        section is ALIAS or (isinstance(section, dict) and section.get("heading") is ALIAS)
+        for section in sections
+    )
     for index, section in enumerate(sections):
         if isinstance(section, dict) and isinstance(section.get("heading"), str):
             heading = _Heading(index, section["heading"], f"/sections/{index}/heading")
@@ -65,7 +70,7 @@ def _analyse(doc: Document, ctx: RuleContext) -> _Analysis:
             if suggestion is not None:
                 suggested.add(suggestion)
     for position, expected in enumerate(canonical):
-        if expected not in first and expected not in suggested:
+        if expected not in first and expected not in suggested and not unknown_heading:
             previous = next((h for h in reversed(canonical[:position]) if h in first), None)
             analysis.missing.append((expected, previous))
     present = list(first.values())
@@ -167,7 +172,7 @@ def unknown_section_heading(doc: Document, ctx: RuleContext) -> Iterator[Finding
     Unsafe, and only offered when one heading is clearly the closest: it changes the data.
     """
     for heading, suggestion in _analyse(doc, ctx).unknown:
-        message = f"unknown section heading `{heading.text}`"
+        message = f"unknown section heading `{show_text(heading.text)}`"
         if suggestion is not None:
             message += f"; did you mean `{suggestion}`?"
             help_text = f"rename the heading to `{suggestion}`"
@@ -209,7 +214,7 @@ def duplicate_section(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
         line = doc.span(first.pointer).start.line + 1
         yield Finding(
             doc.span(repeat.pointer),
-            f"section `{repeat.text}` appears twice (first on line {line})",
+            f"section `{show_text(repeat.text)}` appears twice (first on line {line})",
             "merge the two bodies into one section",
             pointer=repeat.pointer,
             fingerprint=f"{repeat.text}:{repeats[repeat.text]}",  # not the index: sections move
@@ -244,7 +249,7 @@ def section_out_of_order(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
         where = f"belongs after `{after}`" if after else "belongs first"
         yield Finding(
             doc.span(heading.pointer),
-            f"section `{heading.text}` is out of canonical order; it {where}",
+            f"section `{show_text(heading.text)}` is out of canonical order; it {where}",
             "move the whole section (heading and markdown) to its canonical place",
             pointer=heading.pointer,
             fingerprint=heading.text,
@@ -284,9 +289,12 @@ def empty_section(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
         if isinstance(body, str) and not body.strip():
             pointer = f"/sections/{index}/markdown"
             heading = section.get("heading")
+            # As written (`~`, not `None`); a missing or aliased heading is not named at all.
+            known = "heading" in section and heading is not ALIAS
+            name = doc.written(f"/sections/{index}/heading", heading) if known else ""
             yield Finding(
                 doc.head_span(pointer),
-                f"section `{heading}` has an empty body",
+                f"section `{show_text(name)}` has an empty body" if name else "section has an empty body",
                 "write the section's content, or remove the section if the schema allows it",
                 pointer=pointer,
                 fingerprint=str(heading),
