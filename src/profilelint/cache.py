@@ -457,15 +457,31 @@ def _namespace_folders(folder: Path) -> Iterator[Path]:
                 yield Path(entry.path)
 
 
-def _first_link(folders: tuple[Path, ...]) -> Path | None:
-    for folder in folders:
-        try:
-            with os.scandir(folder) as entries:
-                link = next((Path(e.path) for e in entries if e.is_symlink()), None)
-        except (FileNotFoundError, NotADirectoryError):
-            continue
-        if link is not None:
-            return link
+def _first_link(folder: Path, current: Path) -> Path | None:
+    """A symbolic link in the cache folder or one of its namespace folders, if there is one.
+
+    Never followed, never deleted (it is not provably ours): only reported, so that whoever
+    planted it is seen.  Not a link named like a file of the ``current`` namespace: that one is
+    reported as a damaged file when read, and replaced (the link, not its target) when written.
+    A listing of a few hundred names: cheap next to reading the index.
+    """
+    try:
+        with os.scandir(folder) as entries:
+            found = list(entries)
+        for entry in found:
+            if entry.is_symlink():
+                return Path(entry.path)
+            if _NAMESPACE_NAME.fullmatch(entry.name) and entry.is_dir(follow_symlinks=False):
+                ours = entry.name == current.name
+                with os.scandir(entry.path) as inner:
+                    link = next(
+                        (Path(e.path) for e in inner if e.is_symlink() and not (ours and _OWN_FILE_NAME.fullmatch(e.name))),
+                        None,
+                    )
+                if link is not None:
+                    return link
+    except OSError:
+        pass  # no folder yet, or one that vanished: nothing planted in it
     return None
 
 
@@ -498,7 +514,7 @@ class ResultCache:
         if refused is not None:
             self._turn_off(*refused)
             return
-        stray = _first_link((folder, self.directory))
+        stray = _first_link(folder, self.directory)
         if stray is not None:
             self._tell(
                 f"`{stray}` is a symbolic link in the result cache; profilelint never "
@@ -659,11 +675,11 @@ def clean(folder: Path) -> Cleaning:
             elif not (entry.name in _OWN_TOP_LEVEL and entry.is_file(follow_symlinks=False)):
                 kept.append(Path(entry.path))
     if kept:
-        shown = ", ".join(f"`{path}`" for path in sorted(kept)[:3]) + (" …" if len(kept) > 3 else "")
+        shown = ", ".join(f"`{path}`" for path in sorted(kept)[:3]) + (", …" if len(kept) > 3 else "")
         return Cleaning(
             False,
-            f"removed profilelint's files from `{folder}` but kept the folder: {len(kept)} "
-            f"entries in it are not profilelint's ({shown}). Delete them yourself if they are not needed.",
+            f"removed profilelint's files from `{folder}` but kept the folder, which holds what "
+            f"profilelint did not create: {shown}. Delete that yourself if it is not needed.",
         )
     for name in (_GITIGNORE, *_MARKER_FILES):  # the markers last: the folder is ours until the end
         (folder / name).unlink(missing_ok=True)
