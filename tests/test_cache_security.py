@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 
 from profilelint import cache as cache_module
 from profilelint.cache import CACHE_DIR_NAME, MAX_FILE_BYTES
+from profilelint.cache_format import FORMAT, Damaged
 from profilelint.cli import app
 from profilelint.lsp.session import Session
 from tests.helpers import SEED, TODAY
@@ -75,8 +76,9 @@ def warned(message: str) -> str:
 
 def namespace_folder(repo: Path) -> Path:
     """The one namespace folder a cached run left."""
-    (folder,) = [p for p in (repo / CACHE_DIR_NAME).iterdir() if p.is_dir()]
-    return folder
+    folders = [p for p in (repo / CACHE_DIR_NAME).iterdir() if p.is_dir()]
+    assert len(folders) == 1
+    return folders[0]
 
 
 # --- 12.1: the folder, or something in it, is not profilelint's --------------------------------
@@ -284,7 +286,7 @@ def test_a_damaged_index_is_discarded_with_one_warning(
     assert invoke(*CHECK) == (
         *expected[:2], warned(f"discarded the damaged cache file `{index}`: it {reason}; its results are computed afresh.")
     )
-    assert not index.is_symlink() and json.loads(index.read_text())["format"] == cache_module.FORMAT
+    assert not index.is_symlink() and json.loads(index.read_text())["format"] == FORMAT
     assert invoke(*CHECK) == expected  # rewritten whole: the next run is quiet
 
 
@@ -333,7 +335,7 @@ def test_an_index_entry_of_the_wrong_types_is_a_miss(repo: Path, change: Callabl
     assert invoke(*CHECK) == expected
 
 
-def first_diagnostic(change: Callable[[list[object]], None]) -> Callable[[dict[str, object]], None]:
+def first_diagnostic(change: Callable[[list[object]], object]) -> Callable[[dict[str, object]], None]:
     def apply(result: dict[str, object]) -> None:
         change(result["diagnostics"][0])  # type: ignore[index]
 
@@ -384,20 +386,20 @@ def test_read_capped_reads_only_regular_files_and_at_most_the_cap(tmp_path: Path
     path = tmp_path / "index.json"
     path.write_bytes(b"x" * 10)
     assert cache_module._read_capped(path, 10) == b"x" * 10
-    with pytest.raises(cache_module.Damaged, match="is larger than 9 bytes"):
+    with pytest.raises(Damaged, match="is larger than 9 bytes"):
         cache_module._read_capped(path, 9)  # refused by its size, unread
     os.mkfifo(tmp_path / "fifo")
-    with pytest.raises(cache_module.Damaged, match="is not a regular file"):
+    with pytest.raises(Damaged, match="is not a regular file"):
         cache_module._read_capped(tmp_path / "fifo", 10)  # and does not block
     (tmp_path / "zero").symlink_to("/dev/zero")
-    with pytest.raises(cache_module.Damaged, match="is a symbolic link"):
+    with pytest.raises(Damaged, match="is a symbolic link"):
         cache_module._read_capped(tmp_path / "zero", 10)
     assert cache_module._read_capped(tmp_path / "missing", 10) is None
 
     small = tmp_path / "small"
     small.write_bytes(b"x")
     monkeypatch.setattr(cache_module, "_lstat", lambda _: os.lstat(small))  # grew after lstat
-    with pytest.raises(cache_module.Damaged, match="is larger than 5 bytes"):
+    with pytest.raises(Damaged, match="is larger than 5 bytes"):
         cache_module._read_capped(path, 5)
 
 
