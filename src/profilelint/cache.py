@@ -192,7 +192,12 @@ def folder_problem(folder: Path) -> str | None:
     if not stat.S_ISDIR(status.st_mode):
         return "is not a folder"
     if not _is_marked(folder):
-        return f"has no {CACHEDIR_TAG} and {MARKER} of profilelint's, so profilelint did not create it"
+        # Caches written before the markers existed have none either: the message says so,
+        # since deleting such a folder is then the fix.
+        return (
+            f"has no {CACHEDIR_TAG} and {MARKER} of profilelint's, so profilelint did not create it"
+            " (nor did a profilelint older than these markers, whose cache may simply be deleted)"
+        )
     return None
 
 
