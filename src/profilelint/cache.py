@@ -27,7 +27,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import secrets
 import stat
 import sys
 from collections.abc import Callable, Iterator
@@ -145,7 +144,7 @@ def _write_json_object(path: Path, files: dict[str, Any]) -> None:
     encoded = encode_files(files)
     if len(encoded) > MAX_FILE_BYTES:
         return  # it would be refused when read back
-    temporary = path.with_name(f".{path.stem}-{secrets.token_hex(6)}.tmp")
+    temporary = path.with_name(f".{path.stem}-{os.urandom(6).hex()}.tmp")
     handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0), 0o666)
     try:
         with open(handle, "wb") as stream:
@@ -215,7 +214,7 @@ def _create_marked_folder(folder: Path) -> None:
     no run ever sees a folder of ours without them; if another run got there first, its
     folder stays and ours is removed.
     """
-    staging = folder.with_name(f"{folder.name}.{secrets.token_hex(6)}.tmp")
+    staging = folder.with_name(f"{folder.name}.{os.urandom(6).hex()}.tmp")
     os.mkdir(staging)
     written: list[Path] = []
     try:
