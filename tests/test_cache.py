@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
+import profilelint
 from profilelint import cache as cache_module
 from profilelint.config import Config
+from profilelint.diagnostics import Severity
 from profilelint.engine import Linter, Target, run
 from tests.helpers import SEED, TODAY, seed_with
 
@@ -79,14 +81,14 @@ def test_config_change_invalidates(corpus: Path, tmp_path: Path, monkeypatch: py
     cache_dir = tmp_path / "cache"
     lint(corpus, cache_dir=cache_dir)
     processed = counting(monkeypatch)
-    lint(corpus, cache_dir=cache_dir, severity={"SCH004": cache_module.Severity.INFO})
+    lint(corpus, cache_dir=cache_dir, severity={"SCH004": Severity.INFO})
     assert sorted(processed) == ["a.yaml", "b.yaml"]
 
 
 def test_schema_change_invalidates(corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     cache_dir = tmp_path / "cache"
     schema = tmp_path / "profile.schema.json"
-    shutil.copy(Path(cache_module.__file__).parent / "schemas" / "profile.schema.json", schema)
+    shutil.copy(Path(profilelint.__file__).parent / "schemas" / "profile.schema.json", schema)
     assert lint(corpus, cache_dir=cache_dir, schema=schema) == []
     raw = json.loads(schema.read_text())
     raw["properties"]["category"]["enum"] = ["Health"]
@@ -143,7 +145,7 @@ def test_clean_removes_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 
 
 def test_parallel_run_matches_serial(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import profilelint.engine as engine
+    from profilelint import engine
 
     root = tmp_path / "seeds"
     root.mkdir()
@@ -212,5 +214,5 @@ def test_two_concurrent_runs_leave_a_usable_cache(corpus: Path, tmp_path: Path) 
     stored = sorted((tmp_path / ".profilelint_cache").glob("*/*.json"))
     assert stored and all(json.loads(path.read_text())["format"] for path in stored)
     assert not list((tmp_path / ".profilelint_cache").glob("*/.*.tmp"))
-    again = subprocess.run(command, cwd=tmp_path, capture_output=True, timeout=120)
+    again = subprocess.run(command, check=False, cwd=tmp_path, capture_output=True, timeout=120)
     assert again.stdout == outputs[0][0]

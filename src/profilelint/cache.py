@@ -1,41 +1,86 @@
 """A content-hash cache of per-file results in `.profilelint_cache/`.
 
-One JSON file per *namespace* (tool version + Python + effective configuration + schema
-bytes), holding an entry per file keyed by a hash of its display path and bytes.  Cross-file
-results are never cached: they are recomputed from the cached index entries on every run, so
-an edit in one file is seen by every file that links to it.
+One folder per *namespace* (tool version + Python + effective configuration + schema bytes),
+holding an index of every file's entry and shards of per-file results, keyed by the file's
+identity.  Cross-file results are never cached: they are recomputed from the cached index
+entries on every run, so an edit in one file is seen by every file that links to it.
 
-JSON rather than pickle: a cache file planted in a pull request must not be able to run code.
+The folder can be committed by anyone who can open a pull request, so nothing in it is
+trusted:
+
+- profilelint writes into and deletes from the folder only when it created it: a real folder
+  (checked with ``lstat``, never through a link) holding a ``CACHEDIR.TAG`` and our own
+  ``PROFILELINT_CACHE`` marker, both written before the folder is renamed into place.  A link,
+  a file or an unmarked folder turns the cache off for the run with one warning.
+- Only entries named as profilelint names them and of the kind it makes (real namespace
+  folders, regular files) are ever deleted; no folder is removed while it holds anything else.
+- Cache files are read only when ``lstat`` says they are regular files, opened without
+  following links, up to a size cap; every decoded value is checked for its exact shape, so a
+  damaged or planted file is discarded with one warning and the run computes afresh.
+- JSON rather than pickle: a planted cache file must not be able to run code.
+
 Writes are atomic (temporary file + os.replace), so two concurrent runs never corrupt it.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
-import shutil
+import re
+import stat
 import sys
-import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .corpus import Link, ProfileEntry
-from .diagnostics import (
-    Applicability,
-    DataChange,
-    Diagnostic,
-    Edit,
-    Fix,
-    Position,
-    Severity,
-    Span,
+from .cache_format import (
+    Damaged,
+    decode_entry,
+    decode_files,
+    decode_result,
+    encode_entry,
+    encode_files,
+    encode_result,
 )
+from .corpus import ProfileEntry
 from .engine import FileResult
-from .suppressions import Directive
 
-FORMAT = 3
+CACHE_DIR_NAME = ".profilelint_cache"
+MAX_FILE_BYTES = 64 * 1024 * 1024
+"""The largest cache file read or written: an index of ~90,000 profiles. A bigger one is not
+ours (or not worth keeping): reading it would cost more memory than the cache saves time."""
+
+CACHEDIR_TAG = "CACHEDIR.TAG"
+CACHEDIR_SIGNATURE = "Signature: 8a477f597d28d172789f06886806bc55"
+"""https://bford.info/cachedir/: backup and archiving tools skip a folder tagged so."""
+MARKER = "PROFILELINT_CACHE"
+MARKER_PREFIX = "profilelint result cache, layout "
+LAYOUT = 1
+_MARKER_FILES = {
+    CACHEDIR_TAG: (
+        f"{CACHEDIR_SIGNATURE}\n"
+        "# This file is a cache directory tag created by profilelint.\n"
+        "# For information about cache directory tags, see https://bford.info/cachedir/\n"
+    ),
+    MARKER: f"{MARKER_PREFIX}{LAYOUT}\n",
+}
+_GITIGNORE = ".gitignore"
+_OWN_TOP_LEVEL = {_GITIGNORE, *_MARKER_FILES}
+_NAMESPACE_NAME = re.compile(r"[0-9a-f]{24}")
+_OWN_FILE_NAME = re.compile(r"(?:index|results-[0-9a-f]{2})\.json|\.(?:index|results-[0-9a-f]{2})-[a-z0-9_]+\.tmp")
+"""What profilelint writes in a namespace folder: index, result shards and their temporaries."""
+
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+
+Warn = Callable[[str], None]
+
+
+def warn_on_stderr(message: str) -> None:
+    from .reporters import printable  # paths may hold control characters
+
+    sys.stderr.write(f"profilelint: warning: {printable(message)}\n")
 
 
 def file_key(path: Path) -> str | None:
@@ -54,110 +99,197 @@ def file_key(path: Path) -> str | None:
     return hashlib.blake2b(os.fsencode(identity), digest_size=16).hexdigest()
 
 
-def _span(span: Span) -> list[int]:
-    return [span.start.line, span.start.column, span.end.line, span.end.column]
+# --- files, read and written without following links -----------------------------------------
 
 
-def _unspan(raw: list[int]) -> Span:
-    return Span(Position(raw[0], raw[1]), Position(raw[2], raw[3]))
-
-
-def _fix(fix: Fix | None) -> Any:
-    if fix is None:
-        return None
-    return {
-        "d": fix.description,
-        "e": [[e.start, e.end, e.replacement] for e in fix.edits],
-        "a": fix.applicability.value,
-        "c": [[c.pointer, c.value, c.delete] for c in fix.data_changes],
-    }
-
-
-def _unfix(raw: Any) -> Fix | None:
-    if raw is None:
-        return None
-    return Fix(
-        raw["d"],
-        tuple(Edit(*edit) for edit in raw["e"]),
-        Applicability(raw["a"]),
-        tuple(DataChange(*change) for change in raw["c"]),
-    )
-
-
-def _diagnostic(d: Diagnostic) -> Any:
-    return [_span(d.span), d.code, int(d.severity), d.message, d.help, _fix(d.fix), d.pointer, d.fingerprint]
-
-
-def _undiagnostic(raw: list[Any], path: str) -> Diagnostic:
-    span, code, severity, message, help_text, fix, pointer, fingerprint = raw
-    return Diagnostic(path, _unspan(span), code, Severity(severity), message, help_text, _unfix(fix), pointer, fingerprint)
-
-
-def encode_entry(entry: ProfileEntry) -> Any:
-    return {
-        "slug": entry.slug,
-        "slug_span": _span(entry.slug_span) if entry.slug_span else None,
-        "title": entry.title,
-        "summary": entry.summary,
-        "status": entry.status,
-        "provenance": entry.provenance,
-        "links": [[link.slug, link.type, link.index, _span(link.span)] for link in entry.links],
-    }
-
-
-def decode_entry(raw: Any, path: str) -> ProfileEntry:
-    return ProfileEntry(
-        path=path,
-        slug=raw["slug"],
-        slug_span=_unspan(raw["slug_span"]) if raw["slug_span"] else None,
-        title=raw["title"],
-        summary=raw["summary"],
-        status=raw["status"],
-        provenance=raw["provenance"],
-        links=tuple(Link(slug, kind, index, _unspan(span)) for slug, kind, index, span in raw["links"]),
-    )
-
-
-def encode_result(result: FileResult) -> Any:
-    return {
-        "diagnostics": [_diagnostic(d) for d in result.diagnostics],
-        "directives": [[d.kind, d.code, d.target_line, _span(d.span)] for d in result.directives],
-    }
-
-
-def decode_result(raw: Any, path: str, entry: ProfileEntry) -> FileResult:
-    return FileResult(
-        path=path,
-        entry=entry,
-        diagnostics=[_undiagnostic(d, path) for d in raw["diagnostics"]],
-        directives=[Directive(kind, code, line, _unspan(span)) for kind, code, line, span in raw["directives"]],
-    )
-
-
-def _read_json_object(path: Path) -> dict[str, Any]:
-    """A JSON object of the current format's entries, or {} for anything else."""
+def _lstat(path: Path) -> os.stat_result | None:
+    """The entry itself (never a link's target); None if there is none."""
     try:
-        loaded = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}  # a missing or damaged cache file is an empty one
-    if not isinstance(loaded, dict) or loaded.get("format") != FORMAT:
-        return {}
-    files = loaded.get("files")
-    if not isinstance(files, dict):
-        return {}
-    return {k: v for k, v in files.items() if isinstance(v, dict)}
+        return os.lstat(path)
+    except FileNotFoundError:
+        return None
+
+
+def _read_capped(path: Path, cap: int) -> bytes | None:
+    """The bytes of a regular file of at most ``cap`` bytes; None if there is no such entry.
+
+    `lstat` first, then an open that refuses links and does not block on a FIFO, then `fstat`
+    of what was opened, then a read of at most ``cap + 1`` bytes: a link to /dev/zero, a
+    device or a file that grows while read is refused without reading it whole.
+    """
+    status = _lstat(path)
+    if status is None:
+        return None
+    if stat.S_ISLNK(status.st_mode):
+        raise Damaged("is a symbolic link")
+    if not stat.S_ISREG(status.st_mode):
+        raise Damaged("is not a regular file")
+    if status.st_size > cap:
+        raise Damaged(f"is larger than {cap:,} bytes")
+    try:
+        handle = os.open(path, _OPEN_FLAGS)
+    except FileNotFoundError:
+        return None
+    with open(handle, "rb") as stream:
+        if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
+            raise Damaged("is not a regular file")
+        data = stream.read(cap + 1)
+    if len(data) > cap:
+        raise Damaged(f"is larger than {cap:,} bytes")
+    return data
 
 
 def _write_json_object(path: Path, files: dict[str, Any]) -> None:
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".tmp", dir=path.parent)
+    """Replace ``path`` atomically; a link planted there is replaced, never written through."""
+    encoded = encode_files(files)
+    if len(encoded) > MAX_FILE_BYTES:
+        return  # it would be refused when read back
+    temporary = path.with_name(f".{path.stem}-{os.urandom(6).hex()}.tmp")
+    handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0), 0o666)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            # dumps, not dump: json.dump streams through the pure-Python encoder (~10× slower).
-            stream.write(json.dumps({"format": FORMAT, "files": files}, separators=(",", ":")))
+        with open(handle, "wb") as stream:
+            stream.write(encoded)
         os.replace(temporary, path)
     except OSError:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
+
+
+def _write_new(path: Path, text: str) -> None:
+    handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o666)
+    with open(handle, "w", encoding="utf-8") as stream:
+        stream.write(text)
+
+
+# --- the folder: is it ours? ------------------------------------------------------------------
+
+
+def _is_marked(folder: Path) -> bool:
+    """Whether ``folder`` holds profilelint's markers, as regular files (never links)."""
+    try:
+        tag = _read_capped(folder / CACHEDIR_TAG, 4096)
+        marker = _read_capped(folder / MARKER, 4096)
+    except (Damaged, OSError):
+        return False
+    return (
+        tag is not None and marker is not None
+        and tag.startswith(CACHEDIR_SIGNATURE.encode())
+        and marker.startswith(MARKER_PREFIX.encode())
+    )
+
+
+def folder_problem(folder: Path) -> str | None:
+    """Why ``folder`` must not be used as profilelint's cache folder; None if it is ours or absent."""
+    try:
+        status = _lstat(folder)
+    except OSError as error:
+        return f"cannot be inspected ({error.strerror})"
+    if status is None:
+        return None
+    if stat.S_ISLNK(status.st_mode):
+        return "is a symbolic link"
+    if not stat.S_ISDIR(status.st_mode):
+        return "is not a folder"
+    if not _is_marked(folder):
+        # Caches written before the markers existed have none either: the message says so,
+        # since deleting such a folder is then the fix.
+        return (
+            f"has no {CACHEDIR_TAG} and {MARKER} of profilelint's, so profilelint did not create it"
+            " (nor did a profilelint older than these markers, whose cache may simply be deleted)"
+        )
+    return None
+
+
+def _subfolder_problem(path: Path) -> str | None:
+    status = _lstat(path)
+    if status is None or stat.S_ISDIR(status.st_mode):
+        return None
+    return "is a symbolic link" if stat.S_ISLNK(status.st_mode) else "is not a folder"
+
+
+def _create_marked_folder(folder: Path) -> None:
+    """Create ``folder`` with its markers in it, atomically.
+
+    The markers are written into a fresh staging folder that is then renamed into place, so
+    no run ever sees a folder of ours without them; if another run got there first, its
+    folder stays and ours is removed.
+    """
+    staging = folder.with_name(f"{folder.name}.{os.urandom(6).hex()}.tmp")
+    os.mkdir(staging)
+    written: list[Path] = []
+    try:
+        for name, text in {_GITIGNORE: "*\n", **_MARKER_FILES}.items():
+            _write_new(staging / name, text)
+            written.append(staging / name)
+        try:
+            os.rename(staging, folder)
+            return
+        except OSError:
+            pass  # something is there now: judged by the caller like anything found there
+    finally:
+        if os.path.lexists(staging):
+            for path in written:
+                path.unlink(missing_ok=True)
+            os.rmdir(staging)
+
+
+def _remove_own_files(folder: Path) -> list[Path]:
+    """Delete what profilelint writes in a namespace folder, then the folder if it is empty.
+
+    Returns the entries that are not profilelint's (left in place, and the folder with them).
+    """
+    kept: list[Path] = []
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if _OWN_FILE_NAME.fullmatch(entry.name) and entry.is_file(follow_symlinks=False):
+                Path(entry.path).unlink(missing_ok=True)
+            else:
+                kept.append(Path(entry.path))
+    if not kept:
+        try:
+            os.rmdir(folder)
+        except OSError:
+            pass  # a concurrent run wrote into it meanwhile
+    return kept
+
+
+def _namespace_folders(folder: Path) -> Iterator[Path]:
+    """The real (not linked) namespace folders directly in ``folder``."""
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if _NAMESPACE_NAME.fullmatch(entry.name) and entry.is_dir(follow_symlinks=False):
+                yield Path(entry.path)
+
+
+def _first_link(folder: Path, current: Path) -> Path | None:
+    """A symbolic link in the cache folder or one of its namespace folders, if there is one.
+
+    Never followed, never deleted (it is not provably ours): only reported, so that whoever
+    planted it is seen.  Not a link named like a file of the ``current`` namespace: that one is
+    reported as a damaged file when read, and replaced (the link, not its target) when written.
+    A listing of a few hundred names: cheap next to reading the index.
+    """
+    try:
+        with os.scandir(folder) as entries:
+            found = list(entries)
+        for entry in found:
+            if entry.is_symlink():
+                return Path(entry.path)
+            if _NAMESPACE_NAME.fullmatch(entry.name) and entry.is_dir(follow_symlinks=False):
+                ours = entry.name == current.name
+                with os.scandir(entry.path) as inner:
+                    link = next(
+                        (Path(e.path) for e in inner if e.is_symlink() and not (ours and _OWN_FILE_NAME.fullmatch(e.name))),
+                        None,
+                    )
+                if link is not None:
+                    return link
+    except OSError:
+        pass  # no folder yet, or one that vanished: nothing planted in it
+    return None
+
+
+# --- the cache --------------------------------------------------------------------------------
 
 
 class ResultCache:
@@ -167,15 +299,67 @@ class ResultCache:
     `results-XX.json` hold per-file diagnostics, sharded by key, and are read only when a
     linted file's key falls in them. A pre-commit run on one file reads the index and one
     shard, not the whole corpus's diagnostics.
+
+    A folder that is not profilelint's makes the cache *off*: nothing is read or written and
+    every lookup misses, so the run is exactly a ``--no-cache`` run. ``warn`` is told once.
     """
 
-    def __init__(self, folder: Path, namespace: str) -> None:
+    def __init__(self, folder: Path, namespace: str, warn: Warn = warn_on_stderr) -> None:
         self.folder = folder
         self.directory = folder / namespace
-        self.index = _read_json_object(self.directory / "index.json")
+        self._warn = warn
+        self._warned = False
+        self.enabled = True
+        self.index: dict[str, Any] = {}
         self.index_dirty = False
         self.shards: dict[str, dict[str, Any]] = {}
         self.dirty_shards: set[str] = set()
+        refused = self._refusal()
+        if refused is not None:
+            self._turn_off(*refused)
+            return
+        stray = _first_link(folder, self.directory)
+        if stray is not None:
+            self._tell(
+                f"`{stray}` is a symbolic link in the result cache; profilelint never "
+                "follows or deletes it. Delete the link (it is not profilelint's)."
+            )
+        self.index = self._read(self.directory / "index.json")
+
+    def _refusal(self) -> tuple[Path, str] | None:
+        """(path, why) if the cache folder or this namespace's folder is not profilelint's."""
+        problem = folder_problem(self.folder)
+        if problem is not None:
+            return self.folder, problem
+        problem = _subfolder_problem(self.directory) if os.path.lexists(self.folder) else None
+        return None if problem is None else (self.directory, problem)
+
+    def _tell(self, message: str) -> None:
+        if not self._warned:
+            self._warned = True
+            self._warn(message)
+
+    def _turn_off(self, path: Path, problem: str) -> None:
+        self.enabled = False
+        self.index, self.shards = {}, {}
+        self._tell(
+            f"`{path}` {problem}; the result cache is off for this run and nothing in it is "
+            "read, written or deleted. Remove or rename it if it is not needed, or pass --no-cache."
+        )
+
+    def _damaged(self, path: Path, reason: str) -> None:
+        self._tell(f"discarded the damaged cache file `{path}`: it {reason}; its results are computed afresh.")
+
+    def _read(self, path: Path) -> dict[str, Any]:
+        """The entries of one cache file; {} (with a warning) for a damaged one."""
+        try:
+            data = _read_capped(path, MAX_FILE_BYTES)
+            return {} if data is None else decode_files(data)
+        except Damaged as damage:
+            self._damaged(path, str(damage))
+        except OSError as error:
+            self._damaged(path, f"cannot be read ({error.strerror})")
+        return {}
 
     @staticmethod
     def namespace(config_fingerprint: str, schema_bytes: bytes) -> str:
@@ -189,19 +373,25 @@ class ResultCache:
         name = key[:2]
         shard = self.shards.get(name)
         if shard is None:
-            shard = self.shards[name] = _read_json_object(self.directory / f"results-{name}.json")
+            shard = self.shards[name] = self._read(self.directory / f"results-{name}.json") if self.enabled else {}
         return shard
 
     def result(self, key: str, path: str) -> FileResult | None:
         """The cached per-file result, its paths set to ``path`` (the display path)."""
         entry = self.entry(key, path)
-        raw = self._shard(key).get(key) if entry is not None else None
-        if entry is None or raw is None:
+        if entry is None:
+            return None
+        shard = self._shard(key)
+        raw = shard.get(key)
+        if raw is None:
             return None
         try:
             return decode_result(raw, path, entry)
-        except (KeyError, TypeError, ValueError, AttributeError, IndexError):
-            return None  # an entry of the wrong shape is a miss
+        except Damaged as damage:
+            del shard[key]  # dropped now, so the next save writes the shard without it
+            self.dirty_shards.add(key[:2])
+            self._damaged(self.directory / f"results-{key[:2]}.json", f"holds an entry of the wrong shape ({damage})")
+            return None
 
     def entry(self, key: str, path: str) -> ProfileEntry | None:
         raw = self.index.get(key)
@@ -209,10 +399,15 @@ class ResultCache:
             return None
         try:
             return decode_entry(raw, path)
-        except (KeyError, TypeError, ValueError, AttributeError, IndexError):
+        except Damaged as damage:
+            del self.index[key]
+            self.index_dirty = True
+            self._damaged(self.directory / "index.json", f"holds an entry of the wrong shape ({damage})")
             return None
 
     def store(self, key: str, entry: ProfileEntry, result: FileResult | None = None) -> None:
+        if not self.enabled:
+            return
         self.index[key] = encode_entry(entry)
         self.index_dirty = True
         if result is not None:
@@ -223,29 +418,74 @@ class ResultCache:
         """Write what changed; entries of files that no longer exist as they were drop out.
 
         ``live_keys`` are the keys of every file this run saw (the whole corpus), so anything
-        else belongs to an edited, moved or deleted file.
+        else belongs to an edited, moved or deleted file.  The folder is judged again first: a
+        concurrent run, or anything else, may have put something there since it was read.
         """
+        if not self.enabled:
+            return
         try:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            gitignore = self.folder / ".gitignore"
-            if not gitignore.exists():
-                gitignore.write_text("*\n", encoding="utf-8")
-            for stale in self.folder.iterdir():
-                if stale.is_dir() and stale != self.directory:
-                    shutil.rmtree(stale, ignore_errors=True)  # another version or configuration
+            if not os.path.lexists(self.folder):
+                _create_marked_folder(self.folder)
+            refused = self._refusal()
+            if refused is None:
+                try:
+                    os.mkdir(self.directory)
+                except FileExistsError:
+                    refused = self._refusal()  # a link may have appeared since
+            if refused is not None:
+                self._turn_off(*refused)
+                return
+            for other in list(_namespace_folders(self.folder)):
+                if other != self.directory:  # another version or configuration
+                    _remove_own_files(other)
             if self.index_dirty or not self.index.keys() <= live_keys:
                 _write_json_object(self.directory / "index.json", {k: v for k, v in self.index.items() if k in live_keys})
             for name, shard in self.shards.items():
                 if name in self.dirty_shards or not shard.keys() <= live_keys:
                     kept = {k: v for k, v in shard.items() if k in live_keys}
                     _write_json_object(self.directory / f"results-{name}.json", kept)
-        except OSError:
-            pass  # a cache that cannot be written only costs speed next time
+        except (OSError, ValueError, TypeError, RecursionError):
+            pass  # a cache that cannot be written (or encoded) only costs speed next time
 
 
-def clean(folder: Path) -> bool:
-    """Remove a cache folder; True if there was one."""
-    if not (folder / ".gitignore").exists():
-        return False
-    shutil.rmtree(folder, ignore_errors=True)
-    return True
+@dataclass(frozen=True)
+class Cleaning:
+    """What `clean` did: whether the folder is gone, and a warning if anything was left."""
+
+    removed: bool
+    warning: str | None = None
+
+
+def clean(folder: Path) -> Cleaning:
+    """Remove profilelint's cache folder and what profilelint wrote in it, nothing else.
+
+    A link, a file or an unmarked folder is left untouched; entries in the folder that are
+    not profilelint's are kept, and with them the folder and its markers.
+    """
+    problem = folder_problem(folder)
+    if problem is not None:
+        return Cleaning(
+            False,
+            f"`{folder}` {problem}; `profilelint clean` removes only a cache folder profilelint "
+            "created, so it left this one as it is. Remove it yourself if it is not needed.",
+        )
+    if not os.path.lexists(folder):
+        return Cleaning(False)
+    kept: list[Path] = []
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if _NAMESPACE_NAME.fullmatch(entry.name) and entry.is_dir(follow_symlinks=False):
+                kept.extend(_remove_own_files(Path(entry.path)))
+            elif not (entry.name in _OWN_TOP_LEVEL and entry.is_file(follow_symlinks=False)):
+                kept.append(Path(entry.path))
+    if kept:
+        shown = ", ".join(f"`{path}`" for path in sorted(kept)[:3]) + (", …" if len(kept) > 3 else "")
+        return Cleaning(
+            False,
+            f"removed profilelint's files from `{folder}` but kept the folder, which holds what "
+            f"profilelint did not create: {shown}. Delete that yourself if it is not needed.",
+        )
+    for name in (_GITIGNORE, *_MARKER_FILES):  # the markers last: the folder is ours until the end
+        (folder / name).unlink(missing_ok=True)
+    os.rmdir(folder)
+    return Cleaning(True)

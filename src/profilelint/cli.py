@@ -14,7 +14,6 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 
-CACHE_DIR_NAME = ".profilelint_cache"
 EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_ERROR = 2
@@ -135,6 +134,7 @@ def check(
 ) -> None:
     """Lint profile files and report diagnostics."""
     from .baseline import BaselineError
+    from .cache import CACHE_DIR_NAME
     from .config import ConfigError, check_codes, load_config
     from .diagnostics import Severity
     from .engine import PathError, run
@@ -404,6 +404,7 @@ def clean(
     config_path: Annotated[Path | None, typer.Option("--config", help="Configuration file whose folder holds the cache.")] = None,
 ) -> None:
     """Remove the result cache (.profilelint_cache/ next to the configuration, else here)."""
+    from .cache import CACHE_DIR_NAME, warn_on_stderr
     from .cache import clean as remove_cache
     from .config import ConfigError, load_config
 
@@ -412,7 +413,13 @@ def clean(
     except ConfigError as error:
         fail(str(error))
     folder = config.root / CACHE_DIR_NAME
-    typer.echo(f"removed {folder}" if remove_cache(folder) else f"no cache at {folder}")
+    cleaning = remove_cache(folder)
+    if cleaning.warning is not None:  # not profilelint's, or not only: left in place, exit 0
+        warn_on_stderr(cleaning.warning)
+    elif cleaning.removed:
+        typer.echo(f"removed {folder}")
+    else:
+        typer.echo(f"no cache at {folder}")
 
 
 @app.command("new")
@@ -516,6 +523,7 @@ def stats(
       by_family {family: n}, by_code {code: n}}
     categories {category: n}, tags {tag: n} (most used first)
     """
+    from .cache import CACHE_DIR_NAME
     from .engine import PathError
     from .schema import SchemaError
 

@@ -18,8 +18,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..cache import ResultCache, file_key
-from ..cli import CACHE_DIR_NAME
+from ..cache import CACHE_DIR_NAME, ResultCache, file_key, warn_on_stderr
 from ..config import Config, ConfigError, check_codes, load_config
 from ..corpus import Corpus, ProfileEntry, entry_for
 from ..diagnostics import Diagnostic, LineIndex
@@ -88,6 +87,8 @@ class Session:
     _corpus: Corpus | None = field(init=False, default=None)
     _index_changed: bool = field(init=False, default=False)
     """The index moved since open files last had their cross-file pass."""
+    _cache_warnings: set[str] = field(init=False, default_factory=set)
+    """Result-cache warnings already written to stderr (the client's log): each once a session."""
 
     def __post_init__(self) -> None:
         self.root = Path(os.path.abspath(self.root))
@@ -218,9 +219,15 @@ class Session:
     def _result_cache(self) -> ResultCache | None:
         try:
             namespace = ResultCache.namespace(self.linter.fingerprint(), self.linter.schema_bytes())
-            return ResultCache(self.config.root / CACHE_DIR_NAME, namespace)
+            return ResultCache(self.config.root / CACHE_DIR_NAME, namespace, warn=self._warn_once)
         except (OSError, ValueError):
             return None
+
+    def _warn_once(self, message: str) -> None:
+        """Every scan re-opens the cache; a folder that is not ours is reported on the first."""
+        if message not in self._cache_warnings:
+            self._cache_warnings.add(message)
+            warn_on_stderr(message)
 
     def install_index(self, entries: dict[Path, ProfileEntry]) -> list[Publication]:
         """Adopt a scan's entries (open files keep their editor text) and re-lint open files."""
