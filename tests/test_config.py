@@ -292,6 +292,8 @@ def test_path_keys_are_relative_to_the_config_file(tmp_path: Path, style: str) -
         'corpus = "profiles"\nbaseline = "baseline.json"\ntoday = 2026-01-02\n'
         'paths = ["profiles", "more"]\nmax-file-size = 1000\n'
     )
+    for folder in ("profiles", "more"):
+        (tmp_path / "team" / folder).mkdir(parents=True)
     config = load_config(write_config(tmp_path / "team", style, body))
     root = (tmp_path / "team").resolve()
     assert config.root == root

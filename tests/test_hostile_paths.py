@@ -154,8 +154,8 @@ def test_file_deleted_between_discovery_and_reading(
     doomed.write_text("title: x\n", encoding="utf-8")
     real_discover = engine.discover
 
-    def discover_then_delete(paths: list[Path]) -> list[engine.Target]:
-        targets = real_discover(paths)
+    def discover_then_delete(paths: list[Path], root: Path | None = None) -> list[engine.Target]:
+        targets = real_discover(paths, root)
         doomed.unlink()  # as a concurrent `git checkout` or editor save might
         return targets
 

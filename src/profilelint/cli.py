@@ -91,8 +91,9 @@ ExtendSelectOption = Annotated[
 
 @app.command()
 def check(
-    paths: Annotated[list[Path] | None, typer.Argument(help="Profile files or folders (default: the configured paths, else seeds/).", show_default=False)] = None,
+    paths: Annotated[list[Path] | None, typer.Argument(help="Profile files or folders (default: the configured paths, else seeds/). Slugs are looked up in every profile under the corpus root: `corpus` from the configuration, else the configuration file's folder, else the top of the git work tree, else the working folder (widened to hold every path given).", show_default=False)] = None,
     output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.text,
+    corpus_wide: Annotated[bool, typer.Option("--corpus-wide", help="Cross-file rules (REL001 dangling links, REL005 duplicate slugs, ...) also report in every other profile of the corpus; per-file rules still run only on PATHS, and on nothing when no PATHS are given. The pre-commit hooks use it, so a rename or deletion that breaks links in untouched files fails the commit.")] = False,
     select: SelectOption = None,
     ignore: IgnoreOption = None,
     extend_select: ExtendSelectOption = None,
@@ -135,12 +136,17 @@ def check(
         check_codes(config, list(_load_rules().values()))
         baseline_path = None if write_baseline is not None else baseline or config.baseline
         known = _load_baseline(baseline_path)
+        # --corpus-wide with no PATHS lints no file with per-file rules, so it fixes none either.
+        fixes_files = bool(given) or not corpus_wide
         if diff:
+            if not fixes_files:
+                raise typer.Exit(EXIT_OK)
             _show_diff(config, given, unsafe=unsafe_fixes)
-        fix_run = _fix_files(config, given, unsafe=unsafe_fixes) if fix else None
+        fix_run = _fix_files(config, given, unsafe=unsafe_fixes) if fix and fixes_files else None
         result = run(
             config, given, debug=debug, jobs=jobs,
             cache_dir=None if no_cache else config.root / CACHE_DIR_NAME,
+            corpus_wide=corpus_wide,
         )
     except (ConfigError, SchemaError, PathError, RegistryError, BaselineError) as error:
         fail(str(error))
