@@ -164,7 +164,10 @@ def check(
         diagnostics, baseline_notes = _filter_baseline(known, baseline_path, diagnostics, result)
         notes.extend(baseline_notes)
     fixed = 0 if fix_run is None else fix_run.applied
-    report = Report(diagnostics, result.files, result.sources, result.rules, fixed=fixed, notes=notes)
+    # Files --corpus-wide found cross-file problems in were checked too (the baseline's
+    # staleness still counts only the given files: their per-file rules did not run).
+    checked = [*result.files, *result.elsewhere]
+    report = Report(diagnostics, checked, result.sources, result.rules, fixed=fixed, notes=notes)
     terminal_format = OutputFormat.text if output is not None else output_format
     if statistics:
         _print_statistics(report, color=color)

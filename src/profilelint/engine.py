@@ -83,6 +83,8 @@ class RunResult:
     selected: frozenset[str] = frozenset()
     """Codes of the rules this run had switched on."""
     tracebacks: list[str] = field(default_factory=list)
+    elsewhere: list[str] = field(default_factory=list)
+    """Files not given that `--corpus-wide` reports cross-file findings in (display paths)."""
 
 
 def display_path(path: Path | str) -> str:
@@ -690,6 +692,7 @@ def run(
         rules=linter.rules,
         selected=frozenset(linter.selected_codes),
         tracebacks=tracebacks,
+        elsewhere=[t.display for t in others if t.display in with_findings],
     )
 
 
