@@ -93,7 +93,6 @@ ExtendSelectOption = Annotated[
 def check(
     paths: Annotated[list[Path] | None, typer.Argument(help="Profile files or folders (default: the configured paths, else seeds/). Slugs are looked up in every profile under the corpus root: `corpus` from the configuration, else the configuration file's folder, else the top of the git work tree, else the working folder (widened to hold every path given).", show_default=False)] = None,
     output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.text,
-    corpus_wide: Annotated[bool, typer.Option("--corpus-wide", help="Cross-file rules (REL001 dangling links, REL005 duplicate slugs, ...) also report in every other profile of the corpus; per-file rules still run only on PATHS, and on nothing when no PATHS are given. The pre-commit hooks use it, so a rename or deletion that breaks links in untouched files fails the commit.")] = False,
     select: SelectOption = None,
     ignore: IgnoreOption = None,
     extend_select: ExtendSelectOption = None,
@@ -112,6 +111,7 @@ def check(
     diff: Annotated[bool, typer.Option("--diff", help="Print a unified diff of what --fix would change and write nothing; exit 1 if there is anything to fix.")] = False,
     baseline: Annotated[Path | None, typer.Option("--baseline", help="Report only findings not recorded in this baseline file (config key: baseline).", metavar="FILE")] = None,
     write_baseline: Annotated[Path | None, typer.Option("--write-baseline", help="Record every current finding in this baseline file, then exit 0.", metavar="FILE")] = None,
+    corpus_wide: Annotated[bool, typer.Option("--corpus-wide", help="Cross-file rules (dangling links, duplicate slugs) also report in every other profile of the corpus; per-file rules run only on PATHS (on none without PATHS). The pre-commit hooks use it.")] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")] = False,
 ) -> None:
     """Lint profile files and report diagnostics."""
