@@ -280,3 +280,13 @@ def test_corpus_wide_from_the_cache_gives_the_same_findings(ring: Path, monkeypa
     ]
     assert os.path.isdir(ring / ".profilelint_cache")
     assert runs[0].found == runs[1].found == link_positions(ring, "customs-officer")
+
+
+def test_per_file_ignores_apply_to_untouched_files(ring: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (ring / "profilelint.toml").write_text(
+        RING_CONFIG + 'per-file-ignores = { "seeds/tax-auditor.yaml" = ["REL001"] }\n', encoding="utf-8"
+    )
+    rename(ring, "customs-officer", "customs-inspector")
+    outcome = check("--format", "json", "--corpus-wide", "seeds/customs-inspector.yaml", cwd=ring, monkeypatch=monkeypatch)
+    assert outcome.found == [f for f in link_positions(ring, "customs-officer") if f[0] != "seeds/tax-auditor.yaml"]
+    assert len(outcome.found) == 3

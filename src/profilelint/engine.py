@@ -188,16 +188,16 @@ def discover(paths: Sequence[Path], root: Path | None = None) -> list[Target]:
     targets: list[Target] = []
     seen: set[Path] = set()
     for given in paths:
-        refusal = _escape(given, boundary) if given.exists() or given.is_symlink() else None
+        if not (given.exists() or given.is_symlink()):
+            raise PathError(f"{display_path(given)}: no such file or directory")
+        refusal = _escape(given, boundary)
         if given.is_dir() and refusal is None:
             found: Iterable[Target] = (
                 Target(t.path, display_path(t.path), t.refusal)
                 for t in _walk_targets(given, Path(boundary))
             )
-        elif given.exists() or given.is_symlink():
-            found = [Target(given, display_path(given), refusal)]
         else:
-            raise PathError(f"{display_path(given)}: no such file or directory")
+            found = [Target(given, display_path(given), refusal)]
         for target in found:
             key = Path(os.path.abspath(target.path))
             if key not in seen:
@@ -712,11 +712,17 @@ def _cross_file_elsewhere(linter: Linter, corpus: Corpus, entries: Sequence[Prof
     by_display = {target.display: target for target in others}
     kept: list[Diagnostic] = []
     for path, diagnostics in found.items():
-        doc = read_document(by_display[path], linter.config.max_file_size)
-        directives = suppressions.find_directives(doc) if doc.text else []
-        result = FileResult(path, entry_for(doc), [], directives)
+        result = FileResult(path, ProfileEntry(path, None, None), [], _directives(by_display[path], linter))
         kept.extend(linter.finish(result, diagnostics, report_unused=False))
     return kept
+
+
+def _directives(target: Target, linter: Linter) -> list[suppressions.Directive]:
+    """A file's suppression comments; parsed only when its text has one (most have none)."""
+    raw = read_raw(target, linter.config.max_file_size)
+    if isinstance(raw, Document) or "profilelint:" not in _text(raw):
+        return []
+    return suppressions.find_directives(load(target.display, raw))
 
 
 def _locations(paths: Iterable[Path]) -> set[str]:
