@@ -292,6 +292,8 @@ def test_path_keys_are_relative_to_the_config_file(tmp_path: Path, style: str) -
         'corpus = "profiles"\nbaseline = "baseline.json"\ntoday = 2026-01-02\n'
         'paths = ["profiles", "more"]\nmax-file-size = 1000\n'
     )
+    for folder in ("profiles", "more"):
+        (tmp_path / "team" / folder).mkdir(parents=True)
     config = load_config(write_config(tmp_path / "team", style, body))
     root = (tmp_path / "team").resolve()
     assert config.root == root
@@ -609,6 +611,43 @@ def test_schema_path_that_does_not_exist(
         result,
         f"{config_path}:{header_lines(style) + 1}: `{key_prefix(style)}schema` file {missing} does not exist",
     )
+
+
+def test_corpus_folder_that_does_not_exist_suggests_a_sibling(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, style: str
+) -> None:
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "docs").mkdir()
+    result = check_with_config(tmp_path, monkeypatch, style, 'fail-on = "error"\ncorpus = "sedes"\n')
+    where = f"{(tmp_path / style).resolve()}:{header_lines(style) + 2}"
+    assert_config_error(
+        result,
+        f"{where}: `{key_prefix(style)}corpus` folder `sedes` does not exist in {tmp_path.resolve()}; "
+        "did you mean `seeds`?",
+    )
+
+
+def test_paths_entry_that_does_not_exist_is_named_on_its_own_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, style: str
+) -> None:
+    for folder in ("profiles/gov", "profiles/law"):
+        (tmp_path / folder).mkdir(parents=True)
+    body = 'paths = [\n  "profiles/gov",\n  "profiles/lwa",\n]\n'
+    result = check_with_config(tmp_path, monkeypatch, style, body)
+    where = f"{(tmp_path / style).resolve()}:{header_lines(style) + 3}"
+    assert_config_error(
+        result,
+        f"{where}: `{key_prefix(style)}paths` entry `profiles/lwa` does not exist in {tmp_path.resolve()}; "
+        "did you mean `profiles/law`?",
+    )
+
+
+def test_corpus_that_is_a_file_or_far_from_anything(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    result = check_with_config(tmp_path, monkeypatch, "profilelint.toml", f'corpus = "{PROFILE}"\n')
+    where = f"{(tmp_path / 'profilelint.toml').resolve()}:1"
+    assert_config_error(result, f"{where}: `corpus` folder `{PROFILE}` is a file; name the folder that holds the profiles")
+    result = check_with_config(tmp_path, monkeypatch, "profilelint.toml", 'corpus = "zzzzzz"\n')
+    assert_config_error(result, f"{where}: `corpus` folder `zzzzzz` does not exist in {tmp_path.resolve()}")
 
 
 # The schema itself is checked by `load_schema`; the end-to-end test below shows that its

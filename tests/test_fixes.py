@@ -514,6 +514,6 @@ def test_fix_never_writes_through_a_link_out_of_the_corpus(workdir: Path, tmp_pa
     code, out, _ = check("--fix", "-f", "concise", "seeds")
     assert outside.read_bytes() == before
     assert out.splitlines() == [
-        f"seeds/{NAME}:1:1: PLN002 symbolic link to a file outside seeds; it was not read"
+        f"seeds/{NAME}:1:1: PLN002 symbolic link to a file outside .; it was not read"
     ]
     assert code == 1

@@ -11,13 +11,16 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from typer.testing import CliRunner
 
 from profilelint import engine
-from tests.helpers import SEED
+from profilelint.cli import app
+from tests.helpers import SEED, seed_with
 from tests.test_hostile_input import CliResult, main_in_process, positions, run_cli
 
 SEED_NAME = SEED.name
@@ -154,8 +157,8 @@ def test_file_deleted_between_discovery_and_reading(
     doomed.write_text("title: x\n", encoding="utf-8")
     real_discover = engine.discover
 
-    def discover_then_delete(paths: list[Path]) -> list[engine.Target]:
-        targets = real_discover(paths)
+    def discover_then_delete(paths: list[Path], root: Path | None = None) -> list[engine.Target]:
+        targets = real_discover(paths, root)
         doomed.unlink()  # as a concurrent `git checkout` or editor save might
         return targets
 
@@ -258,3 +261,98 @@ def test_damaged_cache_is_ignored(corpus: Path) -> None:
     for path, path_keys in keys.items():  # entries of the wrong shape
         path.write_text(json.dumps({"format": cache_format, "files": {k: 5 for k in path_keys}}), encoding="utf-8")
     assert run_cli(".", cwd=corpus).code == 1
+
+# --- nothing outside the project is read or written (issue 12.7) ---------------------------
+
+SECRET = "SECRET-MARKER-7f3a"
+
+
+@dataclass(frozen=True)
+class Invoked:
+    code: int
+    stdout: str
+    stderr: str
+
+
+def invoke(*args: str) -> Invoked:
+    result = CliRunner().invoke(app, list(args))
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return Invoked(result.exit_code, result.stdout, result.stderr)
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """tmp/project (the working folder, with a profilelint.toml) and tmp/outside/secret.yaml:
+    a profile that `--fix` would rewrite (folded markdown) titled with a secret."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.yaml").write_text(seed_with(title=SECRET), encoding="utf-8")
+    folder = tmp_path / "project"
+    (folder / "seeds").mkdir(parents=True)
+    shutil.copy(SEED, folder / "seeds" / SEED_NAME)
+    (folder / "profilelint.toml").write_text('today = "2026-11-25"\n', encoding="utf-8")
+    monkeypatch.chdir(folder)
+    return folder
+
+
+def outside_bytes(project: Path) -> bytes:
+    return (project.parent / "outside" / "secret.yaml").read_bytes()
+
+
+@pytest.mark.parametrize("key", ["paths", "corpus"])
+@pytest.mark.parametrize("written", ["../outside", "{absolute}", "inside-link"])
+def test_configured_path_out_of_the_project_is_a_configuration_error(
+    project: Path, key: str, written: str
+) -> None:
+    (project / "inside-link").symlink_to(project.parent / "outside", target_is_directory=True)
+    written = written.format(absolute=project.parent / "outside")
+    value = f'["{written}"]' if key == "paths" else f'"{written}"'
+    (project / "profilelint.toml").write_text(f'today = "2026-11-25"\n{key} = {value}\n', encoding="utf-8")
+    before = outside_bytes(project)
+    what = "entry" if key == "paths" else "folder"
+    for args in ([], ["--fix"], ["--diff"]):
+        result = invoke("check", *args)
+        assert (result.code, result.stdout) == (2, ""), args
+        assert result.stderr == (
+            f"profilelint: error: {project.resolve() / 'profilelint.toml'}:2: `{key}` {what} `{written}` is "
+            f"outside the project folder {project.resolve()}; profilelint reads only files inside the "
+            "folder of its configuration\n"
+        )
+        assert outside_bytes(project) == before
+
+
+@pytest.mark.parametrize(
+    ("argument", "reason"),
+    [
+        ("link.yaml", "symbolic link to a file outside .; it was not read"),
+        ("linkdir", "symbolic link to a folder outside .; it was not read"),
+        ("linkdir/secret.yaml", "path leads through a symbolic link to outside .; it was not read"),
+    ],
+)
+def test_symlink_named_on_the_command_line_is_never_read_nor_fixed(
+    project: Path, argument: str, reason: str
+) -> None:
+    (project / "link.yaml").symlink_to(project.parent / "outside" / "secret.yaml")
+    (project / "linkdir").symlink_to(project.parent / "outside", target_is_directory=True)
+    before = outside_bytes(project)
+    result = invoke("check", "--format", "json", argument)
+    assert result.code == 1
+    assert [(d["path"], d["code"], d["line"], d["column"], d["message"]) for d in json.loads(result.stdout)] == [
+        (argument, "PLN002", 1, 1, reason)
+    ]
+    outputs = [result]
+    for args in (["--fix"], ["--fix", "--unsafe-fixes", "--no-color"], ["--diff"]):
+        outputs.append(invoke("check", *args, argument))
+        assert outside_bytes(project) == before, args
+    outputs.append(invoke("stats", "--format", "json", argument))
+    outputs.append(invoke("graph", "--format", "json", argument))
+    for output in outputs:
+        assert SECRET not in output.stdout + output.stderr
+
+
+def test_symlink_into_the_project_named_on_the_command_line_is_linted(project: Path) -> None:
+    (project / "alias.yaml").symlink_to(project / "seeds" / SEED_NAME)
+    result = invoke("check", "--format", "json", "--select", "REL005", "alias.yaml")
+    assert [(d["path"], d["code"], d["line"], d["column"]) for d in json.loads(result.stdout)] == [
+        ("alias.yaml", "REL005", 2, 7)  # read: its slug is also seeds/customs-officer.yaml's
+    ]

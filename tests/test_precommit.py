@@ -78,6 +78,34 @@ def families_present() -> list[str]:
     return [family for family in ("SCH", "YML", "SEC", "REL") if any(c.startswith(family) for c in codes)]
 
 
+LINKED = {
+    "customs-officer": ("Customs Officer", ["police-officer"]),
+    "police-officer": ("Police Officer", ["customs-officer"]),
+    "border-guard": ("Border Guard", ["customs-officer"]),
+    "port-inspector": ("Port Inspector", ["police-officer", "border-guard"]),
+    "tax-auditor": ("Tax Auditor", ["customs-officer"]),
+    "excise-officer": ("Excise Officer", ["tax-auditor", "customs-officer"]),
+}
+"""Six linked profiles: the corpus every case starts from (clean for the hook)."""
+
+
+def links_to(slug: str, *, cwd: Path) -> list[str]:
+    """`--> path:line:column` of every link to ``slug`` in the committed corpus, as reported."""
+    found = []
+    for name, (_, related) in LINKED.items():
+        if slug in related:
+            text = (cwd / f"seeds/{name}.yaml").read_text(encoding="utf-8")
+            line = text.splitlines().index(f"  - slug: {slug}") + 1
+            found.append(f"--> seeds/{name}.yaml:{line}:11")
+    return sorted(found)  # reported by path
+
+
+def where_reported(output: str, header: str) -> list[str]:
+    """The `--> path:line:column` line under each diagnostic whose first line is ``header``."""
+    lines = output.splitlines()
+    return [lines[n + 1].strip() for n, line in enumerate(lines[:-1]) if line == header]
+
+
 @dataclass
 class Repo:
     path: Path
@@ -117,8 +145,7 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Repo]:
                   - id: profilelint-fix
                     stages: [manual]
             """),
-        "seeds/customs-officer.yaml": profile("customs-officer", "Customs Officer", ["police-officer"]),
-        "seeds/police-officer.yaml": profile("police-officer", "Police Officer", ["customs-officer"]),
+        **{f"seeds/{slug}.yaml": profile(slug, title, related) for slug, (title, related) in LINKED.items()},
     }
     for name, text in files.items():
         (work / name).write_text(text, encoding="utf-8")
@@ -168,6 +195,28 @@ def test_a_related_slug_defined_only_in_an_unchanged_file_passes(clean_repo: Rep
     clean_repo.stage("seeds/customs-officer.yaml", text.replace("slug: police-officer", "slug: police-oficer"))
     code, output = clean_repo.pre_commit("run", "profilelint")
     assert code == 1 and "REL001" in output and "police-oficer" in output, output
+
+
+def test_renaming_a_slug_and_its_file_fails_on_the_links_left_in_untouched_files(clean_repo: Repo) -> None:
+    dangling = links_to("customs-officer", cwd=clean_repo.path)
+    assert len(dangling) == 4
+    git("mv", "seeds/customs-officer.yaml", "seeds/customs-inspector.yaml", cwd=clean_repo.path)
+    renamed = (clean_repo.path / "seeds/customs-inspector.yaml").read_text(encoding="utf-8")
+    clean_repo.stage("seeds/customs-inspector.yaml", renamed.replace("slug: customs-officer\n", "slug: customs-inspector\n"))
+    code, output = clean_repo.pre_commit("run", "profilelint")
+    assert code == 1, output
+    header = "error[REL001]: related slug `customs-officer` names no profile in the corpus"
+    assert where_reported(output, header) == dangling
+
+
+def test_deleting_a_linked_profile_fails_although_no_file_is_left_to_pass(clean_repo: Repo) -> None:
+    dangling = links_to("police-officer", cwd=clean_repo.path)
+    git("rm", "-q", "seeds/police-officer.yaml", cwd=clean_repo.path)
+    code, output = clean_repo.pre_commit("run", "profilelint")
+    assert code == 1, output
+    assert "no profile files" not in output
+    header = "error[REL001]: related slug `police-officer` names no profile in the corpus"
+    assert where_reported(output, header) == dangling
 
 
 def test_the_fix_hook_rewrites_the_file_and_fails_the_commit(clean_repo: Repo) -> None:

@@ -109,7 +109,7 @@ ExtendSelectOption = Annotated[
 
 @app.command()
 def check(
-    paths: Annotated[list[Path] | None, typer.Argument(help="Profile files or folders (default: the configured paths, else seeds/).", show_default=False)] = None,
+    paths: Annotated[list[Path] | None, typer.Argument(help="Profile files or folders (default: the configured paths, else seeds/). Slugs are looked up in every profile under the corpus root: `corpus` from the configuration, else the configuration file's folder, else the top of the git work tree, else the working folder (widened to hold every path given).", show_default=False)] = None,
     output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.text,
     select: SelectOption = None,
     ignore: IgnoreOption = None,
@@ -130,6 +130,7 @@ def check(
     diff: Annotated[bool, typer.Option("--diff", help="Print a unified diff of what --fix would change and write nothing; exit 1 if there is anything to fix.")] = False,
     baseline: Annotated[Path | None, typer.Option("--baseline", help="Report only findings not recorded in this baseline file (config key: baseline).", metavar="FILE")] = None,
     write_baseline: Annotated[Path | None, typer.Option("--write-baseline", help="Record every current finding in this baseline file, then exit 0.", metavar="FILE")] = None,
+    corpus_wide: Annotated[bool, typer.Option("--corpus-wide", help="Cross-file rules (dangling links, duplicate slugs) also report in every other profile of the corpus; per-file rules run only on PATHS (on none without PATHS). The pre-commit hooks use it.")] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")] = False,
 ) -> None:
     """Lint profile files and report diagnostics."""
@@ -156,12 +157,17 @@ def check(
         check_codes(config, list(_load_rules().values()))
         baseline_path = None if write_baseline is not None else baseline or config.baseline
         known = _load_baseline(baseline_path)
+        # --corpus-wide with no PATHS lints no file with per-file rules, so it fixes none either.
+        fixes_files = bool(given) or not corpus_wide
         if diff:
+            if not fixes_files:
+                raise typer.Exit(EXIT_OK)
             _show_diff(config, given, unsafe=unsafe_fixes)
-        fix_run = _fix_files(config, given, unsafe=unsafe_fixes) if fix else None
+        fix_run = _fix_files(config, given, unsafe=unsafe_fixes) if fix and fixes_files else None
         result = run(
             config, given, debug=debug, jobs=jobs,
             cache_dir=None if no_cache else config.root / CACHE_DIR_NAME,
+            corpus_wide=corpus_wide,
         )
     except (ConfigError, SchemaError, PathError, RegistryError, BaselineError) as error:
         fail(str(error))
@@ -179,7 +185,10 @@ def check(
         diagnostics, baseline_notes = _filter_baseline(known, baseline_path, diagnostics, result)
         notes.extend(baseline_notes)
     fixed = 0 if fix_run is None else fix_run.applied
-    report = Report(diagnostics, result.files, result.sources, result.rules, fixed=fixed, notes=notes)
+    # Files --corpus-wide found cross-file problems in were checked too (the baseline's
+    # staleness still counts only the given files: their per-file rules did not run).
+    checked = [*result.files, *result.elsewhere]
+    report = Report(diagnostics, checked, result.sources, result.rules, fixed=fixed, notes=notes)
     terminal_format = OutputFormat.text if output is not None else output_format
     if statistics and terminal_format is OutputFormat.json:
         _print_statistics_json(report)

@@ -246,14 +246,81 @@ def parse_table(
             parsed = parser(f"{prefix}{key}", value)
         except (_TypeProblem, _ValueProblem) as error:
             raise ConfigError(f"{where}: {error}") from None
-        if field_name in _PATH_FIELDS:
+        if field_name == "corpus":
+            parsed = _project_path(f"`{prefix}{key}` folder", parsed, root, where, folder=True)
+        elif field_name in _PATH_FIELDS:
             parsed = root / parsed
             if field_name == "schema" and not parsed.is_file():
                 raise ConfigError(f"{where}: `{prefix}{key}` file {parsed} does not exist")
         elif field_name == "paths":
-            parsed = tuple(root / p for p in parsed)
+            parsed = tuple(
+                _project_path(f"`{prefix}{key}` entry", entry, root,
+                              f"{source}:{_line_of_value(text, key, str(entry), table_start)}")
+                for entry in parsed
+            )
         values[field_name] = parsed
     return Config(source=source, root=root, **values)
+
+
+def _project_path(what: str, written: Path, root: Path, where: str, *, folder: bool = False) -> Path:
+    """``written`` (relative to the configuration's folder ``root``), which must exist there.
+
+    A configuration comes with the repository, so it is as untrusted as the profiles: a path
+    out of the project (`../`, absolute, or through a symbolic link) would make profilelint
+    print and `--fix` rewrite files that are not the project's.
+    """
+    path = root / written
+    if not _is_inside(path.resolve(), root):
+        raise ConfigError(
+            f"{where}: {what} `{written}` is outside the project folder {root}; "
+            "profilelint reads only files inside the folder of its configuration"
+        )
+    if folder and path.is_file():
+        raise ConfigError(f"{where}: {what} `{written}` is a file; name the folder that holds the profiles")
+    if not path.exists():
+        raise ConfigError(f"{where}: {what} `{written}` does not exist in {root}{_suggest_path(written, root, folder=folder)}")
+    return path
+
+
+def _is_inside(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def _suggest_path(written: Path, root: Path, *, folder: bool) -> str:
+    """"; did you mean `seeds`?" for `sedes`: the first missing part of the path, matched
+    against the folders (and, unless ``folder``, the profile files) next to it."""
+    parts = written.parts
+    base = root
+    for index, part in enumerate(parts):
+        if (base / part).exists():
+            base = base / part
+            continue
+        try:
+            siblings = [
+                entry.name for entry in base.iterdir()
+                if not entry.name.startswith(".")
+                and (entry.is_dir() or not folder and entry.suffix.lower() in (".yaml", ".yml"))
+            ]
+        except OSError:
+            return ""
+        close = difflib.get_close_matches(part, siblings, n=1, cutoff=0.6)
+        if not close:
+            return ""
+        guess = Path(*parts[:index], close[0], *parts[index + 1 :])
+        if not (root / guess).exists():
+            guess = Path(*parts[:index], close[0])
+        return f"; did you mean `{guess.as_posix()}`?"
+    return ""
+
+
+def _line_of_value(text: str, key: str, value: str, start: int = 0) -> int:
+    """1-based line of a quoted ``value`` at or after the line of ``key`` (else that line)."""
+    key_line = _line_of_key(text, key, start)
+    quoted = (f'"{value}"', f"'{value}'")
+    for number, line in enumerate(text.split("\n")[key_line - 1 :], start=key_line):
+        if any(q in line for q in quoted):
+            return number
+    return key_line
 
 
 def _table_start(text: str, *, pyproject: bool) -> int:

@@ -83,6 +83,8 @@ class RunResult:
     selected: frozenset[str] = frozenset()
     """Codes of the rules this run had switched on."""
     tracebacks: list[str] = field(default_factory=list)
+    elsewhere: list[str] = field(default_factory=list)
+    """Files not given that `--corpus-wide` reports cross-file findings in (display paths)."""
 
 
 def display_path(path: Path | str) -> str:
@@ -124,11 +126,13 @@ def _walk(folder: Path) -> Iterator[tuple[str, str, bool]]:
         pending.extend(reversed(subfolders))
 
 
-def _walk_targets(folder: Path) -> Iterator[Target]:
-    """Targets for the profile files below a folder (see :func:`contained_target`)."""
+def _walk_targets(folder: Path, boundary: Path | None = None) -> Iterator[Target]:
+    """Targets for the profile files below a folder; a symbolic link that leads out of
+    ``boundary`` (default: the folder itself) is a target never read (see :func:`contained_target`)."""
+    within = boundary if boundary is not None else folder
     for path, shown, is_link in _walk(folder):
         display = display_path(shown)
-        yield contained_target(Path(path), display, folder) if is_link else Target(Path(path), display)
+        yield contained_target(Path(path), display, within) if is_link else Target(Path(path), display)
 
 
 def contained_target(path: Path, display: str, folder: Path) -> Target:
@@ -137,27 +141,63 @@ def contained_target(path: Path, display: str, folder: Path) -> Target:
     A pull request must not be able to make CI print `~/.aws/credentials` as a "syntax
     error", nor `--fix` rewrite a file outside the corpus.
     """
-    if path.is_symlink():
-        inside = os.path.realpath(folder)
-        if os.path.commonpath([inside, os.path.realpath(path)]) != inside:
-            reason = f"symbolic link to a file outside {display_path(folder)}; it was not read"
-            return Target(path, display, reason)
+    if path.is_symlink() and not _is_within(os.path.realpath(path), os.path.realpath(folder)):
+        reason = f"symbolic link to a file outside {shown_folder(folder)}; it was not read"
+        return Target(path, display, reason)
     return Target(path, display)
 
 
-def discover(paths: Sequence[Path]) -> list[Target]:
-    """Files to lint: explicit files always, folders searched for *.yaml / *.yml."""
+def _is_within(path: str, folder: str) -> bool:
+    """Is ``path`` the folder or below it (both absolute and normalised)?"""
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def shown_folder(folder: Path) -> str:
+    """A folder as messages name it: relative to the working folder when inside it."""
+    try:
+        relative = os.path.relpath(folder)
+    except ValueError:  # another drive
+        return display_path(folder)
+    outside = relative == os.pardir or relative.startswith(os.pardir + os.sep)
+    return display_path(os.path.abspath(folder) if outside else relative)
+
+
+def _escape(given: Path, boundary: str) -> str | None:
+    """Why a path named on the command line must not be read, if it leads out of ``boundary``.
+
+    A named link is refused like a link found in a folder: the link is in the repository,
+    its target may be anyone's file.
+    """
+    if _is_within(os.path.realpath(given), boundary):
+        return None
+    shown = shown_folder(Path(boundary))
+    if given.is_symlink():
+        kind = "folder" if given.is_dir() else "file"
+        return f"symbolic link to a {kind} outside {shown}; it was not read"
+    return f"path leads through a symbolic link to outside {shown}; it was not read"
+
+
+def discover(paths: Sequence[Path], root: Path | None = None) -> list[Target]:
+    """Files to lint: explicit files always, folders searched for *.yaml / *.yml.
+
+    Nothing whose real location is outside ``root`` (the corpus root; default: the nearest
+    folder holding every path) is ever read: a path or a symbolic link leading out of it,
+    named or found, becomes a target that is reported (PLN002), not read.
+    """
+    boundary = os.path.realpath(root if root is not None else _common_folder(paths))
     targets: list[Target] = []
     seen: set[Path] = set()
     for given in paths:
-        if given.is_dir():
-            found: Iterable[Target] = (
-                Target(t.path, display_path(t.path), t.refusal) for t in _walk_targets(given)
-            )
-        elif given.exists() or given.is_symlink():
-            found = [Target(given, display_path(given))]
-        else:
+        if not (given.exists() or given.is_symlink()):
             raise PathError(f"{display_path(given)}: no such file or directory")
+        refusal = _escape(given, boundary)
+        if given.is_dir() and refusal is None:
+            found: Iterable[Target] = (
+                Target(t.path, display_path(t.path), t.refusal)
+                for t in _walk_targets(given, Path(boundary))
+            )
+        else:
+            found = [Target(given, display_path(given), refusal)]
         for target in found:
             key = Path(os.path.abspath(target.path))
             if key not in seen:
@@ -166,26 +206,84 @@ def discover(paths: Sequence[Path]) -> list[Target]:
     return targets
 
 
+def _common_folder(paths: Sequence[Path]) -> Path:
+    """The nearest folder holding every path (the working folder when there are none)."""
+    folders = [os.path.abspath(p if p.is_dir() else p.parent) for p in paths]
+    return Path(os.path.commonpath(folders)) if folders else Path.cwd()
+
+
 def paths_or_default(config: Config, paths: Sequence[Path]) -> list[Path]:
     """The paths given, else the configured defaults shown relative to the working folder."""
     return list(paths) or [_relative(p) for p in config.default_paths]
 
 
-def discover_targets(paths: Sequence[Path]) -> list[Target]:
+def discover_targets(paths: Sequence[Path], root: Path | None = None) -> list[Target]:
     """:func:`discover`, where finding no profile at all is a usage error."""
-    targets = discover(paths)
+    targets = discover(paths, root)
     if not targets:
         shown = ", ".join(display_path(p) for p in paths)
         raise PathError(f"no profile files (*.yaml, *.yml) found in {shown}")
     return targets
 
 
+def discover_for(config: Config, paths: Sequence[Path]) -> list[Target]:
+    """The files `check` lints for these paths (default: the configured ones), contained in
+    the corpus root; no error when there are none."""
+    paths = paths_or_default(config, paths)
+    return discover(paths, corpus_root(config, paths))
+
+
 def corpus_root(config: Config, paths: Sequence[Path]) -> Path:
-    """Configured corpus, else the nearest folder holding every linted path."""
+    """The folder whose profiles make up the corpus (resolved, absolute).
+
+    The configured `corpus`, else the folder of the configuration file, else the top of the
+    git work tree holding the first linted path, else the working folder.  It is never
+    narrower than the linted paths: when one lies outside it, the root widens to the nearest
+    folder holding both (and a working folder that holds none of them gives way to the
+    nearest folder holding them all).  Cross-file rules look slugs up under this root, and
+    no symbolic link leading out of it is followed.
+    """
+    located = [_location(p) for p in paths]
     if config.corpus is not None:
-        return config.corpus
-    folders = [os.path.abspath(p if p.is_dir() else p.parent) for p in paths]
-    return Path(os.path.commonpath(folders)) if folders else Path.cwd()
+        root = os.path.realpath(config.corpus)
+    elif config.source is not None:
+        root = os.path.realpath(config.root)
+    else:
+        start = Path(os.path.abspath(paths[0])) if paths else Path.cwd()
+        top = git_work_tree(start)
+        root = os.path.realpath(top if top is not None else Path.cwd())
+        if top is None and not all(_inside(p, where, root) for p, where in zip(paths, located, strict=True)):
+            root = os.path.realpath(_common_folder(paths))
+    outside = [where for p, where in zip(paths, located, strict=True) if not _inside(p, where, root)]
+    if outside:
+        root = os.path.commonpath([root, *outside])
+    return Path(root)
+
+
+def _location(path: Path) -> str:
+    """Where a path is: the folders above it resolved, the path itself not followed."""
+    parent, name = os.path.split(os.path.abspath(path))
+    return os.path.join(os.path.realpath(parent), name) if name else os.path.realpath(parent)
+
+
+def _inside(path: Path, location: str, root: str) -> bool:
+    """Does a linted path lie in ``root``, as written or where its folder really is?
+
+    As written, `link/x.yaml` is inside, so a link out of the root cannot widen the root (it
+    is refused instead); where its folder really is, `/tmp/x.yaml` is inside a root under a
+    `/tmp` that is a link to `/private/tmp`.
+    """
+    return _is_within(os.path.abspath(path), root) or _is_within(location, root)
+
+
+def git_work_tree(start: Path) -> Path | None:
+    """The nearest folder at or above ``start`` holding a `.git` (folder, or file of a linked
+    work tree); found by looking, never by running git."""
+    folder = start if start.is_dir() else start.parent
+    for candidate in (folder, *folder.parents):
+        if os.path.lexists(candidate / ".git"):
+            return candidate
+    return None
 
 
 def read_raw(target: Target, max_size: int) -> bytes | Document:
@@ -362,17 +460,23 @@ class Linter:
 
     def lint_corpus(self, results: Sequence[FileResult], corpus: Corpus) -> list[Diagnostic]:
         """The cross-file pass over the index entries of the linted files."""
-        context = RuleContext(lambda: self.schema, self.today, corpus)
         diagnostics: list[Diagnostic] = []
         for result in results:
-            for rule in self.corpus_rules:
-                diagnostics.extend(
-                    self._run_rule(rule, result.entry, result.path, context, None, result.tracebacks)
-                )
+            diagnostics.extend(self.lint_entry(result.entry, corpus, result.tracebacks))
         return diagnostics
 
-    def finish(self, result: FileResult, cross_file: Iterable[Diagnostic]) -> list[Diagnostic]:
-        """Apply per-file ignores and suppression comments; report unused suppressions."""
+    def lint_entry(self, entry: ProfileEntry, corpus: Corpus, tracebacks: list[str]) -> list[Diagnostic]:
+        """Every selected cross-file rule on one file's index entry; crashes go to ``tracebacks``."""
+        context = RuleContext(lambda: self.schema, self.today, corpus)
+        diagnostics: list[Diagnostic] = []
+        for rule in self.corpus_rules:
+            diagnostics.extend(self._run_rule(rule, entry, entry.path, context, None, tracebacks))
+        return diagnostics
+
+    def finish(self, result: FileResult, cross_file: Iterable[Diagnostic], *,
+               report_unused: bool = True) -> list[Diagnostic]:
+        """Apply per-file ignores and suppression comments; report unused suppressions (unless
+        only some of the file's rules ran, when "unused" would be a guess)."""
         diagnostics = [
             d for d in [*result.diagnostics, *cross_file] if not self._ignored_for_file(d)
         ]
@@ -381,7 +485,7 @@ class Linter:
             directives, [(d.code, d.span.start.line) for d in diagnostics]
         )
         kept = [d for d, hidden in zip(diagnostics, suppressed, strict=True) if not hidden]
-        if UNUSED_SUPPRESSION in self.selected_codes:
+        if report_unused and UNUSED_SUPPRESSION in self.selected_codes:
             # Unused suppressions are found only now, so `disable=PLN001` is applied to them
             # in a second round; an unused `disable=PLN001` is reported like any other.
             about_others = [d for d in directives if d.code != UNUSED_SUPPRESSION]
@@ -496,20 +600,25 @@ def run(
     debug: bool = False,
     jobs: int | None = None,
     cache_dir: Path | None = None,
+    corpus_wide: bool = False,
 ) -> RunResult:
     """Lint the given paths (or the configured default) against the whole corpus.
 
     ``cache_dir`` enables the per-file result cache; ``jobs`` caps worker processes
     (default: one per core).  Files are read, hashed and dropped: memory holds results and
     index entries, never the corpus's text.
+
+    ``corpus_wide``: cross-file rules also report in every other file of the corpus, from
+    its index entry (what a commit that renames or deletes a profile breaks elsewhere); the
+    per-file rules still run on the given paths only, and with no paths on none.
     """
     linter = Linter(config, debug=debug)
-    paths = paths_or_default(config, paths)
-    targets = discover_targets(paths)
-    target_keys = {os.path.abspath(t.path) for t in targets}
+    paths = [] if corpus_wide and not paths else paths_or_default(config, paths)
     root = corpus_root(config, paths)
+    targets = discover_targets(paths, root) if paths else []
+    target_keys = _locations(t.path for t in targets)
     others = [
-        target
+        target  # the walk of a resolved root follows no folder link: its paths are locations
         for target in (_walk_targets(root) if root.is_dir() else ())
         if os.path.abspath(target.path) not in target_keys
     ]
@@ -560,7 +669,7 @@ def run(
         cache.save(live_keys)
 
     ordered = [results[t.display] for t in targets]
-    corpus = Corpus.from_entries(root, [*(r.entry for r in ordered), *entries])
+    corpus = Corpus.from_entries(Path(shown_folder(root)), [*(r.entry for r in ordered), *entries])
     cross_file = linter.lint_corpus(ordered, corpus)
     by_path: dict[str, list[Diagnostic]] = {}
     for diagnostic in cross_file:
@@ -570,16 +679,63 @@ def run(
     for result in ordered:
         diagnostics.extend(linter.finish(result, by_path.get(result.path, ())))
         tracebacks.extend(result.tracebacks)
+    if corpus_wide:
+        diagnostics.extend(_cross_file_elsewhere(linter, corpus, entries, others, tracebacks))
     diagnostics.sort(key=Diagnostic.sort_key)
     with_findings = {d.path for d in diagnostics}
     return RunResult(
         diagnostics=diagnostics,
         files=[t.display for t in targets],
-        sources=SourceTexts((t for t in targets if t.display in with_findings), config.max_file_size),
+        sources=SourceTexts(
+            (t for t in [*targets, *others] if t.display in with_findings), config.max_file_size
+        ),
         rules=linter.rules,
         selected=frozenset(linter.selected_codes),
         tracebacks=tracebacks,
+        elsewhere=[t.display for t in others if t.display in with_findings],
     )
+
+
+def _cross_file_elsewhere(linter: Linter, corpus: Corpus, entries: Sequence[ProfileEntry],
+                          others: Sequence[Target], tracebacks: list[str]) -> list[Diagnostic]:
+    """Cross-file findings in the corpus files that were not linted, under their own
+    suppression comments and per-file ignores.
+
+    Only a file with findings is read again (for its comments), so a hook run on a commit
+    stays an index lookup.  Its unused suppressions are not reported: its other rules did
+    not run.
+    """
+    found: dict[str, list[Diagnostic]] = {}
+    for entry in entries:
+        for diagnostic in linter.lint_entry(entry, corpus, tracebacks):
+            found.setdefault(diagnostic.path, []).append(diagnostic)
+    by_display = {target.display: target for target in others}
+    kept: list[Diagnostic] = []
+    for path, diagnostics in found.items():
+        result = FileResult(path, ProfileEntry(path, None, None), [], _directives(by_display[path], linter))
+        kept.extend(linter.finish(result, diagnostics, report_unused=False))
+    return kept
+
+
+def _directives(target: Target, linter: Linter) -> list[suppressions.Directive]:
+    """A file's suppression comments; parsed only when its text has one (most have none)."""
+    raw = read_raw(target, linter.config.max_file_size)
+    if isinstance(raw, Document) or "profilelint:" not in _text(raw):
+        return []
+    return suppressions.find_directives(load(target.display, raw))
+
+
+def _locations(paths: Iterable[Path]) -> set[str]:
+    """:func:`_location` of each path, resolving each folder once (a run may name 10,000)."""
+    real_folders: dict[str, str] = {}
+    located = set()
+    for path in paths:
+        folder, name = os.path.split(os.path.abspath(path))
+        real = real_folders.get(folder)
+        if real is None:
+            real = real_folders[folder] = os.path.realpath(folder)
+        located.add(os.path.join(real, name))
+    return located
 
 
 def _text(raw: bytes) -> str:

@@ -29,7 +29,7 @@ from typing import Any
 from .config import Config
 from .diagnostics import Applicability, DataChange, Diagnostic, Edit, Fix, Span
 from .document import Document, load, parse, unescape_pointer_token
-from .engine import Linter, discover, paths_or_default, read_raw
+from .engine import Linter, discover_for, read_raw
 
 MAX_ROUNDS = 10
 UTF8_BOM = b"\xef\xbb\xbf"
@@ -506,7 +506,7 @@ def fix_paths(config: Config, paths: Sequence[Path], *, unsafe: bool, write: boo
     """Fix every profile file under ``paths``; write the results unless ``write`` is False."""
     linter = Linter(config)
     run = FixRun()
-    for target in discover(paths_or_default(config, paths)):
+    for target in discover_for(config, paths):
         raw = read_raw(target, config.max_file_size)
         if isinstance(raw, Document):
             continue  # unreadable, too large, not a regular file, or a link out of the corpus

@@ -122,11 +122,11 @@ def load_corpus(config: Config, paths: Sequence[Path]) -> tuple[Corpus, frozense
     root, so a link to a profile outside the given paths is not mistaken for a dangling one.
     """
     paths = paths_or_default(config, paths)
-    targets = discover_targets(paths)
+    root = corpus_root(config, paths)
+    targets = discover_targets(paths, root)
     entries = [entry_for(read_document(t, config.max_file_size)) for t in targets]
     scope = frozenset(e.slug for e in entries if e.slug is not None)
     seen = {os.path.abspath(t.path) for t in targets}
-    root = corpus_root(config, paths)
     if root.is_dir():
         for target in discover([root]):
             if os.path.abspath(target.path) not in seen:

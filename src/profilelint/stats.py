@@ -23,7 +23,7 @@ from rich.text import Text
 from .config import Config
 from .diagnostics import Diagnostic, Severity
 from .document import Document
-from .engine import discover, paths_or_default, read_document, run
+from .engine import discover_for, read_document, run
 from .registry import Rule
 
 STATUSES = ("draft", "in-review", "reviewed", "published", "deprecated")
@@ -281,7 +281,7 @@ def collect(
     the cache keeps only the small corpus index, not the fields the figures need.
     """
     result = run(config, paths, cache_dir=cache_dir)
-    targets = discover(paths_or_default(config, paths))
+    targets = discover_for(config, paths)
     documents = [read_document(t, config.max_file_size) for t in targets]
     profiles = [f for f in map(facts_for, documents) if f is not None]
     return compute(

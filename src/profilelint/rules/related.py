@@ -31,7 +31,10 @@ def unknown_related_slug(entry: ProfileEntry, ctx: RuleContext) -> Iterator[Find
 
     ## What it does
     Looks every `related[].slug` up in the whole corpus (not only the files being linted) and
-    reports the ones no profile declares, suggesting the closest existing slug.
+    reports the ones no profile declares, suggesting the closest existing slug. The help line
+    names the corpus root that was searched: the configured `corpus`, else the folder of the
+    configuration file, else the top of the git work tree, else the working folder — widened
+    to hold every linted path.
 
     ## Why it matters
     A link to a profile that does not exist is a dead link for every reader and every tool
@@ -52,6 +55,8 @@ def unknown_related_slug(entry: ProfileEntry, ctx: RuleContext) -> Iterator[Find
     ```
     """
     corpus = ctx.corpus
+    # Name the folder searched: a surprising root is the usual cause of a false REL001.
+    searched = "" if corpus.root is None else f" (every profile under `{corpus.root}` was searched)"
     for link in entry.links:
         if link.slug in corpus:
             continue
@@ -59,9 +64,9 @@ def unknown_related_slug(entry: ProfileEntry, ctx: RuleContext) -> Iterator[Find
         message = f"related slug `{link.slug}` names no profile in the corpus"
         if suggestion is not None:
             message += f"; did you mean `{suggestion}`?"
-            help_text = f"change the slug to `{suggestion}`, or add a profile `{link.slug}`"
+            help_text = f"change the slug to `{suggestion}`, or add a profile `{link.slug}` to the corpus{searched}"
         else:
-            help_text = f"fix the slug, or add a profile with `slug: {link.slug}` to the corpus"
+            help_text = f"fix the slug, or add a profile with `slug: {link.slug}` to the corpus{searched}"
         yield Finding(link.span, message, help_text, pointer=f"/related/{link.index}/slug",
                       fingerprint=link.slug)
 
