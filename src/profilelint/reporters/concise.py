@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from . import Report, printable
+from ..escape import printable
+from . import Report
 
 
 def render(report: Report, stream: TextIO, **_: object) -> None:
