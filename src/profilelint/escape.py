@@ -7,7 +7,7 @@ clipboard); bidi overrides and zero-width characters make a line read differentl
 it holds.  `printable` shows every such character as a visible escape (`\\n`, `\\x1b`,
 `\\u202e`) and leaves ordinary text — accents, CJK, emoji — alone.
 
-Structured formats keep exact values instead: `json_text` and `xml_text` write the same
+Structured formats keep exact values instead: `json_text` and `xml_references` write the same
 characters as JSON or XML escapes, so the document stays valid and exact while its bytes on a
 terminal stay inert.  `markdown_text` is for the editor's hover, where markup would be live.
 """
@@ -95,7 +95,7 @@ def json_text(encoded: str) -> str:
     )
 
 
-def xml_text(serialised: str) -> str:
+def xml_references(serialised: str) -> str:
     """Serialised XML with every such character that XML 1.0 allows written as a character
     reference (`&#x202e;`): the same value, inert bytes.  Characters XML 1.0 cannot carry at
     all must already have been replaced (see reporters.junit)."""

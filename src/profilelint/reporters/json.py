@@ -6,6 +6,7 @@ import json
 from typing import Any, TextIO
 
 from ..diagnostics import Diagnostic, LineIndex
+from ..escape import json_text
 from . import Report, SourceLines
 
 
@@ -47,7 +48,11 @@ def diagnostic_to_json(d: Diagnostic, index: LineIndex | None) -> dict[str, Any]
 
 
 def render(report: Report, stream: TextIO, **_: object) -> None:
+    """The array is written one diagnostic at a time, laid out as `json.dump(indent=2)` would."""
     lines_of = SourceLines(report.sources)
-    payload = [diagnostic_to_json(d, lines_of(d.path)) for d in report.diagnostics]
-    json.dump(payload, stream, indent=2, ensure_ascii=False)
-    stream.write("\n")
+    separator = "[\n"
+    for d in report.diagnostics:
+        encoded = json.dumps(diagnostic_to_json(d, lines_of(d.path)), indent=2, ensure_ascii=False)
+        stream.write(separator + "  " + json_text(encoded).replace("\n", "\n  "))
+        separator = ",\n"
+    stream.write("[]\n" if separator == "[\n" else "\n]\n")

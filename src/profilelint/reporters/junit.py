@@ -2,7 +2,10 @@
 failure per diagnostic.
 
 Built with ElementTree so `&`, `<` and quotes are escaped; characters XML 1.0 cannot carry at
-all (control characters from a hostile file) are written as visible `\\xNN` escapes instead.
+all (control characters from a hostile file) are written as visible `\\xNN` escapes instead,
+and the rest of the invisible ones (DEL, C1, bidi, zero-width) as character references.  The
+failure body is text for people, one line per part: its values are `printable`, so a file
+name with a newline cannot put a `::error` line on a CI log.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from collections import defaultdict
 from typing import TextIO
 
 from ..diagnostics import Diagnostic
+from ..escape import printable, xml_references
 from . import Report
 
 SUITE_NAME = "profilelint"
@@ -35,7 +39,7 @@ def _failure(d: Diagnostic) -> ET.Element:
     body = [f"{_location(d)}: {d.severity.label}[{d.code}] {d.message}"]
     if d.help:
         body.append(f"help: {d.help}")
-    element.text = xml_text("\n".join(body))
+    element.text = xml_text("\n".join(printable(part) for part in body))
     return element
 
 
@@ -60,5 +64,5 @@ def render(report: Report, stream: TextIO, **_: object) -> None:
     tree = build(report)
     ET.indent(tree)
     stream.write('<?xml version="1.0" encoding="UTF-8"?>\n')
-    stream.write(ET.tostring(tree, encoding="unicode"))
+    stream.write(xml_references(ET.tostring(tree, encoding="unicode")))
     stream.write("\n")
