@@ -104,12 +104,26 @@ def xml_references(serialised: str) -> str:
     )
 
 
-_MARKDOWN_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
-"""Every ASCII punctuation character: CommonMark lets each be backslash-escaped, and escaping
-all of them disarms emphasis, links and images, autolinks, raw HTML, entities, code spans,
-headings, lists, quotes and tables alike."""
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-!|~&=$])")
+"""ASCII punctuation that can start markup: emphasis, code spans, links and images, raw HTML,
+entities, headings, lists, quotes, tables, strikethrough, setext underlines, `$` maths.  CommonMark lets
+any ASCII punctuation be backslash-escaped; `, . ; : ? ' "` and the like are left as they
+are, so ordinary sentences stay readable in the message itself."""
+_ORDERED_LIST = re.compile(r"^( *[0-9]+)\.", re.MULTILINE)
+"""`1.` at the start of a line would begin a numbered list."""
 
 
 def markdown_text(text: str) -> str:
     """User text for a markdown view, shown as the plain text it is (line breaks kept)."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", printable(text, keep_newlines=True))
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", printable(text, keep_newlines=True))
+    return _ORDERED_LIST.sub(r"\1\\.", escaped)
+
+
+def markdown_code(text: str) -> str:
+    """User text as a markdown code span, whose content is never markup.  The fence is longer
+    than any run of backticks in the text, as CommonMark requires; line breaks are escaped."""
+    shown = printable(text)
+    longest = max((len(run) for run in re.findall("`+", shown)), default=0)
+    fence = "`" * (longest + 1)
+    padding = " " if shown.startswith("`") or shown.endswith("`") or not shown.strip(" ") else ""
+    return f"{fence}{padding}{shown}{padding}{fence}"
