@@ -26,7 +26,7 @@ from profilelint.config import Config
 from profilelint.corpus import ProfileEntry
 from profilelint.diagnostics import Diagnostic
 from profilelint.engine import run
-from profilelint.escape import json_text, markdown_code, markdown_text, printable, xml_references
+from profilelint.escape import _CANDIDATE, _hidden, json_text, markdown_code, markdown_text, printable, xml_references
 from profilelint.fixes import unified_diff
 from profilelint.lsp import features
 from profilelint.reporters import Report, render
@@ -81,6 +81,12 @@ def assert_no_forged_command(result: Any, *, github: bool = False) -> None:
 )
 def test_printable_escapes_controls_and_invisible_characters(raw: str, shown: str) -> None:
     assert printable(raw) == shown
+
+
+def test_every_hidden_character_of_this_python_is_a_candidate() -> None:
+    """The BMP candidates are listed by hand; a newer Unicode must not slip one past."""
+    missed = [hex(code) for code in range(0x110000) if _hidden(chr(code)) and not _CANDIDATE.match(chr(code))]
+    assert missed == []
 
 
 def test_printable_keeps_line_breaks_only_when_asked() -> None:

@@ -39,9 +39,11 @@ def text_lines(text: str) -> list[str]:
 
 
 def to_lsp_diagnostic(diagnostic: Diagnostic, mapper: PositionMapper) -> types.Diagnostic:
-    message = diagnostic.message
+    # Plain text in the editor's problem list, but bidi and zero-width characters would still
+    # make it read differently from what it holds.
+    message = printable(diagnostic.message)
     if diagnostic.help:
-        message = f"{message}\n{diagnostic.help}"  # the text reporter's "help:" line
+        message = f"{message}\n{printable(diagnostic.help)}"  # the text reporter's "help:" line
     tags = [types.DiagnosticTag.Unnecessary] if diagnostic.code == UNUSED_SUPPRESSION else None
     return types.Diagnostic(
         range=mapper.range(diagnostic.span),

@@ -124,7 +124,7 @@ def summary(report: Report) -> list[Line]:
     by_code = Counter(d.code for d in report.diagnostics)
     for code, count in sorted(by_code.items(), key=lambda item: (-item[1], item[0])):
         rule = report.rules.get(code)
-        name = rule.name if rule else ""
+        name = printable(rule.name) if rule else ""
         out.append((f"{count:>5} × ", (code, "bold"), f"  {name}"))
     fixable = sum(1 for d in report.diagnostics if d.fix is not None and d.fix.applicability.value == "safe")
     unsafe = sum(1 for d in report.diagnostics if d.fix is not None and d.fix.applicability.value == "unsafe")
