@@ -14,7 +14,7 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 
-from .escape import printable
+from .escape import json_text, printable
 
 CACHE_DIR_NAME = ".profilelint_cache"
 EXIT_OK = 0
@@ -444,8 +444,6 @@ def stats(
         fail(str(error))
     if output_format == "json":
         import json
-
-        from .escape import json_text
 
         typer.echo(json_text(json.dumps(corpus_stats.to_json(figures), indent=2, ensure_ascii=False)))
         return
