@@ -43,26 +43,43 @@ def _failure(d: Diagnostic) -> ET.Element:
     return element
 
 
-def build(report: Report) -> ET.Element:
+def _by_file(report: Report) -> tuple[list[str], dict[str, list[Diagnostic]]]:
     by_file: dict[str, list[Diagnostic]] = defaultdict(list)
     for d in report.diagnostics:
         by_file[d.path].append(d)
     files = list(report.files) + [p for p in by_file if p not in report.files]
+    return files, by_file
+
+
+def _counts(files: list[str], by_file: dict[str, list[Diagnostic]]) -> dict[str, str]:
     # `failures` counts failed tests (files), not failure elements, as JUnit readers expect.
-    counts = {"tests": str(len(files)), "failures": str(len(by_file)), "errors": "0", "skipped": "0"}
+    return {"tests": str(len(files)), "failures": str(len(by_file)), "errors": "0", "skipped": "0"}
+
+
+def _testcase(path: str, diagnostics: list[Diagnostic]) -> ET.Element:
+    case = ET.Element("testcase", {"classname": SUITE_NAME, "name": xml_text(path), "file": xml_text(path)})
+    case.extend(_failure(d) for d in diagnostics)
+    return case
+
+
+def build(report: Report) -> ET.Element:
+    files, by_file = _by_file(report)
+    counts = _counts(files, by_file)
     suites = ET.Element("testsuites", {"name": SUITE_NAME, **counts})
     suite = ET.SubElement(suites, "testsuite", {"name": SUITE_NAME, **counts})
-    for path in files:
-        case = ET.SubElement(
-            suite, "testcase", {"classname": SUITE_NAME, "name": xml_text(path), "file": xml_text(path)}
-        )
-        case.extend(_failure(d) for d in by_file.get(path, ()))
+    suite.extend(_testcase(path, by_file.get(path, [])) for path in files)
     return suites
 
 
 def render(report: Report, stream: TextIO, **_: object) -> None:
-    tree = build(report)
-    ET.indent(tree)
-    stream.write('<?xml version="1.0" encoding="UTF-8"?>\n')
-    stream.write(xml_references(ET.tostring(tree, encoding="unicode")))
-    stream.write("\n")
+    """Laid out as `ET.indent` lays out `build(report)`, but written one testcase at a time."""
+    files, by_file = _by_file(report)
+    # Our own name and numbers only: nothing here needs XML escaping.
+    counts = {"name": SUITE_NAME, **_counts(files, by_file)}
+    attributes = " ".join(f'{name}="{value}"' for name, value in counts.items())
+    stream.write(f'<?xml version="1.0" encoding="UTF-8"?>\n<testsuites {attributes}>\n  <testsuite {attributes}>\n')
+    for path in files:
+        case = _testcase(path, by_file.get(path, []))
+        ET.indent(case, level=2)
+        stream.write("    " + xml_references(ET.tostring(case, encoding="unicode")) + "\n")
+    stream.write("  </testsuite>\n</testsuites>\n")
