@@ -410,3 +410,18 @@ def test_completion_summary_is_plain_text() -> None:
     plain = features.resolve_completion(_session_with(HOSTILE_ENTRY), item, types.MarkupKind.PlainText)
     assert isinstance(plain.documentation, types.MarkupContent)
     assert plain.documentation.value == "[click](command:workbench.action.terminal.new) **bold** `x``y`\\u202e"
+
+
+def test_text_snippet_shows_raw_bidi_and_zero_width_characters_escaped(tmp_path: Path) -> None:
+    """YAML allows U+202E and U+200B raw, so they reach the snippet as they are in the file."""
+    (tmp_path / "customs-officer.yaml").write_text(
+        seed_with(status="publ\u202eis\u200bhed # \u2066x\u2069"), encoding="utf-8"
+    )
+    result = invoke("check", str(tmp_path), "--no-cache", "--today", "2026-11-25", "--select", "SCH004")
+    assert_nothing_raw(result.output)
+    lines = result.stdout.splitlines()
+    assert lines[0] == "error[SCH004]: `status` value `publ\\u202eis\\u200bhed` is not allowed; did you mean `published`?"
+    assert lines[3:5] == [
+        "52 | status: publ\\u202eis\\u200bhed # \\u2066x\\u2069",
+        "   |         " + "^" * len("publ\\u202eis\\u200bhed"),
+    ]
