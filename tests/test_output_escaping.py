@@ -77,6 +77,8 @@ def assert_no_forged_command(result: Any, *, github: bool = False) -> None:
         ("bad\udcff", "bad\\udcff"),  # an undecodable file-name byte
         ("hangul\u3164filler", "hangul\\u3164filler"),
         ("Café 中文 👍 👩\u200d💻 🇫🇷", "Café 中文 👍 👩\u200d💻 🇫🇷"),  # left alone, ZWJ emoji too
+        ("🏳\ufe0f\u200d🌈 👩\U0001f3fd\u200d💻", "🏳\ufe0f\u200d🌈 👩\U0001f3fd\u200d💻"),
+        ("a\u200d💻 👩\u200db \u200d", "a\\u200d💻 👩\\u200db \\u200d"),  # a joiner elsewhere is hidden text
     ],
 )
 def test_printable_escapes_controls_and_invisible_characters(raw: str, shown: str) -> None:

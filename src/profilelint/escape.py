@@ -45,16 +45,22 @@ def _hidden(char: str) -> bool:
     return unicodedata.category(char) in _INVISIBLE_CATEGORIES or char in _BLANK_LETTERS
 
 
-def _is_symbol(char: str) -> bool:
-    return unicodedata.category(char) == "So"
+def _ends_emoji(char: str) -> bool:
+    """An emoji (a symbol), or what may close one before a joiner: the emoji presentation
+    selector U+FE0F (🏳️‍🌈) or a skin tone (👩🏽‍💻)."""
+    return unicodedata.category(char) == "So" or char == "\ufe0f" or "\U0001f3fb" <= char <= "\U0001f3ff"
 
 
 def _joins_emoji(text: str, index: int) -> bool:
-    """A zero-width joiner between two symbols builds one emoji (👩‍💻), so it stays."""
-    return 0 < index < len(text) - 1 and _is_symbol(text[index - 1]) and _is_symbol(text[index + 1])
+    """A zero-width joiner between two emoji builds one (👩‍💻), so it stays."""
+    return (
+        0 < index < len(text) - 1
+        and _ends_emoji(text[index - 1])
+        and unicodedata.category(text[index + 1]) == "So"
+    )
 
 
-def escape_char(char: str) -> str:
+def _escape_char(char: str) -> str:
     """`\\n`, `\\x1b`, `\\u202e`, `\\U000e0041`: the Python spelling of the character."""
     if char in _NAMED:
         return _NAMED[char]
@@ -77,7 +83,7 @@ def printable(text: str, *, keep_newlines: bool = False) -> str:
             return char
         if not _hidden(char) or (char == _ZERO_WIDTH_JOINER and _joins_emoji(match.string, match.start())):
             return char
-        return escape_char(char)
+        return _escape_char(char)
 
     return _CANDIDATE.sub(replace, text)
 
