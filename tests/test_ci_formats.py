@@ -73,9 +73,20 @@ def test_github_one_annotation_per_diagnostic(corpus: Path) -> None:
 def test_github_escapes_data_and_properties() -> None:
     d = Diagnostic("we,ird:name%.yaml", Span.of(0, 0, 1, 2), "XYZ001", Severity.ERROR,
                    "100% sure:\r\nsecond, line")
+    # The message is for people, so its line break is shown as text, like in every format.
     assert github.annotation(d) == (
         "::error file=we%2Cird%3Aname%25.yaml,line=1,col=1,endLine=2,endColumn=3,title=XYZ001"
-        "::100%25 sure:%0D%0Asecond, line"
+        "::100%25 sure:\\r\\nsecond, line"
+    )
+    assert github.escape_data("a%\r\nb") == "a%25%0D%0Ab"
+
+
+def test_github_file_property_keeps_the_exact_path_and_cannot_break_the_line() -> None:
+    name = "a\n::error file=x::forged\n::add-mask::x\r,.yaml"
+    d = Diagnostic(name, Span.of(0, 0, 0, 1), "XYZ001", Severity.WARNING, "m \x1b]52;c;aGk=\x07 \u202e")
+    assert github.annotation(d) == (
+        "::warning file=a%0A%3A%3Aerror file=x%3A%3Aforged%0A%3A%3Aadd-mask%3A%3Ax%0D%2C.yaml,"
+        "line=1,col=1,endLine=1,endColumn=2,title=XYZ001::m \\x1b]52;c;aGk=\\x07 \\u202e"
     )
 
 

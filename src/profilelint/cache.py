@@ -78,7 +78,7 @@ Warn = Callable[[str], None]
 
 
 def warn_on_stderr(message: str) -> None:
-    from .reporters import printable  # paths may hold control characters
+    from .escape import printable  # paths may hold control characters
 
     sys.stderr.write(f"profilelint: warning: {printable(message)}\n")
 

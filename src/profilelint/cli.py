@@ -14,6 +14,7 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 
+from .escape import json_text, printable
 EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_ERROR = 2
@@ -46,8 +47,18 @@ class Level(str, Enum):
 
 
 def fail(message: str) -> NoReturn:
-    typer.echo(f"profilelint: error: {message}", err=True)
+    say(f"profilelint: error: {message}", err=True)
     raise typer.Exit(EXIT_ERROR)
+
+
+def warn(message: str) -> None:
+    say(f"profilelint: warning: {message}", err=True)
+
+
+def say(message: str, *, err: bool = False) -> None:
+    """Print one line that may name files, keys or values from the repository: escaped, so a
+    newline in a file name cannot start a `::error`/`::add-mask::` line in a CI log."""
+    typer.echo(printable(message), err=err)
 
 
 def _split(values: list[str] | None) -> tuple[str, ...] | None:
@@ -82,7 +93,7 @@ def _print_version(wanted: bool) -> None:
     from .metadata import version_lines
 
     for line in version_lines():
-        typer.echo(line)
+        typer.echo(printable(line))
     raise typer.Exit(EXIT_OK)
 
 
@@ -174,7 +185,7 @@ def check(
 
     if debug:
         for trace in result.tracebacks:
-            typer.echo(trace, err=True)
+            typer.echo(printable(trace, keep_newlines=True), err=True)
     diagnostics = result.diagnostics
     notes = [] if fix_run is None else _fix_notes(fix_run)
     if fix_run is not None:
@@ -198,7 +209,7 @@ def check(
         render(terminal_format.value, report, sys.stdout, color=color, quiet=quiet)
     if notes and not quiet and (statistics or terminal_format is not OutputFormat.text):
         for note in notes:  # only the text format shows notes; the others keep stdout machine-readable
-            typer.echo(note, err=True)
+            say(note, err=True)
     if output is not None:
         _write_report(output, output_format.value, report)
     if fix_run is not None and fix_run.failed_writes:
@@ -225,7 +236,7 @@ def _show_diff(config: Any, paths: list[Path], *, unsafe: bool) -> NoReturn:
     fix_run = fix_paths(config, paths, unsafe=unsafe, write=False)
     sys.stdout.write(fix_run.diff())
     for message in fix_run.messages():
-        typer.echo(f"profilelint: warning: {message}", err=True)
+        warn(message)
     count = fix_run.applied
     if count:
         typer.echo(f"{count} fix{'es' if count != 1 else ''} would be applied.", err=True)
@@ -238,7 +249,7 @@ def _fix_files(config: Any, paths: list[Path], *, unsafe: bool) -> Any:
 
     fix_run = fix_paths(config, paths, unsafe=unsafe, write=True)
     for message in fix_run.messages(include_refused=False):  # refusals are PLN004 diagnostics
-        typer.echo(f"profilelint: warning: {message}", err=True)
+        warn(message)
     return fix_run
 
 
@@ -332,7 +343,7 @@ def statistics_json(report: Any) -> dict[str, Any]:
 def _print_statistics_json(report: Any) -> None:
     import json
 
-    typer.echo(json.dumps(statistics_json(report), indent=2, ensure_ascii=False))
+    typer.echo(json_text(json.dumps(statistics_json(report), indent=2, ensure_ascii=False)))
 
 
 def _print_statistics(report: Any, *, color: bool | None) -> None:
@@ -347,8 +358,15 @@ def _print_statistics(report: Any, *, color: bool | None) -> None:
     for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
         rule = report.rules.get(code)
         fixable = any(d.fix is not None for d in report.diagnostics if d.code == code)
-        table.add_row(str(count), code, rule.name if rule else "", "yes" if fixable else "")
+        table.add_row(str(count), _cell(code), _cell(rule.name if rule else ""), "yes" if fixable else "")
     make_console(sys.stdout, color=color).print(table)
+
+
+def _cell(text: str) -> Any:
+    """A rich table cell that shows `text` as it is: escaped, and never read as markup."""
+    from rich.text import Text
+
+    return Text(printable(text))
 
 
 @app.command("rules")
@@ -383,8 +401,8 @@ def list_rules(
     table = Table("code", "name", "family", "severity", "fix", "default", "summary")
     for r in rules.values():
         table.add_row(
-            r.code, r.name, r.family, r.severity.label, "yes" if r.fixable else "",
-            "on" if r.default_enabled else "off", r.summary,
+            _cell(r.code), _cell(r.name), _cell(r.family), r.severity.label, "yes" if r.fixable else "",
+            "on" if r.default_enabled else "off", _cell(r.summary),
         )
     make_console(sys.stdout).print(table)
 
@@ -403,9 +421,11 @@ def show_rule(code: Annotated[str, typer.Argument(help="A rule code (SCH002) or 
         fail(f"unknown rule `{code}`{hint}")
     fix = "yes" if found.fixable else "no"
     default = "on" if found.default_enabled else "off (enable with --extend-select)"
-    typer.echo(f"# {found.code} ({found.name})\n")
-    typer.echo(f"Family: {found.family} · Default severity: {found.severity.label} · Fixable: {fix} · Default: {default}\n")
-    typer.echo(found.documentation)
+    say(f"# {found.code} ({found.name})")
+    typer.echo()
+    say(f"Family: {found.family} · Default severity: {found.severity.label} · Fixable: {fix} · Default: {default}")
+    typer.echo()
+    typer.echo(printable(found.documentation, keep_newlines=True))
 
 
 @app.command()
@@ -426,9 +446,9 @@ def clean(
     if cleaning.warning is not None:  # not profilelint's, or not only: left in place, exit 0
         warn_on_stderr(cleaning.warning)
     elif cleaning.removed:
-        typer.echo(f"removed {folder}")
+        say(f"removed {folder}")
     else:
-        typer.echo(f"no cache at {folder}")
+        say(f"no cache at {folder}")
 
 
 @app.command("new")
@@ -463,7 +483,7 @@ def new_profile(
     except OSError as error:
         fail(f"cannot write {target}: {error.strerror or error}")
     shown = _relative_to_cwd(target)
-    typer.echo(f"Wrote {shown}: fill in its {placeholder_count(text)} `TODO:` placeholders; "
+    say(f"Wrote {shown}: fill in its {placeholder_count(text)} `TODO:` placeholders; "
                f"`profilelint check {shown}` lists them.")
 
 
@@ -550,7 +570,7 @@ def stats(
     if output_format == "json":
         import json
 
-        typer.echo(json.dumps(corpus_stats.to_json(figures), indent=2, ensure_ascii=False))
+        typer.echo(json_text(json.dumps(corpus_stats.to_json(figures), indent=2, ensure_ascii=False)))
         return
     from .reporters.text import make_console
 
@@ -656,14 +676,11 @@ def main() -> None:
         typer.echo("profilelint: interrupted", err=True)
         sys.exit(130)
     except RegistryError as error:  # a broken plugin, found while loading rules
-        typer.echo(f"profilelint: error: {error}", err=True)
+        say(f"profilelint: error: {error}", err=True)
         sys.exit(EXIT_ERROR)
     except Exception as error:  # noqa: BLE001 - the last line of defence
         if debug:
             raise
-        typer.echo(
-            f"profilelint: internal error: {type(error).__name__}: {error}\n"
-            "This is a bug in profilelint; run again with --debug and report the traceback.",
-            err=True,
-        )
+        say(f"profilelint: internal error: {type(error).__name__}: {error}", err=True)
+        typer.echo("This is a bug in profilelint; run again with --debug and report the traceback.", err=True)
         sys.exit(EXIT_ERROR)

@@ -30,6 +30,7 @@ from .config import Config
 from .diagnostics import Applicability, DataChange, Diagnostic, Edit, Fix, Span
 from .document import Document, load, parse, unescape_pointer_token
 from .engine import Linter, discover_for, read_raw
+from .escape import printable
 
 MAX_ROUNDS = 10
 UTF8_BOM = b"\xef\xbb\xbf"
@@ -433,20 +434,29 @@ def _discard(temp: Path) -> None:
 
 
 def unified_diff(path: str, before: str, after: str) -> str:
-    """A `git diff`-style unified diff, with the marker for a missing final newline."""
-    lines = difflib.unified_diff(
-        before.splitlines(keepends=True),
-        after.splitlines(keepends=True),
-        fromfile=f"a/{path}",
-        tofile=f"b/{path}",
-    )
+    """A `git diff`-style unified diff, with the marker for a missing final newline.
+
+    Lines are split at `\\n` only, as git does.  The path and every line are escaped for the
+    terminal (`printable`): a control or invisible character in the file shows as `\\x1b`,
+    `\\u202e`…, so such a line reads right but no longer applies as a patch.  A CR before the
+    line's LF is kept as it is: harmless, and CRLF files stay readable.
+    """
+    shown = printable(path)
+    lines = difflib.unified_diff(_lines(before), _lines(after), fromfile=f"a/{shown}", tofile=f"b/{shown}")
     out = []
     for line in lines:
-        if line.endswith("\n"):
-            out.append(line)
-        else:
-            out.append(line + "\n\\ No newline at end of file\n")
+        body = line.removesuffix("\n")
+        ending = line[len(body):]
+        if body.endswith("\r") and ending:
+            body, ending = body[:-1], "\r\n"
+        out.append(printable(body) + (ending or "\n\\ No newline at end of file\n"))
     return "".join(out)
+
+
+def _lines(text: str) -> list[str]:
+    """`text` cut after each `\\n` (str.splitlines also cuts at U+2028, form feed and more)."""
+    *complete, last = text.split("\n")
+    return [line + "\n" for line in complete] + ([last] if last else [])
 
 
 # --- fixing files ---------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from typing import Any
 from .config import Config
 from .corpus import Corpus, ProfileEntry, entry_for
 from .engine import corpus_root, discover, discover_targets, paths_or_default, read_document
-from .reporters import printable
+from .escape import printable
 
 STATUSES = ("draft", "in-review", "reviewed", "published", "deprecated")
 UNKNOWN_STATUS = "unknown"

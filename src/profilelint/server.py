@@ -32,6 +32,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 
 from . import __version__
+from .escape import printable
 from .lsp import features
 from .lsp.positions import UTF16, PositionMapper
 from .lsp.session import OpenFile, Publication, Session
@@ -63,7 +64,9 @@ class ProfileLanguageServer(LanguageServer):
         return str(getattr(encoding, "value", encoding))
 
     def log(self, message: str, kind: types.MessageType = types.MessageType.Log) -> None:
-        self.window_log_message(types.LogMessageParams(type=kind, message=message))
+        """A multi-line message for the editor's log; tracebacks quote values from the files,
+        so everything but the line breaks is escaped."""
+        self.window_log_message(types.LogMessageParams(type=kind, message=printable(message, keep_newlines=True)))
 
     def publish(self, publications: Iterable[Publication]) -> None:
         for publication in publications:
@@ -113,7 +116,7 @@ class ProfileLanguageServer(LanguageServer):
         self.publish(publications)
 
     def _failed(self, what: str) -> None:
-        self.log(f"profilelint: {what} failed:\n{traceback.format_exc()}", types.MessageType.Error)
+        self.log(f"profilelint: {printable(what)} failed:\n{traceback.format_exc()}", types.MessageType.Error)
 
     def schedule(self, uri: str) -> None:
         """Lint soon: at once after a quiet spell, else when the burst of edits pauses."""
@@ -150,7 +153,7 @@ class ProfileLanguageServer(LanguageServer):
             self.window_show_message(
                 types.ShowMessageParams(
                     type=types.MessageType.Error,
-                    message=f"profilelint: {session.config_error} (using the defaults)",
+                    message=printable(f"profilelint: {session.config_error} (using the defaults)"),
                 )
             )
         try:
@@ -184,7 +187,7 @@ class ProfileLanguageServer(LanguageServer):
 
     def _registration_done(self, future: Future[Any]) -> None:
         if future.exception() is not None:
-            logger.warning("file watcher registration refused: %s", future.exception())
+            logger.warning("file watcher registration refused: %s", printable(str(future.exception())))
 
     def markup(self, capability: str) -> types.MarkupKind:
         """Markdown where the client renders it, else plain text (our markdown reads fine raw)."""

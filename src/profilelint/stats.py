@@ -24,6 +24,7 @@ from .config import Config
 from .diagnostics import Diagnostic, Severity
 from .document import Document
 from .engine import discover_for, read_document, run
+from .escape import printable
 from .registry import Rule
 
 STATUSES = ("draft", "in-review", "reviewed", "published", "deprecated")
@@ -350,6 +351,12 @@ def to_json(stats: Stats) -> dict[str, Any]:
 # --- rich tables ----------------------------------------------------------------------------
 
 
+def _shown(text: str) -> Text:
+    """A profile's value as a cell: escaped (tags and categories are free text — an OSC 52
+    sequence in one would write the reader's clipboard), and never read as rich markup."""
+    return Text(printable(text))
+
+
 def _count(value: int) -> Text:
     return Text(str(value)) if value else Text("·", style="dim")
 
@@ -360,11 +367,11 @@ def _percent(share: float | None) -> str:
 
 def _status_table(stats: Stats) -> Table:
     provenances = list(next(iter(stats.status_by_provenance.values()), {}))
-    table = Table("status", *(escape(v) for v in provenances), "total",
+    table = Table("status", *(escape(printable(v)) for v in provenances), "total",
                   title="Profiles by status and provenance", title_justify="left")
     for status, row in stats.status_by_provenance.items():
         cells = [_count(row[v]) for v in provenances]
-        table.add_row(Text(status), *cells, _count(sum(row.values())))
+        table.add_row(_shown(status), *cells, _count(sum(row.values())))
     totals = [sum(row[v] for row in stats.status_by_provenance.values()) for v in provenances]
     table.add_row(Text("total", style="bold"), *(_count(t) for t in totals),
                   Text(str(stats.profiles), style="bold"))
@@ -376,7 +383,7 @@ def _coverage_table(stats: Stats) -> Table:
                   title="Review coverage (reviewed or published with a named reviewer)",
                   title_justify="left")
     for kind, c in stats.coverage.items():
-        table.add_row(Text(kind), str(c.profiles), str(c.human_reviewed), _percent(c.share),
+        table.add_row(_shown(kind), str(c.profiles), str(c.human_reviewed), _percent(c.share),
                       _count(c.reviewed_without_reviewer))
     return table
 
@@ -396,8 +403,8 @@ def _waiting_table(stats: Stats) -> Table:
                   title_justify="left")
     for w in stats.oldest_waiting:
         p = w.facts
-        table.add_row(w.created.isoformat(), str(w.age_days), Text(p.status or ""),
-                      Text(p.provenance or ""), Text(p.path))
+        table.add_row(w.created.isoformat(), str(w.age_days), _shown(p.status or ""),
+                      _shown(p.provenance or ""), _shown(p.path))
     return table
 
 
@@ -407,7 +414,7 @@ def _stale_table(stats: Stats) -> Table:
                   title_justify="left")
     for s in stats.most_stale:
         table.add_row(s.last_reviewed.isoformat(), s.updated.isoformat(), str(s.days),
-                      Text(s.facts.path))
+                      _shown(s.facts.path))
     return table
 
 
@@ -415,11 +422,11 @@ def _findings_tables(findings: Findings) -> list[Table]:
     families = Table("family", "findings", title=f"Findings by family ({findings.total} in all)",
                      title_justify="left")
     for family, count in findings.by_family.items():
-        families.add_row(Text(family), str(count))
+        families.add_row(_shown(family), str(count))
     codes = Table("code", "name", "family", "findings", title="Findings by code",
                   title_justify="left")
     for code, count in findings.by_code.items():
-        codes.add_row(Text(code), Text(findings.names[code]), Text(findings.families[code]),
+        codes.add_row(_shown(code), _shown(findings.names[code]), _shown(findings.families[code]),
                       str(count))
     return [families, codes]
 
@@ -427,7 +434,7 @@ def _findings_tables(findings: Findings) -> list[Table]:
 def _counts_table(title: str, column: str, counts: dict[str, int]) -> Table:
     table = Table(column, "profiles", title=f"{title} ({len(counts)} in use)", title_justify="left")
     for name, count in counts.items():
-        table.add_row(Text(name), str(count))
+        table.add_row(_shown(name), str(count))
     return table
 
 

@@ -15,6 +15,7 @@ from lsprotocol import types
 from ..diagnostics import Applicability, Diagnostic, Edit, LineIndex, Position, Severity, Span
 from ..document import Document, parse
 from ..engine import UNUSED_SUPPRESSION
+from ..escape import markdown_code, markdown_text, printable
 from ..schema import ProfileSchema
 from ..suppressions import DIRECTIVE, Directive, find_directives
 from .context import CursorContext, context_at, sibling_keys, written_headings
@@ -38,9 +39,11 @@ def text_lines(text: str) -> list[str]:
 
 
 def to_lsp_diagnostic(diagnostic: Diagnostic, mapper: PositionMapper) -> types.Diagnostic:
-    message = diagnostic.message
+    # Plain text in the editor's problem list, but bidi and zero-width characters would still
+    # make it read differently from what it holds.
+    message = printable(diagnostic.message)
     if diagnostic.help:
-        message = f"{message}\n{diagnostic.help}"  # the text reporter's "help:" line
+        message = f"{message}\n{printable(diagnostic.help)}"  # the text reporter's "help:" line
     tags = [types.DiagnosticTag.Unnecessary] if diagnostic.code == UNUSED_SUPPRESSION else None
     return types.Diagnostic(
         range=mapper.range(diagnostic.span),
@@ -248,7 +251,7 @@ def _slug_items(
         yield types.CompletionItem(
             label=slug,
             kind=types.CompletionItemKind.Reference,
-            detail=title,
+            detail=printable(title) if title else title,
             filter_text=_filter_text(context, slug),
             text_edit=types.TextEdit(range=value_range, new_text=_value_text(context, slug)),
             data={"slug": slug},  # the summary is sent on completionItem/resolve
@@ -263,7 +266,9 @@ def resolve_completion(
     if isinstance(slug, str):
         entry = session.corpus.find(slug)
         if entry is not None and entry.summary:
-            item.documentation = types.MarkupContent(kind=markup, value=entry.summary.strip())
+            item.documentation = types.MarkupContent(
+                kind=markup, value=_Shown(markup).text(entry.summary.strip())
+            )
     return item
 
 
@@ -333,6 +338,27 @@ def _key_items(
 # --- hover and definition ----------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _Shown:
+    """Values from profiles and a user's schema, shown as the plain text they are.
+
+    Sent as markdown raw, a title or summary could show images (fetched by the editor), links
+    to `command:` URIs and HTML; everything it could do as markup is escaped instead.
+    """
+
+    markup: types.MarkupKind
+
+    @property
+    def markdown(self) -> bool:
+        return self.markup == types.MarkupKind.Markdown
+
+    def text(self, value: str) -> str:
+        return markdown_text(value) if self.markdown else printable(value, keep_newlines=True)
+
+    def code(self, value: str) -> str:
+        return markdown_code(value) if self.markdown else f"`{printable(value)}`"
+
+
 def schema_title_and_description(
     schema: ProfileSchema, pointer: str
 ) -> tuple[str | None, str | None]:
@@ -364,12 +390,12 @@ def hover(
     if context is not None:
         if context.on == "value" and context.matches("related", int, "slug") and context.value:
             if context.value_start <= cursor.column <= context.value_end:
-                parts.append(_slug_hover(session, context.unquoted))
+                parts.append(_slug_hover(session, context.unquoted, _Shown(markup)))
                 hover_range = mapper.column_range(
                     context.line, context.value_start, context.value_end
                 )
         elif context.on == "key" and context.key_start <= cursor.column <= context.key_end:
-            text = _key_hover(session.linter.schema, context)
+            text = _key_hover(session.linter.schema, context, _Shown(markup))
             if text is not None:
                 parts.append(text)
                 hover_range = mapper.column_range(context.line, context.key_start, context.key_end)
@@ -390,30 +416,32 @@ def hover(
     )
 
 
-def _slug_hover(session: Session, slug: str) -> str:
+def _slug_hover(session: Session, slug: str, shown: _Shown) -> str:
     entries = session.corpus.by_slug.get(slug)
     if not entries:
         closest = session.corpus.closest_slug(slug)
-        hint = f" Did you mean `{closest}`?" if closest else ""
-        return f"No profile in the corpus has the slug `{slug}`.{hint}"
+        hint = f" Did you mean {shown.code(closest)}?" if closest else ""
+        return f"No profile in the corpus has the slug {shown.code(slug)}.{hint}"
     entry = entries[0]
-    lines = [f"**{entry.title or slug}** · `{slug}`"]
+    lines = [f"**{shown.text(entry.title or slug)}** · {shown.code(slug)}"]
     if entry.summary:
-        lines.append(entry.summary.strip())
-    lines.append(f"*{entry.path}*")
+        lines.append(shown.text(entry.summary.strip()))
+    lines.append(f"*{shown.text(str(entry.path))}*")
     return "\n\n".join(lines)
 
 
-def _key_hover(schema: ProfileSchema, context: CursorContext) -> str | None:
+def _key_hover(schema: ProfileSchema, context: CursorContext, shown: _Shown) -> str | None:
+    """The schema may be the repository's own: its texts are shown as text, too."""
     title, description = schema_title_and_description(schema, context.pointer)
     if title is None and description is None:
         return None
-    lines = [f"**{title or context.path[-1]}** · `{context.path[-1]}`"]
+    key = str(context.path[-1])
+    lines = [f"**{shown.text(title or key)}** · {shown.code(key)}"]
     if description:
-        lines.append(description)
+        lines.append(shown.text(description))
     values = [v for v in schema.enum_values(context.pointer) if isinstance(v, str)]
     if values:
-        lines.append("One of: " + ", ".join(f"`{v}`" for v in values))
+        lines.append("One of: " + ", ".join(shown.code(v) for v in values))
     return "\n\n".join(lines)
 
 

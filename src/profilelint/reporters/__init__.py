@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TextIO
@@ -14,15 +13,6 @@ if TYPE_CHECKING:
     from ..registry import Rule
 
 FORMATS = ("text", "concise", "json", "github", "sarif", "junit", "gitlab", "rdjson")
-
-_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
-
-
-def printable(text: str) -> str:
-    """Text safe for a terminal: control characters (ESC, BEL, CR, line breaks…) are shown
-    as escapes, so a profile cannot retitle the terminal, clear it or forge output lines."""
-    return _CONTROL.sub(lambda m: m[0].encode("unicode_escape").decode("ascii"), text)
-
 
 @dataclass(frozen=True)
 class Report:

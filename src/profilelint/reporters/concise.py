@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from . import Report, printable
+from ..escape import printable
+from . import Report
 
 
 def render(report: Report, stream: TextIO, **_: object) -> None:
-    stream.writelines(
-        printable(f"{d.path}:{d.span.start.line + 1}:{d.span.start.column + 1}: {d.code} {d.message}") + "\n"
-        for d in report.diagnostics
-    )
+    for d in report.diagnostics:
+        stream.write(printable(f"{d.path}:{d.span.start.line + 1}:{d.span.start.column + 1}: {d.code} {d.message}") + "\n")

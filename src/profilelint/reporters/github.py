@@ -1,7 +1,9 @@
 """GitHub Actions workflow commands: one `::error …::message` line per diagnostic.
 
 GitHub turns each line into an annotation on the pull request's diff.  Values are escaped by
-the workflow-command rules: `%`, CR and LF everywhere, and also `:` and `,` in properties.
+the workflow-command rules: `%`, CR and LF everywhere, and also `:` and `,` in properties, so
+no value can end the command or start another line.  The file property keeps the exact path
+(GitHub matches it against the diff); the message, which people read, is also `printable`.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 from typing import TextIO
 
 from ..diagnostics import Diagnostic, Severity
+from ..escape import printable
 from . import Report
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
@@ -33,8 +36,9 @@ def annotation(d: Diagnostic) -> str:
         "title": d.code,
     }
     joined = ",".join(f"{name}={escape_property(value)}" for name, value in properties.items())
-    return f"::{COMMANDS[d.severity]} {joined}::{escape_data(d.message)}"
+    return f"::{COMMANDS[d.severity]} {joined}::{escape_data(printable(d.message))}"
 
 
 def render(report: Report, stream: TextIO, **_: object) -> None:
-    stream.writelines(annotation(d) + "\n" for d in report.diagnostics)
+    for d in report.diagnostics:
+        stream.write(annotation(d) + "\n")

@@ -7,6 +7,7 @@ import json
 from typing import Any, TextIO
 
 from ..diagnostics import Diagnostic, LineIndex
+from ..escape import json_text
 from ..metadata import rule_url
 from . import Report, SourceLines
 
@@ -53,12 +54,14 @@ def diagnostic_to_json(
 
 
 def render(report: Report, stream: TextIO, **_: object) -> None:
+    """The array is written one diagnostic at a time, laid out as `json.dump(indent=2)` would."""
     lines_of = SourceLines(report.sources)
     names = {code: rule.name for code, rule in report.rules.items()}
     urls = {code: rule_url(rule) for code, rule in report.rules.items()}
-    payload = [
-        diagnostic_to_json(d, lines_of(d.path), names.get(d.code), urls.get(d.code))
-        for d in report.diagnostics
-    ]
-    json.dump(payload, stream, indent=2, ensure_ascii=False)
-    stream.write("\n")
+    separator = "[\n"
+    for d in report.diagnostics:
+        payload = diagnostic_to_json(d, lines_of(d.path), names.get(d.code), urls.get(d.code))
+        encoded = json.dumps(payload, indent=2, ensure_ascii=False)
+        stream.write(separator + "  " + json_text(encoded).replace("\n", "\n  "))
+        separator = ",\n"
+    stream.write("[]\n" if separator == "[\n" else "\n]\n")

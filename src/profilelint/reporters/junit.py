@@ -6,7 +6,10 @@ reject the rest, so a file's findings are aggregated: the failure's `message` co
 names the first, its text lists every one.
 
 Built with ElementTree so `&`, `<` and quotes are escaped; characters XML 1.0 cannot carry at
-all (control characters from a hostile file) are written as visible `\\xNN` escapes instead.
+all (control characters from a hostile file) are written as visible `\\xNN` escapes instead,
+and the rest of the invisible ones (DEL, C1, bidi, zero-width) as character references.  The
+failure body is text for people, one line per part: its values are `printable`, so a file
+name with a newline cannot put a `::error` line on a CI log.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from ..diagnostics import Diagnostic
+from ..escape import printable, xml_references
 from . import Report
 
 SUITE_NAME = "profilelint"
@@ -33,8 +37,8 @@ def _location(d: Diagnostic) -> str:
 
 
 def _entry(d: Diagnostic) -> str:
-    entry = f"{_location(d)}: {d.severity.label}[{d.code}] {d.message}"
-    return f"{entry}\n  help: {d.help}" if d.help else entry
+    entry = printable(f"{_location(d)}: {d.severity.label}[{d.code}] {d.message}")
+    return f"{entry}\n  help: {printable(d.help)}" if d.help else entry
 
 
 def _summary(diagnostics: Sequence[Diagnostic]) -> str:
@@ -56,26 +60,44 @@ def _failure(diagnostics: Sequence[Diagnostic]) -> ET.Element:
     return element
 
 
-def build(report: Report) -> ET.Element:
+def _by_file(report: Report) -> tuple[list[str], dict[str, list[Diagnostic]]]:
     by_file: dict[str, list[Diagnostic]] = defaultdict(list)
     for d in report.diagnostics:
         by_file[d.path].append(d)
     files = list(report.files) + [p for p in by_file if p not in report.files]
-    counts = {"tests": str(len(files)), "failures": str(len(by_file)), "errors": "0", "skipped": "0"}
+    return files, by_file
+
+
+def _counts(files: list[str], by_file: dict[str, list[Diagnostic]]) -> dict[str, str]:
+    # `failures` counts failed tests (files), as JUnit readers expect.
+    return {"tests": str(len(files)), "failures": str(len(by_file)), "errors": "0", "skipped": "0"}
+
+
+def _testcase(path: str, diagnostics: list[Diagnostic]) -> ET.Element:
+    case = ET.Element("testcase", {"classname": SUITE_NAME, "name": xml_text(path), "file": xml_text(path)})
+    if diagnostics:
+        case.append(_failure(diagnostics))
+    return case
+
+
+def build(report: Report) -> ET.Element:
+    files, by_file = _by_file(report)
+    counts = _counts(files, by_file)
     suites = ET.Element("testsuites", {"name": SUITE_NAME, **counts})
     suite = ET.SubElement(suites, "testsuite", {"name": SUITE_NAME, **counts})
-    for path in files:
-        case = ET.SubElement(
-            suite, "testcase", {"classname": SUITE_NAME, "name": xml_text(path), "file": xml_text(path)}
-        )
-        if path in by_file:
-            case.append(_failure(by_file[path]))
+    suite.extend(_testcase(path, by_file.get(path, [])) for path in files)
     return suites
 
 
 def render(report: Report, stream: TextIO, **_: object) -> None:
-    tree = build(report)
-    ET.indent(tree)
-    stream.write('<?xml version="1.0" encoding="UTF-8"?>\n')
-    stream.write(ET.tostring(tree, encoding="unicode"))
-    stream.write("\n")
+    """Laid out as `ET.indent` lays out `build(report)`, but written one testcase at a time."""
+    files, by_file = _by_file(report)
+    # Our own name and numbers only: nothing here needs XML escaping.
+    counts = {"name": SUITE_NAME, **_counts(files, by_file)}
+    attributes = " ".join(f'{name}="{value}"' for name, value in counts.items())
+    stream.write(f'<?xml version="1.0" encoding="UTF-8"?>\n<testsuites {attributes}>\n  <testsuite {attributes}>\n')
+    for path in files:
+        case = _testcase(path, by_file.get(path, []))
+        ET.indent(case, level=2)
+        stream.write("    " + xml_references(ET.tostring(case, encoding="unicode")) + "\n")
+    stream.write("  </testsuite>\n</testsuites>\n")

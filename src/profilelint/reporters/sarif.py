@@ -18,6 +18,7 @@ from urllib.parse import quote
 
 from .. import __version__
 from ..diagnostics import Diagnostic, Fix, LineIndex, Severity
+from ..escape import json_text
 from ..metadata import rule_url
 from . import Report, SourceLines
 
@@ -111,9 +112,20 @@ def result_object(d: Diagnostic, rule_index: dict[str, int], index: LineIndex | 
 
 
 def build(report: Report) -> dict[str, Any]:
-    rules = list(report.rules.values())
-    rule_index = {rule.code: position for position, rule in enumerate(rules)}
+    """The whole log as one object (for tests and callers that want the data)."""
     lines_of = SourceLines(report.sources)
+    rule_index = _rule_index(report)
+    log = _skeleton(report)
+    log["runs"][0]["results"] = [result_object(d, rule_index, lines_of(d.path)) for d in report.diagnostics]
+    return log
+
+
+def _rule_index(report: Report) -> dict[str, int]:
+    return {code: position for position, code in enumerate(report.rules)}
+
+
+def _skeleton(report: Report) -> dict[str, Any]:
+    """Everything but the results; `results` is the last key, so it can be streamed."""
     return {
         "$schema": SCHEMA_URI,
         "version": "2.1.0",
@@ -125,17 +137,29 @@ def build(report: Report) -> dict[str, Any]:
                         "version": __version__,
                         "semanticVersion": __version__,
                         "informationUri": INFORMATION_URI,
-                        "rules": [rule_descriptor(rule) for rule in rules],
+                        "rules": [rule_descriptor(rule) for rule in report.rules.values()],
                     }
                 },
                 "columnKind": "unicodeCodePoints",
                 "artifacts": [{"location": {"uri": artifact_uri(path)}} for path in report.files],
-                "results": [result_object(d, rule_index, lines_of(d.path)) for d in report.diagnostics],
+                "results": [],
             }
         ],
     }
 
 
 def render(report: Report, stream: TextIO, **_: object) -> None:
-    json.dump(build(report), stream, indent=2, ensure_ascii=False)
-    stream.write("\n")
+    """Written as `json.dump(build(report), indent=2)` would, but one result at a time."""
+    head = json_text(json.dumps(_skeleton(report), indent=2, ensure_ascii=False))
+    # Nothing after the empty results list comes from the report, so the last `[]` is it.
+    before, _, after = head.rpartition('"results": []')
+    stream.write(before + '"results": [')
+    lines_of = SourceLines(report.sources)
+    rule_index = _rule_index(report)
+    indent = "\n" + " " * 8
+    separator = indent
+    for d in report.diagnostics:
+        encoded = json.dumps(result_object(d, rule_index, lines_of(d.path)), indent=2, ensure_ascii=False)
+        stream.write(separator + json_text(encoded).replace("\n", indent))
+        separator = "," + indent
+    stream.write(("]" if separator == indent else "\n" + " " * 6 + "]") + after + "\n")

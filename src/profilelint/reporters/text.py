@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import os
 from collections import Counter
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, TextIO
 
 from ..diagnostics import Diagnostic, LineIndex, Severity
-from . import Report, SourceLines, printable
+from ..escape import printable
+from . import Report, SourceLines
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -49,24 +51,42 @@ def wants_color(stream: TextIO, color: bool | None) -> bool:
     return bool(isatty is not None and isatty()) and os.environ.get("TERM") != "dumb"
 
 
+SNIPPET_COLUMNS = 200
+"""At most this many characters of a source line are shown: a one-line flow mapping with
+thousands of findings must not repeat the whole line in each of them."""
+SNIPPET_LEAD = 40
+"""Characters shown before the span when the line has to be cut."""
+CUT = "…"
+
+
+def _window(length: int, start: int) -> tuple[int, int]:
+    """The [first, last) columns of a line of `length` to show for a span starting at `start`."""
+    if length <= SNIPPET_COLUMNS:
+        return 0, length
+    first = max(0, min(start - SNIPPET_LEAD, length - SNIPPET_COLUMNS))
+    return first, first + SNIPPET_COLUMNS
+
+
 def _snippet(d: Diagnostic, index: LineIndex | None, width: int) -> list[Line]:
     if index is None or d.span.start.line >= index.line_count:
         return []
     line_no = d.span.start.line
     raw = index.line_text(line_no).replace("\t", " ")
-    raw_start = min(d.span.start.column, len(raw))
+    first, last = _window(len(raw), d.span.start.column)
+    raw_start = min(max(d.span.start.column, first), last)
     raw_end = d.span.end.column if d.span.end.line == line_no else len(raw)
-    source = printable(raw)
-    # Escaped control characters are wider than the characters they stand for.
-    start = len(printable(raw[:raw_start]))
-    end = max(len(printable(raw[:max(min(raw_end, len(raw)), raw_start)])), start + 1)
+    raw_end = min(max(raw_end, raw_start), last)
+    # Escaped pieces, each on its own, so the carets line up under the escapes.
+    before = (CUT if first > 0 else "") + printable(raw[first:raw_start])
+    spanned = printable(raw[raw_start:raw_end])
+    after = printable(raw[raw_end:last]) + (CUT if last < len(raw) else "")
     gutter = " " * width
     style = SEVERITY_STYLES[d.severity]
     number = str(line_no + 1).rjust(width)
     return [
         ((f"{gutter} |", GUTTER),),
-        ((f"{number} | ", GUTTER), source),
-        ((f"{gutter} | ", GUTTER), " " * start, ("^" * (end - start), style)),
+        ((f"{number} | ", GUTTER), before + spanned + after),
+        ((f"{gutter} | ", GUTTER), " " * len(before), ("^" * max(len(spanned), 1), style)),
     ]
 
 
@@ -104,7 +124,7 @@ def summary(report: Report) -> list[Line]:
     by_code = Counter(d.code for d in report.diagnostics)
     for code, count in sorted(by_code.items(), key=lambda item: (-item[1], item[0])):
         rule = report.rules.get(code)
-        name = rule.name if rule else ""
+        name = printable(rule.name) if rule else ""
         out.append((f"{count:>5} × ", (code, "bold"), f"  {name}"))
     fixable = sum(1 for d in report.diagnostics if d.fix is not None and d.fix.applicability.value == "safe")
     unsafe = sum(1 for d in report.diagnostics if d.fix is not None and d.fix.applicability.value == "unsafe")
@@ -119,22 +139,31 @@ def _plain(line: Line) -> str:
     return "".join(part if isinstance(part, str) else part[0] for part in line)
 
 
-def render(report: Report, stream: TextIO, *, color: bool | None = None, quiet: bool = False, **_: object) -> None:
+def _report_lines(report: Report, quiet: bool) -> Iterator[list[Line]]:
+    """The report one diagnostic at a time, then the notes and summary."""
     lines_of = SourceLines(report.sources)
-    lines: list[Line] = []
     for d in report.diagnostics:
-        lines.extend(render_diagnostic(d, lines_of(d.path)))
-        lines.append(())
+        yield [*render_diagnostic(d, lines_of(d.path)), ()]
     if not quiet:
-        lines.extend((printable(note),) for note in report.notes)
-        lines.extend(summary(report))
+        yield [*((printable(note),) for note in report.notes), *summary(report)]
+
+
+def render(report: Report, stream: TextIO, *, color: bool | None = None, quiet: bool = False, **_: object) -> None:
+    """Written as it is built, one diagnostic at a time: a huge report never sits in memory."""
+    blocks = _report_lines(report, quiet)
     if not wants_color(stream, color):
-        stream.writelines(_plain(line) + "\n" for line in lines)
+        for block in blocks:
+            stream.writelines(_plain(line) + "\n" for line in block)
         return
     from rich.text import Text
 
     console = make_console(stream, color=color)
     # Printed in chunks: one console.print per line costs ~2 ms, one per chunk about as much.
-    for start in range(0, len(lines), 500):
-        chunk = [Text.assemble(*line) for line in lines[start : start + 500]]
+    chunk: list[Text] = []
+    for block in blocks:
+        chunk.extend(Text.assemble(*line) for line in block)
+        if len(chunk) >= 500:
+            console.print(Text("\n").join(chunk))
+            chunk = []
+    if chunk:
         console.print(Text("\n").join(chunk))
