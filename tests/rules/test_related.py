@@ -9,7 +9,6 @@ import pytest
 
 from profilelint.diagnostics import Applicability, Diagnostic
 from profilelint.document import parse
-from profilelint.rules.related import corpus_relative
 from tests.helpers import SEED, found, lint
 
 
@@ -114,25 +113,14 @@ def test_rel005_counts_files_that_are_not_being_linted(tmp_path: Path) -> None:
     assert "a.yaml:3" in diagnostics[0].message
 
 
-def test_rel005_fingerprint_names_the_other_file_relative_to_the_corpus_root(
+def test_rel005_fingerprint_is_the_slug_never_a_path(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     files = {"a.yaml": "slug: a\n", "old/b.yaml": "slug: a\n"}
     monkeypatch.chdir(tmp_path / "..")
     diagnostics = lint(tmp_path, files, select=("REL005",))
-    assert [(Path(d.path).name, d.fingerprint) for d in diagnostics] == [
-        ("a.yaml", "a:old/b.yaml"), ("b.yaml", "a:a.yaml"),
-    ]
+    assert [(Path(d.path).name, d.fingerprint) for d in diagnostics] == [("a.yaml", "a"), ("b.yaml", "a")]
     assert all(Path(d.path).is_absolute() for d in diagnostics)  # displayed as given
-
-
-def test_rel005_corpus_relative_paths() -> None:
-    root = Path("/corpus")
-    assert corpus_relative("/corpus/gov/b.yaml", root) == "gov/b.yaml"
-    assert corpus_relative("/corpus/..x/a.yaml", root) == "..x/a.yaml"  # a name, not `..`
-    assert corpus_relative("/elsewhere/x.yaml", root) is None  # the fingerprint is the slug
-    assert corpus_relative("/corpus", root) is None
-    assert corpus_relative("/corpus/a.yaml", None) is None
 
 
 def test_rel005_silent_for_unique_slugs(tmp_path: Path) -> None:

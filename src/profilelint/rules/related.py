@@ -7,7 +7,6 @@ look at one document.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -149,31 +148,16 @@ def duplicate_slug(entry: ProfileEntry, ctx: RuleContext) -> Iterator[Finding]:
         if other.path == entry.path:
             continue
         where = f"{other.path}:{other.slug_span.start.line + 1}" if other.slug_span else other.path
-        other_file = corpus_relative(other.path, ctx.corpus.root)
         yield Finding(
             entry.slug_span,
             f"slug `{entry.slug}` is also declared in {where}",
             "give each profile its own slug (and rename its file to match)",
             pointer="/slug",
-            fingerprint=f"{entry.slug}:{other_file}" if other_file else entry.slug,
+            # The slug alone: a path (displayed, or relative to a root that may move with the
+            # working folder) would make a baseline depend on where it is run from; the
+            # baseline's counts tell one extra duplicate apart.
+            fingerprint=entry.slug,
         )
-
-
-def corpus_relative(path: str, root: Path | None) -> str | None:
-    """The file's path relative to the corpus root, with `/`; None outside it.
-
-    A fingerprint must not hold the displayed path, which depends on the working folder:
-    a baseline written from one folder would not match a run from another.
-    """
-    if root is None:
-        return None
-    try:
-        relative = os.path.relpath(os.path.abspath(path), os.path.abspath(root))
-    except ValueError:  # another drive on Windows
-        return None
-    if relative == os.curdir or relative.split(os.sep, 1)[0] == os.pardir:
-        return None
-    return Path(relative).as_posix()
 
 
 # --- per file --------------------------------------------------------------------------------
