@@ -35,7 +35,7 @@ from .diagnostics import (
 from .engine import FileResult
 from .suppressions import Directive
 
-FORMAT = 3
+FORMAT = 4
 
 
 def file_key(path: Path) -> str | None:
@@ -101,7 +101,10 @@ def encode_entry(entry: ProfileEntry) -> Any:
         "summary": entry.summary,
         "status": entry.status,
         "provenance": entry.provenance,
-        "links": [[link.slug, link.type, link.index, _span(link.span)] for link in entry.links],
+        "links": [
+            [link.slug, link.type, link.index, _span(link.span), link.value_offsets]
+            for link in entry.links
+        ],
     }
 
 
@@ -114,7 +117,10 @@ def decode_entry(raw: Any, path: str) -> ProfileEntry:
         summary=raw["summary"],
         status=raw["status"],
         provenance=raw["provenance"],
-        links=tuple(Link(slug, kind, index, _unspan(span)) for slug, kind, index, span in raw["links"]),
+        links=tuple(
+            Link(slug, kind, index, _unspan(span), (offsets[0], offsets[1]) if offsets else None)
+            for slug, kind, index, span, offsets in raw["links"]
+        ),
     )
 
 

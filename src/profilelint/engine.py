@@ -188,6 +188,16 @@ def corpus_root(config: Config, paths: Sequence[Path]) -> Path:
     return Path(os.path.commonpath(folders)) if folders else Path.cwd()
 
 
+def other_corpus_files(root: Path, targets: Sequence[Target]) -> list[Target]:
+    """The profile files below the corpus root that are not among the targets."""
+    target_keys = {os.path.abspath(t.path) for t in targets}
+    return [
+        target
+        for target in (_walk_targets(root) if root.is_dir() else ())
+        if os.path.abspath(target.path) not in target_keys
+    ]
+
+
 def read_raw(target: Target, max_size: int) -> bytes | Document:
     """The file's bytes, or a Document carrying the reason they could not be had."""
     if target.refusal is not None:
@@ -506,13 +516,8 @@ def run(
     linter = Linter(config, debug=debug)
     paths = paths_or_default(config, paths)
     targets = discover_targets(paths)
-    target_keys = {os.path.abspath(t.path) for t in targets}
     root = corpus_root(config, paths)
-    others = [
-        target
-        for target in (_walk_targets(root) if root.is_dir() else ())
-        if os.path.abspath(target.path) not in target_keys
-    ]
+    others = other_corpus_files(root, targets)
     cache = None
     if cache_dir is not None:
         from .cache import ResultCache
