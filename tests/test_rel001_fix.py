@@ -77,3 +77,15 @@ def test_rel001_fix_is_shown_as_an_unsafe_fix_in_the_text_report(corpus: dict[st
                            env={"COLUMNS": "100"})
     assert "= unsafe fix: change the slug `police-oficer` to `police-officer`" in result.stdout
     assert "1 more fixable with `--fix --unsafe-fixes`." in result.stdout
+
+
+def test_rel001_fix_is_not_applied_to_a_suppressed_finding(corpus: dict[str, Path]) -> None:
+    suppressed = LINKING.replace("police-oficer\n", "police-oficer  # profilelint: disable=REL001\n")
+    corpus["customs-officer.yaml"].write_text(suppressed, encoding="utf-8")
+    code, stdout, stderr = check("--fix", "--unsafe-fixes", "profiles")
+    assert code == 1 and stderr == ""
+    assert stdout == (
+        "profiles/customs-officer.yaml:5:11: REL001 related slug `nowhere-at-all` names no"
+        " profile in the corpus\n"
+    )
+    assert corpus["customs-officer.yaml"].read_text(encoding="utf-8") == suppressed

@@ -90,14 +90,15 @@ def test_fixed_line_and_summary_line() -> None:
 # --- what is watched --------------------------------------------------------------------------
 
 
-def test_watch_roots_are_folders_none_inside_another(tmp_path: Path) -> None:
-    (tmp_path / "team").mkdir()
-    (tmp_path / "team" / "a.yaml").write_text("slug: a\n", encoding="utf-8")
-    other = tmp_path.parent / f"{tmp_path.name}-schema"
-    other.mkdir(exist_ok=True)
-    schema = other / "s.json"
-    roots = watch_roots([tmp_path / "team" / "a.yaml", tmp_path, schema])
-    assert roots == sorted([tmp_path, other])
+def test_watch_roots_are_folders_none_inside_another_and_settings_files_outside(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "corpus" / "team").mkdir(parents=True)
+    profile = tmp_path / "corpus" / "team" / "a.yaml"
+    profile.write_text("slug: a\n", encoding="utf-8")
+    config, schema = tmp_path / "pyproject.toml", tmp_path / "corpus" / "profile.schema.json"
+    roots = watch_roots([profile, tmp_path / "corpus"], [config, schema])
+    assert roots == [tmp_path / "corpus", config]  # not tmp_path: the whole project
 
 
 def test_only_profiles_configuration_and_schema_changes_are_relevant(tmp_path: Path) -> None:

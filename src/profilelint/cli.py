@@ -261,7 +261,7 @@ def _watch(config: Any, given: list[Path], lint: Any, format_name: str, *, color
 
     paths = paths_or_default(config, given)
     settings = [p for p in (config.source, config.schema) if p is not None]
-    roots = watch_roots([*paths, corpus_root(config, paths), *settings])
+    roots = watch_roots([*paths, corpus_root(config, paths)], settings)
     batches = change_batches(roots, lambda path: is_relevant(path, roots, settings))
     printer = Printer(sys.stdout, format_name, color, err=sys.stderr)
     try:

@@ -102,15 +102,18 @@ def summary_line(changes: FindingChanges, total: int, files: int, at: dt.datetim
 # --- what to watch (pure) -------------------------------------------------------------------
 
 
-def watch_roots(paths: Iterable[Path]) -> list[Path]:
-    """The folders to watch for these files and folders: a file's folder (editors save by
-    replacing the file, which a watch on the file itself would lose), none inside another."""
+def watch_roots(paths: Iterable[Path], settings: Iterable[Path] = ()) -> list[Path]:
+    """What to watch: the folders of the linted files and folders (a file's folder, since
+    editors save by replacing the file, which a watch on the file itself would lose), none
+    inside another; then each settings file outside them, alone — watching the folder of a
+    `pyproject.toml` would watch the whole project, virtual environment included."""
     folders = sorted({Path(os.path.abspath(p if p.is_dir() else p.parent)) for p in paths})
     roots: list[Path] = []
     for folder in folders:
         if not any(folder.is_relative_to(root) for root in roots):
             roots.append(folder)
-    return roots
+    files = {Path(os.path.abspath(f)) for f in settings}
+    return roots + sorted(f for f in files if not any(f.is_relative_to(root) for root in roots))
 
 
 def is_relevant(path: Path, roots: Sequence[Path], settings: Iterable[Path]) -> bool:
