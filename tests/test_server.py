@@ -25,8 +25,9 @@ from profilelint.config import load_config
 from profilelint.diagnostics import LineIndex, Position, Span
 from profilelint.engine import run
 from profilelint.lsp.context import context_at
+from profilelint.lsp.features import EditSink, code_actions, completions
 from profilelint.lsp.positions import UTF8, UTF16, UTF32, PositionMapper, code_units
-from profilelint.lsp.session import Session
+from profilelint.lsp.session import OpenFile, Session
 from tests.helpers import SEED, seed_with
 
 TIMEOUT = 20.0
@@ -647,3 +648,63 @@ def test_no_context_inside_block_scalars_or_comments() -> None:
     ]
     assert context_at(lines, 3, 9) is None
     assert context_at(lines, 5, 8) is None
+
+
+def open_in_session(root: Path, files: dict[str, str], name: str) -> tuple[Session, OpenFile]:
+    """In process: a session over ``files`` with ``name`` open and linted."""
+    for file_name, text in files.items():
+        (root / file_name).write_text(text, encoding="utf-8")
+    session = Session(root)
+    session.install_index(session.scan())
+    path = root / name
+    open_file = session.open(path.as_uri(), path, files[name], 1)
+    session.lint(path.as_uri())
+    return session, open_file
+
+
+def test_rel001_quick_fix_is_an_unsafe_code_action(tmp_path: Path) -> None:
+    text = "slug: a\nrelated:\n  - slug: police-oficer\n    type: related\n"
+    files = {"a.yaml": text, "police-officer.yaml": "slug: police-officer\n"}
+    _, open_file = open_in_session(tmp_path, files, "a.yaml")
+    (rel001,) = [d for d in open_file.published or () if d.code == "REL001"]
+    assert rel001.span == Span.of(2, 10, 2, 23)
+    assert open_file.lines is not None
+    mapper = PositionMapper(open_file.lines, UTF16)
+    sink = EditSink(open_file.uri, 1, document_changes=True)
+    actions = code_actions(open_file, rel001.span.start, rel001.span.start, mapper, sink)
+    assert [a.title for a in actions] == [
+        "Unsafe fix REL001: change the slug `police-oficer` to `police-officer`",
+        "Disable REL001 on this line",
+        "Disable REL001 in this file",
+    ]
+    assert not actions[0].is_preferred
+    assert edits_of(actions[0]) == [types.TextEdit(range=mapper.range(rel001.span), new_text="police-officer")]
+    assert apply_edits(text, edits_of(actions[0])) == text.replace("police-oficer", "police-officer")
+
+
+def test_slug_completion_ranks_near_matches_first(tmp_path: Path) -> None:
+    text = "slug: a\nrelated:\n  - slug: police-ofice\n"
+    files = {
+        "a.yaml": text,
+        **{f"{slug}.yaml": f"slug: {slug}\n" for slug in
+           ["tax-inspector", "border-guard", "policy-analyst", "detective", "police-officer"]},
+    }
+    session, open_file = open_in_session(tmp_path, files, "a.yaml")
+    items = completions(session, open_file, at(text, "police-ofice", 3), UTF16)
+    assert [(i.label, i.sort_text) for i in items] == [
+        ("police-officer", "00000"),  # most like what is typed
+        ("policy-analyst", "00001"),  # shares "^po", "pol", "oli", "lic"
+        ("border-guard", "00002"),  # the rest: alphabetical
+        ("detective", "00003"),
+        ("tax-inspector", "00004"),
+    ]
+
+    # Nothing typed yet: nothing is near, so every slug comes in alphabetical order.
+    empty = text.replace("police-ofice", "")
+    session.update(open_file.uri, empty, 2)
+    session.lint(open_file.uri)
+    items = completions(session, open_file, at(empty, "- slug: ", 8), UTF16)
+    assert [i.label for i in items] == [
+        "border-guard", "detective", "police-officer", "policy-analyst", "tax-inspector"
+    ]
+    assert [i.sort_text for i in items] == ["00000", "00001", "00002", "00003", "00004"]

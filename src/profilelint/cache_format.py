@@ -27,7 +27,7 @@ from .diagnostics import (
 from .engine import FileResult
 from .suppressions import Directive
 
-FORMAT = 3
+FORMAT = 4
 
 
 class Damaged(Exception):
@@ -154,8 +154,13 @@ def _undirective(raw: Any) -> Directive:
 
 
 def _unlink_item(raw: Any) -> Link:
-    slug, kind, index, span = _items(raw, 4)
-    return Link(_text(slug), _optional_text(kind), _count(index), _unspan(span))
+    slug, kind, index, span, offsets = _items(raw, 5)
+    if offsets is not None:
+        start, end = _items(offsets, 2)
+        offsets = (_count(start), _count(end))
+        if offsets[0] > offsets[1]:
+            raise Damaged("a link's offsets are reversed")
+    return Link(_text(slug), _optional_text(kind), _count(index), _unspan(span), offsets)
 
 
 def encode_entry(entry: ProfileEntry) -> Any:
@@ -166,7 +171,11 @@ def encode_entry(entry: ProfileEntry) -> Any:
         "summary": entry.summary,
         "status": entry.status,
         "provenance": entry.provenance,
-        "links": [[link.slug, link.type, link.index, _span(link.span)] for link in entry.links],
+        "links": [
+            [link.slug, link.type, link.index, _span(link.span),
+             list(link.value_offsets) if link.value_offsets else None]
+            for link in entry.links
+        ],
     }
 
 

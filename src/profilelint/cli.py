@@ -143,6 +143,7 @@ def check(
     write_baseline: Annotated[Path | None, typer.Option("--write-baseline", help="Record every current finding in this baseline file, then exit 0.", metavar="FILE")] = None,
     corpus_wide: Annotated[bool, typer.Option("--corpus-wide", help="Cross-file rules (dangling links, duplicate slugs) also report in every other profile of the corpus; per-file rules run only on PATHS (on none without PATHS). The pre-commit hooks use it.")] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")] = False,
+    watch: Annotated[bool, typer.Option("--watch", help="After the report, lint again whenever a profile, the configuration or the schema changes and print only what changed; Ctrl-C stops. Needs profilelint[watch].")] = False,
 ) -> None:
     """Lint profile files and report diagnostics."""
     from .baseline import BaselineError
@@ -155,7 +156,11 @@ def check(
     from .schema import SchemaError
 
     given = list(paths or [])
-    try:
+    if watch:
+        _check_watch_options(output_format, fix=fix, diff=diff, output=output,
+                             statistics=statistics, write_baseline=write_baseline)
+
+    def make_config() -> Any:  # again on every --watch run: the configuration may change
         config = load_config(config_path, search_from=given[0] if given else Path.cwd())
         config = config.with_overrides(
             select=_split(select),
@@ -166,8 +171,16 @@ def check(
             schema=_schema_file(schema),
         )
         check_codes(config, list(_load_rules().values()))
+        return config
+
+    try:
+        config = make_config()
         baseline_path = None if write_baseline is not None else baseline or config.baseline
         known = _load_baseline(baseline_path)
+        if watch:
+            lint = _watched_run(make_config, given, known, baseline_path, debug=debug,
+                                jobs=jobs, no_cache=no_cache, corpus_wide=corpus_wide)
+            _watch(config, given, lint, output_format.value, color=color)
         # --corpus-wide with no PATHS lints no file with per-file rules, so it fixes none either.
         fixes_files = bool(given) or not corpus_wide
         if diff:
@@ -218,6 +231,67 @@ def check(
         raise typer.Exit(EXIT_OK)
     failed = any(d.severity >= config.fail_on for d in diagnostics)
     raise typer.Exit(EXIT_FINDINGS if failed else EXIT_OK)
+
+
+def _check_watch_options(output_format: OutputFormat, **others: object) -> None:
+    """`--watch` prints for a person watching a terminal, and writes nothing."""
+    from .watch import WatchUnavailable, require_watchfiles
+
+    if output_format not in (OutputFormat.text, OutputFormat.concise):
+        fail(f"--watch prints for a terminal; it cannot be combined with --format {output_format.value}")
+    given = [name.replace("_", "-") for name, value in others.items() if value]
+    if given:
+        fail(f"--watch cannot be combined with --{given[0]}")
+    try:
+        require_watchfiles()
+    except WatchUnavailable as error:
+        fail(str(error))
+
+
+def _watched_run(make_config: Any, given: list[Path], known: Any, baseline_path: Path | None,
+                 *, debug: bool, jobs: int | None, no_cache: bool, corpus_wide: bool) -> Any:
+    """One `--watch` run: configuration read again, then the check (and baseline) as usual."""
+    import dataclasses
+
+    from .cache import CACHE_DIR_NAME
+    from .config import ConfigError
+    from .engine import PathError, run
+    from .registry import RegistryError
+    from .schema import SchemaError
+    from .watch import RunFailed
+
+    def lint() -> Any:
+        try:
+            config = make_config()
+            result = run(config, given, debug=debug, jobs=jobs,
+                         cache_dir=None if no_cache else config.root / CACHE_DIR_NAME,
+                         corpus_wide=corpus_wide)
+        except (ConfigError, SchemaError, PathError, RegistryError) as error:
+            raise RunFailed(str(error)) from None
+        if known is not None and baseline_path is not None:
+            diagnostics, _ = _filter_baseline(known, baseline_path, result.diagnostics, result)
+            result = dataclasses.replace(result, diagnostics=diagnostics)
+        return result
+
+    return lint
+
+
+def _watch(config: Any, given: list[Path], lint: Any, format_name: str, *, color: bool | None) -> NoReturn:
+    """`--watch`: the first report, then what changed after each change; Ctrl-C exits 0."""
+    from .engine import corpus_root, paths_or_default
+    from .watch import Printer, RunFailed, change_batches, is_relevant, watch, watch_roots
+
+    paths = paths_or_default(config, given)
+    settings = [p for p in (config.source, config.schema) if p is not None]
+    roots = watch_roots([*paths, corpus_root(config, paths)], settings)
+    batches = change_batches(roots, lambda path: is_relevant(path, roots, settings))
+    printer = Printer(sys.stdout, format_name, color, err=sys.stderr)
+    try:
+        code = watch(lint, printer, batches, on_error=lambda message: typer.echo(
+            f"profilelint: error: {message}; still watching", err=True))
+    except RunFailed as error:
+        fail(str(error))
+    raise typer.Exit(code)
 
 
 def _schema_file(path: Path | None) -> Path | None:

@@ -26,6 +26,9 @@ class Link:
     index: int
     span: Span
     """The span of the slug value (or of the entry when the slug is missing or not a string)."""
+    value_offsets: tuple[int, int] | None = None
+    """Character offsets of the slug's source when it is a one-line plain or quoted scalar:
+    what a fix may replace without the file's text at hand."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +58,8 @@ def entry_for(doc: Document) -> ProfileEntry:
         for index, item in enumerate(related):
             if isinstance(item, dict) and isinstance(item.get("slug"), str):
                 pointer = f"/related/{index}/slug"
-                links.append(Link(item["slug"], _text(item.get("type")), index, doc.span(pointer)))
+                links.append(Link(item["slug"], _text(item.get("type")), index, doc.span(pointer),
+                                  doc.scalar_offsets(pointer)))
     return ProfileEntry(
         path=doc.path,
         slug=slug,
@@ -69,6 +73,8 @@ def entry_for(doc: Document) -> ProfileEntry:
 
 
 SUGGESTION_CANDIDATES = 20
+SUGGESTION_CUTOFF = 0.75
+"""The similarity (difflib ratio) a slug needs to be suggested for another."""
 COMMON_GRAM_FLOOR = 50
 
 
@@ -110,11 +116,17 @@ class Corpus:
         return entries[0] if entries else None
 
     def closest_slug(self, slug: str, *, exclude: str | None = None) -> str | None:
-        """The existing slug most like ``slug`` (difflib ratio ≥ 0.75), other than ``exclude``.
+        """The existing slug most like ``slug`` (difflib ratio ≥ 0.75), other than ``exclude``."""
+        candidates = self.slug_candidates(slug, exclude=exclude)
+        matches = difflib.get_close_matches(slug, candidates, n=1, cutoff=SUGGESTION_CUTOFF)
+        return matches[0] if matches else None
 
-        Candidates come from a trigram index, so a 10,000-profile corpus answers in about a
-        millisecond instead of running difflib against every slug for every dangling link.
-        Trigrams that most slugs share ("-of", "er$") say nothing and are skipped.
+    def slug_candidates(self, slug: str, *, exclude: str | None = None) -> list[str]:
+        """Up to SUGGESTION_CANDIDATES existing slugs sharing most trigrams with ``slug``.
+
+        A trigram index lets a 10,000-profile corpus answer in about a millisecond instead of
+        running difflib against every slug for every dangling link. Trigrams that most slugs
+        share ("-of", "er$") say nothing and are skipped.
         """
         if self._grams is None:
             self._grams = {}
@@ -128,6 +140,4 @@ class Corpus:
             if len(posting) > common and shared:
                 break
             shared.update(posting)
-        candidates = [c for c, _ in shared.most_common(SUGGESTION_CANDIDATES) if c != exclude]
-        matches = difflib.get_close_matches(slug, candidates, n=1, cutoff=0.75)
-        return matches[0] if matches else None
+        return [c for c, _ in shared.most_common(SUGGESTION_CANDIDATES) if c != exclude]

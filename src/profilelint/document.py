@@ -249,24 +249,30 @@ class Document:
                 return None
         return Span(lines.position(found), lines.position(found + len(needle)))
 
+    def scalar_offsets(self, pointer: str) -> tuple[int, int] | None:
+        """Offsets of the source of a one-line plain or quoted scalar, which an edit may
+        replace whole; None for any other value."""
+        location = self.locations.get(pointer)
+        if location is None or location.style not in ("", "'", '"'):
+            return None
+        if location.value.start.line != location.value.end.line:
+            return None
+        lines = self.lines
+        return lines.offset(location.value.start), lines.offset(location.value.end)
+
     def replace_value_fix(self, pointer: str, replacement: str) -> Fix | None:
         """An unsafe fix that writes ``replacement`` as the plain scalar at ``pointer``.
 
         Only offered for single-line plain or quoted scalars, and only when the replacement
         reads back as the same string when written plain.
         """
-        location = self.locations.get(pointer)
-        if location is None or location.style not in ("", "'", '"'):
+        offsets = self.scalar_offsets(pointer)
+        if offsets is None or not writes_as_plain(replacement):
             return None
-        if location.value.start.line != location.value.end.line:
-            return None
-        if _resolve_plain(replacement) != ("str", replacement) or not _is_plain_safe(replacement):
-            return None
-        lines = self.lines
-        old = self.text[lines.offset(location.value.start) : lines.offset(location.value.end)]
+        start, end = offsets
         return Fix(
-            f"replace `{old}` with `{replacement}`",
-            (Edit(lines.offset(location.value.start), lines.offset(location.value.end), replacement),),
+            f"replace `{self.text[start:end]}` with `{replacement}`",
+            (Edit(start, end, replacement),),
             Applicability.UNSAFE,
             (DataChange(pointer, replacement),),
         )
@@ -313,6 +319,11 @@ class Document:
             else:
                 return None
         return node
+
+
+def writes_as_plain(text: str) -> bool:
+    """Does ``text``, written as a plain scalar, read back as this very string?"""
+    return _resolve_plain(text) == ("str", text) and _is_plain_safe(text)
 
 
 def _is_plain_safe(text: str) -> bool:

@@ -286,6 +286,16 @@ def git_work_tree(start: Path) -> Path | None:
     return None
 
 
+def other_corpus_files(root: Path, targets: Sequence[Target]) -> list[Target]:
+    """The profile files below the corpus root that are not among the targets."""
+    target_keys = _locations(t.path for t in targets)
+    return [
+        target  # the walk of a resolved root follows no folder link: its paths are locations
+        for target in (_walk_targets(root) if root.is_dir() else ())
+        if os.path.abspath(target.path) not in target_keys
+    ]
+
+
 def read_raw(target: Target, max_size: int) -> bytes | Document:
     """The file's bytes, or a Document carrying the reason they could not be had."""
     if target.refusal is not None:
@@ -616,12 +626,7 @@ def run(
     paths = [] if corpus_wide and not paths else paths_or_default(config, paths)
     root = corpus_root(config, paths)
     targets = discover_targets(paths, root) if paths else []
-    target_keys = _locations(t.path for t in targets)
-    others = [
-        target  # the walk of a resolved root follows no folder link: its paths are locations
-        for target in (_walk_targets(root) if root.is_dir() else ())
-        if os.path.abspath(target.path) not in target_keys
-    ]
+    others = other_corpus_files(root, targets)
     cache = None
     if cache_dir is not None:
         from .cache import ResultCache

@@ -29,7 +29,17 @@ from typing import Any
 from .config import Config
 from .diagnostics import Applicability, DataChange, Diagnostic, Edit, Fix, Span
 from .document import Document, load, parse, unescape_pointer_token
-from .engine import Linter, discover_for, read_raw
+from .corpus import Corpus, ProfileEntry, entry_for
+from .engine import (
+    FileResult,
+    Linter,
+    Target,
+    corpus_root,
+    discover_for,
+    other_corpus_files,
+    paths_or_default,
+    read_raw,
+)
 from .escape import printable
 
 MAX_ROUNDS = 10
@@ -255,10 +265,14 @@ def _attempt(doc: Document, batch: Sequence[Diagnostic]) -> _Attempt:
 class _Fixer:
     """The state of fixing one document across rounds."""
 
-    def __init__(self, linter: Linter, doc: Document, *, unsafe: bool) -> None:
+    def __init__(
+        self, linter: Linter, doc: Document, *, unsafe: bool, corpus: Corpus | None = None
+    ) -> None:
         self.linter = linter
         self.unsafe = unsafe
         self.doc = doc
+        self.corpus = corpus
+        self.indexed_slug = entry_for(doc).slug  # this file's slug as the corpus has it
         self.result = FixResult(doc.path, doc.text, doc.text, doc.has_bom)
         # A refused fix is retried once other fixes have changed the text: it may only have
         # failed because of them (FMT002 on a block whose blank line FMT001 had yet to strip).
@@ -268,7 +282,8 @@ class _Fixer:
     def candidates(self) -> list[Diagnostic]:
         # finish() applies suppression comments and per-file ignores: a hidden finding
         # is not fixed behind the author's back.
-        found = self.linter.finish(self.linter.lint_document(self.doc), ())
+        linted = self.linter.lint_document(self.doc)
+        found = self.linter.finish(linted, self.cross_file(linted))
         out = []
         for d in sorted(found, key=Diagnostic.sort_key):
             if d.fix is None or not applicable(d.fix, unsafe=self.unsafe):
@@ -280,6 +295,17 @@ class _Fixer:
                 continue
             out.append(d)
         return out
+
+    def cross_file(self, linted: FileResult) -> list[Diagnostic]:
+        """The cross-file findings of the current text, against the rest of the corpus."""
+        if self.corpus is None or not self.linter.corpus_rules:
+            return []
+        if linted.entry.slug != self.indexed_slug:
+            # Its own findings depend on the others' entries and its own slug only, so the
+            # corpus is rebuilt only when a fix changed that slug.
+            self.corpus = _corpus_with(self.corpus, linted.entry)
+            self.indexed_slug = linted.entry.slug
+        return self.linter.lint_corpus([linted], self.corpus)
 
     def refuse(self, d: Diagnostic, reason: str) -> None:
         assert d.fix is not None
@@ -334,11 +360,26 @@ class _Fixer:
         return self.result
 
 
+def _corpus_with(corpus: Corpus, entry: ProfileEntry) -> Corpus:
+    """The corpus with ``entry`` in place of the entry of its file."""
+    kept = [e for e in corpus if e.path != entry.path]
+    return Corpus.from_entries(corpus.root, [*kept, entry])
+
+
 def fix_document(
-    linter: Linter, doc: Document, *, unsafe: bool = False, max_rounds: int = MAX_ROUNDS
+    linter: Linter,
+    doc: Document,
+    *,
+    unsafe: bool = False,
+    max_rounds: int = MAX_ROUNDS,
+    corpus: Corpus | None = None,
 ) -> FixResult:
-    """Fix one document's text in memory, round after round, verifying every step."""
-    fixer = _Fixer(linter, doc, unsafe=unsafe)
+    """Fix one document's text in memory, round after round, verifying every step.
+
+    With a ``corpus`` (the index of every profile, this one included), the fixes of
+    cross-file findings are applied too.
+    """
+    fixer = _Fixer(linter, doc, unsafe=unsafe, corpus=corpus)
     if any(p.code in UNVERIFIABLE for p in doc.problems):
         if fixer.candidates():
             fixer.result.skipped = (
@@ -512,18 +553,38 @@ class FixRun:
         return out
 
 
+def _corpus_for_fixes(
+    linter: Linter, config: Config, given: Sequence[Path], targets: Sequence[Target]
+) -> Corpus | None:
+    """The corpus index, when a selected cross-file rule has fixes; else None (not needed).
+
+    Read without the result cache: every file is parsed once more for its index entry.  The
+    caller asks only for unsafe fixes: a fix that a cross-file rule derives from other files (a
+    guessed slug) is never certain, so a safe `--fix`, as the pre-commit hook runs it, never
+    pays for this.
+    """
+    if not any(r.fixable for r in linter.corpus_rules) or not targets:
+        return None
+    root = corpus_root(config, given)
+    files = [*targets, *other_corpus_files(root, targets)]
+    return Corpus.from_entries(root, [linter.process_file(t, full=False)[1] for t in files])
+
+
 def fix_paths(config: Config, paths: Sequence[Path], *, unsafe: bool, write: bool) -> FixRun:
     """Fix every profile file under ``paths``; write the results unless ``write`` is False."""
     linter = Linter(config)
     run = FixRun()
-    for target in discover_for(config, paths):
+    given = paths_or_default(config, paths)
+    targets = discover_for(config, given)
+    corpus = _corpus_for_fixes(linter, config, given, targets) if unsafe else None
+    for target in targets:
         raw = read_raw(target, config.max_file_size)
         if isinstance(raw, Document):
             continue  # unreadable, too large, not a regular file, or a link out of the corpus
         doc = load(target.display, raw)
         if any(p.code in UNDECODABLE for p in doc.problems):
             continue
-        result = fix_document(linter, doc, unsafe=unsafe)
+        result = fix_document(linter, doc, unsafe=unsafe, corpus=corpus)
         file_fix = FileFix(target.path, result, raw)
         run.files.append(file_fix)
         if write and result.changed:

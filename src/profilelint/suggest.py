@@ -5,6 +5,29 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
+CLEAR_MARGIN = 0.1
+"""How much better than the runner-up the best match must score to be the one suggestion."""
+
+
+def similarity(value: str, choice: str) -> float:
+    """difflib's ratio of two strings: 1.0 when equal, 0.0 when they share nothing."""
+    return difflib.SequenceMatcher(None, value, choice).ratio()
+
+
+def ranked(value: str, choices: Iterable[str], *, cutoff: float = 0.0) -> list[tuple[str, float]]:
+    """(choice, similarity) of the choices scoring at least ``cutoff``: best first, then A–Z."""
+    scored = {(choice, similarity(value, choice)) for choice in choices}
+    return sorted((pair for pair in scored if pair[1] >= cutoff), key=lambda p: (-p[1], p[0]))
+
+
+def clear_best(matches: list[tuple[str, float]]) -> str | None:
+    """The first of ranked matches when it beats the runner-up by CLEAR_MARGIN, else None."""
+    if not matches:
+        return None
+    if len(matches) > 1 and matches[0][1] - matches[1][1] < CLEAR_MARGIN:
+        return None
+    return matches[0][0]
+
 
 def closest(value: object, choices: Iterable[object], *, cutoff: float = 0.6) -> str | None:
     """The one clearly closest string choice (case-insensitively), or None if unclear."""
@@ -13,11 +36,5 @@ def closest(value: object, choices: Iterable[object], *, cutoff: float = 0.6) ->
     folded = {c.lower(): c for c in choices if isinstance(c, str)}
     if value.lower() in folded:
         return folded[value.lower()]
-    matches = difflib.get_close_matches(value.lower(), list(folded), n=2, cutoff=cutoff)
-    if not matches:
-        return None
-    if len(matches) == 2:
-        first, second = (difflib.SequenceMatcher(None, value.lower(), m).ratio() for m in matches)
-        if first - second < 0.1:
-            return None
-    return folded[matches[0]]
+    best = clear_best(ranked(value.lower(), folded, cutoff=cutoff)[:2])
+    return None if best is None else folded[best]

@@ -50,6 +50,50 @@ def test_rel001_suggests_the_closest_slug(tmp_path: Path) -> None:
     assert "did you mean `police-officer`?" in diagnostics[0].message
 
 
+def test_rel001_fix_rewrites_the_slug_to_the_one_clear_suggestion(tmp_path: Path) -> None:
+    text = 'slug: customs-officer\nrelated:\n  - slug: "police-oficer"  # typo\n    type: related\n'
+    files = {"customs-officer.yaml": text, "police-officer.yaml": profile("police-officer")}
+    diagnostics = lint(tmp_path, files, select=("REL001",))
+    assert found(diagnostics) == [("REL001", 3, 11)]
+    fix = diagnostics[0].fix
+    assert fix is not None and fix.applicability is Applicability.UNSAFE
+    assert fix.description == "change the slug `police-oficer` to `police-officer`"
+    assert [(c.pointer, c.value) for c in fix.data_changes] == [("/related/0/slug", "police-officer")]
+    fixed = apply_fix(text, diagnostics[0])
+    assert fixed == (
+        "slug: customs-officer\nrelated:\n  - slug: police-officer  # typo\n    type: related\n"
+    )
+    before: dict[str, Any] = parse("a.yaml", text).data
+    before["related"][0]["slug"] = "police-officer"
+    assert parse("a.yaml", fixed).data == before
+    files["customs-officer.yaml"] = fixed
+    assert found(lint(tmp_path, files, select=("REL001",))) == []  # a second run finds nothing
+
+
+def test_rel001_two_equally_close_slugs_are_both_named_and_not_fixed(tmp_path: Path) -> None:
+    files = {
+        "a.yaml": profile("a", "police-officers"),
+        "police-officer.yaml": profile("police-officer"),
+        "police-officer-s.yaml": profile("police-officer-s"),
+    }
+    diagnostics = lint(tmp_path, files, check=["a.yaml"], select=("REL001",))
+    assert found(diagnostics) == [("REL001", 3, 11)]
+    assert diagnostics[0].message == (
+        "related slug `police-officers` names no profile in the corpus; "
+        "did you mean `police-officer-s` or `police-officer`?"  # best first
+    )
+    assert diagnostics[0].fix is None
+
+
+def test_rel001_no_fix_for_a_block_scalar_slug(tmp_path: Path) -> None:
+    text = "slug: a\nrelated:\n  - slug: >-\n      police-oficer\n    type: related\n"
+    files = {"a.yaml": text, "police-officer.yaml": profile("police-officer")}
+    diagnostics = lint(tmp_path, files, check=["a.yaml"], select=("REL001",))
+    assert found(diagnostics) == [("REL001", 3, 11)]
+    assert "did you mean `police-officer`?" in diagnostics[0].message
+    assert diagnostics[0].fix is None
+
+
 def test_rel001_pre_commit_sees_the_unchanged_files_of_the_corpus(tmp_path: Path) -> None:
     files = {
         "a.yaml": profile("a", "b", "nowhere"),

@@ -12,11 +12,13 @@ from pathlib import Path
 
 from lsprotocol import types
 
+from ..corpus import Corpus
 from ..diagnostics import Applicability, Diagnostic, Edit, LineIndex, Position, Severity, Span
 from ..document import Document, parse
 from ..engine import UNUSED_SUPPRESSION
 from ..escape import markdown_code, markdown_text, printable
 from ..schema import ProfileSchema
+from ..suggest import ranked
 from ..suppressions import DIRECTIVE, Directive, find_directives
 from .context import CursorContext, context_at, sibling_keys, written_headings
 from .positions import PositionMapper
@@ -244,18 +246,31 @@ def _slug_items(
     own = open_file.result.entry if open_file.result is not None else None
     linked = {link.slug for link in own.links} if own is not None else set()
     linked.discard(context.unquoted)
-    for slug, entries in sorted(session.corpus.by_slug.items()):
-        if (own is not None and slug == own.slug) or slug in linked:
-            continue
-        title = entries[0].title
+    offered = [
+        slug
+        for slug in session.corpus.by_slug
+        if not ((own is not None and slug == own.slug) or slug in linked)
+    ]
+    for rank, slug in enumerate(slug_order(session.corpus, context.unquoted, offered)):
+        title = session.corpus.by_slug[slug][0].title
         yield types.CompletionItem(
             label=slug,
             kind=types.CompletionItemKind.Reference,
             detail=printable(title) if title else title,
+            sort_text=f"{rank:05d}",
             filter_text=_filter_text(context, slug),
             text_edit=types.TextEdit(range=value_range, new_text=_value_text(context, slug)),
             data={"slug": slug},  # the summary is sent on completionItem/resolve
         )
+
+
+def slug_order(corpus: Corpus, typed: str, offered: Iterable[str]) -> list[str]:
+    """Slugs near what is typed first, most similar first (REL001's similarity score), then
+    the rest alphabetically. Near means sharing letter trigrams, as REL001's candidates do."""
+    offered = set(offered)
+    near = [s for s, score in ranked(typed, corpus.slug_candidates(typed)) if s in offered and score]
+    chosen = set(near)
+    return near + sorted(s for s in offered if s not in chosen)
 
 
 def resolve_completion(

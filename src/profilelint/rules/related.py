@@ -11,11 +11,12 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..corpus import ProfileEntry
+from ..corpus import SUGGESTION_CUTOFF, Link, ProfileEntry
 from ..diagnostics import Applicability, DataChange, Edit, Fix, Severity
-from ..document import Document, show_text
+from ..document import Document, show_text, writes_as_plain
 from ..engine import RuleContext
 from ..registry import Finding, rule
+from ..suggest import clear_best, ranked
 
 _ITEM_PREFIX = re.compile(r" *- +")
 """What precedes a block sequence item on its first line."""
@@ -24,16 +25,18 @@ _ITEM_PREFIX = re.compile(r" *- +")
 # --- cross-file ------------------------------------------------------------------------------
 
 
-@rule("REL001", "unknown-related-slug", severity=Severity.ERROR, cross_file=True)
+@rule("REL001", "unknown-related-slug", severity=Severity.ERROR, cross_file=True, fixable=True)
 def unknown_related_slug(entry: ProfileEntry, ctx: RuleContext) -> Iterator[Finding]:
     """A `related` entry names a slug that no profile in the corpus has.
 
     ## What it does
     Looks every `related[].slug` up in the whole corpus (not only the files being linted) and
-    reports the ones no profile declares, suggesting the closest existing slug. The help line
-    names the corpus root that was searched: the configured `corpus`, else the folder of the
-    configuration file, else the top of the git work tree, else the working folder — widened
-    to hold every linted path.
+    reports the ones no profile declares, suggesting the closest existing slug: one whose
+    similarity (difflib ratio) is at least 0.75. When two slugs come that close within 0.1 of
+    each other, both are named and neither is chosen. The help line names the corpus root
+    that was searched: the configured `corpus`, else the folder of the configuration file,
+    else the top of the git work tree, else the working folder — widened to hold every linted
+    path.
 
     ## Why it matters
     A link to a profile that does not exist is a dead link for every reader and every tool
@@ -52,6 +55,12 @@ def unknown_related_slug(entry: ProfileEntry, ctx: RuleContext) -> Iterator[Find
       - slug: police-officer
         type: adjacent
     ```
+
+    ## Fix safety
+    Unsafe: it rewrites the slug to the one clear suggestion, which changes the link's target,
+    and a typo is not the only cause of a dead link (the profile may be yet to be written).
+    Offered only when exactly one slug is the clear best match (see above) and the entry's
+    slug is a one-line plain or quoted scalar; the fixed slug is written plain.
     """
     corpus = ctx.corpus
     # Name the folder searched: a surprising root is the usual cause of a false REL001.
@@ -59,15 +68,36 @@ def unknown_related_slug(entry: ProfileEntry, ctx: RuleContext) -> Iterator[Find
     for link in entry.links:
         if link.slug in corpus:
             continue
-        suggestion = corpus.closest_slug(link.slug, exclude=entry.slug)
+        candidates = corpus.slug_candidates(link.slug, exclude=entry.slug)
+        near = ranked(link.slug, candidates, cutoff=SUGGESTION_CUTOFF)
+        suggestion = clear_best(near)
+        pointer = f"/related/{link.index}/slug"
         message = f"related slug `{link.slug}` names no profile in the corpus"
         if suggestion is not None:
             message += f"; did you mean `{suggestion}`?"
             help_text = f"change the slug to `{suggestion}`, or add a profile `{link.slug}` to the corpus{searched}"
+        elif near:
+            first, second = near[0][0], near[1][0]
+            message += f"; did you mean `{first}` or `{second}`?"
+            help_text = f"change the slug to the one you meant, or add a profile `{link.slug}` to the corpus{searched}"
         else:
             help_text = f"fix the slug, or add a profile with `slug: {link.slug}` to the corpus{searched}"
-        yield Finding(link.span, message, help_text, pointer=f"/related/{link.index}/slug",
+        fix = None if suggestion is None else _rename_link_fix(link, pointer, suggestion)
+        yield Finding(link.span, message, help_text, fix=fix, pointer=pointer,
                       fingerprint=link.slug)
+
+
+def _rename_link_fix(link: Link, pointer: str, slug: str) -> Fix | None:
+    """Write ``slug`` over the link's slug, when its source can be replaced whole."""
+    if link.value_offsets is None or not writes_as_plain(slug):
+        return None
+    start, end = link.value_offsets
+    return Fix(
+        f"change the slug `{link.slug}` to `{slug}`",
+        (Edit(start, end, slug),),
+        Applicability.UNSAFE,
+        (DataChange(pointer, slug),),
+    )
 
 
 @rule("REL004", "one-way-relation", severity=Severity.INFO, cross_file=True,
