@@ -110,7 +110,7 @@ def unmarked_folder(repo: Path) -> tuple[Path, str]:
     (folder / "sub" / "f").write_text("mine too\n")
     (folder / ".gitignore").write_text("*\n")
     (folder / ("0" * 24)).mkdir()
-    (folder / ("0" * 24) / "index.json").write_text('{"format": 3, "files": {}}')
+    (folder / ("0" * 24) / "index.json").write_text('{"format": ' + str(FORMAT) + ', "files": {}}')
     return folder, f"`{folder}` {UNMARKED}"
 
 
@@ -169,7 +169,7 @@ def link_inside_a_stale_namespace(repo: Path) -> tuple[Path, Path]:
     """A real stale namespace folder holding one of our files and a link named like another."""
     stale = repo / CACHE_DIR_NAME / ("f" * 24)
     stale.mkdir()
-    (stale / "results-00.json").write_text('{"format": 3, "files": {}}')
+    (stale / "results-00.json").write_text('{"format": ' + str(FORMAT) + ', "files": {}}')
     (stale / "index.json").symlink_to(Path("..") / ".." / ".." / "victim" / "g")
     return stale / "index.json", repo.parent / "victim"
 
@@ -245,7 +245,7 @@ def damage_index(repo: Path, damage: Callable[[Path], None]) -> tuple[tuple[int,
 
 
 def nested(index: Path) -> None:
-    index.write_text('{"format": 3, "files": {"k": ' + "[" * 100_000 + "]" * 100_000 + "}}")
+    index.write_text('{"format": ' + str(FORMAT) + ', "files": {"k": ' + "[" * 100_000 + "]" * 100_000 + "}}")
 
 
 def to_dev_zero(index: Path) -> None:
@@ -254,7 +254,7 @@ def to_dev_zero(index: Path) -> None:
 
 
 def not_utf8(index: Path) -> None:
-    index.write_bytes(b'{"format": 3, "files": {"\xff": {}}}')
+    index.write_bytes(b'{"format": ' + str(FORMAT).encode() + b', "files": {"\xff": {}}}')
 
 
 def truncated(index: Path) -> None:
@@ -262,7 +262,7 @@ def truncated(index: Path) -> None:
 
 
 def files_not_a_mapping(index: Path) -> None:
-    index.write_text('{"format": 3, "files": []}')
+    index.write_text('{"format": ' + str(FORMAT) + ', "files": []}')
 
 
 def huge(index: Path) -> None:

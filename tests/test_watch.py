@@ -265,7 +265,8 @@ def test_watch_reports_a_new_finding_then_its_fix_and_stops_cleanly_on_ctrl_c(tm
             "  |",
             "5 |   - slug: c",
             "  |           ^",
-            "  = help: fix the slug, or add a profile with `slug: c` to the corpus",
+            "  = help: fix the slug, or add a profile with `slug: c` to the corpus"
+            " (every profile under `.` was searched)",
             "",
         ]
 

@@ -23,7 +23,8 @@ from typing import TextIO
 from .config import CONFIG_FILE_NAMES
 from .diagnostics import Diagnostic
 from .engine import PROFILE_SUFFIXES, RunResult
-from .reporters import Report, printable, render
+from .escape import printable
+from .reporters import Report, render
 
 EXTRA = "watch"
 INSTALL_HINT = f"pip install 'profilelint[{EXTRA}]'"
