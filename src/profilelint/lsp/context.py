@@ -87,7 +87,8 @@ def _dash_columns(dashes: str, indent: int) -> tuple[int, ...]:
     gaps = dashes.split("-")[:-1]  # the blanks before each dash ('' before the first)
     if not gaps:
         return ()
-    return tuple(accumulate(map(len, gaps[1:]), lambda column, gap: column + gap + 1, initial=indent))
+    widths = map((1).__add__, map(len, gaps[1:]))  # from one dash to the next: blanks + 1
+    return tuple(map(indent.__add__, accumulate(widths, initial=0)))
 
 
 def block_scalar_owners(lines: Sequence[str]) -> dict[int, int]:
