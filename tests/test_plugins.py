@@ -7,8 +7,13 @@ The registry is restored afterwards so no other test sees the plugin rules.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import signal
+import subprocess
 import sys
+import time
 from collections.abc import Callable, Iterator
 from importlib.metadata import EntryPoint
 from pathlib import Path
@@ -16,7 +21,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from profilelint import registry
+from profilelint import engine, registry
 from profilelint.cli import app
 from profilelint.config import Config
 from profilelint.engine import run
@@ -207,10 +212,10 @@ def test_crashing_rule_becomes_pln900_and_other_rules_still_report(
         (two, "SCH004", status_line, 9),
     ]
     assert result.diagnostics[0].message == (
-        "rule XMP002 (always-crashes) crashed on this file: RuntimeError: boom in customs-officer"
+        "rule XMP002 (always-crashes) from plugin `crashing` crashed on this file: RuntimeError: boom in customs-officer"
     )
     assert result.diagnostics[3].message == (
-        "rule XMP002 (always-crashes) crashed on this file: RuntimeError: boom in two"
+        "rule XMP002 (always-crashes) from plugin `crashing` crashed on this file: RuntimeError: boom in two"
     )
     assert result.diagnostics[0].severity.label == "error"
     assert [trace.splitlines()[0] for trace in result.tracebacks] == [
@@ -229,7 +234,7 @@ def test_crashing_cross_file_rule_is_isolated_too(
     assert found(diagnostics) == [("PLN900", 1, 1), ("SCH004", status_line, 9)]
     assert diagnostics[0].path == str(tmp_path / NAME)
     assert diagnostics[0].message == (
-        "rule XMP003 (cross-file-crashes) crashed on this file: KeyError: 'missing-slug'"
+        "rule XMP003 (cross-file-crashes) from plugin `crashing` crashed on this file: KeyError: 'missing-slug'"
     )
 
 
@@ -242,7 +247,7 @@ def test_crash_through_the_cli_prints_no_traceback_unless_debug(
     args = ("check", NAME, "--select", "XMP002", "--format", "concise", "--no-cache")
     exit_code, stdout, stderr = invoke(*args)
     expected = (
-        f"{NAME}:1:1: PLN900 rule XMP002 (always-crashes) crashed on this file: "
+        f"{NAME}:1:1: PLN900 rule XMP002 (always-crashes) from plugin `crashing` crashed on this file: "
         "RuntimeError: boom in customs-officer\n"
     )
     assert (exit_code, stdout, stderr) == (1, expected, "")
@@ -250,3 +255,173 @@ def test_crash_through_the_cli_prints_no_traceback_unless_debug(
     assert exit_code == 1
     assert stderr.startswith(f"XMP002 on {NAME}:\nTraceback (most recent call last):")
     assert "RuntimeError: boom in customs-officer" in stderr
+
+
+# --- plugins that exit, and workers whose parent dies ----------------------------------------
+
+EXITING = "profilelint_exiting_plugin"
+EXITING_RULE = "profilelint_exitrule_plugin"
+
+
+def test_a_plugin_calling_sys_exit_on_import_is_a_usage_error(
+    tmp_path: Path, load_plugins: LoadPlugins
+) -> None:
+    """`sys.exit(0)` in a plugin's import made the whole run exit 0, silently."""
+    message = "plugin `exiting` (profilelint_exiting_plugin) failed to load: SystemExit: 0"
+    with pytest.raises(registry.RegistryError) as raised:
+        load_plugins(EXITING)
+    assert str(raised.value) == message
+    (tmp_path / NAME).write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    code, stdout, stderr = invoke("check", str(tmp_path), "--no-cache")
+    assert (code, stdout, stderr) == (2, "", f"profilelint: error: {message}\n")
+
+
+def test_keyboard_interrupt_in_a_plugin_import_still_interrupts(
+    monkeypatch: pytest.MonkeyPatch, load_plugins: LoadPlugins
+) -> None:
+    """Ctrl-C while a slow plugin imports stops profilelint; it is not a broken plugin."""
+
+    def interrupted() -> None:
+        raise KeyboardInterrupt
+
+    entry = EntryPoint(name="slow", value="slow_plugin", group=registry.PLUGIN_ENTRY_POINT_GROUP)
+    monkeypatch.setattr(EntryPoint, "load", lambda self: interrupted())
+    monkeypatch.setattr(registry, "_plugin_entry_points", lambda: iter([entry]))
+    with pytest.raises(KeyboardInterrupt):
+        registry.load_rules()
+
+
+def test_a_rule_calling_sys_exit_becomes_pln900_naming_its_plugin(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, load_plugins: LoadPlugins
+) -> None:
+    """A crash report like any other crashing rule: the run goes on and exits 1, not 0."""
+    load_plugins(EXITING_RULE)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / NAME).write_text(seed_with(status="publised"), encoding="utf-8")
+    status_line = seed_with().splitlines().index("status: draft") + 1
+    code, stdout, stderr = invoke(
+        "check", NAME, "--select", "XMP004,SCH004", "--format", "concise", "--no-cache"
+    )
+    assert (code, stderr) == (1, "")
+    assert stdout.splitlines() == [
+        f"{NAME}:1:1: PLN900 rule XMP004 (exits-while-checking) from plugin `exitrule` crashed on "
+        "this file: SystemExit: 0",
+        f"{NAME}:{status_line}:9: SCH004 `status` value `publised` is not allowed; did you mean "
+        "`published`?",
+    ]
+
+
+def _install_slow_plugin(site: Path) -> None:
+    """Declare the slow plugin's entry point as an installed distribution would."""
+    info = site / "profilelint_slow_plugin-0.0.1.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: profilelint-slow-plugin\nVersion: 0.0.1\n", encoding="utf-8"
+    )
+    (info / "entry_points.txt").write_text(
+        "[profilelint.rules]\nslow = profilelint_slow_plugin\n", encoding="utf-8"
+    )
+
+
+def _running(pid: int) -> bool:
+    """Does the process exist and is it not a zombie (dead, waiting to be reaped)?"""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii")
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+
+
+def _wait_for(condition: Callable[[], bool], seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.02)
+    return condition()
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads process states from /proc")
+@pytest.mark.parametrize("parent_signal", [signal.SIGKILL, signal.SIGTERM], ids=["SIGKILL", "SIGTERM"])
+def test_workers_exit_when_profilelint_is_killed(tmp_path: Path, parent_signal: int) -> None:
+    """Killing `profilelint check` during the parallel phase leaves no worker behind."""
+    site, markers, corpus = tmp_path / "site", tmp_path / "markers", tmp_path / "corpus"
+    _install_slow_plugin(site)
+    markers.mkdir()
+    corpus.mkdir()
+    seed = SEED.read_text(encoding="utf-8")
+    for number in range(engine.PARALLEL_THRESHOLD):
+        (corpus / f"profile-{number}.yaml").write_text(seed, encoding="utf-8")
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(site), str(PLUGIN_DIR)]),
+        "PROFILELINT_SLOW_PLUGIN_MARKERS": str(markers),
+    }
+    command = [sys.executable, "-m", "profilelint", "check", "--no-cache", "--jobs", "2",
+               "--select", "XMP005", str(corpus)]
+    parent = subprocess.Popen(command, env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    workers: list[int] = []
+    try:
+        # Both workers are inside the sleeping rule once each has written its marker.
+        busy = _wait_for(lambda: len(list(markers.iterdir())) == 2, seconds=20)
+        workers = [int(marker.name) for marker in markers.iterdir()]
+        assert busy, parent.stderr.read().decode() if parent.poll() is not None else "no workers"
+        assert parent.pid not in workers and all(_running(pid) for pid in workers)
+
+        parent.send_signal(parent_signal)
+        assert parent.wait(timeout=5) == -parent_signal
+        assert _wait_for(lambda: not any(_running(pid) for pid in workers), seconds=3), workers
+    finally:
+        parent.kill()
+        parent.wait(timeout=5)
+        for pid in workers:  # the workers this test started, if the fix failed
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        if parent.stderr is not None:
+            parent.stderr.close()
+
+
+@pytest.mark.parametrize("parent_dies", ["after-start", "before-start"])
+def test_without_prctl_a_worker_still_exits_when_its_parent_dies(
+    monkeypatch: pytest.MonkeyPatch, parent_dies: str
+) -> None:
+    """The portable fallback: the polling thread alone ends an orphaned worker.
+
+    Forks a parent that forks a worker.  The parent exits once the worker has started
+    watching it, or, for the race of a parent dying first, before the worker starts to.
+    """
+    monkeypatch.setattr(engine, "_request_death_signal", lambda: None)
+    ready_read, ready_write = os.pipe()
+    pid_read, pid_write = os.pipe()
+    parent = os.fork()
+    if parent == 0:  # the short-lived parent
+        try:
+            me = os.getpid()
+            worker = os.fork()
+            if worker == 0:
+                try:
+                    if parent_dies == "before-start":
+                        while os.getppid() == me:
+                            time.sleep(0.01)
+                    engine._die_with_parent(me)
+                    os.write(ready_write, b"watching")
+                    time.sleep(30)
+                finally:
+                    os._exit(0)
+            started = os.read(ready_read, 16) if parent_dies == "after-start" else b"-"
+            os.write(pid_write, b"%d %s" % (worker, started))
+        finally:
+            os._exit(0)
+    os.close(pid_write)
+    os.close(ready_write)
+    os.waitpid(parent, 0)
+    worker_pid, started = os.read(pid_read, 64).split()
+    worker = int(worker_pid)
+    try:
+        assert started == (b"watching" if parent_dies == "after-start" else b"-")
+        assert _wait_for(lambda: not _running(worker), seconds=engine.PARENT_POLL_SECONDS + 2)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(worker, signal.SIGKILL)
+        for end in (pid_read, ready_read):
+            os.close(end)

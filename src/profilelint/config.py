@@ -12,7 +12,7 @@ import difflib
 import os
 import re
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -219,14 +219,16 @@ def load_config(path: Path | None, *, search_from: Path | None = None) -> Config
     return parse_table(table, source=path, text=text, prefix=prefix)
 
 
-_TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
+# No leading `\s*`: searched at every offset, it rescanned each run of blanks in the message
+# (which quotes TOML keys) from every start: quadratic.
+_TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)$")
 
 
 def _toml_error_position(message: str, text: str) -> tuple[int, int, str]:
     """(line, column, message without the position) of a tomllib error; 1-based."""
     match = _TOML_POSITION.search(message)
     if match:
-        return int(match[1]), int(match[2]), message[: match.start()]
+        return int(match[1]), int(match[2]), message[: match.start()].rstrip()
     lines = text.split("\n")  # "(at end of document)"
     return len(lines), len(lines[-1]) + 1, message
 
@@ -333,11 +335,47 @@ def _table_start(text: str, *, pyproject: bool) -> int:
 
 def _line_of_key(text: str, key: str, start: int = 0) -> int:
     """1-based line of `key = …`, `key.sub = …` or a `[key]` table header, else 1."""
-    name = rf'"?{re.escape(key)}"?'
-    header = rf"\[\s*(?:tool\s*\.\s*profilelint\s*\.\s*)?{name}\s*\]"
-    pattern = re.compile(rf"^[ \t]*(?:{name}\s*[=.]|{header})", re.MULTILINE)
-    match = pattern.search(text, start) or pattern.search(text)
-    return text.count("\n", 0, match.start()) + 1 if match else 1
+    return _first_line_matching(text, start, lambda line: _names_key(line, key)) or 1
+
+
+_TOOL_PREFIX = re.compile(r"tool[ \t]*\.[ \t]*profilelint[ \t]*\.")
+
+
+def _names_key(line: str, key: str) -> bool:
+    """Does the line start with `key =`, `key.`, `"key" =` or a `[key]` table header?
+
+    TOML keeps a key and its `=` (or a table header) on one line.  String operations, not a
+    regex built from the key: the key is the user's text, and blanks before a key that may
+    itself begin with blanks made a regex backtrack quadratically.
+    """
+    line = line.lstrip(" \t")
+    if line.startswith("["):
+        line = line[1:].lstrip(" \t")
+        prefix = _TOOL_PREFIX.match(line)
+        if prefix is not None:
+            line = line[prefix.end() :].lstrip(" \t")
+        return _after_key(line, key).lstrip(" \t").startswith("]")
+    return _after_key(line, key).lstrip(" \t")[:1] in ("=", ".")
+
+
+def _after_key(line: str, key: str) -> str:
+    """What follows ``key`` (bare or in double quotes) at the start of the line, else ""."""
+    for opened in ('"', ""):
+        if line.startswith(opened) and line.startswith(key, len(opened)):
+            rest = line[len(opened) + len(key) :]
+            return rest[1:] if opened and rest.startswith('"') else rest
+    return ""
+
+
+def _first_line_matching(text: str, start: int, matches: Callable[[str], object]) -> int | None:
+    """1-based number of the first line at or after offset ``start`` (else of the whole text)
+    for which ``matches`` is true."""
+    lines = text.split("\n")
+    first = text.count("\n", 0, start)
+    for number in [*range(first, len(lines)), *range(first)]:
+        if matches(lines[number]):
+            return number + 1
+    return None
 
 
 def _suggest(word: str, choices: Sequence[str] | Mapping[str, Any]) -> str:
@@ -394,12 +432,24 @@ def _read_text(source: Path | None) -> str:
 
 def _line_of_selector(text: str, selector: str, start: int) -> int | None:
     """1-based line where a selector is written (as a quoted string or a table key)."""
-    quoted = re.escape(selector)
-    as_string = rf"""["']{quoted}["']"""
-    as_key = rf"(?:^|[{{,])[ \t]*{quoted}[ \t]*="
-    pattern = re.compile(f"{as_string}|{as_key}", re.MULTILINE | re.IGNORECASE)
-    match = pattern.search(text, start) or pattern.search(text)
-    return text.count("\n", 0, match.start()) + 1 if match else None
+    # Line by line with `in` and `startswith`, linear in the line; one regex over the text built
+    # from the selector retried it at every quote and comma, quadratic for a selector that
+    # begins with blanks or quotes.
+    wanted = selector.lower()
+    quoted = (f'"{wanted}"', f"'{wanted}'")
+
+    def written_on(line: str) -> bool:
+        line = line.lower()
+        if any(q in line for q in quoted):
+            return True
+        # A bare key: at the line's start or after `{` / `,`, followed by `=`.
+        return any(
+            part.lstrip(" \t").startswith(wanted)
+            and part.lstrip(" \t")[len(wanted) :].lstrip(" \t").startswith("=")
+            for part in re.split(r"[{,]", line)
+        )
+
+    return _first_line_matching(text, start, written_on)
 
 
 def _not_a_code_message(selector: str, matched: Sequence[str]) -> str:

@@ -10,7 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import fnmatch
 import os
+import signal
 import stat
+import sys
+import threading
+import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -407,13 +411,16 @@ class Linter:
             findings = list(rule.check(subject, context))
         except SchemaError:
             raise  # the schema itself is broken: a configuration error, not a crashed rule
-        except Exception as error:  # a broken rule must not end the run
+        except KeyboardInterrupt:
+            raise
+        except BaseException as error:  # noqa: BLE001 - a broken rule must not end the run,
+            # not even by `sys.exit(0)` (a silent success); only Ctrl-C still interrupts.
             trace = traceback.format_exc()
             tracebacks.append(f"{rule.code} on {path}:\n{trace}")
             internal = self.rules[INTERNAL_ERROR]
             finding = Finding(
                 Span.point(0, 0),
-                f"rule {rule.code} ({rule.name}) crashed on this file: {type(error).__name__}: {error}",
+                f"rule {rule.described} crashed on this file: {type(error).__name__}: {error}",
                 "this is a bug in the rule, not in your file; run with --debug for the traceback and report it",
                 fingerprint=f"{rule.code}:{type(error).__name__}",
             )
@@ -556,9 +563,71 @@ JobOutput = tuple[FileResult | None, ProfileEntry, bool]
 """(per-file result for a full lint, index entry, may it be cached)."""
 
 
-def _start_worker(config: Config) -> None:
+def _start_worker(config: Config, main: int) -> None:
     global _worker
+    _die_with_parent(main)
     _worker = Linter(config)
+
+
+PARENT_POLL_SECONDS = 0.5
+
+
+def _die_with_parent(main: int) -> None:
+    """Make this worker exit as soon as the process that started it is gone.
+
+    A SIGKILL or SIGTERM of `profilelint` (pid ``main``) ends it without the pool's
+    clean-up, and its workers would otherwise go on linting for nobody.  On Linux the kernel
+    sends the worker SIGKILL when its parent dies (prctl PR_SET_PDEATHSIG): immediate, even
+    while the worker runs C code holding the GIL.  Everywhere, a daemon thread also polls,
+    so other systems are covered within PARENT_POLL_SECONDS: the worker's parent pid changes
+    when a dead parent's children are re-parented.  The parent is `main` under the "fork"
+    and "spawn" start methods and the fork server under "forkserver"; checking that `main`
+    itself still runs also catches a parent that died before prctl took effect.
+    """
+    _request_death_signal()
+    parent = os.getppid()
+
+    def orphaned() -> bool:
+        return os.getppid() != parent or not _running(main)
+
+    if orphaned():
+        os._exit(1)
+
+    def watch() -> None:
+        while not orphaned():
+            time.sleep(PARENT_POLL_SECONDS)
+        os._exit(1)  # nothing to clean up: the results would go to a dead process
+
+    threading.Thread(target=watch, name="profilelint-parent-watch", daemon=True).start()
+
+
+def _running(pid: int) -> bool:
+    """Does the process run?  A zombie (dead, not yet reaped) does not, where /proc tells."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass  # it exists, owned by someone else
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_bytes()
+    except OSError:
+        return True  # no /proc: a zombie counts as running until it is reaped
+    return stat.rsplit(b")", 1)[-1].split()[:1] not in ([b"Z"], [b"X"])
+
+
+def _request_death_signal() -> None:
+    """Ask Linux to SIGKILL this process when its parent dies; a no-op elsewhere."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    pr_set_pdeathsig = 1  # from <linux/prctl.h>
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass  # no prctl (an unusual libc): the polling thread still covers it
 
 
 def _work(job: Job) -> JobOutput:
@@ -572,7 +641,8 @@ def _map(linter: Linter, jobs: list[Job], workers: int) -> list[JobOutput]:
         from concurrent.futures import ProcessPoolExecutor
 
         chunk = max(1, len(jobs) // (workers * 8))
-        with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(linter.config,)) as pool:
+        initargs = (linter.config, os.getpid())
+        with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=initargs) as pool:
             return list(pool.map(_work, jobs, chunksize=chunk))
     return [linter.process_file(*job) for job in jobs]
 

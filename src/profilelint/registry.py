@@ -7,7 +7,7 @@ import importlib
 import inspect
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from .diagnostics import Fix, Severity, Span
@@ -69,6 +69,14 @@ class Rule:
     cross_file: bool = False
     reported_by_engine: bool = False
     """The engine itself produces this code; ``check`` only carries its documentation."""
+    plugin: str | None = None
+    """The entry-point name of the plugin that registered the rule; None for a built-in."""
+
+    @property
+    def described(self) -> str:
+        """`CODE (name)`, and the plugin it comes from: how a crash report names the rule."""
+        origin = f" from plugin `{self.plugin}`" if self.plugin else ""
+        return f"{self.code} ({self.name}){origin}"
 
     @property
     def documentation(self) -> str:
@@ -135,19 +143,32 @@ def load_rules() -> dict[str, Rule]:
         for module in BUILTIN_RULE_MODULES:
             importlib.import_module(module)
         for entry_point in _plugin_entry_points():
-            try:
-                entry_point.load()
-            except RegistryError as error:
-                raise RegistryError(f"plugin `{entry_point.name}` ({entry_point.value}): {error}") from None
-            except Exception as error:  # a broken plugin is a configuration problem
-                raise RegistryError(
-                    f"plugin `{entry_point.name}` ({entry_point.value}) failed to load: "
-                    f"{type(error).__name__}: {error}"
-                ) from None
-            dist = getattr(entry_point, "dist", None)
-            _PLUGIN_VERSIONS.append((entry_point.name, entry_point.value, getattr(dist, "version", "")))
+            _load_plugin(entry_point)
         _loaded = True
     return dict(sorted(_RULES.items()))
+
+
+def _load_plugin(entry_point: Any) -> None:
+    """Import one plugin and mark the rules it registered; RegistryError if it fails.
+
+    Whatever the import raises is a configuration problem naming the plugin, `SystemExit`
+    included: a plugin calling `sys.exit(0)` must not end the run as a silent success.  Only
+    `KeyboardInterrupt` passes through, so Ctrl-C still interrupts a slow import.
+    """
+    label = f"plugin `{entry_point.name}` ({entry_point.value})"
+    before = set(_RULES)
+    try:
+        entry_point.load()
+    except KeyboardInterrupt:
+        raise
+    except RegistryError as error:
+        raise RegistryError(f"{label}: {error}") from None
+    except BaseException as error:  # noqa: BLE001 - see the docstring
+        raise RegistryError(f"{label} failed to load: {type(error).__name__}: {error}") from None
+    for code in set(_RULES) - before:
+        _RULES[code] = replace(_RULES[code], plugin=entry_point.name)
+    dist = getattr(entry_point, "dist", None)
+    _PLUGIN_VERSIONS.append((entry_point.name, entry_point.value, getattr(dist, "version", "")))
 
 
 _PLUGIN_VERSIONS: list[tuple[str, str, str]] = []

@@ -2,6 +2,9 @@
 
 ``$ref`` resolves only inside the schema file itself: the referencing registry is given a
 retriever that refuses every URI, so a remote ``$ref`` is an error, never a network request.
+``$schema`` must name one of the metaschemas built into jsonschema (drafts 4, 6, 7, 2019-09 and
+2020-12); any other value is an error before either validator library sees the schema, since
+jsonschema-rs would otherwise fetch it over HTTP or read it from a ``file://`` URL.
 """
 
 from __future__ import annotations
@@ -26,6 +29,22 @@ ACCELERATED_FORMATS = frozenset({"date"})
 
 class SchemaError(Exception):
     """The schema cannot be used; the message names the file and what is wrong."""
+
+
+_BUILTIN_METASCHEMAS = (
+    "https://json-schema.org/draft/2020-12/schema",
+    "https://json-schema.org/draft/2019-09/schema",
+    "http://json-schema.org/draft-07/schema#",
+    "http://json-schema.org/draft-06/schema#",
+    "http://json-schema.org/draft-04/schema#",
+)
+_METASCHEMA_SPELLINGS = frozenset(
+    spelling
+    for uri in _BUILTIN_METASCHEMAS
+    for spelling in (uri.rstrip("#"), uri.rstrip("#") + "#")
+)
+"""The accepted `$schema` values: each of the metaschemas that jsonschema and jsonschema-rs both
+carry, with or without the empty fragment (both libraries know both spellings)."""
 
 
 def packaged_schema_path() -> Path:
@@ -275,6 +294,26 @@ def _schema_objects(schema: Any) -> Iterator[dict[str, Any]]:
             pending.extend(node)
 
 
+def _check_builtin_metaschemas(raw: dict[str, Any], path: Path) -> None:
+    """Raise SchemaError unless every `$schema` in the schema names a built-in metaschema.
+
+    Checked before any validator library sees the schema: jsonschema-rs resolves an unknown
+    `$schema` by fetching it (over HTTP, or by reading a `file://` URL such as /dev/zero), and
+    jsonschema silently falls back to the latest draft.  A schema from a hostile pull request
+    must never make profilelint touch the network or read a file it was not configured with.
+    """
+    # Every object, not only schema positions: a `$schema` string in an `enum` is refused too,
+    # which is rare and safe; a property *named* `$schema` has a schema (an object) as value.
+    for node in _schema_objects(raw):
+        declared = node.get("$schema")
+        if isinstance(declared, str) and declared not in _METASCHEMA_SPELLINGS:
+            known = ", ".join(_BUILTIN_METASCHEMAS)
+            raise SchemaError(
+                f"{path}: `$schema` {json.dumps(declared)} is not a built-in metaschema; "
+                f"use one of {known} (profilelint never fetches or reads a schema by URL)"
+            )
+
+
 def load_schema(path: Path | None = None) -> ProfileSchema:
     """Load, metaschema-check and index a schema (the packaged one by default).
 
@@ -305,6 +344,7 @@ def _load_schema(path: Path, version: tuple[int, int]) -> ProfileSchema:
         ) from None
     if not isinstance(raw, dict):
         raise SchemaError(f"{path}: schema must be a JSON object")
+    _check_builtin_metaschemas(raw, path)
     _check_metaschema(raw, path)
     registry = _checked_registry(raw, path)  # every $ref now, so a bad one is a config error
     headings_def = raw.get("$defs", {}).get(SECTION_HEADINGS_DEF, {})

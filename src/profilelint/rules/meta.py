@@ -108,8 +108,11 @@ def internal_error(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
     """A rule crashed on this file.
 
     ## What it does
-    Reports which rule failed and the exception; the other rules and files still run.
-    `--debug` prints the traceback.
+    Reports which rule failed (and the plugin it comes from) and the exception; the other
+    rules and files still run.  `--debug` prints the traceback.  A rule that calls
+    `sys.exit()` is reported the same way, so it cannot end the run as a silent success; only
+    Ctrl-C (`KeyboardInterrupt`) stops the run.  A plugin that fails to import, `SystemExit`
+    included, is no diagnostic but a usage error (exit code 2) naming the plugin.
 
     ## Why it matters
     A crashing rule is a bug in profilelint or a plugin; it must not hide the other findings.
