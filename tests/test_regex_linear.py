@@ -8,7 +8,7 @@ a regression into a quick failure instead of a hung suite (the regex engine chec
 signals while it backtracks).
 
 Audited and linear without change (tested below on the same principle): document.py
-(`_NOT_ALLOWED_IN_YAML`, `_STRAY_BOM`, `_ODD_BREAKS`), reporters (`_CONTROL`, `_NOT_XML`),
+(`_NOT_ALLOWED_IN_YAML`, `_STRAY_BOM`, `_ODD_BREAKS`), escape (`printable`), junit (`_NOT_XML`),
 rules/_markdown.py (`_BULLET_MARKER`, `_SETEXT_UNDERLINE`), rules/related.py (`_ITEM_PREFIX`),
 rules/review.py (`_DATE`), graph.py (`_MERMAID_SAFE_ID`), lsp/context.py (`_LINE`, `_KEY`,
 `_BLOCK_INDICATOR`, `_COMMENT_START`) and the `pattern` keywords of the packaged schema.
@@ -36,7 +36,7 @@ from profilelint.lsp.context import block_scalar_owners, context_at, shape_of, w
 from profilelint.lsp.features import completions, text_lines
 from profilelint.lsp.positions import UTF16
 from profilelint.lsp.session import Session
-from profilelint.reporters import printable
+from profilelint.escape import printable
 from profilelint.reporters.junit import xml_text
 from profilelint.rules import related, review
 from profilelint.rules._markdown import could_have_heading, could_mix_list_markers
