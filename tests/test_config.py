@@ -606,10 +606,10 @@ def test_schema_path_that_does_not_exist(
 ) -> None:
     result = check_with_config(tmp_path, monkeypatch, style, 'schema = "schemas/missing.json"\n')
     config_path = (tmp_path / style).resolve()
-    missing = tmp_path.resolve() / "schemas" / "missing.json"
     assert_config_error(
         result,
-        f"{config_path}:{header_lines(style) + 1}: `{key_prefix(style)}schema` file {missing} does not exist",
+        f"{config_path}:{header_lines(style) + 1}: `{key_prefix(style)}schema` file `schemas/missing.json` "
+        f"does not exist in {tmp_path.resolve()}",
     )
 
 

@@ -321,6 +321,27 @@ def test_configured_path_out_of_the_project_is_a_configuration_error(
         assert outside_bytes(project) == before
 
 
+@pytest.mark.parametrize("key", ["schema", "baseline"])
+@pytest.mark.parametrize("written", ["../outside/secret.yaml", "{absolute}", "inside-link.yaml"])
+def test_configured_schema_or_baseline_out_of_the_project_is_never_read(
+    project: Path, key: str, written: str
+) -> None:
+    """A committed config must not make profilelint read `/etc/passwd` (or `/dev/zero`) as a
+    schema or a baseline: its error message would quote the file, and its size is unbounded."""
+    secret = project.parent / "outside" / "secret.yaml"
+    (project / "inside-link.yaml").symlink_to(secret)
+    written = written.format(absolute=secret)
+    (project / "profilelint.toml").write_text(f'today = "2026-11-25"\n{key} = "{written}"\n', encoding="utf-8")
+    result = invoke("check")
+    assert (result.code, result.stdout) == (2, "")
+    assert result.stderr == (
+        f"profilelint: error: {project.resolve() / 'profilelint.toml'}:2: `{key}` file `{written}` is "
+        f"outside the project folder {project.resolve()}; profilelint reads only files inside the "
+        "folder of its configuration\n"
+    )
+    assert SECRET not in result.stderr
+
+
 @pytest.mark.parametrize(
     ("argument", "reason"),
     [

@@ -250,10 +250,12 @@ def parse_table(
             raise ConfigError(f"{where}: {error}") from None
         if field_name == "corpus":
             parsed = _project_path(f"`{prefix}{key}` folder", parsed, root, where, folder=True)
-        elif field_name in _PATH_FIELDS:
-            parsed = root / parsed
-            if field_name == "schema" and not parsed.is_file():
-                raise ConfigError(f"{where}: `{prefix}{key}` file {parsed} does not exist")
+        elif field_name == "schema":
+            parsed = _project_path(f"`{prefix}{key}` file", parsed, root, where)
+            if not parsed.is_file():
+                raise ConfigError(f"{where}: `{prefix}{key}` file {parsed} is not a regular file")
+        elif field_name in _PATH_FIELDS:  # the baseline, which --write-baseline may create
+            parsed = _project_path(f"`{prefix}{key}` file", parsed, root, where, must_exist=False)
         elif field_name == "paths":
             parsed = tuple(
                 _project_path(f"`{prefix}{key}` entry", entry, root,
@@ -264,8 +266,11 @@ def parse_table(
     return Config(source=source, root=root, **values)
 
 
-def _project_path(what: str, written: Path, root: Path, where: str, *, folder: bool = False) -> Path:
-    """``written`` (relative to the configuration's folder ``root``), which must exist there.
+def _project_path(
+    what: str, written: Path, root: Path, where: str, *, folder: bool = False, must_exist: bool = True
+) -> Path:
+    """``written`` (relative to the configuration's folder ``root``), which must lie there (and,
+    if ``must_exist``, exist).
 
     A configuration comes with the repository, so it is as untrusted as the profiles: a path
     out of the project (`../`, absolute, or through a symbolic link) would make profilelint
@@ -279,7 +284,7 @@ def _project_path(what: str, written: Path, root: Path, where: str, *, folder: b
         )
     if folder and path.is_file():
         raise ConfigError(f"{where}: {what} `{written}` is a file; name the folder that holds the profiles")
-    if not path.exists():
+    if must_exist and not path.exists():
         raise ConfigError(f"{where}: {what} `{written}` does not exist in {root}{_suggest_path(written, root, folder=folder)}")
     return path
 
