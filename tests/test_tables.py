@@ -7,6 +7,7 @@ a terminal, however narrow, a value wraps or folds inside its cell but is never 
 from __future__ import annotations
 
 import re
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -90,7 +91,7 @@ def test_rules_piped_is_one_tab_separated_line_per_rule() -> None:
 
 def test_rules_piped_to_grep_finds_the_whole_row() -> None:
     completed = subprocess.run(
-        f"{sys.executable} -m profilelint rules | grep whitespace",
+        f"{shlex.quote(sys.executable)} -m profilelint rules | grep whitespace",
         shell=True, capture_output=True, text=True, timeout=60,
         env={"PATH": "/usr/bin:/bin", "COLUMNS": "40"},
     )
