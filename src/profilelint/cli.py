@@ -423,24 +423,15 @@ def _print_statistics_json(report: Any) -> None:
 def _print_statistics(report: Any, *, color: bool | None) -> None:
     from collections import Counter
 
-    from rich.table import Table
-
-    from .reporters.text import make_console
+    from .tables import fixed, table, write
 
     counts = Counter(d.code for d in report.diagnostics)
-    table = Table("count", "code", "name", "fixable", box=None)
+    rows = table(fixed("count"), fixed("code"), "name", fixed("fixable"), boxed=False)
     for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
         rule = report.rules.get(code)
         fixable = any(d.fix is not None for d in report.diagnostics if d.code == code)
-        table.add_row(str(count), _cell(code), _cell(rule.name if rule else ""), "yes" if fixable else "")
-    make_console(sys.stdout, color=color).print(table)
-
-
-def _cell(text: str) -> Any:
-    """A rich table cell that shows `text` as it is: escaped, and never read as markup."""
-    from rich.text import Text
-
-    return Text(printable(text))
+        rows.add_row(str(count), code, rule.name if rule else "", "yes" if fixable else "")
+    write([rows], sys.stdout, color=color)
 
 
 @app.command("rules")
@@ -468,17 +459,17 @@ def list_rules(
         return
     if output_format != "text":
         fail(f"--format {output_format!r}: expected text or json")
-    from rich.table import Table
+    from .tables import fixed, table, write
 
-    from .reporters.text import make_console
-
-    table = Table("code", "name", "family", "severity", "fix", "default", "summary")
+    catalogue = table(
+        fixed("code"), "name", "family", fixed("severity"), fixed("fix"), fixed("default"), "summary"
+    )
     for r in rules.values():
-        table.add_row(
-            _cell(r.code), _cell(r.name), _cell(r.family), r.severity.label, "yes" if r.fixable else "",
-            "on" if r.default_enabled else "off", _cell(r.summary),
+        catalogue.add_row(
+            r.code, r.name, r.family, r.severity.label, "yes" if r.fixable else "",
+            "on" if r.default_enabled else "off", r.summary,
         )
-    make_console(sys.stdout).print(table)
+    write([catalogue], sys.stdout)
 
 
 @app.command("rule")
@@ -646,9 +637,7 @@ def stats(
 
         typer.echo(json_text(json.dumps(corpus_stats.to_json(figures), indent=2, ensure_ascii=False)))
         return
-    from .reporters.text import make_console
-
-    corpus_stats.render_text(figures, make_console(sys.stdout, color=color))
+    corpus_stats.render_text(figures, sys.stdout, color=color)
 
 
 @app.command()

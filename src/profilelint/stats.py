@@ -3,7 +3,7 @@
 The corpus index (`corpus.ProfileEntry`) is kept small on purpose, so the few extra fields the
 figures need (dates, reviewers, category, tags) are read here from each document's data into
 :class:`ProfileFacts`.  Figures are computed by pure functions into a frozen :class:`Stats`,
-which is rendered either as rich tables or as JSON with stable keys (for CI to track).
+which is rendered either as tables (see `tables`) or as JSON with stable keys (for CI to track).
 """
 
 from __future__ import annotations
@@ -13,19 +13,14 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Column, Table
-from rich.text import Text
+from typing import Any, TextIO
 
 from .config import Config
 from .diagnostics import Diagnostic, Severity
 from .document import Document
 from .engine import discover_for, read_document, run
-from .escape import printable
 from .registry import Rule
+from .tables import Block, Cell, Table, fixed, table, write
 
 STATUSES = ("draft", "in-review", "reviewed", "published", "deprecated")
 PROVENANCES = ("human-authored", "ai-assisted", "ai-generated")
@@ -348,17 +343,11 @@ def to_json(stats: Stats) -> dict[str, Any]:
     }
 
 
-# --- rich tables ----------------------------------------------------------------------------
+# --- tables ---------------------------------------------------------------------------------
 
 
-def _shown(text: str) -> Text:
-    """A profile's value as a cell: escaped (tags and categories are free text — an OSC 52
-    sequence in one would write the reader's clipboard), and never read as rich markup."""
-    return Text(printable(text))
-
-
-def _count(value: int) -> Text:
-    return Text(str(value)) if value else Text("·", style="dim")
+def _count(value: int) -> Cell:
+    return Cell(str(value)) if value else Cell("0", style="dim", glyph="·")
 
 
 def _percent(share: float | None) -> str:
@@ -367,88 +356,78 @@ def _percent(share: float | None) -> str:
 
 def _status_table(stats: Stats) -> Table:
     provenances = list(next(iter(stats.status_by_provenance.values()), {}))
-    table = Table("status", *(escape(printable(v)) for v in provenances), "total",
-                  title="Profiles by status and provenance", title_justify="left")
+    t = table("status", *provenances, "total", title="Profiles by status and provenance")
     for status, row in stats.status_by_provenance.items():
         cells = [_count(row[v]) for v in provenances]
-        table.add_row(_shown(status), *cells, _count(sum(row.values())))
+        t.add_row(status, *cells, _count(sum(row.values())))
     totals = [sum(row[v] for row in stats.status_by_provenance.values()) for v in provenances]
-    table.add_row(Text("total", style="bold"), *(_count(t) for t in totals),
-                  Text(str(stats.profiles), style="bold"))
-    return table
+    t.add_row(Cell("total", style="bold"), *(_count(n) for n in totals),
+              Cell(str(stats.profiles), style="bold"))
+    return t
 
 
 def _coverage_table(stats: Stats) -> Table:
-    table = Table("provenance", "profiles", "human-reviewed", "share", "reviewed, no reviewer",
-                  title="Review coverage (reviewed or published with a named reviewer)",
-                  title_justify="left")
+    t = table("provenance", "profiles", "human-reviewed", "share", "reviewed, no reviewer",
+              title="Review coverage (reviewed or published with a named reviewer)")
     for kind, c in stats.coverage.items():
-        table.add_row(_shown(kind), str(c.profiles), str(c.human_reviewed), _percent(c.share),
-                      _count(c.reviewed_without_reviewer))
-    return table
+        t.add_row(kind, str(c.profiles), str(c.human_reviewed), _percent(c.share),
+                  _count(c.reviewed_without_reviewer))
+    return t
 
 
-def _path_column() -> Column:
-    # Paths say where to look; wrap a long one rather than cut it short with an ellipsis.
-    return Column("path", overflow="fold")
-
-
-def _days_column() -> Column:
-    return Column("days", justify="right")
+DAYS = fixed("days", justify="right")
 
 
 def _waiting_table(stats: Stats) -> Table:
-    table = Table("created", _days_column(), "status", "provenance", _path_column(),
-                  title=f"Oldest profiles waiting for review ({stats.waiting_count} waiting)",
-                  title_justify="left")
+    t = table(fixed("created"), DAYS, "status", "provenance", "path",
+              title=f"Oldest profiles waiting for review ({stats.waiting_count} waiting)")
     for w in stats.oldest_waiting:
         p = w.facts
-        table.add_row(w.created.isoformat(), str(w.age_days), _shown(p.status or ""),
-                      _shown(p.provenance or ""), _shown(p.path))
-    return table
+        t.add_row(w.created.isoformat(), str(w.age_days), p.status or "", p.provenance or "",
+                  p.path)
+    return t
 
 
 def _stale_table(stats: Stats) -> Table:
-    table = Table("last reviewed", "updated", _days_column(), _path_column(),
-                  title=f"Most stale reviews ({stats.stale_count} changed since their review)",
-                  title_justify="left")
+    t = table(fixed("last reviewed"), fixed("updated"), DAYS, "path",
+              title=f"Most stale reviews ({stats.stale_count} changed since their review)")
     for s in stats.most_stale:
-        table.add_row(s.last_reviewed.isoformat(), s.updated.isoformat(), str(s.days),
-                      _shown(s.facts.path))
-    return table
+        t.add_row(s.last_reviewed.isoformat(), s.updated.isoformat(), str(s.days), s.facts.path)
+    return t
 
 
 def _findings_tables(findings: Findings) -> list[Table]:
-    families = Table("family", "findings", title=f"Findings by family ({findings.total} in all)",
-                     title_justify="left")
+    families = table("family", fixed("findings"),
+                     title=f"Findings by family ({findings.total} in all)")
     for family, count in findings.by_family.items():
-        families.add_row(_shown(family), str(count))
-    codes = Table("code", "name", "family", "findings", title="Findings by code",
-                  title_justify="left")
+        families.add_row(family, str(count))
+    codes = table(fixed("code"), "name", "family", fixed("findings"), title="Findings by code")
     for code, count in findings.by_code.items():
-        codes.add_row(_shown(code), _shown(findings.names[code]), _shown(findings.families[code]),
-                      str(count))
+        codes.add_row(code, findings.names[code], findings.families[code], str(count))
     return [families, codes]
 
 
 def _counts_table(title: str, column: str, counts: dict[str, int]) -> Table:
-    table = Table(column, "profiles", title=f"{title} ({len(counts)} in use)", title_justify="left")
+    t = table(column, fixed("profiles"), title=f"{title} ({len(counts)} in use)")
     for name, count in counts.items():
-        table.add_row(_shown(name), str(count))
-    return table
+        t.add_row(name, str(count))
+    return t
 
 
 def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
-def render_text(stats: Stats, console: Console) -> None:
-    """Print the figures as rich tables; an empty table becomes a one-line note."""
-    console.print(
-        f"[bold]{_plural(stats.profiles, 'profile')}[/bold] in {_plural(stats.files, 'file')} "
-        f"(ages counted up to {stats.today.isoformat()})\n"
-    )
-    tables = [
+def text_blocks(stats: Stats) -> list[Block]:
+    """The figures as tables, each followed by a blank line; an empty table is a one-line note.
+
+    Values from the profiles (status, tags, categories, paths) are free text; the tables
+    escape every cell (an OSC 52 sequence in a tag would write the reader's clipboard)."""
+    blocks: list[Block] = [(
+        (_plural(stats.profiles, "profile"), "bold"),
+        f" in {_plural(stats.files, 'file')} (ages counted up to {stats.today.isoformat()})",
+    ), ()]
+    for t in (
         _status_table(stats),
         _coverage_table(stats),
         _waiting_table(stats),
@@ -456,10 +435,12 @@ def render_text(stats: Stats, console: Console) -> None:
         *_findings_tables(stats.findings),
         _counts_table("Categories", "category", stats.categories),
         _counts_table("Tags", "tag", stats.tags),
-    ]
-    for table in tables:
-        if table.row_count:
-            console.print(table)
-        else:
-            console.print(f"[bold]{table.title}[/bold]: none")
-        console.print()
+    ):
+        blocks.append(t if t.rows else ((t.title, "bold"), ": none"))
+        blocks.append(())
+    return blocks
+
+
+def render_text(stats: Stats, stream: TextIO, *, color: bool | None = None) -> None:
+    """Boxed tables at a terminal, tab-separated rows on a pipe (see `tables`)."""
+    write(text_blocks(stats), stream, color=color)

@@ -2,7 +2,8 @@
 
 Lines are built as (text, style) parts; rich renders them only when there is colour to show.
 Plain output (a pipe, a pre-commit log, NO_COLOR) never imports rich, which saves a one-file
-hook run a noticeable share of its start-up.
+hook run a noticeable share of its start-up; only a source line that is not ASCII loads its
+table of character widths, to put the carets under the span in terminal cells.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import os
 from collections import Counter
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import TYPE_CHECKING, TextIO
 
 from ..diagnostics import Diagnostic, LineIndex, Severity
@@ -52,27 +54,79 @@ def wants_color(stream: TextIO, color: bool | None) -> bool:
 
 
 SNIPPET_COLUMNS = 200
-"""At most this many characters of a source line are shown: a one-line flow mapping with
+"""At most this many terminal cells of a source line are shown: a one-line flow mapping with
 thousands of findings must not repeat the whole line in each of them."""
 SNIPPET_LEAD = 40
-"""Characters shown before the span when the line has to be cut."""
+"""Cells shown before the span when the line has to be cut."""
+SNIPPET_CHARS = 4 * SNIPPET_COLUMNS
+"""And at most this many characters, however few cells they take (combining marks take none)."""
+SNIPPET_LEAD_CHARS = SNIPPET_CHARS * SNIPPET_LEAD // SNIPPET_COLUMNS
 CUT = "…"
 
 
-def _window(length: int, start: int) -> tuple[int, int]:
-    """The [first, last) columns of a line of `length` to show for a span starting at `start`."""
-    if length <= SNIPPET_COLUMNS:
-        return 0, length
-    first = max(0, min(start - SNIPPET_LEAD, length - SNIPPET_COLUMNS))
-    return first, first + SNIPPET_COLUMNS
+def cell_width(shown: str) -> int:
+    """Terminal cells that `shown`, text already escaped by `printable`, takes: two for a CJK
+    character or an emoji (a ZWJ sequence is one emoji), none for a combining mark.  Carets
+    are counted in cells, not characters, or they drift right of a wide character.  ASCII, the
+    usual case, is counted without importing rich."""
+    if shown.isascii():
+        return len(shown)
+    from rich.cells import cell_len
+
+    return cell_len(shown)
+
+
+@lru_cache(maxsize=4096)
+def _char_cells(char: str) -> int:
+    """Cells one character of a line takes once escaped, or more, never fewer: alone, a joiner
+    is escaped and a skin tone counted as an emoji of its own; the emoji presentation selector
+    counts one for the narrow symbol it may widen.  The window is measured with these, so it
+    never exceeds SNIPPET_COLUMNS cells."""
+    if char == "\ufe0f":
+        return 1
+    return cell_width(printable(char))
+
+
+def _walk(line: str, index: int, step: int, stop: int, used: int, room: int) -> tuple[int, int]:
+    """Move `index` one character at a time by `step` (-1 or 1), not past `stop`, while the
+    cells passed over fit in `room`; the new index, and the cells used."""
+    while (index > stop) if step < 0 else (index < stop):
+        cells = _char_cells(line[index - 1] if step < 0 else line[index])
+        if used + cells > room:
+            break
+        used += cells
+        index += step
+    return index, used
+
+
+def _window(line: str, start: int) -> tuple[int, int]:
+    """The [first, last) columns of `line` to show for a span starting at `start`: at most
+    SNIPPET_COLUMNS cells, SNIPPET_LEAD of them before the span when the line goes on long
+    enough after it.  Only characters near the span are measured: a finding on a 1 MB line
+    costs what one on a short line does."""
+    if len(line) <= SNIPPET_COLUMNS and cell_width(printable(line)) <= SNIPPET_COLUMNS:
+        return 0, len(line)
+    start = min(start, len(line))
+    # Printable ASCII, one cell a character, is most lines: no need to walk.
+    first = max(0, min(start - SNIPPET_LEAD, len(line) - SNIPPET_COLUMNS))
+    last = min(len(line), first + SNIPPET_COLUMNS)
+    shown = line[first:last]
+    if shown.isascii() and shown.isprintable():
+        return first, last
+    first, used = _walk(line, start, -1, max(0, start - SNIPPET_LEAD_CHARS), 0, SNIPPET_LEAD)
+    last, used = _walk(line, start, 1, min(len(line), first + SNIPPET_CHARS), used, SNIPPET_COLUMNS)
+    # Near the end of the line, the room left goes to what precedes the span.
+    first, _ = _walk(line, first, -1, max(0, last - SNIPPET_CHARS), used, SNIPPET_COLUMNS)
+    return first, last
 
 
 def _snippet(d: Diagnostic, index: LineIndex | None, width: int) -> list[Line]:
     if index is None or d.span.start.line >= index.line_count:
         return []
     line_no = d.span.start.line
+    # A tab is shown as one space: its width depends on the column it lands on.
     raw = index.line_text(line_no).replace("\t", " ")
-    first, last = _window(len(raw), d.span.start.column)
+    first, last = _window(raw, d.span.start.column)
     raw_start = min(max(d.span.start.column, first), last)
     raw_end = d.span.end.column if d.span.end.line == line_no else len(raw)
     raw_end = min(max(raw_end, raw_start), last)
@@ -86,7 +140,8 @@ def _snippet(d: Diagnostic, index: LineIndex | None, width: int) -> list[Line]:
     return [
         ((f"{gutter} |", GUTTER),),
         ((f"{number} | ", GUTTER), before + spanned + after),
-        ((f"{gutter} | ", GUTTER), " " * len(before), ("^" * max(len(spanned), 1), style)),
+        ((f"{gutter} | ", GUTTER), " " * cell_width(before),
+         ("^" * max(cell_width(spanned), 1), style)),
     ]
 
 
