@@ -12,7 +12,7 @@ import fnmatch
 import os
 import stat
 import traceback
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,14 +21,22 @@ from .config import Config
 from .corpus import Corpus, ProfileEntry, entry_for
 from .diagnostics import Diagnostic, Severity, Span
 from .document import Document, LoadProblem, decode, load
-from .registry import Finding, Needs, Rule, load_rules, matches, select_rules
+from .registry import (  # noqa: F401 - RuleContext is re-exported for plugins written against 0.1
+    INTERNAL_ERROR,
+    TOO_LARGE,
+    UNREADABLE,
+    UNUSED_SUPPRESSION,
+    Finding,
+    Needs,
+    Rule,
+    RuleContext,
+    load_rules,
+    matches,
+    select_rules,
+)
 from .schema import ProfileSchema, SchemaError, load_schema
 
 PROFILE_SUFFIXES = (".yaml", ".yml")
-INTERNAL_ERROR = "PLN900"
-UNUSED_SUPPRESSION = "PLN001"
-UNREADABLE = "PLN002"
-TOO_LARGE = "PLN003"
 
 
 class PathError(Exception):
@@ -41,25 +49,6 @@ class Target:
     display: str
     refusal: str | None = None
     """Why the file must not be read (reported as PLN002 instead)."""
-
-
-@dataclass
-class RuleContext:
-    """What a rule may look at besides its document. Rules never read files or print."""
-
-    _schema: Callable[[], ProfileSchema]
-    today: dt.date
-    _corpus: Corpus | None = None
-
-    @property
-    def schema(self) -> ProfileSchema:
-        return self._schema()
-
-    @property
-    def corpus(self) -> Corpus:
-        if self._corpus is None:
-            raise RuntimeError("only cross-file rules may read the corpus index")
-        return self._corpus
 
 
 @dataclass

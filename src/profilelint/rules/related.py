@@ -14,7 +14,7 @@ from pathlib import Path
 from ..corpus import ProfileEntry
 from ..diagnostics import Applicability, DataChange, Edit, Fix, Severity
 from ..document import Document, show_text
-from ..engine import RuleContext
+from ..registry import RuleContext
 from ..registry import Finding, rule
 
 _ITEM_PREFIX = re.compile(r" *- +")
