@@ -52,7 +52,12 @@ class Config:
 
     @property
     def default_paths(self) -> tuple[Path, ...]:
-        return self.paths or (self.root / "seeds",)
+        """What `check` lints when given no paths: the configured `paths`, else `seeds/` next
+        to the configuration (or here) if there is one, else the working folder, as ruff does."""
+        if self.paths:
+            return self.paths
+        seeds = self.root / "seeds"
+        return (seeds,) if seeds.is_dir() else (Path.cwd(),)
 
 
 def _string_list(value: Any) -> tuple[str, ...] | None:
