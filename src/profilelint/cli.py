@@ -141,13 +141,16 @@ def check(
     diff: Annotated[bool, typer.Option("--diff", help="Print a unified diff of what --fix would change and write nothing; exit 1 if there is anything to fix.")] = False,
     baseline: Annotated[Path | None, typer.Option("--baseline", help="Report only findings not recorded in this baseline file (config key: baseline).", metavar="FILE")] = None,
     write_baseline: Annotated[Path | None, typer.Option("--write-baseline", help="Record every current finding in this baseline file, then exit 0.", metavar="FILE")] = None,
+    exclude: Annotated[list[str] | None, typer.Option("--exclude", help="Gitignore-style patterns of files and folders to skip, replacing `exclude` from the configuration (default: mkdocs.yml, action.yml, node_modules/, site/, … see README).", metavar="PATTERNS")] = None,
+    extend_exclude: Annotated[list[str] | None, typer.Option("--extend-exclude", help="Patterns to skip on top of `exclude` (config key: extend-exclude).", metavar="PATTERNS")] = None,
+    force_exclude: Annotated[bool | None, typer.Option("--force-exclude/--no-force-exclude", help="Skip excluded files even when named on the command line, as the pre-commit hooks do (config key: force-exclude).", show_default=False)] = None,
     corpus_wide: Annotated[bool, typer.Option("--corpus-wide", help="Cross-file rules (dangling links, duplicate slugs) also report in every other profile of the corpus; per-file rules run only on PATHS (on none without PATHS). The pre-commit hooks use it.")] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")] = False,
 ) -> None:
     """Lint profile files and report diagnostics."""
     from .baseline import BaselineError
     from .cache import CACHE_DIR_NAME
-    from .config import ConfigError, check_codes, load_config
+    from .config import ConfigError, check_codes, check_patterns, load_config
     from .diagnostics import Severity
     from .engine import PathError, run
     from .registry import RegistryError
@@ -164,7 +167,9 @@ def check(
             fail_on=Severity.parse(fail_on.value) if fail_on else None,
             today=_parse_today(today),
             schema=_schema_file(schema),
+            force_exclude=force_exclude,
         )
+        config = _with_excludes(config, _split(exclude), _split(extend_exclude), check_patterns)
         check_codes(config, list(_load_rules().values()))
         baseline_path = None if write_baseline is not None else baseline or config.baseline
         known = _load_baseline(baseline_path)
@@ -218,6 +223,18 @@ def check(
         raise typer.Exit(EXIT_OK)
     failed = any(d.severity >= config.fail_on for d in diagnostics)
     raise typer.Exit(EXIT_FINDINGS if failed else EXIT_OK)
+
+
+def _with_excludes(config: Any, exclude: tuple[str, ...] | None,
+                   extend: tuple[str, ...] | None, check_patterns: Any) -> Any:
+    """`--exclude` replaces the configured `exclude`; `--extend-exclude` adds to it."""
+    if exclude is not None:
+        check_patterns("`--exclude`", exclude)
+        config = config.with_overrides(exclude=exclude)
+    if extend is not None:
+        check_patterns("`--extend-exclude`", extend)
+        config = config.with_overrides(extend_exclude=(*config.extend_exclude, *extend))
+    return config
 
 
 def _schema_file(path: Path | None) -> Path | None:

@@ -21,6 +21,7 @@ from .config import Config
 from .corpus import Corpus, ProfileEntry, entry_for
 from .diagnostics import Diagnostic, Severity, Span
 from .document import Document, LoadProblem, decode, load
+from .exclude import Exclusions
 from .registry import (  # noqa: F401 - RuleContext is re-exported for plugins written against 0.1
     INTERNAL_ERROR,
     TOO_LARGE,
@@ -86,9 +87,13 @@ def is_profile_file(path: Path) -> bool:
     return path.suffix.lower() in PROFILE_SUFFIXES
 
 
-def _walk(folder: Path) -> Iterator[tuple[str, str, bool]]:
+NO_EXCLUSIONS = Exclusions(Path(os.sep), ())
+
+
+def _walk(folder: Path, exclusions: Exclusions = NO_EXCLUSIONS) -> Iterator[tuple[str, str, bool]]:
     """(path, path relative to the working folder, is it a symlink) of the profile files below
-    a folder, sorted; hidden entries skipped, links to folders not followed.
+    a folder, sorted; hidden entries skipped, excluded ones too (an excluded folder is not
+    entered), links to folders not followed.
 
     One scandir per folder and one relpath per folder: a 10,000-file corpus is walked on every
     run, including a pre-commit run that lints one file.
@@ -102,24 +107,30 @@ def _walk(folder: Path) -> Iterator[tuple[str, str, bool]]:
         except OSError:
             continue
         shown = _relative(Path(current))
+        names, inside = exclusions.parts(current) if exclusions.patterns else ((), True)
         subfolders = []
         for entry in entries:
             try:
                 is_folder = entry.is_dir(follow_symlinks=False)
             except OSError:
                 is_folder = False
+            if not is_folder and not entry.name.lower().endswith(PROFILE_SUFFIXES):
+                continue
+            if exclusions.patterns and exclusions.matches((*names, entry.name), is_folder, inside=inside):
+                continue
             if is_folder:
                 subfolders.append(entry.path)
-            elif entry.name.lower().endswith(PROFILE_SUFFIXES):
+            else:
                 yield entry.path, os.path.join(shown, entry.name), entry.is_symlink()
         pending.extend(reversed(subfolders))
 
 
-def _walk_targets(folder: Path, boundary: Path | None = None) -> Iterator[Target]:
+def _walk_targets(folder: Path, boundary: Path | None = None,
+                  exclusions: Exclusions = NO_EXCLUSIONS) -> Iterator[Target]:
     """Targets for the profile files below a folder; a symbolic link that leads out of
     ``boundary`` (default: the folder itself) is a target never read (see :func:`contained_target`)."""
     within = boundary if boundary is not None else folder
-    for path, shown, is_link in _walk(folder):
+    for path, shown, is_link in _walk(folder, exclusions):
         display = display_path(shown)
         yield contained_target(Path(path), display, within) if is_link else Target(Path(path), display)
 
@@ -166,8 +177,10 @@ def _escape(given: Path, boundary: str) -> str | None:
     return f"path leads through a symbolic link to outside {shown}; it was not read"
 
 
-def discover(paths: Sequence[Path], root: Path | None = None) -> list[Target]:
-    """Files to lint: explicit files always, folders searched for *.yaml / *.yml.
+def discover(paths: Sequence[Path], root: Path | None = None,
+             exclusions: Exclusions = NO_EXCLUSIONS, *, force_exclude: bool = False) -> list[Target]:
+    """Files to lint: explicit files always (unless ``force_exclude`` and excluded), folders
+    searched for *.yaml / *.yml that are not excluded.
 
     Nothing whose real location is outside ``root`` (the corpus root; default: the nearest
     folder holding every path) is ever read: a path or a symbolic link leading out of it,
@@ -179,11 +192,13 @@ def discover(paths: Sequence[Path], root: Path | None = None) -> list[Target]:
     for given in paths:
         if not (given.exists() or given.is_symlink()):
             raise PathError(f"{display_path(given)}: no such file or directory")
+        if force_exclude and exclusions.excludes(given):
+            continue
         refusal = _escape(given, boundary)
         if given.is_dir() and refusal is None:
             found: Iterable[Target] = (
                 Target(t.path, display_path(t.path), t.refusal)
-                for t in _walk_targets(given, Path(boundary))
+                for t in _walk_targets(given, Path(boundary), exclusions)
             )
         else:
             found = [Target(given, display_path(given), refusal)]
@@ -206,10 +221,15 @@ def paths_or_default(config: Config, paths: Sequence[Path]) -> list[Path]:
     return list(paths) or [_relative(p) for p in config.default_paths]
 
 
-def discover_targets(paths: Sequence[Path], root: Path | None = None) -> list[Target]:
-    """:func:`discover`, where finding no profile at all is a usage error."""
-    targets = discover(paths, root)
-    if not targets:
+def discover_targets(paths: Sequence[Path], root: Path | None = None,
+                     config: Config | None = None) -> list[Target]:
+    """:func:`discover` (with the configuration's excludes, if given), where finding no
+    profile at all is a usage error, unless `--force-exclude` excluded every path named: a
+    pre-commit run on excluded files has nothing to do, and that is fine."""
+    exclusions = config.exclusions() if config is not None else NO_EXCLUSIONS
+    force = config is not None and config.force_exclude
+    targets = discover(paths, root, exclusions, force_exclude=force)
+    if not targets and not (force and all(exclusions.excludes(p) for p in paths)):
         shown = ", ".join(display_path(p) for p in paths)
         raise PathError(f"no profile files (*.yaml, *.yml) found in {shown}")
     return targets
@@ -217,9 +237,10 @@ def discover_targets(paths: Sequence[Path], root: Path | None = None) -> list[Ta
 
 def discover_for(config: Config, paths: Sequence[Path]) -> list[Target]:
     """The files `check` lints for these paths (default: the configured ones), contained in
-    the corpus root; no error when there are none."""
+    the corpus root and not excluded; no error when there are none."""
     paths = paths_or_default(config, paths)
-    return discover(paths, corpus_root(config, paths))
+    return discover(paths, corpus_root(config, paths), config.exclusions(),
+                    force_exclude=config.force_exclude)
 
 
 def corpus_root(config: Config, paths: Sequence[Path]) -> Path:
@@ -604,11 +625,12 @@ def run(
     linter = Linter(config, debug=debug)
     paths = [] if corpus_wide and not paths else paths_or_default(config, paths)
     root = corpus_root(config, paths)
-    targets = discover_targets(paths, root) if paths else []
+    exclusions = config.exclusions()
+    targets = discover_targets(paths, root, config) if paths else []
     target_keys = _locations(t.path for t in targets)
     others = [
         target  # the walk of a resolved root follows no folder link: its paths are locations
-        for target in (_walk_targets(root) if root.is_dir() else ())
+        for target in (_walk_targets(root, exclusions=exclusions) if root.is_dir() else ())
         if os.path.abspath(target.path) not in target_keys
     ]
     cache = None
