@@ -15,12 +15,13 @@ import traceback
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from . import suppressions
 from .config import Config
 from .corpus import Corpus, ProfileEntry, entry_for
 from .diagnostics import Diagnostic, Severity, Span
-from .document import Document, LoadProblem, decode, load
+from .document import Document, LoadProblem, decode, load, parse
 from .exclude import Exclusions
 from .registry import (  # noqa: F401 - RuleContext is re-exported for plugins written against 0.1
     INTERNAL_ERROR,
@@ -45,11 +46,27 @@ class PathError(Exception):
 
 
 @dataclass(frozen=True, slots=True)
+class Contents:
+    """Bytes that stand in for a file's: standard input, or text a caller already holds."""
+
+    data: bytes
+    """At most the size limit plus one byte: what lies past the limit is counted, not kept."""
+    size: int
+
+    @classmethod
+    def of(cls, text: bytes | str) -> Contents:
+        data = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
+        return cls(data, len(data))
+
+
+@dataclass(frozen=True, slots=True)
 class Target:
     path: Path
     display: str
     refusal: str | None = None
     """Why the file must not be read (reported as PLN002 instead)."""
+    contents: Contents | None = None
+    """Lint these bytes as if they were the file's; the file itself is then never read."""
 
 
 @dataclass
@@ -296,8 +313,24 @@ def git_work_tree(start: Path) -> Path | None:
     return None
 
 
+def read_stream(stream: BinaryIO, max_size: int) -> Contents:
+    """Read a stream (standard input) as :func:`read_raw` reads a file: up to the size limit
+    and one byte more; the rest is read and counted (so the writer is not cut off with a
+    broken pipe) but never held, so a endless or huge stream cannot fill the memory."""
+    kept = bytearray()
+    size = 0
+    while chunk := stream.read(1 << 16):
+        size += len(chunk)
+        if len(kept) <= max_size:
+            kept += chunk[: max_size + 1 - len(kept)]
+    return Contents(bytes(kept), size)
+
+
 def read_raw(target: Target, max_size: int) -> bytes | Document:
     """The file's bytes, or a Document carrying the reason they could not be had."""
+    if target.contents is not None:
+        size = target.contents.size
+        return too_large_document(target.display, size, max_size) if size > max_size else target.contents.data
     if target.refusal is not None:
         return _problem_document(target.display, UNREADABLE, target.refusal,
                                  "profiles must live inside the corpus; copy the file in if it is one")
@@ -324,6 +357,15 @@ def read_raw(target: Target, max_size: int) -> bytes | Document:
         )
 
 
+def document_from_text(display: str, text: str | Contents, max_size: int) -> Document:
+    """The Document of text that does not come from a file (an editor's buffer, standard
+    input), under the same size limit as a file: over it, the PLN003 document, never parsed."""
+    if isinstance(text, str):
+        size = len(text.encode("utf-8", "surrogatepass"))
+        return too_large_document(display, size, max_size) if size > max_size else parse(display, text)
+    return read_document(Target(Path(display), display, contents=text), max_size)
+
+
 def read_document(target: Target, max_size: int) -> Document:
     """Load one file; an I/O problem or an oversized file becomes a load problem."""
     raw = read_raw(target, max_size)
@@ -331,7 +373,7 @@ def read_document(target: Target, max_size: int) -> Document:
 
 
 def too_large_document(display: str, size: int, max_size: int) -> Document:
-    """The PLN003 document of a file (or editor text) over the size limit, never parsed."""
+    """The PLN003 document of a file (or other text) over the size limit, never parsed."""
     return _problem_document(
         display,
         TOO_LARGE,
@@ -611,8 +653,12 @@ def run(
     jobs: int | None = None,
     cache_dir: Path | None = None,
     corpus_wide: bool = False,
+    texts: Sequence[Target] = (),
 ) -> RunResult:
     """Lint the given paths (or the configured default) against the whole corpus.
+
+    ``texts``: targets whose ``contents`` are linted as if they were their files' (see
+    :func:`lint_text`); with texts and no paths, only the texts are linted.
 
     ``cache_dir`` enables the per-file result cache; ``jobs`` caps worker processes
     (default: one per core).  Files are read, hashed and dropped: memory holds results and
@@ -623,11 +669,13 @@ def run(
     per-file rules still run on the given paths only, and with no paths on none.
     """
     linter = Linter(config, debug=debug)
-    paths = [] if corpus_wide and not paths else paths_or_default(config, paths)
-    root = corpus_root(config, paths)
+    paths = [] if (corpus_wide or texts) and not paths else paths_or_default(config, paths)
+    root = corpus_root(config, [*paths, *(t.path for t in texts)])
     exclusions = config.exclusions()
     targets = discover_targets(paths, root, config) if paths else []
-    target_keys = _locations(t.path for t in targets)
+    targets += [t for t in texts if not (config.force_exclude and exclusions.excludes(t.path))]
+    # A text stands in for the file of its name: that file's bytes on disk are not indexed.
+    target_keys = _locations(t.path for t in [*targets, *texts])
     others = [
         target  # the walk of a resolved root follows no folder link: its paths are locations
         for target in (_walk_targets(root, exclusions=exclusions) if root.is_dir() else ())
@@ -646,7 +694,7 @@ def run(
     live_keys: set[str] = set()
     for target, is_target in [*((t, True) for t in targets), *((t, False) for t in others)]:
         key = None
-        if cache is not None and target.refusal is None:
+        if cache is not None and target.refusal is None and target.contents is None:
             from .cache import file_key
 
             key = file_key(target.path)
@@ -705,6 +753,29 @@ def run(
         tracebacks=tracebacks,
         elsewhere=[t.display for t in others if t.display in with_findings],
     )
+
+
+def lint_text(
+    config: Config,
+    path: Path,
+    text: bytes | str | Contents,
+    *,
+    debug: bool = False,
+    cache_dir: Path | None = None,
+    corpus_wide: bool = False,
+) -> RunResult:
+    """Lint ``text`` as if it were the file at ``path``, against the corpus.
+
+    The path need not exist.  It names the text in every report, decides the per-file
+    ignores and excludes (with `force-exclude`, an excluded path lints nothing) and places the
+    text in the corpus: the file of that name on disk, if any, is left out of the index and the
+    text's entry takes its place, so cross-file rules see what the text says.  The size limit
+    applies as to a file.  Standard input (`check - --stdin-filename`) comes through here; the
+    language server lints each keystroke with :func:`document_from_text` and its own index.
+    """
+    contents = text if isinstance(text, Contents) else Contents.of(text)
+    target = Target(path, display_path(path), contents=contents)
+    return run(config, [], debug=debug, cache_dir=cache_dir, corpus_wide=corpus_wide, texts=[target])
 
 
 def _cross_file_elsewhere(linter: Linter, corpus: Corpus, entries: Sequence[ProfileEntry],

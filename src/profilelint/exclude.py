@@ -25,6 +25,7 @@ A configuration comes with the repository, so a pattern must not be able to hang
 from __future__ import annotations
 
 import fnmatch
+import functools
 import os
 import re
 from collections.abc import Iterable, Sequence
@@ -84,6 +85,7 @@ class Pattern:
         return _match_names(self.names, parts)
 
 
+@functools.lru_cache(maxsize=1024)  # the language server asks for every file it is sent
 def compile_pattern(text: str) -> Pattern:
     """A pattern ready to match; raises PatternError for what is not supported."""
     if not text.strip():
