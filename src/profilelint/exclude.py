@@ -74,6 +74,8 @@ class Pattern:
     """One matcher per name of the pattern; None for ``**``."""
     anchored: bool
     folders_only: bool
+    name_source: str = ""
+    """The regular expression of the one name of an unanchored pattern (to merge them)."""
 
     def matches(self, parts: Sequence[str], is_folder: bool) -> bool:
         """Does the pattern match exactly this path (names from the anchor)?"""
@@ -103,12 +105,14 @@ def compile_pattern(text: str) -> Pattern:
     names = body.split("/")
     if any(name in ("", ".", "..") for name in names):
         raise PatternError("`.`, `..` and `//` are not supported; patterns are relative to the configuration's folder")
+    sources = [fnmatch.translate(name) for name in names]
     return Pattern(
         text,
         # Unanchored, `**` is one name of any characters, as `*` is (gitignore agrees).
-        tuple(None if name == GLOBSTAR and anchored else re.compile(fnmatch.translate(name)) for name in names),
+        tuple(None if name == GLOBSTAR and anchored else re.compile(source) for name, source in zip(names, sources)),
         anchored,
         folders_only,
+        "" if anchored else sources[0],
     )
 
 
@@ -141,6 +145,12 @@ def _match_names(pattern: Sequence[re.Pattern[str] | None], parts: Sequence[str]
     return position < end if not last else position <= end
 
 
+def _union(sources: Iterable[str]) -> re.Pattern[str] | None:
+    """One expression matching what any of the (fnmatch-translated) expressions matches."""
+    listed = list(sources)
+    return re.compile("|".join(f"(?:{source})" for source in listed)) if listed else None
+
+
 def _run_matches(run: Sequence[re.Pattern[str]], parts: Sequence[str], at: int) -> bool:
     return all(matcher.match(parts[at + i]) is not None for i, matcher in enumerate(run))
 
@@ -151,10 +161,23 @@ class Exclusions:
 
     root: Path
     patterns: tuple[Pattern, ...]
+    any_name: re.Pattern[str] | None = None
+    """The unanchored patterns for files and folders as one expression: a walk of 10,000
+    files asks once per name, not once per pattern."""
+    folder_name: re.Pattern[str] | None = None
+    """The same for the unanchored folders-only patterns (`site/`)."""
+    anchored: tuple[Pattern, ...] = ()
 
     @classmethod
     def of(cls, root: Path, texts: Iterable[str]) -> Exclusions:
-        return cls(Path(os.path.abspath(root)), tuple(compile_pattern(text) for text in texts))
+        patterns = tuple(compile_pattern(text) for text in texts)
+        return cls(
+            Path(os.path.abspath(root)),
+            patterns,
+            _union(p.name_source for p in patterns if not p.anchored and not p.folders_only),
+            _union(p.name_source for p in patterns if not p.anchored and p.folders_only),
+            tuple(p for p in patterns if p.anchored),
+        )
 
     def parts(self, path: str | Path) -> tuple[tuple[str, ...], bool]:
         """(names from the root, is it inside the root) of a path; outside the root, only
@@ -170,9 +193,13 @@ class Exclusions:
 
     def matches(self, parts: Sequence[str], is_folder: bool, *, inside: bool = True) -> bool:
         """Is exactly this path (not its folders) excluded?"""
-        return any(
-            p.matches(parts, is_folder) for p in self.patterns if inside or not p.anchored
-        )
+        if not parts:
+            return False
+        if self.any_name is not None and self.any_name.match(parts[-1]):
+            return True
+        if is_folder and self.folder_name is not None and self.folder_name.match(parts[-1]):
+            return True
+        return inside and any(p.matches(parts, is_folder) for p in self.anchored)
 
     def excludes(self, path: str | Path) -> bool:
         """Is the path, or a folder it lies in, excluded?  For paths named on the command
