@@ -120,7 +120,7 @@ ExtendSelectOption = Annotated[
 
 @app.command()
 def check(
-    paths: Annotated[list[Path] | None, typer.Argument(help="Profile files or folders (default: `paths` from the configuration, else seeds/ in the configuration's folder if it exists, else the working folder `.`). Slugs are looked up in every profile under the corpus root: `corpus` from the configuration, else the configuration file's folder, else the top of the git work tree, else the working folder (widened to hold every path given).", show_default=False)] = None,
+    paths: Annotated[list[Path] | None, typer.Argument(help="Profile files or folders, or `-` for standard input with --stdin-filename (default: `paths` from the configuration, else seeds/ in the configuration's folder if it exists, else the working folder `.`). Slugs are looked up in every profile under the corpus root: `corpus` from the configuration, else the configuration file's folder, else the top of the git work tree, else the working folder (widened to hold every path given).", show_default=False)] = None,
     output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.text,
     select: SelectOption = None,
     ignore: IgnoreOption = None,
