@@ -56,8 +56,8 @@ def test_default_and_configured_excludes_hide_non_profiles(tree: Path, monkeypat
 
 
 def test_without_excludes_the_non_profiles_are_reported(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # `--exclude` replaces the defaults (mkdocs.yml); `extend-exclude` (docs/) still applies.
-    code, out, _ = check(tree, monkeypatch, ".", "--exclude", "nothing-here", "--select", "SCH001")
+    # `--exclude ""` empties the defaults (mkdocs.yml); `extend-exclude` (docs/) still applies.
+    code, out, _ = check(tree, monkeypatch, ".", "--exclude", "", "--select", "SCH001")
     assert code == 1
     assert out.splitlines()[0] == "mkdocs.yml:1:1: SCH001 missing required field `title` in the profile"
     assert {line.split(":")[0] for line in out.splitlines()} == {"mkdocs.yml"}
@@ -203,3 +203,14 @@ def test_matching_does_not_backtrack_on_hostile_patterns() -> None:
     assert not many_stars.matches(("a" * 255,), False)
     assert not many_globstars.matches(("x",) * 400 + ("z",), False)
     assert time.perf_counter() - started < 0.5
+
+
+def test_the_language_server_index_and_open_files_honour_excludes(tree: Path) -> None:
+    from profilelint.lsp.session import Session
+
+    session = Session(tree)
+    indexed = sorted(path.relative_to(tree).as_posix() for path in session.scan(use_cache=False))
+    assert indexed == ["profiles/customs-officer.yaml"]
+    assert not session.lints(tree / "mkdocs.yml")
+    assert not session.lints(tree / "docs" / "nav.yaml")
+    assert session.lints(tree / "profiles" / "customs-officer.yaml")
