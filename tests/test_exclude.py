@@ -7,6 +7,7 @@ hooks pass, so a hook run on a changed mkdocs.yml reports nothing).
 
 from __future__ import annotations
 
+import json
 import shlex
 import time
 from pathlib import Path
@@ -214,3 +215,15 @@ def test_the_language_server_index_and_open_files_honour_excludes(tree: Path) ->
     assert not session.lints(tree / "mkdocs.yml")
     assert not session.lints(tree / "docs" / "nav.yaml")
     assert session.lints(tree / "profiles" / "customs-officer.yaml")
+
+
+def test_graph_leaves_excluded_profiles_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "profiles").mkdir()
+    (tmp_path / "profiles" / "customs-officer.yaml").write_text(seed_with(related="[]"), encoding="utf-8")
+    (tmp_path / "old").mkdir()
+    (tmp_path / "old" / "detective.yaml").write_text(seed_with(slug="detective", related="[]"), encoding="utf-8")
+    (tmp_path / "profilelint.toml").write_text('extend-exclude = ["old/"]\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["graph", "--format", "json", "."])
+    assert result.exit_code == 0, result.stderr
+    assert [node["slug"] for node in json.loads(result.stdout)["nodes"]] == ["customs-officer"]
