@@ -79,7 +79,8 @@ def test_the_text_replaces_the_file_in_the_corpus(project: Path, monkeypatch: py
 
 
 def test_a_second_file_with_the_texts_slug_is_a_duplicate(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    code, out, _ = check(project, monkeypatch, GOOD, "-", "--stdin-filename", "seeds/copy.yaml", "--select", "REL005", "-f", "json")
+    code, out, _ = check(project, monkeypatch, GOOD, "-", "--stdin-filename", "seeds/copy.yaml",
+                         "--select", "REL005", "-f", "json")
     found = [(d["path"], d["code"], d["line"]) for d in json.loads(out)]
     assert found == [("seeds/copy.yaml", "REL005", 2)]
     assert code == 1
@@ -154,7 +155,8 @@ def test_fix_writes_the_fixed_text_to_stdout_and_the_report_to_stderr(
 
 def test_fix_with_nothing_to_fix_echoes_the_input(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     text = BAD.encode()
-    code, out, err = check_bytes(project, monkeypatch, text, "-", "--stdin-filename", NAME, "--fix", "--select", "SCH", "-f", "concise")
+    code, out, err = check_bytes(project, monkeypatch, text, "-", "--stdin-filename", NAME, "--fix",
+                                 "--select", "SCH", "-f", "concise")
     assert (code, out) == (1, text)
     assert err == f"{NAME}:{STATUS_LINE}:9: {SCH004}\n"
 

@@ -182,7 +182,7 @@ def check(
         known = _load_baseline(baseline_path)
         # --corpus-wide with no PATHS lints no file with per-file rules, so it fixes none either.
         fixes_files = bool(given) or not corpus_wide
-        texts = []
+        texts: list[Any] = []
         if stdin_path is not None:
             from .engine import read_stream
 

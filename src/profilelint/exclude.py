@@ -109,7 +109,7 @@ def compile_pattern(text: str) -> Pattern:
     return Pattern(
         text,
         # Unanchored, `**` is one name of any characters, as `*` is (gitignore agrees).
-        tuple(None if name == GLOBSTAR and anchored else re.compile(source) for name, source in zip(names, sources)),
+        tuple(None if name == GLOBSTAR and anchored else re.compile(source) for name, source in zip(names, sources, strict=True)),
         anchored,
         folders_only,
         "" if anchored else sources[0],
