@@ -199,6 +199,28 @@ def test_undecodable_stdin_is_reported_as_for_a_file(project: Path, monkeypatch:
     assert (code, fixed) == (1, text)  # passed through byte for byte
 
 
+HOSTILE = ["binary.yaml", "utf16.yaml", "utf8-bom.yaml", "latin1.yaml", "crlf.yaml", "deep-flow.yaml",
+           "alias-bomb.yaml", "nul.yaml", "control-character.yaml", "duplicate-keys.yaml", "two-documents.yaml"]
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_hostile_bytes_on_stdin_are_reported_as_in_a_file(
+    project: Path, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    """The same loader and rules: the JSON report of the bytes on stdin is the file's, byte for byte."""
+    from tests.test_hostile_input import HOSTILE_FILES
+
+    data = HOSTILE_FILES[name]
+    assert isinstance(data, bytes)
+    shown = f"seeds/{name}"
+    (project / shown).write_bytes(data)
+    _, from_file, _ = check(project, monkeypatch, "", shown, "-f", "json")
+    code, from_stdin, err = check_bytes(project, monkeypatch, data, "-", "--stdin-filename", shown, "-f", "json")
+    assert json.loads(from_stdin) == json.loads(from_file)
+    assert json.loads(from_file)  # every one of them has findings
+    assert (code, err) == (1, "")
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
