@@ -182,24 +182,20 @@ def check(
         known = _load_baseline(baseline_path)
         # --corpus-wide with no PATHS lints no file with per-file rules, so it fixes none either.
         fixes_files = bool(given) or not corpus_wide
-        texts: list[Any] = []
+        cache_dir = None if no_cache else config.root / CACHE_DIR_NAME
         if stdin_path is not None:
-            from .engine import read_stream
+            from .engine import lint_text, read_stream
 
             contents = read_stream(_stdin_bytes(), config.max_file_size)
             fix_run, contents = _fix_stdin(config, stdin_path, contents, unsafe=unsafe_fixes, fix=fix, diff=diff)
-            texts = [_text_target(stdin_path, contents)]
+            result = lint_text(config, stdin_path, contents, debug=debug, cache_dir=cache_dir, corpus_wide=corpus_wide)
         else:
             if diff:
                 if not fixes_files:
                     raise typer.Exit(EXIT_OK)
                 _show_diff(config, given, unsafe=unsafe_fixes)
             fix_run = _fix_files(config, given, unsafe=unsafe_fixes) if fix and fixes_files else None
-        result = run(
-            config, given, debug=debug, jobs=jobs,
-            cache_dir=None if no_cache else config.root / CACHE_DIR_NAME,
-            corpus_wide=corpus_wide, texts=texts,
-        )
+            result = run(config, given, debug=debug, jobs=jobs, cache_dir=cache_dir, corpus_wide=corpus_wide)
     except (ConfigError, SchemaError, PathError, RegistryError, BaselineError) as error:
         fail(str(error))
 
@@ -261,12 +257,6 @@ def _stdin_path(given: list[Path], stdin_filename: str | None) -> Path | None:
 def _stdin_bytes() -> Any:
     """Standard input as a binary stream: profiles are bytes (BOM, encodings) until loaded."""
     return getattr(sys.stdin, "buffer", sys.stdin)
-
-
-def _text_target(path: Path, contents: Any) -> Any:
-    from .engine import Target, display_path
-
-    return Target(path, display_path(path), contents=contents)
 
 
 def _fix_stdin(config: Any, path: Path, contents: Any, *, unsafe: bool, fix: bool, diff: bool) -> tuple[Any, Any]:
