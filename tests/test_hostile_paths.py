@@ -13,6 +13,7 @@ import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import pytest
@@ -157,8 +158,8 @@ def test_file_deleted_between_discovery_and_reading(
     doomed.write_text("title: x\n", encoding="utf-8")
     real_discover = engine.discover
 
-    def discover_then_delete(paths: list[Path], root: Path | None = None) -> list[engine.Target]:
-        targets = real_discover(paths, root)
+    def discover_then_delete(paths: list[Path], root: Path | None = None, *args: Any, **kwargs: Any) -> list[engine.Target]:
+        targets = real_discover(paths, root, *args, **kwargs)
         doomed.unlink()  # as a concurrent `git checkout` or editor save might
         return targets
 

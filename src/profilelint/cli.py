@@ -120,7 +120,7 @@ ExtendSelectOption = Annotated[
 
 @app.command()
 def check(
-    paths: Annotated[list[Path] | None, typer.Argument(help="Profile files or folders (default: the configured paths, else seeds/). Slugs are looked up in every profile under the corpus root: `corpus` from the configuration, else the configuration file's folder, else the top of the git work tree, else the working folder (widened to hold every path given).", show_default=False)] = None,
+    paths: Annotated[list[Path] | None, typer.Argument(help="Profile files or folders, or `-` for standard input with --stdin-filename (default: `paths` from the configuration, else seeds/ in the configuration's folder if it exists, else the working folder `.`). Slugs are looked up in every profile under the corpus root: `corpus` from the configuration, else the configuration file's folder, else the top of the git work tree, else the working folder (widened to hold every path given).", show_default=False)] = None,
     output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.text,
     select: SelectOption = None,
     ignore: IgnoreOption = None,
@@ -141,6 +141,10 @@ def check(
     diff: Annotated[bool, typer.Option("--diff", help="Print a unified diff of what --fix would change and write nothing; exit 1 if there is anything to fix.")] = False,
     baseline: Annotated[Path | None, typer.Option("--baseline", help="Report only findings not recorded in this baseline file (config key: baseline).", metavar="FILE")] = None,
     write_baseline: Annotated[Path | None, typer.Option("--write-baseline", help="Record every current finding in this baseline file, then exit 0.", metavar="FILE")] = None,
+    exclude: Annotated[list[str] | None, typer.Option("--exclude", help="Gitignore-style patterns of files and folders to skip, replacing `exclude` from the configuration (default: mkdocs.yml, action.yml, node_modules/, site/, … see README).", metavar="PATTERNS")] = None,
+    extend_exclude: Annotated[list[str] | None, typer.Option("--extend-exclude", help="Patterns to skip on top of `exclude` (config key: extend-exclude).", metavar="PATTERNS")] = None,
+    force_exclude: Annotated[bool | None, typer.Option("--force-exclude/--no-force-exclude", help="Skip excluded files even when named on the command line, as the pre-commit hooks do (config key: force-exclude).", show_default=False)] = None,
+    stdin_filename: Annotated[str | None, typer.Option("--stdin-filename", help="Read the profile from standard input (PATHS `-` or none) and treat it as this file: its name in reports, per-file-ignores, excludes, and its place in the corpus. With --fix the fixed text goes to standard output and the report to standard error; with --diff the diff to standard output.", metavar="PATH")] = None,
     corpus_wide: Annotated[bool, typer.Option("--corpus-wide", help="Cross-file rules (dangling links, duplicate slugs) also report in every other profile of the corpus; per-file rules run only on PATHS (on none without PATHS). The pre-commit hooks use it.")] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")] = False,
     watch: Annotated[bool, typer.Option("--watch", help="After the report, lint again whenever a profile, the configuration or the schema changes and print only what changed; Ctrl-C stops. Needs profilelint[watch].")] = False,
@@ -148,7 +152,7 @@ def check(
     """Lint profile files and report diagnostics."""
     from .baseline import BaselineError
     from .cache import CACHE_DIR_NAME
-    from .config import ConfigError, check_codes, load_config
+    from .config import ConfigError, check_codes, check_patterns, load_config
     from .diagnostics import Severity
     from .engine import PathError, run
     from .registry import RegistryError
@@ -156,12 +160,18 @@ def check(
     from .schema import SchemaError
 
     given = list(paths or [])
+    stdin_path = _stdin_path(given, stdin_filename)
+    if stdin_path is not None:
+        given = []
+        if statistics and fix:
+            fail("--statistics cannot be combined with --fix on standard input: standard output carries the fixed text")
     if watch:
         _check_watch_options(output_format, fix=fix, diff=diff, output=output,
-                             statistics=statistics, write_baseline=write_baseline)
+                             statistics=statistics, write_baseline=write_baseline,
+                             stdin_filename=stdin_path is not None)
 
     def make_config() -> Any:  # again on every --watch run: the configuration may change
-        config = load_config(config_path, search_from=given[0] if given else Path.cwd())
+        config = load_config(config_path, search_from=stdin_path or (given[0] if given else Path.cwd()))
         config = config.with_overrides(
             select=_split(select),
             ignore=_split(ignore),
@@ -169,7 +179,9 @@ def check(
             fail_on=Severity.parse(fail_on.value) if fail_on else None,
             today=_parse_today(today),
             schema=_schema_file(schema),
+            force_exclude=force_exclude,
         )
+        config = _with_excludes(config, _split(exclude), _split(extend_exclude), check_patterns)
         check_codes(config, list(_load_rules().values()))
         return config
 
@@ -183,16 +195,20 @@ def check(
             _watch(config, given, lint, output_format.value, color=color)
         # --corpus-wide with no PATHS lints no file with per-file rules, so it fixes none either.
         fixes_files = bool(given) or not corpus_wide
-        if diff:
-            if not fixes_files:
-                raise typer.Exit(EXIT_OK)
-            _show_diff(config, given, unsafe=unsafe_fixes)
-        fix_run = _fix_files(config, given, unsafe=unsafe_fixes) if fix and fixes_files else None
-        result = run(
-            config, given, debug=debug, jobs=jobs,
-            cache_dir=None if no_cache else config.root / CACHE_DIR_NAME,
-            corpus_wide=corpus_wide,
-        )
+        cache_dir = None if no_cache else config.root / CACHE_DIR_NAME
+        if stdin_path is not None:
+            from .engine import lint_text, read_stream
+
+            contents = read_stream(_stdin_bytes(), config.max_file_size)
+            fix_run, contents = _fix_stdin(config, stdin_path, contents, unsafe=unsafe_fixes, fix=fix, diff=diff)
+            result = lint_text(config, stdin_path, contents, debug=debug, cache_dir=cache_dir, corpus_wide=corpus_wide)
+        else:
+            if diff:
+                if not fixes_files:
+                    raise typer.Exit(EXIT_OK)
+                _show_diff(config, given, unsafe=unsafe_fixes)
+            fix_run = _fix_files(config, given, unsafe=unsafe_fixes) if fix and fixes_files else None
+            result = run(config, given, debug=debug, jobs=jobs, cache_dir=cache_dir, corpus_wide=corpus_wide)
     except (ConfigError, SchemaError, PathError, RegistryError, BaselineError) as error:
         fail(str(error))
 
@@ -214,12 +230,14 @@ def check(
     checked = [*result.files, *result.elsewhere]
     report = Report(diagnostics, checked, result.sources, result.rules, fixed=fixed, notes=notes)
     terminal_format = OutputFormat.text if output is not None else output_format
+    # `--fix -`: standard output carries the fixed text, so the report goes to standard error.
+    stream = sys.stderr if stdin_path is not None and fix else sys.stdout
     if statistics and terminal_format is OutputFormat.json:
         _print_statistics_json(report)
     elif statistics:
         _print_statistics(report, color=color)
     else:
-        render(terminal_format.value, report, sys.stdout, color=color, quiet=quiet)
+        render(terminal_format.value, report, stream, color=color, quiet=quiet)
     if notes and not quiet and (statistics or terminal_format is not OutputFormat.text):
         for note in notes:  # only the text format shows notes; the others keep stdout machine-readable
             say(note, err=True)
@@ -292,6 +310,86 @@ def _watch(config: Any, given: list[Path], lint: Any, format_name: str, *, color
     except RunFailed as error:
         fail(str(error))
     raise typer.Exit(code)
+
+
+def _stdin_path(given: list[Path], stdin_filename: str | None) -> Path | None:
+    """The name standard input is linted under, when it is read (`-`, or no PATHS with
+    --stdin-filename); None when the paths are files and folders."""
+    reads_stdin = any(str(p) == "-" for p in given)
+    if reads_stdin and len(given) > 1:
+        fail("`-` (standard input) cannot be combined with other paths")
+    if not reads_stdin and given and stdin_filename is not None:
+        fail("--stdin-filename names standard input; pass `-` instead of paths")
+    if not reads_stdin and stdin_filename is None:
+        return None
+    if not stdin_filename:
+        fail("reading standard input (`-`) needs --stdin-filename PATH: the name decides "
+             "per-file-ignores, excludes, the file-name check (REL006) and the text's place in the corpus")
+    return Path(stdin_filename)
+
+
+def _stdin_bytes() -> Any:
+    """Standard input as a binary stream: profiles are bytes (BOM, encodings) until loaded."""
+    return getattr(sys.stdin, "buffer", sys.stdin)
+
+
+def _fix_stdin(config: Any, path: Path, contents: Any, *, unsafe: bool, fix: bool, diff: bool) -> tuple[Any, Any]:
+    """`--fix` / `--diff` on standard input: nothing is written to any file.
+
+    `--diff` prints the diff and exits (1 if anything would change).  `--fix` writes the whole
+    text to standard output, fixed or not, as editors' format-on-save expects (ruff does the
+    same), and returns (the fix run, the fixed contents) so the report is of the fixed text.
+    An excluded name (with --force-exclude) is passed through untouched.  Text over the size
+    limit cannot be passed through whole (only its first bytes were kept), so it is an error:
+    an editor must not replace a buffer with a cut-off copy.
+    """
+    from .engine import Contents, display_path, document_from_text
+    from .fixes import UNDECODABLE, FileFix, FixRun, fix_document, unified_diff
+
+    if not (fix or diff):
+        return None, contents
+    display = display_path(path)
+    if config.force_exclude and config.exclusions().excludes(path):
+        if diff:
+            raise typer.Exit(EXIT_OK)
+        sys.stdout.buffer.write(contents.data)
+        raise typer.Exit(EXIT_OK)
+    if contents.size > config.max_file_size:
+        fail(f"{display}: standard input is {contents.size:,} bytes, over the "
+             f"{config.max_file_size:,}-byte limit; nothing was fixed (raise `max-file-size` if it is a profile)")
+    document = document_from_text(display, contents, config.max_file_size)
+    if any(p.code in UNDECODABLE for p in document.problems):
+        if diff:
+            raise typer.Exit(EXIT_OK)
+        sys.stdout.buffer.write(contents.data)  # not text: passed through, reported below
+        return None, contents
+    from .engine import Linter
+
+    result = fix_document(Linter(config), document, unsafe=unsafe)
+    fix_run = FixRun([FileFix(path, result, contents.data, written=fix and result.changed)])
+    if diff:
+        sys.stdout.write(unified_diff(display, result.original, result.text))
+        for message in fix_run.messages():
+            warn(message)
+        raise typer.Exit(EXIT_FINDINGS if result.changed else EXIT_OK)
+    fixed = result.encoded() if result.changed else contents.data
+    sys.stdout.buffer.write(fixed)
+    sys.stdout.flush()
+    for message in fix_run.messages(include_refused=False):
+        warn(message)
+    return fix_run, Contents.of(fixed)
+
+
+def _with_excludes(config: Any, exclude: tuple[str, ...] | None,
+                   extend: tuple[str, ...] | None, check_patterns: Any) -> Any:
+    """`--exclude` replaces the configured `exclude`; `--extend-exclude` adds to it."""
+    if exclude is not None:
+        check_patterns("`--exclude`", exclude)
+        config = config.with_overrides(exclude=exclude)
+    if extend is not None:
+        check_patterns("`--extend-exclude`", extend)
+        config = config.with_overrides(extend_exclude=(*config.extend_exclude, *extend))
+    return config
 
 
 def _schema_file(path: Path | None) -> Path | None:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .diagnostics import Severity
+from .exclude import DEFAULT_EXCLUDE, Exclusions, PatternError, compile_pattern
 
 CONFIG_FILE_NAMES = ("profilelint.toml", "pyproject.toml")
 DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024
@@ -42,6 +43,11 @@ class Config:
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     paths: tuple[Path, ...] = ()
     """What `profilelint check` lints when given no paths."""
+    exclude: tuple[str, ...] = DEFAULT_EXCLUDE
+    """Gitignore-style patterns of files and folders a folder walk skips (see exclude.py)."""
+    extend_exclude: tuple[str, ...] = ()
+    force_exclude: bool = False
+    """Exclude files named on the command line too (what a pre-commit hook wants)."""
     source: Path | None = None
     """The file this configuration came from, if any."""
     root: Path = field(default_factory=Path.cwd)
@@ -50,9 +56,18 @@ class Config:
     def with_overrides(self, **changes: Any) -> Config:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
+    def exclusions(self) -> Exclusions:
+        """`exclude` and `extend-exclude`, anchored at the configuration's folder."""
+        return Exclusions.of(self.root, (*self.exclude, *self.extend_exclude))
+
     @property
     def default_paths(self) -> tuple[Path, ...]:
-        return self.paths or (self.root / "seeds",)
+        """What `check` lints when given no paths: the configured `paths`, else `seeds/` next
+        to the configuration (or here) if there is one, else the working folder, as ruff does."""
+        if self.paths:
+            return self.paths
+        seeds = self.root / "seeds"
+        return (seeds,) if seeds.is_dir() else (Path.cwd(),)
 
 
 def _string_list(value: Any) -> tuple[str, ...] | None:
@@ -116,6 +131,28 @@ def _parse_paths(key: str, value: Any) -> tuple[Path, ...]:
     return tuple(Path(item) for item in items)
 
 
+def _parse_globs(key: str, value: Any) -> tuple[str, ...]:
+    items = _string_list(value)
+    if items is None:
+        raise _TypeProblem(key, 'a list of gitignore-style patterns, e.g. ["mkdocs.yml", "docs/"]')
+    return items
+
+
+def _parse_bool(key: str, value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    raise _TypeProblem(key, "true or false")
+
+
+def check_patterns(what: str, patterns: Sequence[str]) -> None:
+    """Raise ConfigError (naming ``what``, e.g. `--exclude`) for an unsupported pattern."""
+    for pattern in patterns:
+        try:
+            compile_pattern(pattern)
+        except PatternError as error:
+            raise ConfigError(f"{what} pattern `{pattern}`: {error}") from None
+
+
 def _parse_today(key: str, value: Any) -> dt.date:
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value
@@ -159,6 +196,9 @@ _KEYS: dict[str, tuple[str, Any]] = {
     "baseline": ("baseline", _parse_path),
     "max-file-size": ("max_file_size", _parse_size),
     "paths": ("paths", _parse_paths),
+    "exclude": ("exclude", _parse_globs),
+    "extend-exclude": ("extend_exclude", _parse_globs),
+    "force-exclude": ("force_exclude", _parse_bool),
 }
 _PATH_FIELDS = {"corpus", "schema", "baseline"}
 
@@ -262,6 +302,10 @@ def parse_table(
                               f"{source}:{_line_of_value(text, key, str(entry), table_start)}")
                 for entry in parsed
             )
+        elif field_name in ("exclude", "extend_exclude"):
+            for pattern in parsed:
+                line = _line_of_value(text, key, pattern, table_start)
+                check_patterns(f"{source}:{line}: `{prefix}{key}`", [pattern])
         values[field_name] = parsed
     return Config(source=source, root=root, **values)
 

@@ -16,27 +16,51 @@ import sys
 import threading
 import time
 import traceback
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from . import suppressions
 from .config import Config
 from .corpus import Corpus, ProfileEntry, entry_for
 from .diagnostics import Diagnostic, Severity, Span
-from .document import Document, LoadProblem, decode, load
-from .registry import Finding, Needs, Rule, load_rules, matches, select_rules
+from .document import Document, LoadProblem, decode, load, parse
+from .exclude import Exclusions
+from .registry import (  # noqa: F401 - RuleContext is re-exported for plugins written against 0.1
+    INTERNAL_ERROR,
+    TOO_LARGE,
+    UNREADABLE,
+    UNUSED_SUPPRESSION,
+    Finding,
+    Needs,
+    Rule,
+    RuleContext,
+    load_rules,
+    matches,
+    select_rules,
+)
 from .schema import ProfileSchema, SchemaError, load_schema
 
 PROFILE_SUFFIXES = (".yaml", ".yml")
-INTERNAL_ERROR = "PLN900"
-UNUSED_SUPPRESSION = "PLN001"
-UNREADABLE = "PLN002"
-TOO_LARGE = "PLN003"
 
 
 class PathError(Exception):
     """A path given on the command line cannot be linted (exit 2)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Contents:
+    """Bytes that stand in for a file's: standard input, or text a caller already holds."""
+
+    data: bytes
+    """At most the size limit plus one byte: what lies past the limit is counted, not kept."""
+    size: int
+
+    @classmethod
+    def of(cls, text: bytes | str) -> Contents:
+        data = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
+        return cls(data, len(data))
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,25 +69,8 @@ class Target:
     display: str
     refusal: str | None = None
     """Why the file must not be read (reported as PLN002 instead)."""
-
-
-@dataclass
-class RuleContext:
-    """What a rule may look at besides its document. Rules never read files or print."""
-
-    _schema: Callable[[], ProfileSchema]
-    today: dt.date
-    _corpus: Corpus | None = None
-
-    @property
-    def schema(self) -> ProfileSchema:
-        return self._schema()
-
-    @property
-    def corpus(self) -> Corpus:
-        if self._corpus is None:
-            raise RuntimeError("only cross-file rules may read the corpus index")
-        return self._corpus
+    contents: Contents | None = None
+    """Lint these bytes as if they were the file's; the file itself is then never read."""
 
 
 @dataclass
@@ -101,9 +108,13 @@ def is_profile_file(path: Path) -> bool:
     return path.suffix.lower() in PROFILE_SUFFIXES
 
 
-def _walk(folder: Path) -> Iterator[tuple[str, str, bool]]:
+NO_EXCLUSIONS = Exclusions(Path(os.sep), ())
+
+
+def _walk(folder: Path, exclusions: Exclusions = NO_EXCLUSIONS) -> Iterator[tuple[str, str, bool]]:
     """(path, path relative to the working folder, is it a symlink) of the profile files below
-    a folder, sorted; hidden entries skipped, links to folders not followed.
+    a folder, sorted; hidden entries skipped, excluded ones too (an excluded folder is not
+    entered), links to folders not followed.
 
     One scandir per folder and one relpath per folder: a 10,000-file corpus is walked on every
     run, including a pre-commit run that lints one file.
@@ -117,24 +128,30 @@ def _walk(folder: Path) -> Iterator[tuple[str, str, bool]]:
         except OSError:
             continue
         shown = _relative(Path(current))
+        names, inside = exclusions.parts(current) if exclusions.patterns else ((), True)
         subfolders = []
         for entry in entries:
             try:
                 is_folder = entry.is_dir(follow_symlinks=False)
             except OSError:
                 is_folder = False
+            if not is_folder and not entry.name.lower().endswith(PROFILE_SUFFIXES):
+                continue
+            if exclusions.patterns and exclusions.matches((*names, entry.name), is_folder, inside=inside):
+                continue
             if is_folder:
                 subfolders.append(entry.path)
-            elif entry.name.lower().endswith(PROFILE_SUFFIXES):
+            else:
                 yield entry.path, os.path.join(shown, entry.name), entry.is_symlink()
         pending.extend(reversed(subfolders))
 
 
-def _walk_targets(folder: Path, boundary: Path | None = None) -> Iterator[Target]:
+def _walk_targets(folder: Path, boundary: Path | None = None,
+                  exclusions: Exclusions = NO_EXCLUSIONS) -> Iterator[Target]:
     """Targets for the profile files below a folder; a symbolic link that leads out of
     ``boundary`` (default: the folder itself) is a target never read (see :func:`contained_target`)."""
     within = boundary if boundary is not None else folder
-    for path, shown, is_link in _walk(folder):
+    for path, shown, is_link in _walk(folder, exclusions):
         display = display_path(shown)
         yield contained_target(Path(path), display, within) if is_link else Target(Path(path), display)
 
@@ -181,8 +198,10 @@ def _escape(given: Path, boundary: str) -> str | None:
     return f"path leads through a symbolic link to outside {shown}; it was not read"
 
 
-def discover(paths: Sequence[Path], root: Path | None = None) -> list[Target]:
-    """Files to lint: explicit files always, folders searched for *.yaml / *.yml.
+def discover(paths: Sequence[Path], root: Path | None = None,
+             exclusions: Exclusions = NO_EXCLUSIONS, *, force_exclude: bool = False) -> list[Target]:
+    """Files to lint: explicit files always (unless ``force_exclude`` and excluded), folders
+    searched for *.yaml / *.yml that are not excluded.
 
     Nothing whose real location is outside ``root`` (the corpus root; default: the nearest
     folder holding every path) is ever read: a path or a symbolic link leading out of it,
@@ -194,11 +213,13 @@ def discover(paths: Sequence[Path], root: Path | None = None) -> list[Target]:
     for given in paths:
         if not (given.exists() or given.is_symlink()):
             raise PathError(f"{display_path(given)}: no such file or directory")
+        if force_exclude and exclusions.excludes(given):
+            continue
         refusal = _escape(given, boundary)
         if given.is_dir() and refusal is None:
             found: Iterable[Target] = (
                 Target(t.path, display_path(t.path), t.refusal)
-                for t in _walk_targets(given, Path(boundary))
+                for t in _walk_targets(given, Path(boundary), exclusions)
             )
         else:
             found = [Target(given, display_path(given), refusal)]
@@ -221,10 +242,15 @@ def paths_or_default(config: Config, paths: Sequence[Path]) -> list[Path]:
     return list(paths) or [_relative(p) for p in config.default_paths]
 
 
-def discover_targets(paths: Sequence[Path], root: Path | None = None) -> list[Target]:
-    """:func:`discover`, where finding no profile at all is a usage error."""
-    targets = discover(paths, root)
-    if not targets:
+def discover_targets(paths: Sequence[Path], root: Path | None = None,
+                     config: Config | None = None) -> list[Target]:
+    """:func:`discover` (with the configuration's excludes, if given), where finding no
+    profile at all is a usage error, unless `--force-exclude` excluded every path named: a
+    pre-commit run on excluded files has nothing to do, and that is fine."""
+    exclusions = config.exclusions() if config is not None else NO_EXCLUSIONS
+    force = config is not None and config.force_exclude
+    targets = discover(paths, root, exclusions, force_exclude=force)
+    if not targets and not (force and all(exclusions.excludes(p) for p in paths)):
         shown = ", ".join(display_path(p) for p in paths)
         raise PathError(f"no profile files (*.yaml, *.yml) found in {shown}")
     return targets
@@ -232,9 +258,10 @@ def discover_targets(paths: Sequence[Path], root: Path | None = None) -> list[Ta
 
 def discover_for(config: Config, paths: Sequence[Path]) -> list[Target]:
     """The files `check` lints for these paths (default: the configured ones), contained in
-    the corpus root; no error when there are none."""
+    the corpus root and not excluded; no error when there are none."""
     paths = paths_or_default(config, paths)
-    return discover(paths, corpus_root(config, paths))
+    return discover(paths, corpus_root(config, paths), config.exclusions(),
+                    force_exclude=config.force_exclude)
 
 
 def corpus_root(config: Config, paths: Sequence[Path]) -> Path:
@@ -290,18 +317,35 @@ def git_work_tree(start: Path) -> Path | None:
     return None
 
 
-def other_corpus_files(root: Path, targets: Sequence[Target]) -> list[Target]:
-    """The profile files below the corpus root that are not among the targets."""
+def other_corpus_files(root: Path, targets: Sequence[Target], config: Config) -> list[Target]:
+    """The profile files below the corpus root, not excluded, that are not among the targets
+    (a target that is a text stands in for the file of its name)."""
     target_keys = _locations(t.path for t in targets)
     return [
         target  # the walk of a resolved root follows no folder link: its paths are locations
-        for target in (_walk_targets(root) if root.is_dir() else ())
+        for target in (_walk_targets(root, exclusions=config.exclusions()) if root.is_dir() else ())
         if os.path.abspath(target.path) not in target_keys
     ]
 
 
+def read_stream(stream: BinaryIO, max_size: int) -> Contents:
+    """Read a stream (standard input) as :func:`read_raw` reads a file: up to the size limit
+    and one byte more; the rest is read and counted (so the writer is not cut off with a
+    broken pipe) but never held, so a endless or huge stream cannot fill the memory."""
+    kept = bytearray()
+    size = 0
+    while chunk := stream.read(1 << 16):
+        size += len(chunk)
+        if len(kept) <= max_size:
+            kept += chunk[: max_size + 1 - len(kept)]
+    return Contents(bytes(kept), size)
+
+
 def read_raw(target: Target, max_size: int) -> bytes | Document:
     """The file's bytes, or a Document carrying the reason they could not be had."""
+    if target.contents is not None:
+        size = target.contents.size
+        return too_large_document(target.display, size, max_size) if size > max_size else target.contents.data
     if target.refusal is not None:
         return _problem_document(target.display, UNREADABLE, target.refusal,
                                  "profiles must live inside the corpus; copy the file in if it is one")
@@ -328,6 +372,15 @@ def read_raw(target: Target, max_size: int) -> bytes | Document:
         )
 
 
+def document_from_text(display: str, text: str | Contents, max_size: int) -> Document:
+    """The Document of text that does not come from a file (an editor's buffer, standard
+    input), under the same size limit as a file: over it, the PLN003 document, never parsed."""
+    if isinstance(text, str):
+        size = len(text.encode("utf-8", "surrogatepass"))
+        return too_large_document(display, size, max_size) if size > max_size else parse(display, text)
+    return read_document(Target(Path(display), display, contents=text), max_size)
+
+
 def read_document(target: Target, max_size: int) -> Document:
     """Load one file; an I/O problem or an oversized file becomes a load problem."""
     raw = read_raw(target, max_size)
@@ -335,7 +388,7 @@ def read_document(target: Target, max_size: int) -> Document:
 
 
 def too_large_document(display: str, size: int, max_size: int) -> Document:
-    """The PLN003 document of a file (or editor text) over the size limit, never parsed."""
+    """The PLN003 document of a file (or other text) over the size limit, never parsed."""
     return _problem_document(
         display,
         TOO_LARGE,
@@ -681,8 +734,12 @@ def run(
     jobs: int | None = None,
     cache_dir: Path | None = None,
     corpus_wide: bool = False,
+    texts: Sequence[Target] = (),
 ) -> RunResult:
     """Lint the given paths (or the configured default) against the whole corpus.
+
+    ``texts``: targets whose ``contents`` are linted as if they were their files' (see
+    :func:`lint_text`); with texts and no paths, only the texts are linted.
 
     ``cache_dir`` enables the per-file result cache; ``jobs`` caps worker processes
     (default: one per core).  Files are read, hashed and dropped: memory holds results and
@@ -693,10 +750,13 @@ def run(
     per-file rules still run on the given paths only, and with no paths on none.
     """
     linter = Linter(config, debug=debug)
-    paths = [] if corpus_wide and not paths else paths_or_default(config, paths)
-    root = corpus_root(config, paths)
-    targets = discover_targets(paths, root) if paths else []
-    others = other_corpus_files(root, targets)
+    paths = [] if (corpus_wide or texts) and not paths else paths_or_default(config, paths)
+    root = corpus_root(config, [*paths, *(t.path for t in texts)])
+    targets = discover_targets(paths, root, config) if paths else []
+    targets += [t for t in texts if not (config.force_exclude and config.exclusions().excludes(t.path))]
+    # A text stands in for the file of its name, even when excluded: that file's bytes on disk
+    # are not indexed.
+    others = other_corpus_files(root, [*targets, *texts], config)
     cache = None
     if cache_dir is not None:
         from .cache import ResultCache
@@ -710,7 +770,7 @@ def run(
     live_keys: set[str] = set()
     for target, is_target in [*((t, True) for t in targets), *((t, False) for t in others)]:
         key = None
-        if cache is not None and target.refusal is None:
+        if cache is not None and target.refusal is None and target.contents is None:
             from .cache import file_key
 
             key = file_key(target.path)
@@ -769,6 +829,29 @@ def run(
         tracebacks=tracebacks,
         elsewhere=[t.display for t in others if t.display in with_findings],
     )
+
+
+def lint_text(
+    config: Config,
+    path: Path,
+    text: bytes | str | Contents,
+    *,
+    debug: bool = False,
+    cache_dir: Path | None = None,
+    corpus_wide: bool = False,
+) -> RunResult:
+    """Lint ``text`` as if it were the file at ``path``, against the corpus.
+
+    The path need not exist.  It names the text in every report, decides the per-file
+    ignores and excludes (with `force-exclude`, an excluded path lints nothing) and places the
+    text in the corpus: the file of that name on disk, if any, is left out of the index and the
+    text's entry takes its place, so cross-file rules see what the text says.  The size limit
+    applies as to a file.  Standard input (`check - --stdin-filename`) comes through here; the
+    language server lints each keystroke with :func:`document_from_text` and its own index.
+    """
+    contents = text if isinstance(text, Contents) else Contents.of(text)
+    target = Target(path, display_path(path), contents=contents)
+    return run(config, [], debug=debug, cache_dir=cache_dir, corpus_wide=corpus_wide, texts=[target])
 
 
 def _cross_file_elsewhere(linter: Linter, corpus: Corpus, entries: Sequence[ProfileEntry],

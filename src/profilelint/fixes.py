@@ -566,7 +566,7 @@ def _corpus_for_fixes(
     if not any(r.fixable for r in linter.corpus_rules) or not targets:
         return None
     root = corpus_root(config, given)
-    files = [*targets, *other_corpus_files(root, targets)]
+    files = [*targets, *other_corpus_files(root, targets, config)]
     return Corpus.from_entries(root, [linter.process_file(t, full=False)[1] for t in files])
 
 

@@ -123,12 +123,12 @@ def load_corpus(config: Config, paths: Sequence[Path]) -> tuple[Corpus, frozense
     """
     paths = paths_or_default(config, paths)
     root = corpus_root(config, paths)
-    targets = discover_targets(paths, root)
+    targets = discover_targets(paths, root, config)
     entries = [entry_for(read_document(t, config.max_file_size)) for t in targets]
     scope = frozenset(e.slug for e in entries if e.slug is not None)
     seen = {os.path.abspath(t.path) for t in targets}
     if root.is_dir():
-        for target in discover([root]):
+        for target in discover([root], None, config.exclusions()):
             if os.path.abspath(target.path) not in seen:
                 entries.append(entry_for(read_document(target, config.max_file_size)))
     return Corpus.from_entries(root, entries), scope

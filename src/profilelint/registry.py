@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 import importlib
 import inspect
@@ -13,7 +14,8 @@ from typing import TYPE_CHECKING, Any
 from .diagnostics import Fix, Severity, Span
 
 if TYPE_CHECKING:
-    from .engine import RuleContext
+    from .corpus import Corpus
+    from .schema import ProfileSchema
 
 BUILTIN_RULE_MODULES = (
     "profilelint.rules.parsing",
@@ -27,6 +29,12 @@ BUILTIN_RULE_MODULES = (
 )
 PLUGIN_ENTRY_POINT_GROUP = "profilelint.rules"
 CODE_PATTERN = re.compile(r"^[A-Z]{2,4}[0-9]{3}$")
+
+# Codes the engine reports itself (their rules in rules/meta.py only carry the documentation).
+UNUSED_SUPPRESSION = "PLN001"
+UNREADABLE = "PLN002"
+TOO_LARGE = "PLN003"
+INTERNAL_ERROR = "PLN900"
 
 
 class Needs(enum.Enum):
@@ -52,7 +60,30 @@ class Finding:
     fingerprint: str = ""
 
 
-Check = Callable[[Any, "RuleContext"], Iterable[Finding]]
+@dataclass
+class RuleContext:
+    """What a rule may look at besides its document. Rules never read files or print.
+
+    It lives here, with the decorator, so that a rule module depends on the registry, the
+    diagnostics, the document and the corpus only, never on the engine that runs it.
+    """
+
+    _schema: Callable[[], ProfileSchema]
+    today: dt.date
+    _corpus: Corpus | None = None
+
+    @property
+    def schema(self) -> ProfileSchema:
+        return self._schema()
+
+    @property
+    def corpus(self) -> Corpus:
+        if self._corpus is None:
+            raise RuntimeError("only cross-file rules may read the corpus index")
+        return self._corpus
+
+
+Check = Callable[[Any, RuleContext], Iterable[Finding]]
 """Per-file rules receive a Document; cross-file rules receive a corpus ProfileEntry."""
 
 

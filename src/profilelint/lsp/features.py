@@ -15,8 +15,8 @@ from lsprotocol import types
 from ..corpus import Corpus
 from ..diagnostics import Applicability, Diagnostic, Edit, LineIndex, Position, Severity, Span
 from ..document import Document, parse
-from ..engine import UNUSED_SUPPRESSION
 from ..escape import markdown_code, markdown_text, printable
+from ..registry import UNUSED_SUPPRESSION
 from ..schema import ProfileSchema
 from ..suggest import ranked
 from ..suppressions import DIRECTIVE, Directive, find_directives

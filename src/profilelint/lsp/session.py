@@ -22,17 +22,17 @@ from ..cache import CACHE_DIR_NAME, ResultCache, file_key, warn_on_stderr
 from ..config import Config, ConfigError, check_codes, load_config
 from ..corpus import Corpus, ProfileEntry, entry_for
 from ..diagnostics import Diagnostic, LineIndex
-from ..document import Document, load, parse
+from ..document import Document, load
 from ..engine import (
     FileResult,
     Linter,
     contained_target,
     discover,
     display_path,
+    document_from_text,
     is_profile_file,
     read_document,
     read_raw,
-    too_large_document,
 )
 from ..registry import RegistryError, load_rules
 from ..schema import SchemaError
@@ -140,13 +140,15 @@ class Session:
             relative = path.relative_to(self.corpus_root)
         except ValueError:
             return False
-        return is_profile_file(path) and not any(part.startswith(".") for part in relative.parts)
+        hidden = any(part.startswith(".") for part in relative.parts)
+        return is_profile_file(path) and not hidden and not self.config.exclusions().excludes(path)
 
     def lints(self, path: Path) -> bool:
         """Open files are linted when they are profiles inside the workspace or the corpus.
 
-        YAML in hidden folders (CI workflows and the like) and files from elsewhere on disk
-        are left alone: an editor sends every YAML file it opens.
+        YAML in hidden folders (CI workflows and the like), excluded files (`exclude`,
+        `extend-exclude`: an editor is not a command line naming a file on purpose) and files
+        from elsewhere on disk are left alone: an editor sends every YAML file it opens.
         """
         if not is_profile_file(path):
             return False
@@ -155,7 +157,8 @@ class Session:
                 relative = path.relative_to(base)
             except ValueError:
                 continue
-            return not any(part.startswith(".") for part in relative.parts)
+            hidden = any(part.startswith(".") for part in relative.parts)
+            return not hidden and not self.config.exclusions().excludes(path)
         return False
 
     def profile(self, uri: str) -> OpenFile | None:
@@ -195,7 +198,7 @@ class Session:
             return entries
         cache = self._result_cache() if use_cache else None
         live_keys: set[str] = set()
-        for target in discover([root]):  # the same walk as `profilelint check`
+        for target in discover([root], None, self.config.exclusions()):  # the same walk as `profilelint check`
             absolute = Path(os.path.abspath(target.path))
             display = self.display(absolute)
             contained = contained_target(absolute, display, root)
@@ -344,7 +347,8 @@ class Session:
             return False
         self._refresh_today()
         text = open_file.text
-        document = self._load(open_file.display, text)
+        # The engine's entry point for text that is not a file's, under the same size limit.
+        document = document_from_text(open_file.display, text, self.config.max_file_size)
         result = self.linter.lint_document(document)
         open_file.document = document
         open_file.result = result
@@ -353,12 +357,6 @@ class Session:
         open_file.lines = document.lines if document.text == text else LineIndex(text)
         self._set_entry(open_file.path, result.entry)
         return True
-
-    def _load(self, display: str, text: str) -> Document:
-        size = len(text.encode("utf-8", "surrogatepass"))
-        if size > self.config.max_file_size:  # the same refusal as `check` on such a file
-            return too_large_document(display, size, self.config.max_file_size)
-        return parse(display, text)
 
     def _refresh_today(self) -> None:
         # A server runs for days; date rules must see the real today unless it is configured.

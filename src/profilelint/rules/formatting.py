@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from ..diagnostics import Applicability, DataChange, Edit, Fix, Severity, Span
 from ..document import BLOCK_STYLES, Document, parse, pointer_label
-from ..engine import RuleContext
+from ..registry import RuleContext
 from ..registry import Finding, Needs, rule
 from ._markdown import (
     could_have_heading,

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from ..diagnostics import Severity
 from ..document import Document
-from ..engine import TOO_LARGE, UNREADABLE, RuleContext
+from ..registry import TOO_LARGE, UNREADABLE, RuleContext
 from ..registry import Finding, Needs, rule
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from ..diagnostics import Severity
 from ..document import ALIAS, Document, show_text
-from ..engine import RuleContext
+from ..registry import RuleContext
 from ..registry import Finding, rule
 
 VOUCHED_STATUSES = frozenset({"reviewed", "published"})

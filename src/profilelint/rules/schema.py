@@ -22,7 +22,7 @@ from typing import Any
 
 from ..diagnostics import Severity, Span
 from ..document import Document, join_pointer, pointer_label, show_text, unescape_pointer_token
-from ..engine import RuleContext
+from ..registry import RuleContext
 from ..registry import Finding, rule
 from ..schema import json_type
 from ..suggest import closest
