@@ -381,6 +381,46 @@ def test_workers_exit_when_profilelint_is_killed(tmp_path: Path, parent_signal: 
             parent.stderr.close()
 
 
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads process states from /proc")
+def test_ctrl_c_during_the_parallel_phase_stops_at_once(tmp_path: Path) -> None:
+    """Ctrl-C reaches the whole process group; the run used to hang for good, its parent
+    waiting on a pool whose workers had died of the same KeyboardInterrupt."""
+    site, markers, corpus = tmp_path / "site", tmp_path / "markers", tmp_path / "corpus"
+    _install_slow_plugin(site)
+    markers.mkdir()
+    corpus.mkdir()
+    seed = SEED.read_text(encoding="utf-8")
+    for number in range(engine.PARALLEL_THRESHOLD):
+        (corpus / f"profile-{number}.yaml").write_text(seed, encoding="utf-8")
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(site), str(PLUGIN_DIR)]),
+        "PROFILELINT_SLOW_PLUGIN_MARKERS": str(markers),
+    }
+    command = [sys.executable, "-m", "profilelint", "check", "--no-cache", "--jobs", "2",
+               "--select", "XMP005", str(corpus)]
+    parent = subprocess.Popen(command, env=env, cwd=tmp_path, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, start_new_session=True)
+    workers: list[int] = []
+    try:
+        busy = _wait_for(lambda: len(list(markers.iterdir())) == 2, seconds=20)
+        workers = [int(marker.name) for marker in markers.iterdir()]
+        assert busy, "no workers"
+        os.killpg(parent.pid, signal.SIGINT)  # as a terminal sends it: to the whole group
+        assert parent.wait(timeout=5) == 130
+        assert parent.stderr is not None and b"Traceback" not in parent.stderr.read()
+        assert _wait_for(lambda: not any(_running(pid) for pid in workers), seconds=3), workers
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(parent.pid, signal.SIGKILL)
+        parent.wait(timeout=5)
+        for pid in workers:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        if parent.stderr is not None:
+            parent.stderr.close()
+
+
 @pytest.mark.parametrize("parent_dies", ["after-start", "before-start"])
 def test_without_prctl_a_worker_still_exits_when_its_parent_dies(
     monkeypatch: pytest.MonkeyPatch, parent_dies: str

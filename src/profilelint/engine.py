@@ -19,7 +19,7 @@ import traceback
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from . import suppressions
 from .config import Config
@@ -41,6 +41,9 @@ from .registry import (  # noqa: F401 - RuleContext is re-exported for plugins w
     select_rules,
 )
 from .schema import ProfileSchema, SchemaError, load_schema
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 PROFILE_SUFFIXES = (".yaml", ".yml")
 
@@ -618,6 +621,9 @@ JobOutput = tuple[FileResult | None, ProfileEntry, bool]
 
 def _start_worker(config: Config, main: int) -> None:
     global _worker
+    # Ctrl-C reaches the whole process group; the parent alone decides what it means (it stops
+    # the workers), and a worker interrupted mid-task would leave the pool waiting for it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _die_with_parent(main)
     _worker = Linter(config)
 
@@ -693,11 +699,35 @@ def _map(linter: Linter, jobs: list[Job], workers: int) -> list[JobOutput]:
     if workers > 1 and len(jobs) >= PARALLEL_THRESHOLD:
         from concurrent.futures import ProcessPoolExecutor
 
-        chunk = max(1, len(jobs) // (workers * 8))
+        size = max(1, len(jobs) // (workers * 8))
         initargs = (linter.config, os.getpid())
-        with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=initargs) as pool:
-            return list(pool.map(_work, jobs, chunksize=chunk))
+        pool = ProcessPoolExecutor(workers, initializer=_start_worker, initargs=initargs)
+        # Chunks are submitted one by one, not through `pool.map`: on an interrupt, `map`
+        # cancels the futures it still holds, and Python 3.11's pool then fails ("Exception in
+        # thread") marking those cancelled futures broken once the workers are stopped.
+        chunks = [pool.submit(_work_chunk, jobs[start:start + size]) for start in range(0, len(jobs), size)]
+        try:
+            outputs = [output for chunk in chunks for output in chunk.result()]
+        except BaseException:
+            # Ctrl-C (or any error) while workers are busy: do not wait for the chunks in
+            # flight; the pool marks the rest failed once its workers are gone.
+            _stop_workers(pool)
+            raise
+        pool.shutdown()
+        return outputs
     return [linter.process_file(*job) for job in jobs]
+
+
+def _work_chunk(jobs: list[Job]) -> list[JobOutput]:
+    return [_work(job) for job in jobs]
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """End a pool's workers now, not after their current chunk."""
+    # The executor has no public way to reach its processes.
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        process.terminate()
+    pool.shutdown()
 
 
 class SourceTexts(Mapping[str, str]):
