@@ -1,0 +1,7 @@
+"""`profilelint report --html DIR`: a static review site for the people who review profiles.
+
+Modules: `site` builds the report (lint, read, lay out, write), `pages` renders HTML from
+values, `charts` draws the small bar charts, `layout` places and draws the related-profiles
+graph (networkx, the optional extra `html`), `assets` holds the stylesheet and the one script.
+Nothing is fetched from anywhere: the folder works offline, opened from disk.
+"""

@@ -1,0 +1,540 @@
+"""The pages of the report as HTML text: pure functions from values to strings.
+
+Every text that comes from a profile (values, file names, the source itself, messages that
+quote values) goes through :func:`text` — `printable` first, so control, bidi and zero-width
+characters show as escapes as on the terminal, then `html.escape(quote=True)`, so it can sit
+in an element or a quoted attribute alike.  A URL becomes a link only when it is http(s);
+anything else (`javascript:`, `data:`) is shown as text.  Links between pages are built from
+file names the site builder chose (ASCII, no quotes), never from profile text.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from html import escape
+from typing import Any, Protocol
+from urllib.parse import urlsplit
+
+from .. import __version__
+from ..diagnostics import Applicability, Diagnostic, Severity
+from ..document import Document
+from ..escape import printable
+from ..graph import STATUS_COLOURS, Graph
+from ..stats import MISSING, ProfileFacts, Stats
+from . import charts
+from .assets import STYLE, TABLE_SCRIPT
+from .layout import LEGEND
+
+__all__ = ["STYLE", "TABLE_SCRIPT"]
+
+PAGE_FOLDER = "p"
+ASSET_FOLDER = "assets"
+SAFE_NAME = re.compile(r"[a-z0-9]+(?:-{1,2}[a-z0-9]+)*")
+"""Page names: plain slugs, and `slug--2` for the second file of a duplicate slug."""
+CSP = (
+    "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; "
+    "base-uri 'none'; form-action 'none'"
+)
+"""No inline script or style, nothing from elsewhere: a last fence should escaping ever fail."""
+NUM_CLASS = ' class="num"'
+CURRENT = ' aria-current="page"'
+PROVENANCE_COLOURS = {"human-authored": "#15803d", "ai-assisted": "#b45309", "ai-generated": "#b91c1c"}
+
+
+def text(value: object) -> str:
+    """Any user value as HTML text or attribute value."""
+    return escape(printable(str(value)), quote=True)
+
+
+def source_line(line: str) -> str:
+    """A source line as HTML: tabs kept (they are the file's layout), other hidden
+    characters shown as escapes."""
+    return "\t".join(escape(printable(part), quote=True) for part in line.split("\t"))
+
+
+def safe_url(url: object) -> str | None:
+    """The URL when it is an absolute http or https one, else None (shown as text only)."""
+    if not isinstance(url, str) or any(c.isspace() or ord(c) < 32 for c in url.strip()):
+        return None
+    parts = urlsplit(url.strip())
+    return url.strip() if parts.scheme in ("http", "https") and parts.netloc else None
+
+
+def _layout(title: str, body: str, *, depth: int = 0, scripts: Sequence[str] = ()) -> str:
+    up = "../" * depth
+    script_tags = "".join(f'<script src="{up}{ASSET_FOLDER}/{name}"></script>' for name in scripts)
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
+        '<meta name="referrer" content="no-referrer">\n'
+        f"<title>{title}</title>\n"
+        f'<link rel="stylesheet" href="{up}{ASSET_FOLDER}/style.css">\n'
+        "</head>\n<body>\n"
+        '<header class="site"><nav aria-label="Report">'
+        f'<a href="{up}index.html">All profiles</a><a href="{up}graph.html">Related-profiles graph</a>'
+        "</nav></header>\n"
+        f"<main>\n{body}\n</main>\n"
+        f"<footer>Written by profilelint {text(__version__)} (<code>profilelint report --html</code>)."
+        " Works offline: every file is in this folder.</footer>\n"
+        f"{script_tags}</body>\n</html>\n"
+    )
+
+
+def _table(caption: str, head: Sequence[str], rows: Iterable[str], *, numeric: Iterable[int] = (),
+           table_id: str = "") -> str:
+    numbers = set(numeric)
+    cells = "".join(
+        f'<th scope="col"{NUM_CLASS if i in numbers else ""}>{name}</th>' for i, name in enumerate(head)
+    )
+    ident = f' id="{table_id}"' if table_id else ""
+    return (f'<div class="scroll"><table{ident}><caption>{caption}</caption><thead><tr>{cells}</tr>'
+            f"</thead><tbody>{''.join(rows)}</tbody></table></div>")
+
+
+def _num(value: object) -> str:
+    return f'<td class="num">{value}</td>'
+
+
+# --- index ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class IndexRow:
+    href: str
+    path: str
+    title: str
+    slug: str
+    status: str
+    provenance: str
+    reviewers: str
+    last_reviewed: str
+    errors: int
+    warnings: int
+
+    def sort_key(self) -> tuple[str, str]:
+        return (self.title.casefold(), self.path)
+
+
+def row_for(path: str, page: str, facts: ProfileFacts | None, diagnostics: Iterable[Diagnostic]) -> IndexRow:
+    severities = [d.severity for d in diagnostics]
+    if facts is None:  # not a profile at all: its page says why
+        return IndexRow(f"{PAGE_FOLDER}/{page}", path, printable(path), "", MISSING, MISSING, "", "",
+                        severities.count(Severity.ERROR), severities.count(Severity.WARNING))
+    return IndexRow(
+        href=f"{PAGE_FOLDER}/{page}",
+        path=path,
+        title=printable(facts.title or facts.slug or path),
+        slug=printable(facts.slug or ""),
+        status=printable(facts.status or MISSING),
+        provenance=printable(facts.provenance or MISSING),
+        reviewers=printable(", ".join(facts.reviewers)),
+        last_reviewed=facts.last_reviewed.isoformat() if facts.last_reviewed else "",
+        errors=severities.count(Severity.ERROR),
+        warnings=severities.count(Severity.WARNING),
+    )
+
+
+TABLE_COLUMNS = (("Title", False), ("Slug", False), ("Status", False), ("Provenance", False),
+                 ("Reviewers", False), ("Last reviewed", False), ("Errors", True), ("Warnings", True))
+
+
+def table_page_name(number: int) -> str:
+    return "index.html" if number == 1 else f"profiles-{number}.html"
+
+
+def _profile_row(row: IndexRow) -> str:
+    return (
+        f'<tr><th scope="row"><a href="{row.href}">{escape(row.title)}</a></th>'
+        f"<td>{escape(row.slug)}</td><td>{escape(row.status)}</td><td>{escape(row.provenance)}</td>"
+        f"<td>{escape(row.reviewers)}</td><td>{row.last_reviewed}</td>"
+        f"{_num(row.errors)}{_num(row.warnings)}</tr>"
+    )
+
+
+def _pagination(number: int, pages: int) -> str:
+    if pages == 1:
+        return ""
+    links = " ".join(
+        f'<a href="{table_page_name(n)}"{CURRENT if n == number else ""}>{n}</a>'
+        for n in range(1, pages + 1)
+    )
+    return (f'<nav id="static-pages" aria-label="Pages of the profile table"><p>Page {number} of {pages}:'
+            f" {links}</p></nav>")
+
+
+def index_page(figures: Stats | None, rows: Sequence[IndexRow], *, number: int, pages: int, total: int) -> str:
+    """Page `number` of the profile table; the first page (index.html) also has the figures."""
+    parts = ["<h1>Profile review report</h1>"]
+    if figures is not None:
+        parts.append(figures_html(figures))
+    first = (number - 1) * 500 + 1
+    parts.append('<h2 id="profiles-heading">Every profile</h2>')
+    parts.append(
+        f'<p id="table-status" aria-live="polite">Showing {first if rows else 0}–{first + len(rows) - 1}'
+        f" of {total} profiles, by title.</p>"
+    )
+    parts.append(_pagination(number, pages))
+    parts.append(_table(
+        "Profiles: title (links to its page), status, provenance, reviewers, findings",
+        [name for name, _ in TABLE_COLUMNS],
+        (_profile_row(row) for row in rows),
+        numeric=(6, 7),
+        table_id="profiles",
+    ))
+    title = "Profile review report" + ("" if number == 1 else f" — page {number}")
+    return _layout(title, "\n".join(parts), scripts=("data.js", "table.js"))
+
+
+def table_data(rows: Sequence[IndexRow]) -> str:
+    """data.js: every row of the index for the table script.  `<`, `>` and `&` are written as
+    JSON escapes, so even pasted into an HTML script element the text could not close it."""
+    data = {
+        "columns": [{"label": name, "numeric": numeric} for name, numeric in TABLE_COLUMNS],
+        "statusColumn": 2, "provenanceColumn": 3, "searchColumn": 8, "hrefColumn": 9, "orderColumn": 10,
+        "rows": [
+            [r.title, r.slug, r.status, r.provenance, r.reviewers, r.last_reviewed, r.errors, r.warnings,
+             f"{r.title}\n{r.slug}\n{r.reviewers}".lower(), r.href, order]
+            for order, r in enumerate(rows)
+        ],
+    }
+    encoded = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    for char in "<>&\u2028\u2029":
+        encoded = encoded.replace(char, f"\\u{ord(char):04x}")
+    return f"window.profilelintData = {encoded};\n"
+
+
+def _count_table(caption: str, key: str, values: Mapping[str, int]) -> str:
+    rows = (f'<tr><th scope="row">{text(name)}</th>{_num(count)}</tr>' for name, count in values.items())
+    return _table(caption, [key, "count"], rows, numeric=(1,))
+
+
+def _status_table(figures: Stats) -> str:
+    provenances = list(next(iter(figures.status_by_provenance.values()), {}))
+    rows = [
+        f'<tr><th scope="row">{text(status)}</th>{"".join(_num(row[v]) for v in provenances)}'
+        f"{_num(sum(row.values()))}</tr>"
+        for status, row in figures.status_by_provenance.items()
+    ]
+    totals = [sum(row[v] for row in figures.status_by_provenance.values()) for v in provenances]
+    rows.append(f'<tr><th scope="row">total</th>{"".join(_num(t) for t in totals)}{_num(figures.profiles)}</tr>')
+    head = ["status", *(text(v) for v in provenances), "total"]
+    return _table("Profiles by status and provenance", head, rows, numeric=range(1, len(head)))
+
+
+def _percent(share: float | None) -> str:
+    return "–" if share is None else f"{share * 100:.1f}%"
+
+
+def _coverage_table(figures: Stats) -> str:
+    rows = (
+        f'<tr><th scope="row">{text(kind)}</th>{_num(c.profiles)}{_num(c.human_reviewed)}'
+        f"{_num(_percent(c.share))}{_num(c.reviewed_without_reviewer)}</tr>"
+        for kind, c in figures.coverage.items()
+    )
+    return _table("Review coverage of AI-made profiles (reviewed or published, with a named reviewer)",
+                  ["provenance", "profiles", "human-reviewed", "share", "reviewed, no reviewer"],
+                  rows, numeric=(1, 2, 3, 4))
+
+
+def figures_html(figures: Stats) -> str:
+    """The figures of `profilelint stats` as tables with bar charts beside them."""
+    by_status = {s: sum(row.values()) for s, row in figures.status_by_provenance.items()}
+    by_provenance: dict[str, int] = {}
+    for row in figures.status_by_provenance.values():
+        for provenance, count in row.items():
+            by_provenance[provenance] = by_provenance.get(provenance, 0) + count
+    status_colours = {status: colours[1] for status, colours in STATUS_COLOURS.items()}
+    waiting = (
+        f'<tr><th scope="row">{text(w.facts.title or w.facts.name)}</th><td>{text(w.facts.path)}</td>'
+        f"<td>{text(w.facts.status)}</td><td>{w.created.isoformat()}</td>{_num(w.age_days)}</tr>"
+        for w in figures.oldest_waiting
+    )
+    stale = (
+        f'<tr><th scope="row">{text(s.facts.title or s.facts.name)}</th><td>{text(s.facts.path)}</td>'
+        f"<td>{s.last_reviewed.isoformat()}</td><td>{s.updated.isoformat()}</td>{_num(s.days)}</tr>"
+        for s in figures.most_stale
+    )
+    findings = figures.findings
+    code_rows = (
+        f'<tr><th scope="row">{text(code)}</th><td>{text(findings.names.get(code, ""))}</td>'
+        f"<td>{text(findings.families.get(code, ''))}</td>{_num(count)}</tr>"
+        for code, count in findings.by_code.items()
+    )
+    return "\n".join([
+        f"<p>{figures.profiles} profiles in {figures.files} files; ages counted up to"
+        f" {figures.today.isoformat()}. {findings.total} findings"
+        f" ({', '.join(f'{n} {label}' for label, n in findings.by_severity.items())}).</p>",
+        '<h2>Status and provenance</h2><div class="figures">',
+        f"<section>{_status_table(figures)}</section>",
+        f"<section>{charts.bar_chart('Profiles by status', by_status, colours=status_colours)}"
+        f"{charts.bar_chart('Profiles by provenance', by_provenance, colours=PROVENANCE_COLOURS)}</section>",
+        "</div>",
+        "<h2>Review coverage</h2>",
+        _coverage_table(figures),
+        f"<h2>Waiting for review ({figures.waiting_count})</h2>",
+        _table("Oldest profiles still in draft or in review (by created)",
+               ["profile", "file", "status", "created", "days"], waiting, numeric=(4,))
+        if figures.oldest_waiting else "<p>No profile is waiting for review.</p>",
+        f"<h2>Stale reviews ({figures.stale_count})</h2>",
+        _table("Profiles updated after their last review, most days first",
+               ["profile", "file", "last reviewed", "updated", "days"], stale, numeric=(4,))
+        if figures.most_stale else "<p>No profile changed after its last review.</p>",
+        f"<h2>Findings ({findings.total})</h2>",
+        '<div class="figures">',
+        f"<section>{_count_table('Findings by family', 'family', findings.by_family)}"
+        f"{charts.bar_chart('Findings by family', findings.by_family)}</section>",
+        "<section>" + (_table("Findings by rule code", ["code", "rule", "family", "count"], code_rows,
+                              numeric=(3,)) if findings.by_code else "<p>No findings.</p>")
+        + f"{charts.bar_chart('Most frequent rule codes', findings.by_code, limit=10)}</section>",
+        "</div>",
+    ])
+
+
+# --- profile pages --------------------------------------------------------------------------
+
+
+class RuleLike(Protocol):
+    @property
+    def name(self) -> str: ...
+    @property
+    def family(self) -> str: ...
+
+
+@dataclass(frozen=True, slots=True)
+class LinkView:
+    """One related link as a page shows it (in either direction)."""
+
+    slug: str
+    title: str | None
+    type: str | None
+    href: str | None
+    """The other profile's page; None when it is dangling or not in this report."""
+    dangling: bool
+    one_way: bool
+    duplicate: bool
+    path: str | None
+
+
+@dataclass(frozen=True)
+class ProfileView:
+    doc: Document
+    page: str
+    node_id: str | None
+    diagnostics: Sequence[Diagnostic]
+    rules: Mapping[str, RuleLike]
+    links_out: Sequence[LinkView]
+    links_in: Sequence[LinkView]
+    svg: str
+    depth: int
+
+
+METADATA_FIELDS = (
+    ("slug", "Slug"), ("status", "Status"), ("provenance", "Provenance"), ("category", "Category"),
+    ("tags", "Tags"), ("reviewers", "Reviewers"), ("contributors", "Contributors"),
+    ("created", "Created"), ("updated", "Updated"), ("last_reviewed", "Last reviewed"),
+    ("difficulty", "Difficulty"), ("aliases", "Aliases"),
+)
+
+
+def _value(value: Any) -> str:
+    """A metadata value as HTML: scalars as text, a list of scalars comma-separated."""
+    if value is None:
+        return '<span class="muted">(none)</span>'
+    if isinstance(value, list):
+        items = [v for v in value if isinstance(v, str | int | float | bool)]
+        return text(", ".join(str(v) for v in items)) if items else '<span class="muted">(none)</span>'
+    if isinstance(value, str | int | float | bool):
+        return text(value)
+    return '<span class="muted">(not a plain value)</span>'
+
+
+def _metadata(view: ProfileView) -> str:
+    data = view.doc.data if isinstance(view.doc.data, dict) else {}
+    rows = [f'<tr><th scope="row">File</th><td>{text(view.doc.path)}</td></tr>']
+    rows += [
+        f'<tr><th scope="row">{label}</th><td>{_value(data[key])}</td></tr>'
+        for key, label in METADATA_FIELDS if key in data
+    ]
+    return _table("Metadata", ["field", "value"], rows)
+
+
+def _sources(data: Mapping[str, Any]) -> str:
+    sources = data.get("sources")
+    if not isinstance(sources, list) or not sources:
+        return ""
+    items = []
+    for source in sources:
+        if not isinstance(source, dict):
+            items.append(f"<li>{_value(source)}</li>")
+            continue
+        title = text(source.get("title", "(untitled)"))
+        url, href = source.get("url"), safe_url(source.get("url"))
+        if href is not None:
+            title = f'<a href="{escape(href, quote=True)}" rel="noopener noreferrer">{title}</a>'
+        elif url is not None:
+            title += f' <span class="muted">(link not shown: {text(url)})</span>'
+        kind = f' <span class="muted">({text(source["kind"])})</span>' if isinstance(source.get("kind"), str) else ""
+        items.append(f"<li>{title}{kind}</li>")
+    return f"<h3>Sources</h3><ul>{''.join(items)}</ul>"
+
+
+def _fix_badge(diagnostic: Diagnostic) -> str:
+    if diagnostic.fix is None:
+        return ""
+    unsafe = diagnostic.fix.applicability is Applicability.UNSAFE
+    label = "fixable with --unsafe-fixes" if unsafe else "fixable with --fix"
+    return f' <span class="badge fixable">{label}</span>'
+
+
+def _line_of(diagnostic: Diagnostic, line_count: int) -> int:
+    """The 1-based source line a finding is shown at (the last one if it points past the end)."""
+    return min(diagnostic.span.start.line + 1, line_count)
+
+
+def _findings(view: ProfileView, line_count: int) -> str:
+    if not view.diagnostics:
+        return "<p>No findings: this profile passes every selected rule.</p>"
+    rows = []
+    for number, d in enumerate(view.diagnostics, 1):
+        line = _line_of(d, line_count)
+        rows.append(
+            f'<tr class="{d.severity.label}"><td class="num"><a href="#L{line}">{line}</a></td>'
+            f'<td><a href="#f{number}">{text(d.code)}</a></td>'
+            f'<td><span class="badge sev">{d.severity.label}</span></td>'
+            f"<td>{text(d.message)}{_fix_badge(d)}</td></tr>"
+        )
+    return _table("Findings, in source order (the line links to the annotated source)",
+                  ["line", "code", "severity", "message"], rows, numeric=(0,))
+
+
+def _link_rows(links: Sequence[LinkView], *, back: bool) -> Iterable[str]:
+    for link in links:
+        name = text(link.title or link.slug)
+        cell = f'<a href="{link.href}">{name}</a>' if link.href else name
+        if link.dangling:
+            state = '<span class="badge dangling">dangling: no profile has this slug</span>'
+        elif link.href is None:
+            state = "not in this report"
+        elif link.one_way:
+            state = "this profile does not link back" if back else "does not link back"
+        else:
+            state = "linked both ways"
+        if link.duplicate:
+            state += f" · duplicate slug ({text(link.path)})"
+        yield (f'<tr><th scope="row">{cell}</th><td>{text(link.slug)}</td>'
+               f"<td>{text(link.type or '')}</td><td>{state}</td></tr>")
+
+
+def _related(view: ProfileView) -> str:
+    head = ["profile", "slug", "type", "state"]
+    out = (_table("Links out: this profile's related list", head, _link_rows(view.links_out, back=False))
+           if view.links_out else "<p>This profile links to no other profile.</p>")
+    back = (_table("Links in: profiles whose related list names this one", head,
+                   _link_rows(view.links_in, back=True))
+            if view.links_in else "<p>No profile links to this one.</p>")
+    return f"<h3>Links out</h3>{out}<h3>Links in</h3>{back}"
+
+
+def _annotation(number: int, d: Diagnostic, rules: Mapping[str, RuleLike]) -> str:
+    rule = rules.get(d.code)
+    name = f" ({text(rule.name)})" if rule is not None else ""
+    help_text = f'<span class="help">Help: {text(d.help)}</span>' if d.help else ""
+    return (
+        f'<div class="finding {d.severity.label}" id="f{number}" data-code="{text(d.code)}">'
+        f'<span class="badge sev">{d.severity.label}</span> <strong>{text(d.code)}</strong>{name}'
+        f" at column {d.span.start.column + 1}: {text(d.message)}{_fix_badge(d)}{help_text}</div>"
+    )
+
+
+def _source(view: ProfileView, lines: list[str]) -> str:
+    at_line: dict[int, list[str]] = {}
+    for number, d in enumerate(view.diagnostics, 1):
+        at_line.setdefault(_line_of(d, len(lines)), []).append(_annotation(number, d, view.rules))
+    items = []
+    for number, line in enumerate(lines, 1):
+        notes = at_line.get(number)
+        if notes:
+            items.append(f'<li id="L{number}" class="flagged">{source_line(line)}{"".join(notes)}</li>')
+        else:
+            items.append(f'<li id="L{number}">{source_line(line)}</li>')
+    return f'<ol class="source" aria-label="Source of {text(view.doc.path)}">{"".join(items)}</ol>'
+
+
+def profile_page(view: ProfileView) -> str:
+    data = view.doc.data if isinstance(view.doc.data, dict) else {}
+    title = data.get("title") if isinstance(data.get("title"), str) else None
+    heading = text(title or data.get("slug") or view.doc.path)
+    lines = view.doc.text.split("\n")
+    if len(lines) > 1 and lines[-1] == "":
+        lines.pop()  # the final line break ends the last line; it starts no new one
+    lines = [line.rstrip("\r") for line in lines]
+    summary = data.get("summary")
+    counts = {s: sum(d.severity is s for d in view.diagnostics) for s in Severity}
+    parts = [
+        f"<h1>{heading}</h1>",
+        f"<p>{text(summary)}</p>" if isinstance(summary, str) else "",
+        f'<p>{counts[Severity.ERROR]} errors, {counts[Severity.WARNING]} warnings,'
+        f' {counts[Severity.INFO]} notes. <a href="#source">Annotated source</a></p>',
+        "<h2>Metadata</h2>", _metadata(view), _sources(data),
+        f"<h2>Findings ({len(view.diagnostics)})</h2>", _findings(view, len(lines)),
+        "<h2>Related profiles</h2>", _related(view),
+    ]
+    if view.svg:
+        parts += [
+            f"<h2>Neighbourhood (profiles within {view.depth} link{'s' if view.depth > 1 else ''})</h2>",
+            _legend(), f'<div class="graph-box">{view.svg}</div>',
+        ]
+    parts += ['<h2 id="source">Source</h2>', _source(view, lines)]
+    return _layout(f"{heading} — profile review", "\n".join(p for p in parts if p), depth=1)
+
+
+def _legend() -> str:
+    items = "".join(f"<li><strong>{shape}</strong>: {meaning}</li>" for shape, meaning in LEGEND)
+    return (f'<ul class="legend">{items}<li>Fill colour: status (grey draft, amber in review,'
+            " blue reviewed, green published); bold border: this profile.</li></ul>")
+
+
+def graph_page(graph: Graph, svg: str | None, page_of_node: Mapping[str, str]) -> str:
+    """The corpus graph, or why it is not drawn, plus the dangling links and isolated profiles."""
+    profiles, dangling = graph.profiles, graph.dangling
+    parts = [
+        "<h1>Related-profiles graph</h1>",
+        f"<p>{len(profiles)} profiles, {len(graph.edges)} links,"
+        f" {len(dangling)} missing profiles named by links.</p>",
+    ]
+    if svg is not None:
+        parts += [_legend(), f'<div class="graph-box">{svg}</div>']
+    else:
+        parts.append(
+            f"<p>{len(graph.nodes)} nodes are too many for one readable drawing; each profile's"
+            " page shows its neighbourhood instead.</p>"
+        )
+    sources: dict[str, list[str]] = {}
+    for edge in graph.edges:
+        if edge.dangling:
+            sources.setdefault(edge.target, []).append(edge.source)
+
+    def node_link(node_id: str) -> str:
+        node = graph.node(node_id)
+        label = text(node.label if node is not None else node_id)
+        page = page_of_node.get(node_id)
+        return f'<a href="{PAGE_FOLDER}/{page}">{label}</a>' if page else label
+
+    missing_rows = (
+        f'<tr><th scope="row">{text(slug)}</th><td>{", ".join(node_link(s) for s in sorted(set(names)))}</td></tr>'
+        for slug, names in sorted(sources.items())
+    )
+    parts.append("<h2>Missing profiles (dangling links)</h2>")
+    parts.append(_table("Slugs that related lists name but no profile has", ["missing slug", "named by"],
+                        missing_rows) if sources else "<p>Every link leads to a profile.</p>")
+    parts.append("<h2>Isolated profiles</h2>")
+    parts.append(
+        "<ul>" + "".join(f"<li>{node_link(n)}</li>" for n in graph.isolated) + "</ul>"
+        if graph.isolated else "<p>Every profile links or is linked to.</p>"
+    )
+    return _layout("Related-profiles graph", "\n".join(parts))
