@@ -28,9 +28,12 @@ th, td { border: 1px solid #d1d5db; padding: .3rem .5rem; text-align: left; vert
 thead th { background: #f3f4f6; }
 th[scope=row] { background: #f9fafb; font-weight: 600; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
-td { overflow-wrap: anywhere; }
+td { overflow-wrap: break-word; }
+td.code, td.num { white-space: nowrap; }
 .figures { display: flex; flex-wrap: wrap; gap: 1rem 2.5rem; align-items: flex-start; }
 .figures > section { min-width: 0; max-width: 100%; }
+figure { margin: .5rem 0 1rem; }
+figcaption { font-weight: 600; }
 svg.chart, svg.graph { max-width: 100%; height: auto; }
 .graph-box { overflow: auto; border: 1px solid #d1d5db; max-height: 80vh; background: #ffffff; }
 svg.graph a:focus rect { stroke: #f59e0b; stroke-width: 4; }

@@ -27,6 +27,7 @@ def bar_chart(title: str, values: Mapping[str, int], *, colours: Mapping[str, st
     height = len(shown) * (BAR_HEIGHT + GAP) + GAP
     width = LABEL_WIDTH + BAR_WIDTH + COUNT_WIDTH
     parts = [
+        f"<figure><figcaption>{escape(printable(title))}</figcaption>",
         f'<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}"'
         f' width="{width}" height="{height}" role="img" aria-label="{escape(printable(title))}">'
     ]
@@ -45,5 +46,5 @@ def bar_chart(title: str, values: Mapping[str, int], *, colours: Mapping[str, st
             f'<text x="{LABEL_WIDTH + length + 4}" y="{y + 13}" font-size="12"'
             f' fill="#111827">{count}</text></g>'
         )
-    parts.append("</svg>")
+    parts.append("</svg></figure>")
     return "".join(parts)

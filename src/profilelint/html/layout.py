@@ -29,9 +29,13 @@ sparse solver): the corpus page then says so, and each profile page keeps its ne
 NODE_WIDTH = 150
 NODE_HEIGHT = 34
 LABEL_CHARACTERS = 22
-RING_GAP = 190
-SPRING_SCALE = 95
-"""Pixels per unit of spring layout distance, per square root of the component's size."""
+RING_GAP = 170
+"""The smallest distance between two rings, in pixels (rings are ellipses 1.5 times wider
+than this and 0.85 times as high: the boxes are wide)."""
+NODE_FOOTPRINT = 120
+"""Room one box needs along a ring, on average over the ellipse."""
+SPRING_SCALE = (120, 70)
+"""Pixels per unit of spring layout distance (x, y), per square root of the component's size."""
 MARGIN = 20
 
 PageOf = Callable[[Node], "str | None"]
@@ -53,16 +57,16 @@ class Placed:
     height: float
 
 
-def _fit(raw: dict[str, tuple[float, float]], scale: float) -> tuple[dict[str, tuple[float, float]], float, float]:
+def _fit(raw: dict[str, tuple[float, float]], scale_x: float,
+         scale_y: float) -> tuple[dict[str, tuple[float, float]], float, float]:
     """Scale layout coordinates to pixels and shift them so every box lies inside the margin."""
     if not raw:
         return {}, 2 * MARGIN, 2 * MARGIN
-    xs = [x for x, _ in raw.values()]
-    ys = [y for _, y in raw.values()]
-    left, top = min(xs) * scale, min(ys) * scale
+    left = min(x for x, _ in raw.values()) * scale_x
+    top = min(y for _, y in raw.values()) * scale_y
     dx = MARGIN + NODE_WIDTH / 2 - left
     dy = MARGIN + NODE_HEIGHT / 2 - top
-    placed = {key: (x * scale + dx, y * scale + dy) for key, (x, y) in raw.items()}
+    placed = {key: (x * scale_x + dx, y * scale_y + dy) for key, (x, y) in raw.items()}
     width = max(x for x, _ in placed.values()) + NODE_WIDTH / 2 + MARGIN
     height = max(y for _, y in placed.values()) + NODE_HEIGHT / 2 + MARGIN
     return placed, width, height
@@ -85,7 +89,10 @@ def place_neighbourhood(graph: Graph, centre: Sequence[str], rings: Sequence[Seq
     else:
         # shell_layout spreads rings evenly between 0 and `scale`; one unit per ring.
         raw = _as_tuples(nx.shell_layout(nx_graph, nlist=shells, scale=len(shells) - 1 or 1))
-    positions, width, height = _fit(raw, RING_GAP)
+    # Wider rings when one is crowded, so its boxes do not overlap.
+    unit = max([RING_GAP] + [len(ring) * NODE_FOOTPRINT / (7.4 * distance)
+                             for distance, ring in enumerate(shells[1:], 1)])
+    positions, width, height = _fit(raw, 1.5 * unit, 0.85 * unit)
     return Placed(graph, positions, width, height)
 
 
@@ -131,7 +138,8 @@ def place_corpus(graph: Graph, *, row_width: float = 1100) -> Placed:
             if len(members) == 1
             else _as_tuples(nx.spring_layout(nx_graph, seed=1))
         )
-        local, box_width, box_height = _fit(raw, SPRING_SCALE * math.sqrt(len(members)))
+        spread = math.sqrt(len(members))
+        local, box_width, box_height = _fit(raw, SPRING_SCALE[0] * spread, SPRING_SCALE[1] * spread)
         if x > 0 and x + box_width > row_width:
             x, y, row_height = 0.0, y + row_height, 0.0
         positions.update((key, (px + x, py + y)) for key, (px, py) in local.items())

@@ -55,6 +55,21 @@ def source_line(line: str) -> str:
     return "\t".join(escape(printable(part), quote=True) for part in line.split("\t"))
 
 
+def source_lines(text: str) -> list[str]:
+    """Every line of the text as HTML (without its line break; a final line break starts no
+    new line).  Text with no hidden character besides tabs and line breaks is escaped in one
+    go, which is most of the time saved on a large corpus."""
+    lines = text.split("\n")
+    if len(lines) > 1 and lines[-1] == "":
+        lines.pop()
+    lines = [line[:-1] if line.endswith("\r") else line for line in lines]
+    joined = "\n".join(lines)
+    flat = joined.replace("\t", " ").replace("\n", " ")
+    if printable(flat) == flat:
+        return escape(joined, quote=True).split("\n")
+    return [source_line(line) for line in lines]
+
+
 def safe_url(url: object) -> str | None:
     """The URL when it is an absolute http or https one, else None (shown as text only)."""
     if not isinstance(url, str) or any(c.isspace() or ord(c) < 32 for c in url.strip()):
@@ -404,7 +419,7 @@ def _findings(view: ProfileView, line_count: int) -> str:
         line = _line_of(d, line_count)
         rows.append(
             f'<tr class="{d.severity.label}"><td class="num"><a href="#L{line}">{line}</a></td>'
-            f'<td><a href="#f{number}">{text(d.code)}</a></td>'
+            f'<td class="code"><a href="#f{number}">{text(d.code)}</a></td>'
             f'<td><span class="badge sev">{d.severity.label}</span></td>'
             f"<td>{text(d.message)}{_fix_badge(d)}</td></tr>"
         )
@@ -452,6 +467,7 @@ def _annotation(number: int, d: Diagnostic, rules: Mapping[str, RuleLike]) -> st
 
 
 def _source(view: ProfileView, lines: list[str]) -> str:
+    """The annotated source; `lines` are already HTML."""
     at_line: dict[int, list[str]] = {}
     for number, d in enumerate(view.diagnostics, 1):
         at_line.setdefault(_line_of(d, len(lines)), []).append(_annotation(number, d, view.rules))
@@ -459,9 +475,9 @@ def _source(view: ProfileView, lines: list[str]) -> str:
     for number, line in enumerate(lines, 1):
         notes = at_line.get(number)
         if notes:
-            items.append(f'<li id="L{number}" class="flagged">{source_line(line)}{"".join(notes)}</li>')
+            items.append(f'<li id="L{number}" class="flagged">{line}{"".join(notes)}</li>')
         else:
-            items.append(f'<li id="L{number}">{source_line(line)}</li>')
+            items.append(f'<li id="L{number}">{line}</li>')
     return f'<ol class="source" aria-label="Source of {text(view.doc.path)}">{"".join(items)}</ol>'
 
 
@@ -469,10 +485,7 @@ def profile_page(view: ProfileView) -> str:
     data = view.doc.data if isinstance(view.doc.data, dict) else {}
     title = data.get("title") if isinstance(data.get("title"), str) else None
     heading = text(title or data.get("slug") or view.doc.path)
-    lines = view.doc.text.split("\n")
-    if len(lines) > 1 and lines[-1] == "":
-        lines.pop()  # the final line break ends the last line; it starts no new one
-    lines = [line.rstrip("\r") for line in lines]
+    lines = source_lines(view.doc.text)
     summary = data.get("summary")
     counts = {s: sum(d.severity is s for d in view.diagnostics) for s in Severity}
     parts = [

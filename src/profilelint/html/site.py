@@ -59,6 +59,30 @@ _FastLoader.yaml_implicit_resolvers = {
 }
 
 
+SKIPPED_FIELDS = frozenset({"sections"})
+"""Never built into Python values: no page or figure reads them, and the sections are most of
+a profile's text (the page shows them in the source)."""
+
+
+def _top_level(text: str) -> Any:
+    """The document's data, with a mapping's skipped fields left out and its first value of
+    a repeated key kept (as the linter keeps it).  libyaml composes the node tree in C; only the
+    fields used are turned into Python values."""
+    loader = _FastLoader(text)
+    try:
+        node = loader.get_single_node()
+        if not isinstance(node, yaml.MappingNode):
+            return None if node is None else loader.construct_document(node)
+        data: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            if isinstance(key, str) and key not in SKIPPED_FIELDS and key not in data:
+                data[key] = loader.construct_object(value_node, deep=True)
+        return data
+    finally:
+        loader.dispose()
+
+
 def read_profile(target: Target, max_size: int, *, exact: bool) -> Document:
     """A document with text and data (no span table, unless `exact` asks for the linter's
     loader); an unreadable file is a Document with no data, as in the linter."""
@@ -71,10 +95,19 @@ def read_profile(target: Target, max_size: int, *, exact: bool) -> Document:
     if text is None or problem is not None:
         return load(target.display, raw)
     try:
-        data = yaml.load(text, Loader=_FastLoader)  # noqa: S506 - a safe loader
+        data = _top_level(text)
     except (yaml.YAMLError, RecursionError, ValueError, TypeError):
         return load(target.display, raw)
     return Document(path=target.display, text=text, data=data)
+
+
+def read_text(target: Target, max_size: int) -> str:
+    """The file's text as the linter read it ("" when it could not be read or decoded)."""
+    raw = read_raw(target, max_size)
+    if isinstance(raw, Document):
+        return ""
+    text, _, _ = decode(raw)
+    return text or ""
 
 
 # --- what the workers share -----------------------------------------------------------------
@@ -113,7 +146,8 @@ class PageJob:
     page: str
     node_id: str | None
     diagnostics: tuple[Diagnostic, ...]
-    exact: bool
+    data: dict[str, Any] | None
+    """The top-level fields read in the first pass (None: not a profile)."""
 
 
 _context: SiteContext | None = None
@@ -124,10 +158,17 @@ def _start_worker(context: SiteContext) -> None:
     _context = context
 
 
-def _read_job(job: tuple[Target, int, bool]) -> tuple[corpus_stats.ProfileFacts | None, ProfileEntry]:
+ReadResult = tuple["corpus_stats.ProfileFacts | None", ProfileEntry, "dict[str, Any] | None"]
+
+
+def _read_job(job: tuple[Target, int, bool]) -> ReadResult:
+    """Facts (figures), index entry (graph) and top-level fields (its page) of one file."""
     target, max_size, exact = job
     doc = read_profile(target, max_size, exact=exact)
-    return corpus_stats.facts_for(doc), entry_for(doc)
+    data = doc.data if isinstance(doc.data, dict) else None
+    if data is not None and exact:
+        data = {key: value for key, value in data.items() if key not in SKIPPED_FIELDS}
+    return corpus_stats.facts_for(doc), entry_for(doc), data
 
 
 def _page_job(job: PageJob) -> int:
@@ -186,7 +227,7 @@ def neighbourhood_graph(context: SiteContext, members: Iterable[str]) -> Graph:
 
 def write_profile_page(context: SiteContext, job: PageJob) -> int:
     """Write one profile's page; returns its size in bytes."""
-    doc = read_profile(job.target, context.max_size, exact=job.exact)
+    doc = Document(path=job.target.display, text=read_text(job.target, context.max_size), data=job.data)
     svg = ""
     if job.node_id is not None and context.graph.node(job.node_id) is not None:
         around = rings(context, job.node_id, context.depth)
@@ -342,8 +383,8 @@ def build_site(
         workers,
         None,
     )
-    facts = [f for f, _ in read[: len(targets)] if f is not None]
-    entries = [entry for _, entry in read]
+    facts = [f for f, _, _ in read[: len(targets)] if f is not None]
+    entries = [entry for _, entry, _ in read]
     figures = corpus_stats.compute(
         facts,
         files=len(targets),
@@ -367,10 +408,11 @@ def build_site(
         today=figures.today,
     )
     page_jobs = [
-        PageJob(t, name, node_id, tuple(by_path.get(t.display, ())),
-                _exact(by_path.get(t.display, ()), result.rules))
-        for t, name, node_id in zip(targets, names, target_nodes, strict=True)
+        PageJob(t, name, node_id, tuple(by_path.get(t.display, ())), data)
+        for t, name, node_id, (_, _, data) in zip(targets, names, target_nodes, read[: len(targets)], strict=True)
     ]
+    del read
+    import networkx  # noqa: F401 - imported before the workers fork, so each need not
     written = sum(_map(_page_job, page_jobs, workers, context))
 
     facts_by_path = {f.path: f for f in facts}
