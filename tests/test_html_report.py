@@ -305,7 +305,7 @@ ALLOWED_TAGS = {
     "#document", "html", "head", "meta", "title", "link", "body", "header", "nav", "a", "main",
     "footer", "code", "h1", "h2", "h3", "p", "div", "table", "caption", "thead", "tbody", "tr",
     "th", "td", "span", "strong", "ul", "ol", "li", "section", "svg", "defs", "marker", "path",
-    "g", "rect", "text", "line", "script",
+    "g", "rect", "text", "line", "script", "figure", "figcaption",
 }
 
 
@@ -510,3 +510,22 @@ def test_chromium_runs_the_table_script_offline(site_dir: Path, tmp_path: Path) 
     assert re.search(r'aria-sort="ascending"><button type="button">Title</button>', dom)
     assert "Showing 1–8 of 8 profiles" in dom
     assert "<script>alert" not in dom and "&lt;/script&gt;&lt;script&gt;alert('title')" in dom
+
+
+@pytest.mark.parametrize("first_ring", [1, 2, 5, 12, 24])
+def test_neighbourhood_boxes_never_overlap(first_ring: int) -> None:
+    """Crowded rings are widened until every box has room (depth 1 and depth 2)."""
+    from profilelint.graph import Graph, Node
+
+    ring1 = [f"r{i}" for i in range(first_ring)]
+    ring2 = [f"s{i}" for i in range(3 * first_ring)]
+    for rings in ([ring1], [ring1, ring2]):
+        ids = ["centre", *(n for ring in rings for n in ring)]
+        placed = layout.place_neighbourhood(Graph(tuple(Node(i, i) for i in ids), (), ()), ["centre"], rings)
+        boxes = list(placed.positions.values())
+        assert len(boxes) == len(ids)
+        for i, (x1, y1) in enumerate(boxes):
+            assert layout.NODE_WIDTH / 2 <= x1 <= placed.width - layout.NODE_WIDTH / 2
+            assert layout.NODE_HEIGHT / 2 <= y1 <= placed.height - layout.NODE_HEIGHT / 2
+            for x2, y2 in boxes[i + 1:]:
+                assert abs(x1 - x2) >= layout.NODE_WIDTH or abs(y1 - y2) >= layout.NODE_HEIGHT

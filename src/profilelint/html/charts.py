@@ -28,8 +28,8 @@ def bar_chart(title: str, values: Mapping[str, int], *, colours: Mapping[str, st
     width = LABEL_WIDTH + BAR_WIDTH + COUNT_WIDTH
     parts = [
         f"<figure><figcaption>{escape(printable(title))}</figcaption>",
-        f'<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}"'
-        f' width="{width}" height="{height}" role="img" aria-label="{escape(printable(title))}">'
+        (f'<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}"'
+         f' width="{width}" height="{height}" role="img" aria-label="{escape(printable(title))}">')
     ]
     for row, (label, count) in enumerate(shown):
         y = GAP + row * (BAR_HEIGHT + GAP)

@@ -32,7 +32,7 @@ LABEL_CHARACTERS = 22
 RING_GAP = 170
 """The smallest distance between two rings, in pixels (rings are ellipses 1.5 times wider
 than this and 0.85 times as high: the boxes are wide)."""
-NODE_FOOTPRINT = 120
+NODE_FOOTPRINT = 150
 """Room one box needs along a ring, on average over the ellipse."""
 SPRING_SCALE = (120, 70)
 """Pixels per unit of spring layout distance (x, y), per square root of the component's size."""
@@ -87,8 +87,8 @@ def place_neighbourhood(graph: Graph, centre: Sequence[str], rings: Sequence[Seq
     if len(nx_graph) == 1:
         raw = {shells[0][0]: (0.0, 0.0)}
     else:
-        # shell_layout spreads rings evenly between 0 and `scale`; one unit per ring.
-        raw = _as_tuples(nx.shell_layout(nx_graph, nlist=shells, scale=len(shells) - 1 or 1))
+        # shell_layout puts ring k at radius k * scale / len(shells): one unit per ring.
+        raw = _as_tuples(nx.shell_layout(nx_graph, nlist=shells, scale=len(shells)))
     # Wider rings when one is crowded, so its boxes do not overlap.
     unit = max([RING_GAP] + [len(ring) * NODE_FOOTPRINT / (7.4 * distance)
                              for distance, ring in enumerate(shells[1:], 1)])
@@ -184,8 +184,8 @@ def _svg_node(node: Node, x: float, y: float, href: str | None, current: bool) -
     parts = [
         f'<g class="{" ".join(classes)}">',
         f"<title>{escape(_node_title(node))}</title>",
-        f'<rect x="{_number(left)}" y="{_number(top)}" width="{NODE_WIDTH}" height="{NODE_HEIGHT}"'
-        f' rx="8" fill="{fill}" stroke="{border}" stroke-width="{width}"{dash}/>',
+        (f'<rect x="{_number(left)}" y="{_number(top)}" width="{NODE_WIDTH}" height="{NODE_HEIGHT}"'
+         f' rx="8" fill="{fill}" stroke="{border}" stroke-width="{width}"{dash}/>'),
     ]
     if node.duplicate:
         parts.append(
@@ -251,8 +251,8 @@ def render_svg(placed: Placed, *, title: str, page_of: PageOf, current: Iterable
     nodes = [n for n in placed.graph.nodes if n.id in positions]
     width, height = _number(placed.width), _number(placed.height)
     parts = [
-        f'<svg class="graph" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}"'
-        f' width="{width}" height="{height}" role="img" aria-labelledby="graph-title">',
+        (f'<svg class="graph" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}"'
+         f' width="{width}" height="{height}" role="img" aria-labelledby="graph-title">'),
         f'<title id="graph-title">{escape(printable(title))}</title>',
         _MARKERS,
         *(_svg_edge(edge, positions) for edge in edges),

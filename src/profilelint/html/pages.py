@@ -62,7 +62,7 @@ def source_lines(text: str) -> list[str]:
     lines = text.split("\n")
     if len(lines) > 1 and lines[-1] == "":
         lines.pop()
-    lines = [line[:-1] if line.endswith("\r") else line for line in lines]
+    lines = [line.removesuffix("\r") for line in lines]
     joined = "\n".join(lines)
     flat = joined.replace("\t", " ").replace("\n", " ")
     if printable(flat) == flat:
@@ -281,13 +281,13 @@ def figures_html(figures: Stats) -> str:
         for code, count in findings.by_code.items()
     )
     return "\n".join([
-        f"<p>{figures.profiles} profiles in {figures.files} files; ages counted up to"
-        f" {figures.today.isoformat()}. {findings.total} findings"
-        f" ({', '.join(f'{n} {label}' for label, n in findings.by_severity.items())}).</p>",
+        (f"<p>{figures.profiles} profiles in {figures.files} files; ages counted up to"
+         f" {figures.today.isoformat()}. {findings.total} findings"
+         f" ({', '.join(f'{n} {label}' for label, n in findings.by_severity.items())}).</p>"),
         '<h2>Status and provenance</h2><div class="figures">',
         f"<section>{_status_table(figures)}</section>",
-        f"<section>{charts.bar_chart('Profiles by status', by_status, colours=status_colours)}"
-        f"{charts.bar_chart('Profiles by provenance', by_provenance, colours=PROVENANCE_COLOURS)}</section>",
+        (f"<section>{charts.bar_chart('Profiles by status', by_status, colours=status_colours)}"
+         f"{charts.bar_chart('Profiles by provenance', by_provenance, colours=PROVENANCE_COLOURS)}</section>"),
         "</div>",
         "<h2>Review coverage</h2>",
         _coverage_table(figures),
@@ -301,8 +301,8 @@ def figures_html(figures: Stats) -> str:
         if figures.most_stale else "<p>No profile changed after its last review.</p>",
         f"<h2>Findings ({findings.total})</h2>",
         '<div class="figures">',
-        f"<section>{_count_table('Findings by family', 'family', findings.by_family)}"
-        f"{charts.bar_chart('Findings by family', findings.by_family)}</section>",
+        (f"<section>{_count_table('Findings by family', 'family', findings.by_family)}"
+         f"{charts.bar_chart('Findings by family', findings.by_family)}</section>"),
         "<section>" + (_table("Findings by rule code", ["code", "rule", "family", "count"], code_rows,
                               numeric=(3,)) if findings.by_code else "<p>No findings.</p>")
         + f"{charts.bar_chart('Most frequent rule codes', findings.by_code, limit=10)}</section>",
@@ -491,8 +491,8 @@ def profile_page(view: ProfileView) -> str:
     parts = [
         f"<h1>{heading}</h1>",
         f"<p>{text(summary)}</p>" if isinstance(summary, str) else "",
-        f'<p>{counts[Severity.ERROR]} errors, {counts[Severity.WARNING]} warnings,'
-        f' {counts[Severity.INFO]} notes. <a href="#source">Annotated source</a></p>',
+        (f'<p>{counts[Severity.ERROR]} errors, {counts[Severity.WARNING]} warnings,'
+         f' {counts[Severity.INFO]} notes. <a href="#source">Annotated source</a></p>'),
         "<h2>Metadata</h2>", _metadata(view), _sources(data),
         f"<h2>Findings ({len(view.diagnostics)})</h2>", _findings(view, len(lines)),
         "<h2>Related profiles</h2>", _related(view),
@@ -517,8 +517,8 @@ def graph_page(graph: Graph, svg: str | None, page_of_node: Mapping[str, str]) -
     profiles, dangling = graph.profiles, graph.dangling
     parts = [
         "<h1>Related-profiles graph</h1>",
-        f"<p>{len(profiles)} profiles, {len(graph.edges)} links,"
-        f" {len(dangling)} missing profiles named by links.</p>",
+        (f"<p>{len(profiles)} profiles, {len(graph.edges)} links,"
+         f" {len(dangling)} missing profiles named by links.</p>"),
     ]
     if svg is not None:
         parts += [_legend(), f'<div class="graph-box">{svg}</div>']

@@ -33,7 +33,16 @@ from ..config import Config
 from ..corpus import Corpus, ProfileEntry, entry_for
 from ..diagnostics import Diagnostic
 from ..document import Document, decode, load
-from ..engine import Target, corpus_root, discover, discover_targets, paths_or_default, read_raw, run, shown_folder
+from ..engine import (
+    Target,
+    corpus_root,
+    discover,
+    discover_targets,
+    paths_or_default,
+    read_raw,
+    run,
+    shown_folder,
+)
 from ..graph import Edge, Graph, Node, build_graph
 from ..registry import Rule
 from . import layout, pages
