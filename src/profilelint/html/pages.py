@@ -241,6 +241,10 @@ def _status_table(figures: Stats) -> str:
     return _table("Profiles by status and provenance", head, rows, numeric=range(1, len(head)))
 
 
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 def _percent(share: float | None) -> str:
     return "–" if share is None else f"{share * 100:.1f}%"
 
@@ -281,9 +285,9 @@ def figures_html(figures: Stats) -> str:
         for code, count in findings.by_code.items()
     )
     return "\n".join([
-        (f"<p>{figures.profiles} profiles in {figures.files} files; ages counted up to"
-         f" {figures.today.isoformat()}. {findings.total} findings"
-         f" ({', '.join(f'{n} {label}' for label, n in findings.by_severity.items())}).</p>"),
+        (f"<p>{_plural(figures.profiles, 'profile')} in {_plural(figures.files, 'file')}; ages counted"
+         f" up to {figures.today.isoformat()}. {_plural(findings.total, 'finding')}"
+         f" ({', '.join(f'{label} {n}' for label, n in findings.by_severity.items())}).</p>"),
         '<h2>Status and provenance</h2><div class="figures">',
         f"<section>{_status_table(figures)}</section>",
         (f"<section>{charts.bar_chart('Profiles by status', by_status, colours=status_colours)}"
