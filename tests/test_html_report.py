@@ -529,3 +529,13 @@ def test_neighbourhood_boxes_never_overlap(first_ring: int) -> None:
             assert layout.NODE_HEIGHT / 2 <= y1 <= placed.height - layout.NODE_HEIGHT / 2
             for x2, y2 in boxes[i + 1:]:
                 assert abs(x1 - x2) >= layout.NODE_WIDTH or abs(y1 - y2) >= layout.NODE_HEIGHT
+
+
+def test_page_names_are_unique_safe_file_names() -> None:
+    names = site._page_names(
+        ["alpha", "twin#1", "twin#2", "twin--2", None, "Bad Slug", "con", "a" * 101, "file-1", "alpha"]
+    )
+    assert names == [
+        "alpha.html", "twin--1.html", "twin--2.html", "file-2.html", "file-3.html", "file-4.html",
+        "file-5.html", "file-6.html", "file-1.html", "file-7.html",
+    ]

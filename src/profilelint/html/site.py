@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -319,11 +320,18 @@ class SiteSummary:
     """Whether the corpus graph was drawn (it is not above the drawing limit)."""
 
 
+_RESERVED = re.compile(r"con|prn|aux|nul|com[0-9]|lpt[0-9]")
+"""Names Windows will not create a file under, whatever the extension."""
+
+
 def _page_names(nodes: Sequence[str | None]) -> list[str]:
     """A file name for each page: the node id when it is a plain slug, otherwise a numbered
     name; always unique, ASCII, and safe in a URL and on any file system."""
     stems = [node_id.replace("#", "--") if node_id is not None else "" for node_id in nodes]
-    taken = {stem for stem in stems if pages.SAFE_NAME.fullmatch(stem) and len(stem) <= 100}
+    taken = {
+        stem for stem in stems
+        if pages.SAFE_NAME.fullmatch(stem) and len(stem) <= 100 and not _RESERVED.fullmatch(stem)
+    }
     names: list[str] = []
     numbered = 0
     for stem in stems:
