@@ -25,7 +25,7 @@ import shutil
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -140,7 +140,6 @@ class SiteContext:
     depth: int
     max_size: int
     rules: dict[str, RuleInfo]
-    today: dt.date
     edges_from: dict[str, list[Edge]] = field(default_factory=dict)
     edges_to: dict[str, list[Edge]] = field(default_factory=dict)
 
@@ -163,22 +162,29 @@ class PageJob:
 _context: SiteContext | None = None
 
 
-def _start_worker(context: SiteContext) -> None:
+def _start_worker(context: SiteContext | None) -> None:
     global _context
     _context = context
 
 
-ReadResult = tuple["corpus_stats.ProfileFacts | None", ProfileEntry, "dict[str, Any] | None"]
+class ReadResult(NamedTuple):
+    """What the first pass learns about one file."""
+
+    facts: corpus_stats.ProfileFacts | None
+    """For the figures and the index table (None: not a profile)."""
+    entry: ProfileEntry
+    """For the graph."""
+    data: dict[str, Any] | None
+    """The top-level fields, for its page (None: not a profile)."""
 
 
 def _read_job(job: tuple[Target, int, bool]) -> ReadResult:
-    """Facts (figures), index entry (graph) and top-level fields (its page) of one file."""
     target, max_size, exact = job
     doc = read_profile(target, max_size, exact=exact)
     data = doc.data if isinstance(doc.data, dict) else None
     if data is not None and exact:
         data = {key: value for key, value in data.items() if key not in SKIPPED_FIELDS}
-    return corpus_stats.facts_for(doc), entry_for(doc), data
+    return ReadResult(corpus_stats.facts_for(doc), entry_for(doc), data)
 
 
 def _page_job(job: PageJob) -> int:
@@ -195,7 +201,7 @@ def _map(function: Any, jobs: Sequence[Any], workers: int, context: SiteContext 
         initargs = (context,) if context is not None else (None,)
         with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=initargs) as pool:
             return list(pool.map(function, jobs, chunksize=chunk))
-    _start_worker(context)  # type: ignore[arg-type]
+    _start_worker(context)
     return [function(job) for job in jobs]
 
 
@@ -393,15 +399,15 @@ def build_site(
     targets = discover_targets(given, root)
     seen = {os.path.abspath(t.path) for t in targets}
     others = [t for t in (discover([root]) if root.is_dir() else ()) if os.path.abspath(t.path) not in seen]
-    read = _map(
+    read: list[ReadResult] = _map(
         _read_job,
         [(t, config.max_file_size, _exact(by_path.get(t.display, ()), result.rules))
          for t in [*targets, *others]],
         workers,
         None,
     )
-    facts = [f for f, _, _ in read[: len(targets)] if f is not None]
-    entries = [entry for _, entry, _ in read]
+    facts = [r.facts for r in read[: len(targets)] if r.facts is not None]
+    entries = [r.entry for r in read]
     figures = corpus_stats.compute(
         facts,
         files=len(targets),
@@ -422,11 +428,10 @@ def build_site(
         depth=depth,
         max_size=config.max_file_size,
         rules={code: RuleInfo(rule.name, rule.family) for code, rule in result.rules.items()},
-        today=figures.today,
     )
     page_jobs = [
-        PageJob(t, name, node_id, tuple(by_path.get(t.display, ())), data)
-        for t, name, node_id, (_, _, data) in zip(targets, names, target_nodes, read[: len(targets)], strict=True)
+        PageJob(t, name, node_id, tuple(by_path.get(t.display, ())), first.data)
+        for t, name, node_id, first in zip(targets, names, target_nodes, read[: len(targets)], strict=True)
     ]
     del read
     import networkx  # noqa: F401 - imported before the workers fork, so each need not
