@@ -317,6 +317,26 @@ def figures_html(figures: Stats) -> str:
 # --- profile pages --------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class FindingView:
+    """What a page shows of a diagnostic.  Its fix's edits are left behind: they can hold a
+    whole section's text, and a 10,000-profile run would send them all to the workers."""
+
+    line: int
+    """0-based, as in the diagnostic."""
+    column: int
+    code: str
+    severity: Severity
+    message: str
+    help: str
+    fix: Applicability | None
+
+    @classmethod
+    def of(cls, d: Diagnostic) -> FindingView:
+        return cls(d.span.start.line, d.span.start.column, d.code, d.severity, d.message, d.help,
+                   d.fix.applicability if d.fix is not None else None)
+
+
 class RuleLike(Protocol):
     @property
     def name(self) -> str: ...
@@ -344,7 +364,7 @@ class ProfileView:
     doc: Document
     page: str
     node_id: str | None
-    diagnostics: Sequence[Diagnostic]
+    diagnostics: Sequence[FindingView]
     rules: Mapping[str, RuleLike]
     links_out: Sequence[LinkView]
     links_in: Sequence[LinkView]
@@ -402,17 +422,17 @@ def _sources(data: Mapping[str, Any]) -> str:
     return f"<h3>Sources</h3><ul>{''.join(items)}</ul>"
 
 
-def _fix_badge(diagnostic: Diagnostic) -> str:
-    if diagnostic.fix is None:
+def _fix_badge(finding: FindingView) -> str:
+    if finding.fix is None:
         return ""
-    unsafe = diagnostic.fix.applicability is Applicability.UNSAFE
+    unsafe = finding.fix is Applicability.UNSAFE
     label = "fixable with --unsafe-fixes" if unsafe else "fixable with --fix"
     return f' <span class="badge fixable">{label}</span>'
 
 
-def _line_of(diagnostic: Diagnostic, line_count: int) -> int:
+def _line_of(finding: FindingView, line_count: int) -> int:
     """The 1-based source line a finding is shown at (the last one if it points past the end)."""
-    return min(diagnostic.span.start.line + 1, line_count)
+    return min(finding.line + 1, line_count)
 
 
 def _findings(view: ProfileView, line_count: int) -> str:
@@ -459,14 +479,14 @@ def _related(view: ProfileView) -> str:
     return f"<h3>Links out</h3>{out}<h3>Links in</h3>{back}"
 
 
-def _annotation(number: int, d: Diagnostic, rules: Mapping[str, RuleLike]) -> str:
+def _annotation(number: int, d: FindingView, rules: Mapping[str, RuleLike]) -> str:
     rule = rules.get(d.code)
     name = f" ({text(rule.name)})" if rule is not None else ""
     help_text = f'<span class="help">Help: {text(d.help)}</span>' if d.help else ""
     return (
         f'<div class="finding {d.severity.label}" id="f{number}" data-code="{text(d.code)}">'
         f'<span class="badge sev">{d.severity.label}</span> <strong>{text(d.code)}</strong>{name}'
-        f" at column {d.span.start.column + 1}: {text(d.message)}{_fix_badge(d)}{help_text}</div>"
+        f" at column {d.column + 1}: {text(d.message)}{_fix_badge(d)}{help_text}</div>"
     )
 
 

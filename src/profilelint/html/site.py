@@ -154,7 +154,7 @@ class PageJob:
     target: Target
     page: str
     node_id: str | None
-    diagnostics: tuple[Diagnostic, ...]
+    findings: tuple[pages.FindingView, ...]
     data: dict[str, Any] | None
     """The top-level fields read in the first pass (None: not a profile)."""
 
@@ -263,7 +263,7 @@ def write_profile_page(context: SiteContext, job: PageJob) -> int:
             doc=doc,
             page=job.page,
             node_id=job.node_id,
-            diagnostics=job.diagnostics,
+            diagnostics=job.findings,
             rules=context.rules,
             links_out=_links_out(context, job.node_id),
             links_in=_links_in(context, job.node_id),
@@ -430,7 +430,7 @@ def build_site(
         rules={code: RuleInfo(rule.name, rule.family) for code, rule in result.rules.items()},
     )
     page_jobs = [
-        PageJob(t, name, node_id, tuple(by_path.get(t.display, ())), first.data)
+        PageJob(t, name, node_id, tuple(map(pages.FindingView.of, by_path.get(t.display, ()))), first.data)
         for t, name, node_id, first in zip(targets, names, target_nodes, read[: len(targets)], strict=True)
     ]
     del read
