@@ -539,3 +539,22 @@ def test_page_names_are_unique_safe_file_names() -> None:
         "alpha.html", "twin--1.html", "twin--2.html", "file-2.html", "file-3.html", "file-4.html",
         "file-5.html", "file-6.html", "file-1.html", "file-7.html",
     ]
+
+
+@needs_chromium
+def test_chromium_opens_static_page_n_of_the_table_on_page_n(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    (out / "assets").mkdir(parents=True)
+    rows = [pages.IndexRow(f"p/n{i}.html", f"n{i}.yaml", f"Title {i:04}", f"n{i}",
+                           "draft" if i % 2 else "published", "ai-generated", "", "", i % 3, 0)
+            for i in range(1001)]
+    figures = corpus_stats.compute([], files=0, diagnostics=[], rules={},
+                                   today=__import__("datetime").date(2026, 11, 25))
+    site._write_index(out, figures, rows)
+    (out / "assets" / "data.js").write_text(pages.table_data(rows), encoding="utf-8")
+    (out / "assets" / "table.js").write_text(pages.TABLE_SCRIPT, encoding="utf-8")
+    (out / "assets" / "style.css").write_text(pages.STYLE, encoding="utf-8")
+    dom = chromium(tmp_path, (out / "profiles-2.html").as_uri(), "--dump-dom").stdout
+    assert "Showing 501–1000 of 1001 profiles" in dom
+    assert '<a href="p/n500.html">Title 0500</a>' in dom and "Title 0499" not in dom
+    assert '<nav id="static-pages" aria-label="Pages of the profile table" hidden="">' in dom

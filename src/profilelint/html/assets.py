@@ -86,7 +86,9 @@ TABLE_SCRIPT = r"""// profilelint report: filter, sort and page through every pr
   if (!data || !table || !table.tBodies.length) { return; }
   var PAGE = 500;
   var columns = data.columns, rows = data.rows;
-  var state = { sort: 0, descending: false, text: "", status: "", provenance: "", page: 0 };
+  // A static page N of the table opens on page N of the scripted one too.
+  var state = { sort: 0, descending: false, text: "", status: "", provenance: "",
+                page: (parseInt(table.getAttribute("data-page"), 10) || 1) - 1 };
   var body = table.tBodies[0];
   var summary = document.getElementById("table-status");
 

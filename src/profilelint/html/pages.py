@@ -101,12 +101,14 @@ def _layout(title: str, body: str, *, depth: int = 0, scripts: Sequence[str] = (
 
 
 def _table(caption: str, head: Sequence[str], rows: Iterable[str], *, numeric: Iterable[int] = (),
-           table_id: str = "") -> str:
+           table_id: str = "", page: int = 0) -> str:
     numbers = set(numeric)
     cells = "".join(
         f'<th scope="col"{NUM_CLASS if i in numbers else ""}>{name}</th>' for i, name in enumerate(head)
     )
     ident = f' id="{table_id}"' if table_id else ""
+    if page:
+        ident += f' data-page="{page}"'
     return (f'<div class="scroll"><table{ident}><caption>{caption}</caption><thead><tr>{cells}</tr>'
             f"</thead><tbody>{''.join(rows)}</tbody></table></div>")
 
@@ -200,6 +202,7 @@ def index_page(figures: Stats | None, rows: Sequence[IndexRow], *, number: int, 
         (_profile_row(row) for row in rows),
         numeric=(6, 7),
         table_id="profiles",
+        page=number,
     ))
     title = "Profile review report" + ("" if number == 1 else f" — page {number}")
     return _layout(title, "\n".join(parts), scripts=("data.js", "table.js"))
