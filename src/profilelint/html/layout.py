@@ -79,7 +79,7 @@ def _as_tuples(layout: dict[object, object]) -> dict[str, tuple[float, float]]:
 def place_neighbourhood(graph: Graph, centre: Sequence[str], rings: Sequence[Sequence[str]]) -> Placed:
     """Ring *n* holds the nodes *n* links away; `centre` is the profile's node (or nodes, for
     a duplicate slug).  Nodes keep the given order around their ring."""
-    import networkx as nx
+    import networkx as nx  # type: ignore[import-untyped]
 
     shells = [list(centre), *(list(ring) for ring in rings if ring)]
     nx_graph = nx.Graph()

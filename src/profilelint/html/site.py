@@ -434,7 +434,7 @@ def build_site(
         for t, name, node_id, first in zip(targets, names, target_nodes, read[: len(targets)], strict=True)
     ]
     del read
-    import networkx  # noqa: F401 - imported before the workers fork, so each need not
+    import networkx  # type: ignore[import-untyped]  # noqa: F401 - imported before the workers fork
     written = sum(_map(_page_job, page_jobs, workers, context))
 
     facts_by_path = {f.path: f for f in facts}
