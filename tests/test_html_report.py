@@ -558,3 +558,25 @@ def test_chromium_opens_static_page_n_of_the_table_on_page_n(tmp_path: Path) -> 
     assert "Showing 501–1000 of 1001 profiles" in dom
     assert '<a href="p/n500.html">Title 0500</a>' in dom and "Title 0499" not in dom
     assert '<nav id="static-pages" aria-label="Pages of the profile table" hidden="">' in dom
+
+
+def test_waiting_and_stale_profiles_link_to_their_pages(tmp_path: Path) -> None:
+    from tests.test_stats import write_crafted
+
+    (tmp_path / "corpus").mkdir()
+    corpus = write_crafted(tmp_path / "corpus")
+    out = tmp_path / "site"
+    assert report(str(corpus), "--html", str(out))[0] == 0
+    tree = parse(out / "index.html").root
+
+    def first_column(caption: str) -> list[tuple[str, str | None]]:
+        table = next(t for t in tree.iter("table") if next(t.iter("caption")).text().startswith(caption))
+        return [(row.children[0].text(), next(row.children[0].iter("a")).attrs["href"])
+                for row in next(table.iter("tbody")).iter("tr")]
+
+    assert first_column("Oldest profiles still in draft") == [
+        ("Gamma Title", "p/gamma.html"), ("Delta Title", "p/delta.html"), ("Zeta Title", "p/zeta.html"),
+    ]
+    assert first_column("Profiles updated after their last review") == [
+        ("Alpha Title", "p/alpha.html"), ("Epsilon Title", "p/epsilon.html"),
+    ]

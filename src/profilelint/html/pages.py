@@ -184,11 +184,12 @@ def _pagination(number: int, pages: int) -> str:
             f" {links}</p></nav>")
 
 
-def index_page(figures: Stats | None, rows: Sequence[IndexRow], *, number: int, pages: int, total: int) -> str:
+def index_page(figures: Stats | None, rows: Sequence[IndexRow], *, number: int, pages: int, total: int,
+               href_of_path: Mapping[str, str]) -> str:
     """Page `number` of the profile table; the first page (index.html) also has the figures."""
     parts = ["<h1>Profile review report</h1>"]
     if figures is not None:
-        parts.append(figures_html(figures))
+        parts.append(figures_html(figures, href_of_path))
     first = (number - 1) * 500 + 1
     parts.append('<h2 id="profiles-heading">Every profile</h2>')
     parts.append(
@@ -263,8 +264,15 @@ def _coverage_table(figures: Stats) -> str:
                   rows, numeric=(1, 2, 3, 4))
 
 
-def figures_html(figures: Stats) -> str:
-    """The figures of `profilelint stats` as tables with bar charts beside them."""
+def _profile_link(facts: ProfileFacts, href_of_path: Mapping[str, str]) -> str:
+    name = text(facts.title or facts.name)
+    href = href_of_path.get(facts.path)
+    return f'<a href="{href}">{name}</a>' if href else name
+
+
+def figures_html(figures: Stats, href_of_path: Mapping[str, str]) -> str:
+    """The figures of `profilelint stats` as tables with bar charts beside them; a profile
+    named in them links to its page."""
     by_status = {s: sum(row.values()) for s, row in figures.status_by_provenance.items()}
     by_provenance: dict[str, int] = {}
     for row in figures.status_by_provenance.values():
@@ -272,12 +280,12 @@ def figures_html(figures: Stats) -> str:
             by_provenance[provenance] = by_provenance.get(provenance, 0) + count
     status_colours = {status: colours[1] for status, colours in STATUS_COLOURS.items()}
     waiting = (
-        f'<tr><th scope="row">{text(w.facts.title or w.facts.name)}</th><td>{text(w.facts.path)}</td>'
+        f'<tr><th scope="row">{_profile_link(w.facts, href_of_path)}</th><td>{text(w.facts.path)}</td>'
         f"<td>{text(w.facts.status)}</td><td>{w.created.isoformat()}</td>{_num(w.age_days)}</tr>"
         for w in figures.oldest_waiting
     )
     stale = (
-        f'<tr><th scope="row">{text(s.facts.title or s.facts.name)}</th><td>{text(s.facts.path)}</td>'
+        f'<tr><th scope="row">{_profile_link(s.facts, href_of_path)}</th><td>{text(s.facts.path)}</td>'
         f"<td>{s.last_reviewed.isoformat()}</td><td>{s.updated.isoformat()}</td>{_num(s.days)}</tr>"
         for s in figures.most_stale
     )

@@ -470,11 +470,13 @@ def _write(path: Path, text: str) -> int:
 
 def _write_index(out: Path, figures: corpus_stats.Stats, rows: list[pages.IndexRow]) -> int:
     chunks = [rows[i : i + ROWS_PER_PAGE] for i in range(0, len(rows), ROWS_PER_PAGE)] or [[]]
+    hrefs = {row.path: row.href for row in rows}
     total = 0
     for number, chunk in enumerate(chunks, 1):
         name = pages.table_page_name(number)
         total += _write(out / name, pages.index_page(
-            figures if number == 1 else None, chunk, number=number, pages=len(chunks), total=len(rows)
+            figures if number == 1 else None, chunk, number=number, pages=len(chunks), total=len(rows),
+            href_of_path=hrefs,
         ))
     return total
 
