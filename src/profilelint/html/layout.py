@@ -28,7 +28,8 @@ CORPUS_DRAWING_LIMIT = 400
 sparse solver): the corpus page then says so, and each profile page keeps its neighbourhood."""
 NODE_WIDTH = 150
 NODE_HEIGHT = 34
-LABEL_CHARACTERS = 22
+LABEL_CHARACTERS = 20
+"""Characters of a title that fit in a box at 12 px (the full title is the tooltip)."""
 RING_GAP = 170
 """The smallest distance between two rings, in pixels (rings are ellipses 1.5 times wider
 than this and 0.85 times as high: the boxes are wide)."""
