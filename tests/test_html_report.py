@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 
 from profilelint import stats as corpus_stats
 from profilelint.cli import app
-from profilelint.html import layout, pages, site
+from profilelint.html import assets, index, layout, pages, site
 from tests.helpers import seed_with
 
 runner = CliRunner()
@@ -355,7 +355,7 @@ def test_index_has_the_stats_figures_and_every_profile(site_dir: Path, corpus: P
 
 
 def test_index_is_split_into_pages_of_500_rows(tmp_path: Path) -> None:
-    rows = [pages.IndexRow(f"p/n{i}.html", f"n{i}.yaml", f"Title {i:04}", f"n{i}", "draft",
+    rows = [index.IndexRow(f"p/n{i}.html", f"n{i}.yaml", f"Title {i:04}", f"n{i}", "draft",
                            "ai-generated", "", "", 0, 0) for i in range(1001)]
     figures = corpus_stats.compute([], files=0, diagnostics=[], rules={},
                                    today=__import__("datetime").date(2026, 11, 25))
@@ -386,7 +386,7 @@ def test_rewrites_an_earlier_report(corpus: Path, tmp_path: Path) -> None:
     code, output = report(str(corpus / "alpha.yaml"), "--html", str(out))
     assert code == 0, output
     assert sorted(p.name for p in (out / "p").iterdir()) == ["alpha.html"]
-    assert output == f"wrote 1 profile pages and the index to {out} ({_mib(out)} MiB); open {out / 'index.html'}\n"
+    assert output == f"wrote 1 profile page and the index to {out} ({_mib(out)} MiB); open {out / 'index.html'}\n"
 
 
 def _mib(out: Path) -> str:
@@ -545,15 +545,15 @@ def test_page_names_are_unique_safe_file_names() -> None:
 def test_chromium_opens_static_page_n_of_the_table_on_page_n(tmp_path: Path) -> None:
     out = tmp_path / "site"
     (out / "assets").mkdir(parents=True)
-    rows = [pages.IndexRow(f"p/n{i}.html", f"n{i}.yaml", f"Title {i:04}", f"n{i}",
+    rows = [index.IndexRow(f"p/n{i}.html", f"n{i}.yaml", f"Title {i:04}", f"n{i}",
                            "draft" if i % 2 else "published", "ai-generated", "", "", i % 3, 0)
             for i in range(1001)]
     figures = corpus_stats.compute([], files=0, diagnostics=[], rules={},
                                    today=__import__("datetime").date(2026, 11, 25))
     site._write_index(out, figures, rows)
-    (out / "assets" / "data.js").write_text(pages.table_data(rows), encoding="utf-8")
-    (out / "assets" / "table.js").write_text(pages.TABLE_SCRIPT, encoding="utf-8")
-    (out / "assets" / "style.css").write_text(pages.STYLE, encoding="utf-8")
+    (out / "assets" / "data.js").write_text(index.table_data(rows), encoding="utf-8")
+    (out / "assets" / "table.js").write_text(assets.TABLE_SCRIPT, encoding="utf-8")
+    (out / "assets" / "style.css").write_text(assets.STYLE, encoding="utf-8")
     dom = chromium(tmp_path, (out / "profiles-2.html").as_uri(), "--dump-dom").stdout
     assert "Showing 501–1000 of 1001 profiles" in dom
     assert '<a href="p/n500.html">Title 0500</a>' in dom and "Title 0499" not in dom

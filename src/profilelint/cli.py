@@ -692,7 +692,8 @@ def report(
     except OSError as error:
         fail(f"cannot write the report into {html_dir}: {error.strerror or error}")
     graph_note = "" if summary.drawn else "; the corpus graph is too large to draw (see graph.html)"
-    say(f"wrote {summary.pages} profile pages and the index to {html_dir} "
+    pages = f"{summary.pages} profile page{'' if summary.pages == 1 else 's'}"
+    say(f"wrote {pages} and the index to {html_dir} "
         f"({summary.bytes / 1_048_576:.1f} MiB){graph_note}; open {html_dir / 'index.html'}")
 
 

@@ -1,4 +1,4 @@
-"""The pages of the report as HTML text: pure functions from values to strings.
+"""Profile pages, the graph page and what every page shares: pure functions from values to HTML.
 
 Every text that comes from a profile (values, file names, the source itself, messages that
 quote values) goes through :func:`text` — `printable` first, so control, bidi and zero-width
@@ -10,7 +10,6 @@ file names the site builder chose (ASCII, no quotes), never from profile text.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -22,13 +21,8 @@ from .. import __version__
 from ..diagnostics import Applicability, Diagnostic, Severity
 from ..document import Document
 from ..escape import printable
-from ..graph import STATUS_COLOURS, Graph
-from ..stats import MISSING, ProfileFacts, Stats
-from . import charts
-from .assets import STYLE, TABLE_SCRIPT
+from ..graph import Graph
 from .layout import LEGEND
-
-__all__ = ["STYLE", "TABLE_SCRIPT"]
 
 PAGE_FOLDER = "p"
 ASSET_FOLDER = "assets"
@@ -41,7 +35,6 @@ CSP = (
 """No inline script or style, nothing from elsewhere: a last fence should escaping ever fail."""
 NUM_CLASS = ' class="num"'
 CURRENT = ' aria-current="page"'
-PROVENANCE_COLOURS = {"human-authored": "#15803d", "ai-assisted": "#b45309", "ai-generated": "#b91c1c"}
 
 
 def text(value: object) -> str:
@@ -78,7 +71,7 @@ def safe_url(url: object) -> str | None:
     return url.strip() if parts.scheme in ("http", "https") and parts.netloc else None
 
 
-def _layout(title: str, body: str, *, depth: int = 0, scripts: Sequence[str] = ()) -> str:
+def page_html(title: str, body: str, *, depth: int = 0, scripts: Sequence[str] = ()) -> str:
     up = "../" * depth
     script_tags = "".join(f'<script src="{up}{ASSET_FOLDER}/{name}"></script>' for name in scripts)
     return (
@@ -100,7 +93,7 @@ def _layout(title: str, body: str, *, depth: int = 0, scripts: Sequence[str] = (
     )
 
 
-def _table(caption: str, head: Sequence[str], rows: Iterable[str], *, numeric: Iterable[int] = (),
+def table_html(caption: str, head: Sequence[str], rows: Iterable[str], *, numeric: Iterable[int] = (),
            table_id: str = "", page: int = 0) -> str:
     numbers = set(numeric)
     cells = "".join(
@@ -113,216 +106,8 @@ def _table(caption: str, head: Sequence[str], rows: Iterable[str], *, numeric: I
             f"</thead><tbody>{''.join(rows)}</tbody></table></div>")
 
 
-def _num(value: object) -> str:
+def num_cell(value: object) -> str:
     return f'<td class="num">{value}</td>'
-
-
-# --- index ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class IndexRow:
-    href: str
-    path: str
-    title: str
-    slug: str
-    status: str
-    provenance: str
-    reviewers: str
-    last_reviewed: str
-    errors: int
-    warnings: int
-
-    def sort_key(self) -> tuple[str, str]:
-        return (self.title.casefold(), self.path)
-
-
-def row_for(path: str, page: str, facts: ProfileFacts | None, diagnostics: Iterable[Diagnostic]) -> IndexRow:
-    severities = [d.severity for d in diagnostics]
-    if facts is None:  # not a profile at all: its page says why
-        return IndexRow(f"{PAGE_FOLDER}/{page}", path, printable(path), "", MISSING, MISSING, "", "",
-                        severities.count(Severity.ERROR), severities.count(Severity.WARNING))
-    return IndexRow(
-        href=f"{PAGE_FOLDER}/{page}",
-        path=path,
-        title=printable(facts.title or facts.slug or path),
-        slug=printable(facts.slug or ""),
-        status=printable(facts.status or MISSING),
-        provenance=printable(facts.provenance or MISSING),
-        reviewers=printable(", ".join(facts.reviewers)),
-        last_reviewed=facts.last_reviewed.isoformat() if facts.last_reviewed else "",
-        errors=severities.count(Severity.ERROR),
-        warnings=severities.count(Severity.WARNING),
-    )
-
-
-TABLE_COLUMNS = (("Title", False), ("Slug", False), ("Status", False), ("Provenance", False),
-                 ("Reviewers", False), ("Last reviewed", False), ("Errors", True), ("Warnings", True))
-
-
-def table_page_name(number: int) -> str:
-    return "index.html" if number == 1 else f"profiles-{number}.html"
-
-
-def _profile_row(row: IndexRow) -> str:
-    return (
-        f'<tr><th scope="row"><a href="{row.href}">{escape(row.title)}</a></th>'
-        f"<td>{escape(row.slug)}</td><td>{escape(row.status)}</td><td>{escape(row.provenance)}</td>"
-        f"<td>{escape(row.reviewers)}</td><td>{row.last_reviewed}</td>"
-        f"{_num(row.errors)}{_num(row.warnings)}</tr>"
-    )
-
-
-def _pagination(number: int, pages: int) -> str:
-    if pages == 1:
-        return ""
-    links = " ".join(
-        f'<a href="{table_page_name(n)}"{CURRENT if n == number else ""}>{n}</a>'
-        for n in range(1, pages + 1)
-    )
-    return (f'<nav id="static-pages" aria-label="Pages of the profile table"><p>Page {number} of {pages}:'
-            f" {links}</p></nav>")
-
-
-def index_page(figures: Stats | None, rows: Sequence[IndexRow], *, number: int, pages: int, total: int,
-               href_of_path: Mapping[str, str]) -> str:
-    """Page `number` of the profile table; the first page (index.html) also has the figures."""
-    parts = ["<h1>Profile review report</h1>"]
-    if figures is not None:
-        parts.append(figures_html(figures, href_of_path))
-    first = (number - 1) * 500 + 1
-    parts.append('<h2 id="profiles-heading">Every profile</h2>')
-    parts.append(
-        f'<p id="table-status" aria-live="polite">Showing {first if rows else 0}–{first + len(rows) - 1}'
-        f" of {total} profiles, by title.</p>"
-    )
-    parts.append(_pagination(number, pages))
-    parts.append(_table(
-        "Profiles: title (links to its page), status, provenance, reviewers, findings",
-        [name for name, _ in TABLE_COLUMNS],
-        (_profile_row(row) for row in rows),
-        numeric=(6, 7),
-        table_id="profiles",
-        page=number,
-    ))
-    title = "Profile review report" + ("" if number == 1 else f" — page {number}")
-    return _layout(title, "\n".join(parts), scripts=("data.js", "table.js"))
-
-
-def table_data(rows: Sequence[IndexRow]) -> str:
-    """data.js: every row of the index for the table script.  `<`, `>` and `&` are written as
-    JSON escapes, so even pasted into an HTML script element the text could not close it."""
-    data = {
-        "columns": [{"label": name, "numeric": numeric} for name, numeric in TABLE_COLUMNS],
-        "statusColumn": 2, "provenanceColumn": 3, "searchColumn": 8, "hrefColumn": 9, "orderColumn": 10,
-        "rows": [
-            [r.title, r.slug, r.status, r.provenance, r.reviewers, r.last_reviewed, r.errors, r.warnings,
-             f"{r.title}\n{r.slug}\n{r.reviewers}".lower(), r.href, order]
-            for order, r in enumerate(rows)
-        ],
-    }
-    encoded = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    for char in "<>&\u2028\u2029":
-        encoded = encoded.replace(char, f"\\u{ord(char):04x}")
-    return f"window.profilelintData = {encoded};\n"
-
-
-def _count_table(caption: str, key: str, values: Mapping[str, int]) -> str:
-    rows = (f'<tr><th scope="row">{text(name)}</th>{_num(count)}</tr>' for name, count in values.items())
-    return _table(caption, [key, "count"], rows, numeric=(1,))
-
-
-def _status_table(figures: Stats) -> str:
-    provenances = list(next(iter(figures.status_by_provenance.values()), {}))
-    rows = [
-        f'<tr><th scope="row">{text(status)}</th>{"".join(_num(row[v]) for v in provenances)}'
-        f"{_num(sum(row.values()))}</tr>"
-        for status, row in figures.status_by_provenance.items()
-    ]
-    totals = [sum(row[v] for row in figures.status_by_provenance.values()) for v in provenances]
-    rows.append(f'<tr><th scope="row">total</th>{"".join(_num(t) for t in totals)}{_num(figures.profiles)}</tr>')
-    head = ["status", *(text(v) for v in provenances), "total"]
-    return _table("Profiles by status and provenance", head, rows, numeric=range(1, len(head)))
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
-
-
-def _percent(share: float | None) -> str:
-    return "–" if share is None else f"{share * 100:.1f}%"
-
-
-def _coverage_table(figures: Stats) -> str:
-    rows = (
-        f'<tr><th scope="row">{text(kind)}</th>{_num(c.profiles)}{_num(c.human_reviewed)}'
-        f"{_num(_percent(c.share))}{_num(c.reviewed_without_reviewer)}</tr>"
-        for kind, c in figures.coverage.items()
-    )
-    return _table("Review coverage of AI-made profiles (reviewed or published, with a named reviewer)",
-                  ["provenance", "profiles", "human-reviewed", "share", "reviewed, no reviewer"],
-                  rows, numeric=(1, 2, 3, 4))
-
-
-def _profile_link(facts: ProfileFacts, href_of_path: Mapping[str, str]) -> str:
-    name = text(facts.title or facts.name)
-    href = href_of_path.get(facts.path)
-    return f'<a href="{href}">{name}</a>' if href else name
-
-
-def figures_html(figures: Stats, href_of_path: Mapping[str, str]) -> str:
-    """The figures of `profilelint stats` as tables with bar charts beside them; a profile
-    named in them links to its page."""
-    by_status = {s: sum(row.values()) for s, row in figures.status_by_provenance.items()}
-    by_provenance: dict[str, int] = {}
-    for row in figures.status_by_provenance.values():
-        for provenance, count in row.items():
-            by_provenance[provenance] = by_provenance.get(provenance, 0) + count
-    status_colours = {status: colours[1] for status, colours in STATUS_COLOURS.items()}
-    waiting = (
-        f'<tr><th scope="row">{_profile_link(w.facts, href_of_path)}</th><td>{text(w.facts.path)}</td>'
-        f"<td>{text(w.facts.status)}</td><td>{w.created.isoformat()}</td>{_num(w.age_days)}</tr>"
-        for w in figures.oldest_waiting
-    )
-    stale = (
-        f'<tr><th scope="row">{_profile_link(s.facts, href_of_path)}</th><td>{text(s.facts.path)}</td>'
-        f"<td>{s.last_reviewed.isoformat()}</td><td>{s.updated.isoformat()}</td>{_num(s.days)}</tr>"
-        for s in figures.most_stale
-    )
-    findings = figures.findings
-    code_rows = (
-        f'<tr><th scope="row">{text(code)}</th><td>{text(findings.names.get(code, ""))}</td>'
-        f"<td>{text(findings.families.get(code, ''))}</td>{_num(count)}</tr>"
-        for code, count in findings.by_code.items()
-    )
-    return "\n".join([
-        (f"<p>{_plural(figures.profiles, 'profile')} in {_plural(figures.files, 'file')}; ages counted"
-         f" up to {figures.today.isoformat()}. {_plural(findings.total, 'finding')}"
-         f" ({', '.join(f'{label} {n}' for label, n in findings.by_severity.items())}).</p>"),
-        '<h2>Status and provenance</h2><div class="figures">',
-        f"<section>{_status_table(figures)}</section>",
-        (f"<section>{charts.bar_chart('Profiles by status', by_status, colours=status_colours)}"
-         f"{charts.bar_chart('Profiles by provenance', by_provenance, colours=PROVENANCE_COLOURS)}</section>"),
-        "</div>",
-        "<h2>Review coverage</h2>",
-        _coverage_table(figures),
-        f"<h2>Waiting for review ({figures.waiting_count})</h2>",
-        _table("Oldest profiles still in draft or in review (by created)",
-               ["profile", "file", "status", "created", "days"], waiting, numeric=(4,))
-        if figures.oldest_waiting else "<p>No profile is waiting for review.</p>",
-        f"<h2>Stale reviews ({figures.stale_count})</h2>",
-        _table("Profiles updated after their last review, most days first",
-               ["profile", "file", "last reviewed", "updated", "days"], stale, numeric=(4,))
-        if figures.most_stale else "<p>No profile changed after its last review.</p>",
-        f"<h2>Findings ({findings.total})</h2>",
-        '<div class="figures">',
-        (f"<section>{_count_table('Findings by family', 'family', findings.by_family)}"
-         f"{charts.bar_chart('Findings by family', findings.by_family)}</section>"),
-        "<section>" + (_table("Findings by rule code", ["code", "rule", "family", "count"], code_rows,
-                              numeric=(3,)) if findings.by_code else "<p>No findings.</p>")
-        + f"{charts.bar_chart('Most frequent rule codes', findings.by_code, limit=10)}</section>",
-        "</div>",
-    ])
 
 
 # --- profile pages --------------------------------------------------------------------------
@@ -410,7 +195,7 @@ def _metadata(view: ProfileView) -> str:
         f'<tr><th scope="row">{label}</th><td>{_value(data[key])}</td></tr>'
         for key, label in METADATA_FIELDS if key in data
     ]
-    return _table("Metadata", ["field", "value"], rows)
+    return table_html("Metadata", ["field", "value"], rows)
 
 
 def _sources(data: Mapping[str, Any]) -> str:
@@ -458,7 +243,7 @@ def _findings(view: ProfileView, line_count: int) -> str:
             f'<td><span class="badge sev">{d.severity.label}</span></td>'
             f"<td>{text(d.message)}{_fix_badge(d)}</td></tr>"
         )
-    return _table("Findings, in source order (the line links to the annotated source)",
+    return table_html("Findings, in source order (the line links to the annotated source)",
                   ["line", "code", "severity", "message"], rows, numeric=(0,))
 
 
@@ -482,9 +267,9 @@ def _link_rows(links: Sequence[LinkView], *, back: bool) -> Iterable[str]:
 
 def _related(view: ProfileView) -> str:
     head = ["profile", "slug", "type", "state"]
-    out = (_table("Links out: this profile's related list", head, _link_rows(view.links_out, back=False))
+    out = (table_html("Links out: this profile's related list", head, _link_rows(view.links_out, back=False))
            if view.links_out else "<p>This profile links to no other profile.</p>")
-    back = (_table("Links in: profiles whose related list names this one", head,
+    back = (table_html("Links in: profiles whose related list names this one", head,
                    _link_rows(view.links_in, back=True))
             if view.links_in else "<p>No profile links to this one.</p>")
     return f"<h3>Links out</h3>{out}<h3>Links in</h3>{back}"
@@ -538,7 +323,7 @@ def profile_page(view: ProfileView) -> str:
             _legend(), f'<div class="graph-box">{view.svg}</div>',
         ]
     parts += ['<h2 id="source">Source</h2>', _source(view, lines)]
-    return _layout(f"{heading} — profile review", "\n".join(p for p in parts if p), depth=1)
+    return page_html(f"{heading} — profile review", "\n".join(p for p in parts if p), depth=1)
 
 
 def _legend() -> str:
@@ -578,11 +363,11 @@ def graph_page(graph: Graph, svg: str | None, page_of_node: Mapping[str, str]) -
         for slug, names in sorted(sources.items())
     )
     parts.append("<h2>Missing profiles (dangling links)</h2>")
-    parts.append(_table("Slugs that related lists name but no profile has", ["missing slug", "named by"],
+    parts.append(table_html("Slugs that related lists name but no profile has", ["missing slug", "named by"],
                         missing_rows) if sources else "<p>Every link leads to a profile.</p>")
     parts.append("<h2>Isolated profiles</h2>")
     parts.append(
         "<ul>" + "".join(f"<li>{node_link(n)}</li>" for n in graph.isolated) + "</ul>"
         if graph.isolated else "<p>Every profile links or is linked to.</p>"
     )
-    return _layout("Related-profiles graph", "\n".join(parts))
+    return page_html("Related-profiles graph", "\n".join(parts))

@@ -46,11 +46,10 @@ from ..engine import (
 )
 from ..graph import Edge, Graph, Node, build_graph
 from ..registry import Rule
-from . import layout, pages
+from . import assets, index, layout, pages
 
 MARKER_FILE = ".profilelint-report"
 """Written into DIR; a folder holding it may be rewritten, any other non-empty one is refused."""
-ROWS_PER_PAGE = 500
 PARALLEL_THRESHOLD = 200
 MIN_DEPTH, MAX_DEPTH = 1, 2
 
@@ -439,10 +438,10 @@ def build_site(
 
     facts_by_path = {f.path: f for f in facts}
     rows = [
-        pages.row_for(t.display, name, facts_by_path.get(t.display), by_path.get(t.display, ()))
+        index.row_for(t.display, name, facts_by_path.get(t.display), by_path.get(t.display, ()))
         for t, name in zip(targets, names, strict=True)
     ]
-    rows.sort(key=pages.IndexRow.sort_key)
+    rows.sort(key=index.IndexRow.sort_key)
     written += _write_index(out, figures, rows)
     drawn = len(graph.nodes) <= layout.CORPUS_DRAWING_LIMIT
     svg = None
@@ -456,9 +455,9 @@ def build_site(
             ),
         )
     written += _write(out / "graph.html", pages.graph_page(graph, svg, context.page_of_node))
-    written += _write(out / pages.ASSET_FOLDER / "style.css", pages.STYLE)
-    written += _write(out / pages.ASSET_FOLDER / "table.js", pages.TABLE_SCRIPT)
-    written += _write(out / pages.ASSET_FOLDER / "data.js", pages.table_data(rows))
+    written += _write(out / pages.ASSET_FOLDER / "style.css", assets.STYLE)
+    written += _write(out / pages.ASSET_FOLDER / "table.js", assets.TABLE_SCRIPT)
+    written += _write(out / pages.ASSET_FOLDER / "data.js", index.table_data(rows))
     return SiteSummary(out, len(page_jobs), len(targets), written, drawn)
 
 
@@ -468,13 +467,13 @@ def _write(path: Path, text: str) -> int:
     return len(data)
 
 
-def _write_index(out: Path, figures: corpus_stats.Stats, rows: list[pages.IndexRow]) -> int:
-    chunks = [rows[i : i + ROWS_PER_PAGE] for i in range(0, len(rows), ROWS_PER_PAGE)] or [[]]
+def _write_index(out: Path, figures: corpus_stats.Stats, rows: list[index.IndexRow]) -> int:
+    chunks = [rows[i : i + index.ROWS_PER_PAGE] for i in range(0, len(rows), index.ROWS_PER_PAGE)] or [[]]
     hrefs = {row.path: row.href for row in rows}
     total = 0
     for number, chunk in enumerate(chunks, 1):
-        name = pages.table_page_name(number)
-        total += _write(out / name, pages.index_page(
+        name = index.table_page_name(number)
+        total += _write(out / name, index.index_page(
             figures if number == 1 else None, chunk, number=number, pages=len(chunks), total=len(rows),
             href_of_path=hrefs,
         ))
