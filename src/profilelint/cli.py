@@ -803,6 +803,61 @@ def graph(
         typer.echo(render(shown), nl=False)
 
 
+@app.command()
+def report(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Profile files or folders (default: as for check).", show_default=False)] = None,
+    html_dir: Annotated[Path | None, typer.Option("--html", help="Write the static site into this folder (new, empty, or an earlier report).", metavar="DIR", show_default=False)] = None,
+    depth: Annotated[int, typer.Option("--depth", min=1, max=2, help="Links to follow for each profile's neighbourhood graph (1 or 2).")] = 1,
+    config_path: Annotated[Path | None, typer.Option("--config", help="Use this configuration file instead of discovering one.")] = None,
+    today: Annotated[str | None, typer.Option("--today", help="Count ages up to this date (YYYY-MM-DD) instead of today.", metavar="DATE")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the result cache that check uses.")] = False,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes (default: one per core).", show_default=False)] = None,
+) -> None:
+    """Write a review dashboard: a static site for the people who review profiles.
+
+    DIR/index.html: the figures of `profilelint stats` (tables and charts) and
+    a table of every profile that can be filtered and sorted (500 rows a page;
+    without JavaScript, static pages of 500 rows).
+    DIR/p/SLUG.html: one page per profile: metadata, findings, related links
+    out and back (dangling ones marked), its neighbourhood in the related-
+    profiles graph, and its source with each finding at its line.
+    DIR/graph.html: the whole graph (drawn up to 400 nodes), dangling links,
+    isolated profiles.
+
+    Everything is inside DIR (no network): open DIR/index.html from disk or
+    publish the folder. The findings are those of `check` with the same
+    configuration. Needs the extra `html` (networkx and numpy for the graph
+    layout): pip install 'profilelint[html]'.
+    Exit status: 0 the site was written (whatever the findings), 2 it was not.
+    """
+    if html_dir is None:
+        fail("report needs --html DIR (the only report format so far)")
+    from .html.layout import missing_libraries
+
+    missing = missing_libraries()
+    if missing:
+        fail(f"report --html lays out the graph with {' and '.join(missing)}, not installed; "
+             "install profilelint[html] (pip install 'profilelint[html]')")
+    from .cache import CACHE_DIR_NAME
+    from .engine import PathError
+    from .html.site import SiteError, build_site
+    from .schema import SchemaError
+
+    given = list(paths or [])
+    config = _corpus_config(given, config_path, today)
+    try:
+        summary = build_site(config, given, html_dir, depth=depth, jobs=jobs,
+                             cache_dir=None if no_cache else config.root / CACHE_DIR_NAME)
+    except (SchemaError, PathError, SiteError) as error:
+        fail(str(error))
+    except OSError as error:
+        fail(f"cannot write the report into {html_dir}: {error.strerror or error}")
+    graph_note = "" if summary.drawn else "; the corpus graph is too large to draw (see graph.html)"
+    pages = f"{summary.pages} profile page{'' if summary.pages == 1 else 's'}"
+    say(f"wrote {pages} and the index to {html_dir} "
+        f"({summary.bytes / 1_048_576:.1f} MiB){graph_note}; open {html_dir / 'index.html'}")
+
+
 @app.command("server")
 def language_server(
     stdio: Annotated[bool, typer.Option("--stdio", help="Speak LSP over standard input and output (the default; accepted because editor clients pass it).")] = False,
