@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import time
+from typing import Any
 from collections.abc import Callable, Iterator
 from importlib.metadata import EntryPoint
 from pathlib import Path
@@ -341,50 +342,9 @@ def _wait_for(condition: Callable[[], bool], seconds: float) -> bool:
     return condition()
 
 
-@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads process states from /proc")
-@pytest.mark.parametrize("parent_signal", [signal.SIGKILL, signal.SIGTERM], ids=["SIGKILL", "SIGTERM"])
-def test_workers_exit_when_profilelint_is_killed(tmp_path: Path, parent_signal: int) -> None:
-    """Killing `profilelint check` during the parallel phase leaves no worker behind."""
-    site, markers, corpus = tmp_path / "site", tmp_path / "markers", tmp_path / "corpus"
-    _install_slow_plugin(site)
-    markers.mkdir()
-    corpus.mkdir()
-    seed = SEED.read_text(encoding="utf-8")
-    for number in range(engine.PARALLEL_THRESHOLD):
-        (corpus / f"profile-{number}.yaml").write_text(seed, encoding="utf-8")
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(site), str(PLUGIN_DIR)]),
-        "PROFILELINT_SLOW_PLUGIN_MARKERS": str(markers),
-    }
-    command = [sys.executable, "-m", "profilelint", "check", "--no-cache", "--jobs", "2",
-               "--select", "XMP005", str(corpus)]
-    parent = subprocess.Popen(command, env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    workers: list[int] = []
-    try:
-        # Both workers are inside the sleeping rule once each has written its marker.
-        busy = _wait_for(lambda: len(list(markers.iterdir())) == 2, seconds=20)
-        workers = [int(marker.name) for marker in markers.iterdir()]
-        assert busy, parent.stderr.read().decode() if parent.poll() is not None else "no workers"
-        assert parent.pid not in workers and all(_running(pid) for pid in workers)
-
-        parent.send_signal(parent_signal)
-        assert parent.wait(timeout=5) == -parent_signal
-        assert _wait_for(lambda: not any(_running(pid) for pid in workers), seconds=3), workers
-    finally:
-        parent.kill()
-        parent.wait(timeout=5)
-        for pid in workers:  # the workers this test started, if the fix failed
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
-        if parent.stderr is not None:
-            parent.stderr.close()
-
-
-@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads process states from /proc")
-def test_ctrl_c_during_the_parallel_phase_stops_at_once(tmp_path: Path) -> None:
-    """Ctrl-C reaches the whole process group; the run used to hang for good, its parent
-    waiting on a pool whose workers had died of the same KeyboardInterrupt."""
+def _start_slow_run(tmp_path: Path, **popen: Any) -> tuple[subprocess.Popen[bytes], Path]:
+    """`profilelint check --jobs 2` on enough files for the worker pool, each worker held in
+    the slow plugin's rule; (the process, the folder where each busy worker leaves its pid)."""
     site, markers, corpus = tmp_path / "site", tmp_path / "markers", tmp_path / "corpus"
     _install_slow_plugin(site)
     markers.mkdir()
@@ -400,25 +360,58 @@ def test_ctrl_c_during_the_parallel_phase_stops_at_once(tmp_path: Path) -> None:
     command = [sys.executable, "-m", "profilelint", "check", "--no-cache", "--jobs", "2",
                "--select", "XMP005", str(corpus)]
     parent = subprocess.Popen(command, env=env, cwd=tmp_path, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.PIPE, start_new_session=True)
+                              stderr=subprocess.PIPE, **popen)
+    return parent, markers
+
+
+def _busy_workers(parent: subprocess.Popen[bytes], markers: Path) -> list[int]:
+    """The two workers' pids, once both are inside the sleeping rule."""
+    busy = _wait_for(lambda: len(list(markers.iterdir())) == 2, seconds=20)
+    workers = [int(marker.name) for marker in markers.iterdir()]
+    assert busy, parent.stderr.read().decode() if parent.stderr and parent.poll() is not None else "no workers"
+    assert parent.pid not in workers and all(_running(pid) for pid in workers)
+    return workers
+
+
+def _clean_up(parent: subprocess.Popen[bytes], workers: list[int]) -> None:
+    parent.kill()
+    parent.wait(timeout=5)
+    for pid in workers:  # the workers this test started, if the fix failed
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    if parent.stderr is not None:
+        parent.stderr.close()
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads process states from /proc")
+@pytest.mark.parametrize("parent_signal", [signal.SIGKILL, signal.SIGTERM], ids=["SIGKILL", "SIGTERM"])
+def test_workers_exit_when_profilelint_is_killed(tmp_path: Path, parent_signal: int) -> None:
+    """Killing `profilelint check` during the parallel phase leaves no worker behind."""
+    parent, markers = _start_slow_run(tmp_path)
     workers: list[int] = []
     try:
-        busy = _wait_for(lambda: len(list(markers.iterdir())) == 2, seconds=20)
-        workers = [int(marker.name) for marker in markers.iterdir()]
-        assert busy, "no workers"
+        workers = _busy_workers(parent, markers)
+        parent.send_signal(parent_signal)
+        assert parent.wait(timeout=5) == -parent_signal
+        assert _wait_for(lambda: not any(_running(pid) for pid in workers), seconds=3), workers
+    finally:
+        _clean_up(parent, workers)
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads process states from /proc")
+def test_ctrl_c_during_the_parallel_phase_stops_at_once(tmp_path: Path) -> None:
+    """Ctrl-C reaches the whole process group; the run used to hang for good, its parent
+    waiting on a pool whose workers had died of the same KeyboardInterrupt."""
+    parent, markers = _start_slow_run(tmp_path, start_new_session=True)
+    workers: list[int] = []
+    try:
+        workers = _busy_workers(parent, markers)
         os.killpg(parent.pid, signal.SIGINT)  # as a terminal sends it: to the whole group
         assert parent.wait(timeout=5) == 130
         assert parent.stderr is not None and b"Traceback" not in parent.stderr.read()
         assert _wait_for(lambda: not any(_running(pid) for pid in workers), seconds=3), workers
     finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(parent.pid, signal.SIGKILL)
-        parent.wait(timeout=5)
-        for pid in workers:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
-        if parent.stderr is not None:
-            parent.stderr.close()
+        _clean_up(parent, workers)
 
 
 @pytest.mark.parametrize("parent_dies", ["after-start", "before-start"])
