@@ -63,23 +63,20 @@ class FindingChanges:
 
 def diff_findings(before: Sequence[Diagnostic], after: Sequence[Diagnostic]) -> FindingChanges:
     """New and fixed findings; a finding reported twice counts twice (a multiset difference)."""
-    remaining = Counter(finding_key(d) for d in before)
-    new = []
-    for d in after:
+    return FindingChanges(_not_in(after, before), _not_in(before, after))
+
+
+def _not_in(findings: Sequence[Diagnostic], others: Sequence[Diagnostic]) -> list[Diagnostic]:
+    """The findings that ``others`` does not match, one match used up per finding."""
+    unmatched = Counter(finding_key(d) for d in others)
+    missing = []
+    for d in findings:
         key = finding_key(d)
-        if remaining[key]:
-            remaining[key] -= 1
+        if unmatched[key]:
+            unmatched[key] -= 1
         else:
-            new.append(d)
-    still_there = Counter(finding_key(d) for d in after)
-    fixed = []
-    for d in before:
-        key = finding_key(d)
-        if still_there[key]:
-            still_there[key] -= 1
-        else:
-            fixed.append(d)
-    return FindingChanges(new, fixed)
+            missing.append(d)
+    return missing
 
 
 def fixed_line(d: Diagnostic) -> str:
