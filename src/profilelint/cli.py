@@ -145,7 +145,6 @@ def check(
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")] = False,
 ) -> None:
     """Lint profile files and report diagnostics."""
-    from .baseline import BaselineError
     from .cache import CACHE_DIR_NAME
     from .config import ConfigError, check_codes, load_config
     from .diagnostics import Severity
@@ -180,7 +179,7 @@ def check(
             cache_dir=None if no_cache else config.root / CACHE_DIR_NAME,
             corpus_wide=corpus_wide,
         )
-    except (ConfigError, SchemaError, PathError, RegistryError, BaselineError) as error:
+    except (ConfigError, SchemaError, PathError, RegistryError, _baseline_error()) as error:
         fail(str(error))
 
     if debug:
@@ -285,10 +284,20 @@ def _fix_notes(fix_run: Any) -> list[str]:
     return [note]
 
 
+def _baseline_error() -> type[Exception]:
+    """BaselineError, imported only when an error is being matched: an `except` clause evaluates
+    its types only then, so a run without a baseline never imports the baseline module."""
+    from .baseline import BaselineError
+
+    return BaselineError
+
+
 def _load_baseline(path: Path | None) -> Any:
+    if path is None:
+        return None
     from .baseline import load
 
-    return None if path is None else load(path)
+    return load(path)
 
 
 def _save_baseline(path: Path, diagnostics: Any) -> str:
