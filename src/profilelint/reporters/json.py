@@ -53,6 +53,44 @@ def diagnostic_to_json(
     }
 
 
+_encode_string = json.encoder.encode_basestring
+"""What `json.dumps(..., ensure_ascii=False)` writes for a string (the C encoder)."""
+
+
+def _indented(value: Any, indent: str) -> str:
+    """``value`` as `json.dumps(value, indent=2, ensure_ascii=False)` lays it out, each line
+    after the first starting with ``indent``, and strings passed through `json_text`.
+
+    json.dumps with an indent runs its pure-Python encoder: for a report of 20,000 findings
+    whose fixes carry whole re-emitted sections that cost seconds. Here only the few
+    containers of a diagnostic are walked in Python; every string goes through the C string
+    encoder, then `json_text` (an encoded string holds no raw line break or tab, so escaping
+    each string, keys included, is escaping the document: the layout around them is ASCII).
+    """
+    if isinstance(value, str):
+        return json_text(_encode_string(value))
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, int):
+        return int.__repr__(value)
+    inner = indent + "  "
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        items = [f"{json_text(_encode_string(key))}: {_indented(item, inner)}" for key, item in value.items()]
+        return "{\n" + inner + (",\n" + inner).join(items) + "\n" + indent + "}"
+    if isinstance(value, (list, tuple)):
+        if not value:
+            return "[]"
+        items = [_indented(item, inner) for item in value]
+        return "[\n" + inner + (",\n" + inner).join(items) + "\n" + indent + "]"
+    return json_text(json.dumps(value, ensure_ascii=False))  # a float: as json writes it
+
+
 def render(report: Report, stream: TextIO, **_: object) -> None:
     """The array is written one diagnostic at a time, laid out as `json.dump(indent=2)` would."""
     lines_of = SourceLines(report.sources)
@@ -61,7 +99,6 @@ def render(report: Report, stream: TextIO, **_: object) -> None:
     separator = "[\n"
     for d in report.diagnostics:
         payload = diagnostic_to_json(d, lines_of(d.path), names.get(d.code), urls.get(d.code))
-        encoded = json.dumps(payload, indent=2, ensure_ascii=False)
-        stream.write(separator + "  " + json_text(encoded).replace("\n", "\n  "))
+        stream.write(separator + "  " + _indented(payload, "  "))
         separator = ",\n"
     stream.write("[]\n" if separator == "[\n" else "\n]\n")
