@@ -57,3 +57,28 @@ def test_reading_the_cache_leaves_the_collector_as_it_was(tmp_path: Path, enable
         gc.enable() if was else gc.disable()
     assert again.entry("ab" * 16, "b.yaml") == _entry("b.yaml")
     assert again.entry("cd" * 16, "b.yaml") is None
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        b'{"format": 3, "files": {"k": {"a": [1, -0, 2.5, "\\u00e9\\ud83d\\ude00", null, true]}}}',
+        b'{"format": 3, "files": {"k": {"big": 18446744073709551616, "a": 1, "a": 2}}}',
+        b'{"format": 3, "files": {"k": {"nan": NaN, "lone": "\\udcff"}}}',  # msgspec refuses: json decides
+    ],
+)
+def test_cache_files_read_as_json_loads_reads_them(document: bytes) -> None:
+    import json
+
+    from profilelint.cache_format import decode_files
+
+    assert decode_files(document) == json.loads(document)["files"]
+
+
+def test_an_index_with_a_lone_surrogate_is_written_and_read_back(tmp_path: Path) -> None:
+    from profilelint.cache_format import decode_files, encode_index
+
+    files = {"k": {"slug": "a\udcffb", "title": "Zoll – café"}}
+    encoded = encode_index(files)  # msgspec cannot write it: json.dumps does
+    assert decode_files(encoded) == files
+    assert decode_files(encode_index({"k": {"title": "Zoll – café"}})) == {"k": {"title": "Zoll – café"}}

@@ -45,6 +45,7 @@ from .cache_format import (
     decode_result,
     encode_entry,
     encode_files,
+    encode_index,
     encode_result,
     entry_fields,
 )
@@ -165,9 +166,9 @@ def _read_capped(path: Path, cap: int) -> bytes | None:
     return data
 
 
-def _write_json_object(path: Path, files: dict[str, Any]) -> None:
+def _write_json_object(path: Path, files: dict[str, Any], encode: Callable[[dict[str, Any]], bytes] = encode_files) -> None:
     """Replace ``path`` atomically; a link planted there is replaced, never written through."""
-    encoded = encode_files(files)
+    encoded = encode(files)
     if len(encoded) > MAX_FILE_BYTES:
         return  # it would be refused when read back
     temporary = path.with_name(f".{path.stem}-{os.urandom(6).hex()}.tmp")
@@ -482,7 +483,9 @@ class ResultCache:
                 if other != self.directory:  # another version or configuration
                     _remove_own_files(other)
             if self.index_dirty or not self.index.keys() <= live_keys:
-                _write_json_object(self.directory / "index.json", {k: v for k, v in self.index.items() if k in live_keys})
+                _write_json_object(
+                    self.directory / "index.json", {k: v for k, v in self.index.items() if k in live_keys}, encode_index
+                )
             for name, shard in self.shards.items():
                 if name in self.dirty_shards or not shard.keys() <= live_keys:
                     kept = {k: v for k, v in shard.items() if k in live_keys}

@@ -238,16 +238,48 @@ def encode_files(files: dict[str, Any]) -> bytes:
     return json.dumps({"format": FORMAT, "files": files}, separators=(",", ":")).encode("utf-8")
 
 
-def decode_files(data: bytes) -> dict[str, Any]:
-    """The ``files`` of a cache file: {key: object}; `Damaged` for anything else."""
+def encode_index(files: dict[str, Any]) -> bytes:
+    """An index file: the JSON `encode_files` writes (UTF-8 left unescaped), ~10× faster.
+
+    msgspec's encoder for the index, which holds only strings, nulls, counts and lists (a
+    pre-commit run rewrites all 10,000 entries of it to replace one); a string it cannot
+    write (a lone surrogate from an undecodable file name) falls back to json.dumps.  Not for
+    result shards: a fix may set a NaN, which json writes as NaN and msgspec as null.
+    """
+    import msgspec
+
     try:
-        loaded = json.loads(data.decode("utf-8"))
+        return msgspec.json.encode({"format": FORMAT, "files": files})
+    except (ValueError, TypeError, OverflowError):
+        return encode_files(files)
+
+
+def _loads(data: bytes) -> Any:
+    """JSON as json.loads reads it, through msgspec's decoder (2× faster on a 6 MB index).
+
+    msgspec refuses everything json.loads refuses that a cache file could hold (bad UTF-8,
+    NaN, lone surrogates, nesting past the limit) and reads the rest to the same values; on
+    any refusal json.loads decides, so damage is named as it always was.
+    """
+    import msgspec
+
+    try:
+        return msgspec.json.decode(data)
+    except (msgspec.DecodeError, RecursionError, ValueError):
+        pass
+    try:
+        return json.loads(data.decode("utf-8"))
     except UnicodeDecodeError:
         raise Damaged("is not UTF-8") from None
     except RecursionError:  # a planted "[[[[…" must not become an internal error
         raise Damaged("nests too deeply") from None
     except ValueError:
         raise Damaged("is not valid JSON") from None
+
+
+def decode_files(data: bytes) -> dict[str, Any]:
+    """The ``files`` of a cache file: {key: object}; `Damaged` for anything else."""
+    loaded = _loads(data)
     if type(loaded) is not dict or loaded.keys() != {"format", "files"} or loaded["format"] != FORMAT:
         raise Damaged("is not a profilelint cache file of this version")
     files = loaded["files"]
