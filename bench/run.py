@@ -544,15 +544,22 @@ def one_file_jobs(cli: ProfilelintCli, settings: Settings) -> list[Job]:
     yamllint on the same file."""
     yamllint = find_tool("yamllint")
 
-    def profilelint_one(_run: int) -> Invocation:
+    def alone(_run: int) -> tuple[Path, dict[str, str]]:
+        # A copy of the seed alone in a fresh folder, linted from there: in the repository the
+        # corpus root would be the git work tree, whose bench/corpus/ profilelint would index.
         cwd, env = isolated_run_dirs(settings.scratch)
-        no_cache = ["--no-cache"] if cli.supports_no_cache else []
-        return [[cli.executable or "profilelint", "check", *no_cache, str(ONE_FILE)]], cwd, env
+        shutil.copyfile(ONE_FILE, cwd / ONE_FILE.name)
+        return cwd, env
 
-    def yamllint_one(_run: int) -> Invocation:
-        cwd, env = isolated_run_dirs(settings.scratch)
+    def profilelint_one(run: int) -> Invocation:
+        cwd, env = alone(run)
+        no_cache = ["--no-cache"] if cli.supports_no_cache else []
+        return [[cli.executable or "profilelint", "check", *no_cache, ONE_FILE.name]], cwd, env
+
+    def yamllint_one(run: int) -> Invocation:
+        cwd, env = alone(run)
         env.pop("YAMLLINT_CONFIG_FILE", None)
-        return [[yamllint or "yamllint", "-f", "parsable", str(ONE_FILE)]], cwd, env
+        return [[yamllint or "yamllint", "-f", "parsable", ONE_FILE.name]], cwd, env
 
     jobs = [Job(ONE_COLD, profilelint_one)] if cli.usable else []
     if yamllint is not None and not settings.skip_peers:
@@ -1120,9 +1127,10 @@ def method_lines(results: list[SizeResult], cli: ProfilelintCli) -> list[str]:
         "- floor: `python bench/floor.py DIR` — libyaml composes each file, nothing else.",
         "- every command runs without `PYTHONDONTWRITEBYTECODE`, so Python's bytecode cache is "
         "used as on an installed copy.",
-        f"- one file, cold start: `profilelint check --no-cache {display_path(ONE_FILE)}` "
-        f"and `yamllint -f parsable {display_path(ONE_FILE)}`, each from a fresh cwd, measured "
-        f"once (with the first size) in alternation, at least {ONE_FILE_MIN_RUNS} runs each.",
+        f"- one file, cold start: `profilelint check --no-cache {ONE_FILE.name}` and "
+        f"`yamllint -f parsable {ONE_FILE.name}`, each in a fresh folder holding only a copy of "
+        f"{display_path(ONE_FILE)} (so the corpus is that file), measured once (with the first "
+        f"size) in alternation, at least {ONE_FILE_MIN_RUNS} runs each.",
         f"- peak RSS: one extra untimed cold run (which also warms the bytecode cache) under "
         f"{rss_method} (the largest single process; the memory target uses this) while the "
         "summed RSS of all its processes is sampled every 20 ms.",
