@@ -74,12 +74,14 @@ instead of a Python loop over every line; linear, as each match starts at one ch
 
 def _trailing_whitespace(doc: Document) -> Iterator[tuple[int, int, int]]:
     """(line, first whitespace column, line length) of each line with trailing whitespace."""
+    text = doc.text
+    if " \n" not in text and "\t\n" not in text and "\r" not in text and not text.endswith((" ", "\t")):
+        return  # the usual file, told by four substring searches
     lines = doc.lines
-    for match in _LINE_ENDS_BLANK.finditer(doc.text):
+    for match in _LINE_ENDS_BLANK.finditer(text):
         line = lines.position(match.start()).line
-        text = lines.line_text(line)
-        kept = len(text.rstrip(" \t"))
-        yield line, kept, len(text)
+        content = lines.line_text(line)
+        yield line, len(content.rstrip(" \t")), len(content)
 
 
 def _describe_whitespace(whitespace: str) -> str:
@@ -468,7 +470,9 @@ def _tab_indented_lines(doc: Document, layout: _Layout) -> list[tuple[int, int]]
     # In a file that does not parse, the block scalars after the error are not in the layout:
     # find them in the text, or the tabs of their markdown would count as YAML indentation.
     inside_blocks = layout.block_lines.keys() | (set() if layout.known else _guess_block_lines(doc))
-    found = []
+    found: list[tuple[int, int]] = []
+    if "\t" not in doc.text:
+        return found
     lines = doc.lines
     for match in _TAB_IN_LEADING_BLANKS.finditer(doc.text):
         line = lines.position(match.start()).line
