@@ -207,11 +207,6 @@ def entry_fields(entry: ProfileEntry) -> EntryFields:
     return (entry.slug, entry.slug_span, entry.title, entry.summary, entry.status, entry.provenance, entry.links)
 
 
-def decode_entry(raw: Any, path: str) -> ProfileEntry:
-    """The entry ``encode_entry`` wrote; `Damaged` for anything of another shape."""
-    return ProfileEntry(path, *decode_entry_fields(raw))
-
-
 def encode_result(result: FileResult) -> Any:
     return {
         "diagnostics": [_diagnostic(d) for d in result.diagnostics],
