@@ -113,15 +113,17 @@ def test_characters_yaml_refuses_are_exactly_the_readers_complement() -> None:
     assert [m.start() for m in _NOT_ALLOWED_IN_YAML.finditer(every)] == [m.start() for m in allowed.finditer(every)]
 
 
-def test_the_seed_lints_the_same_from_a_fresh_interpreter() -> None:
+def test_the_seed_lints_the_same_from_a_fresh_interpreter(tmp_path: Path) -> None:
     """The lazily imported pieces (schema registry, baseline) are not needed for a plain check."""
+    seed = tmp_path / SEED.name
+    seed.write_bytes(SEED.read_bytes())  # alone: the corpus is this one file, wherever the suite runs
     done = subprocess.run(
         [sys.executable, "-c",
          "import sys, runpy; sys.argv = ['profilelint', 'check', '--no-cache', '--format', 'concise', sys.argv[1]];"
          "\ntry:\n    runpy.run_module('profilelint', run_name='__main__')\nexcept SystemExit:\n    pass"
          "\nprint(sorted(m for m in ('referencing', 'profilelint.baseline', 'importlib.metadata') if m in sys.modules))",
-         str(SEED)],
-        capture_output=True, text=True, timeout=60, check=True,
+         seed.name],
+        capture_output=True, text=True, timeout=60, check=True, cwd=tmp_path,
         # The suite asks jsonschema to verify every document (conftest); a user's run does not.
         env={k: v for k, v in os.environ.items() if k != schema.VERIFY_ACCELERATOR_ENV},
     )
