@@ -1,6 +1,6 @@
 """Import-time and profile sections of bench/RESULTS.md (run.py writes the timing table).
 
-    python bench/extras.py [--corpus bench/corpus/1000]
+    python bench/extras.py [--corpus bench/corpus/1000-seed]
 
 Writes, between their markers in RESULTS.md:
 - `python -X importtime` for `profilelint check ONE.yaml` (the pre-commit case), cold cache
@@ -91,7 +91,7 @@ def replace_section(text: str, name: str, body: str) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--corpus", type=Path, default=BENCH_DIR / "corpus" / "1000")
+    parser.add_argument("--corpus", type=Path, default=BENCH_DIR / "corpus" / "1000-seed")
     args = parser.parse_args()
     profile = next(iter(sorted(args.corpus.glob("*.yaml"))))
     text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"

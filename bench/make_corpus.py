@@ -500,8 +500,15 @@ def make_sources(references: list[str], rng: random.Random) -> list[dict[str, st
     return [{"title": title, "kind": rng.choice(SOURCE_KINDS)} for title in titles]
 
 
+AUTHORING_STYLES = ("mixed", "seed")
+"""Corpus styles: ``mixed`` deals the three authoring styles out (see make_profile); ``seed``
+writes every file as a YAML dumper would, folded ``>-`` throughout like the bundled seed, so
+each file carries the seed's formatting findings (about 13 per file) and the corpus is dirty."""
+
+
 def make_profile(
-    occupation: Occupation, all_slugs: list[str], seed: SeedText, rng: random.Random
+    occupation: Occupation, all_slugs: list[str], seed: SeedText, rng: random.Random,
+    corpus_style: str = "mixed",
 ) -> Profile:
     metadata = make_metadata(occupation, rng)
     related, dangling = make_related(occupation, all_slugs, rng)
@@ -517,6 +524,8 @@ def make_profile(
     data = {key: fields[key] for key in FIELD_ORDER}
     # Authors differ: some files come out of a YAML dumper, some are typed by hand.
     style = rng.choices(("dumped", "hand", "mixed"), weights=(25, 45, 30))[0]
+    if corpus_style == "seed":
+        style = "dumped"  # drawn all the same, so both styles share every other random choice
     return Profile(occupation, data, style, dangling_links=dangling)
 
 
@@ -699,7 +708,7 @@ def choose_defects(count: int, rng: random.Random) -> dict[int, str]:
     return {index: DEFECT_KINDS[n % len(DEFECT_KINDS)] for n, index in enumerate(defective)}
 
 
-def generate(count: int, seed: int, seed_profile: Path) -> Iterator[Profile]:
+def generate(count: int, seed: int, seed_profile: Path, style: str = "mixed") -> Iterator[Profile]:
     seed_text = load_seed_text(seed_profile)
     corpus_rng = random.Random(seed)
     occupations = make_occupations(count, corpus_rng)
@@ -708,7 +717,7 @@ def generate(count: int, seed: int, seed_profile: Path) -> Iterator[Profile]:
     for index, occupation in enumerate(occupations):
         # One generator per profile keeps each file's content independent of the ones before it.
         rng = random.Random(f"{seed}/{index}")
-        profile = make_profile(occupation, all_slugs, seed_text, rng)
+        profile = make_profile(occupation, all_slugs, seed_text, rng, style)
         if index in defects:
             inject_defect(profile, defects[index], all_slugs, rng)
         yield profile
@@ -725,9 +734,11 @@ def prepare_output_dir(out: Path, clean: bool) -> None:
         path.unlink()
 
 
-def write_corpus(out: Path, count: int, seed: int, seed_profile: Path, verify: bool) -> CorpusStats:
+def write_corpus(
+    out: Path, count: int, seed: int, seed_profile: Path, verify: bool, style: str = "mixed"
+) -> CorpusStats:
     stats = CorpusStats()
-    for profile in generate(count, seed, seed_profile):
+    for profile in generate(count, seed, seed_profile, style):
         text = emit_profile(profile)
         path = out / f"{profile.occupation.slug}.yaml"
         path.write_bytes(text.encode("utf-8"))
@@ -769,6 +780,13 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         default=DEFAULT_SEED_PROFILE,
         help="profile to derive the corpus from (default: seeds/customs-officer.yaml)",
     )
+    parser.add_argument(
+        "--style",
+        choices=AUTHORING_STYLES,
+        default="mixed",
+        help="mixed: dumped, hand-written and mixed files (default); seed: every file folded "
+        "like the seed, a dirty corpus with the seed's formatting findings",
+    )
     parser.add_argument("--clean", action="store_true", help="delete existing *.yaml in OUT first")
     parser.add_argument(
         "--verify",
@@ -784,7 +802,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     prepare_output_dir(args.out, args.clean)
-    stats = write_corpus(args.out, args.count, args.seed, args.seed_profile, args.verify)
+    stats = write_corpus(args.out, args.count, args.seed, args.seed_profile, args.verify, args.style)
     print(stats.summary(args.out, args.seed))
     return 0
 

@@ -38,6 +38,11 @@ def _span(span: Span) -> list[int]:
     return [span.start.line, span.start.column, span.end.line, span.end.column]
 
 
+_new_tuple = tuple.__new__
+"""Builds a Span or Position straight from checked values: a warm run over 10,000 profiles
+makes ~120,000 of them, and the named tuples' own ``__new__`` adds a Python call to each."""
+
+
 def _unspan(raw: Any) -> Span:
     if type(raw) is list and len(raw) == 4:
         line, column, end_line, end_column = raw
@@ -45,7 +50,7 @@ def _unspan(raw: Any) -> Span:
             type(line) is int and type(column) is int and type(end_line) is int and type(end_column) is int
             and line >= 0 and column >= 0 and end_line >= 0 and end_column >= 0
         ):
-            return Span(Position(line, column), Position(end_line, end_column))
+            return _new_tuple(Span, (_new_tuple(Position, (line, column)), _new_tuple(Position, (end_line, end_column))))
     raise Damaged("a span is not four counts")
 
 
@@ -154,7 +159,11 @@ def _undirective(raw: Any) -> Directive:
 
 
 def _unlink_item(raw: Any) -> Link:
-    slug, kind, index, span, offsets = _items(raw, 5)
+    if type(raw) is list and len(raw) == 5 and raw[4] is None:  # the usual case, checked inline
+        slug, kind, index, span, _ = raw
+        if type(slug) is str and (kind is None or type(kind) is str) and type(index) is int and index >= 0:
+            return Link(slug, kind, index, _unspan(span))
+    slug, kind, index, span, offsets = _items(raw, 5)  # says what is wrong
     if offsets is not None:
         start, end = _items(offsets, 2)
         offsets = (_count(start), _count(end))
@@ -179,20 +188,32 @@ def encode_entry(entry: ProfileEntry) -> Any:
     }
 
 
-def decode_entry(raw: Any, path: str) -> ProfileEntry:
-    """The entry ``encode_entry`` wrote; `Damaged` for anything of another shape."""
+EntryFields = tuple[
+    str | None, Span | None, str | None, str | None, str | None, str | None, tuple[Link, ...]
+]
+"""A ProfileEntry's fields after ``path``, in order: what the index stores for one file."""
+
+
+def decode_entry_fields(raw: Any) -> EntryFields:
+    """The fields of the entry ``encode_entry`` wrote; `Damaged` for anything of another shape.
+
+    Without the path, which is the display path of the run that reads it back.
+    """
     fields = _fields(raw, _ENTRY_FIELDS)
     slug_span = fields["slug_span"]
-    return ProfileEntry(
-        path=path,
-        slug=_optional_text(fields["slug"]),
-        slug_span=None if slug_span is None else _unspan(slug_span),
-        title=_optional_text(fields["title"]),
-        summary=_optional_text(fields["summary"]),
-        status=_optional_text(fields["status"]),
-        provenance=_optional_text(fields["provenance"]),
-        links=tuple(_unlink_item(link) for link in _list(fields["links"])),
+    return (
+        _optional_text(fields["slug"]),
+        None if slug_span is None else _unspan(slug_span),
+        _optional_text(fields["title"]),
+        _optional_text(fields["summary"]),
+        _optional_text(fields["status"]),
+        _optional_text(fields["provenance"]),
+        tuple([_unlink_item(link) for link in _list(fields["links"])]),
     )
+
+
+def entry_fields(entry: ProfileEntry) -> EntryFields:
+    return (entry.slug, entry.slug_span, entry.title, entry.summary, entry.status, entry.provenance, entry.links)
 
 
 def encode_result(result: FileResult) -> Any:
@@ -221,16 +242,48 @@ def encode_files(files: dict[str, Any]) -> bytes:
     return json.dumps({"format": FORMAT, "files": files}, separators=(",", ":")).encode("utf-8")
 
 
-def decode_files(data: bytes) -> dict[str, Any]:
-    """The ``files`` of a cache file: {key: object}; `Damaged` for anything else."""
+def encode_index(files: dict[str, Any]) -> bytes:
+    """An index file: the JSON `encode_files` writes (UTF-8 left unescaped), ~10× faster.
+
+    msgspec's encoder for the index, which holds only strings, nulls, counts and lists (a
+    pre-commit run rewrites all 10,000 entries of it to replace one); a string it cannot
+    write (a lone surrogate from an undecodable file name) falls back to json.dumps.  Not for
+    result shards: a fix may set a NaN, which json writes as NaN and msgspec as null.
+    """
+    import msgspec
+
     try:
-        loaded = json.loads(data.decode("utf-8"))
+        return msgspec.json.encode({"format": FORMAT, "files": files})
+    except (ValueError, TypeError, OverflowError):
+        return encode_files(files)
+
+
+def _loads(data: bytes) -> Any:
+    """JSON as json.loads reads it, through msgspec's decoder (2× faster on a 6 MB index).
+
+    msgspec refuses everything json.loads refuses that a cache file could hold (bad UTF-8,
+    NaN, lone surrogates, nesting past the limit) and reads the rest to the same values; on
+    any refusal json.loads decides, so damage is named as it always was.
+    """
+    import msgspec
+
+    try:
+        return msgspec.json.decode(data)
+    except (msgspec.DecodeError, RecursionError, ValueError):
+        pass
+    try:
+        return json.loads(data.decode("utf-8"))
     except UnicodeDecodeError:
         raise Damaged("is not UTF-8") from None
     except RecursionError:  # a planted "[[[[…" must not become an internal error
         raise Damaged("nests too deeply") from None
     except ValueError:
         raise Damaged("is not valid JSON") from None
+
+
+def decode_files(data: bytes) -> dict[str, Any]:
+    """The ``files`` of a cache file: {key: object}; `Damaged` for anything else."""
+    loaded = _loads(data)
     if type(loaded) is not dict or loaded.keys() != {"format", "files"} or loaded["format"] != FORMAT:
         raise Damaged("is not a profilelint cache file of this version")
     files = loaded["files"]

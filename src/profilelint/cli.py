@@ -150,7 +150,6 @@ def check(
     watch: Annotated[bool, typer.Option("--watch", help="After the report, lint again whenever a profile, the configuration or the schema changes and print only what changed; Ctrl-C stops. Needs profilelint[watch].")] = False,
 ) -> None:
     """Lint profile files and report diagnostics."""
-    from .baseline import BaselineError
     from .cache import CACHE_DIR_NAME
     from .config import ConfigError, check_codes, check_patterns, load_config
     from .diagnostics import Severity
@@ -209,7 +208,7 @@ def check(
                 _show_diff(config, given, unsafe=unsafe_fixes)
             fix_run = _fix_files(config, given, unsafe=unsafe_fixes) if fix and fixes_files else None
             result = run(config, given, debug=debug, jobs=jobs, cache_dir=cache_dir, corpus_wide=corpus_wide)
-    except (ConfigError, SchemaError, PathError, RegistryError, BaselineError) as error:
+    except (ConfigError, SchemaError, PathError, RegistryError, _baseline_error()) as error:
         fail(str(error))
 
     if debug:
@@ -457,10 +456,20 @@ def _fix_notes(fix_run: Any) -> list[str]:
     return [note]
 
 
+def _baseline_error() -> type[Exception]:
+    """BaselineError, imported only when an error is being matched: an `except` clause evaluates
+    its types only then, so a run without a baseline never imports the baseline module."""
+    from .baseline import BaselineError
+
+    return BaselineError
+
+
 def _load_baseline(path: Path | None) -> Any:
+    if path is None:
+        return None
     from .baseline import load
 
-    return None if path is None else load(path)
+    return load(path)
 
 
 def _save_baseline(path: Path, diagnostics: Any) -> str:

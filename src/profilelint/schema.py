@@ -14,7 +14,6 @@ import json
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +47,9 @@ carry, with or without the empty fragment (both libraries know both spellings)."
 
 
 def packaged_schema_path() -> Path:
-    return Path(str(resources.files("profilelint") / "schemas" / "profile.schema.json"))
+    # Next to this module, as importlib.resources would find it (which costs ~3 ms of imports):
+    # the path is read as a file anyway, so a zipped install could not use it either.
+    return Path(__file__).parent / "schemas" / "profile.schema.json"
 
 
 @dataclass
@@ -57,7 +58,8 @@ class ProfileSchema:
     raw: dict[str, Any]
     headings: tuple[str, ...]
     registry: Any = field(default=None, repr=False)
-    """The referencing registry: this schema only, and a retriever that refuses everything."""
+    """The referencing registry: this schema only, and a retriever that refuses everything.
+    Built on first need when every ``$ref`` was checked without it."""
     _fast: Any = field(default=None, repr=False)
     _validator: Any = field(default=None, repr=False)
 
@@ -65,6 +67,8 @@ class ProfileSchema:
     def validator(self) -> Any:
         """The jsonschema validator, built (and jsonschema imported) on first need."""
         if self._validator is None:
+            if self.registry is None:
+                self.registry = _checked_registry(self.raw, self.path)
             self._validator = _build_validator(self.raw, self.registry)
         return self._validator
 
@@ -216,6 +220,33 @@ def _checked_registry(raw: dict[str, Any], path: Path) -> Any:
     return registry
 
 
+def _local_refs_resolve(raw: dict[str, Any]) -> bool:
+    """True when every ``$ref`` is a `#/...` pointer that resolves inside ``raw``.
+
+    Only the simple case is decided here: a nested ``$id`` (another base URI), a
+    percent-encoded pointer or anything else answers False and goes to referencing.
+    """
+    if any(node is not raw and "$id" in node for node in _schema_objects(raw)):
+        return False
+    return all(_pointer_target_exists(raw, ref) for ref in _all_refs(raw))
+
+
+def _pointer_target_exists(raw: dict[str, Any], ref: str) -> bool:
+    if ref == "#":
+        return True
+    if not ref.startswith("#/") or "%" in ref:
+        return False
+    target: Any = raw
+    for token in (unescape_pointer_token(part) for part in ref[2:].split("/")):
+        if isinstance(target, dict) and token in target:
+            target = target[token]
+        elif isinstance(target, list) and token.isdigit() and str(int(token)) == token and int(token) < len(target):
+            target = target[int(token)]
+        else:
+            return False
+    return True
+
+
 def _build_validator(raw: dict[str, Any], registry: Any) -> Any:
     import jsonschema
 
@@ -346,7 +377,9 @@ def _load_schema(path: Path, version: tuple[int, int]) -> ProfileSchema:
         raise SchemaError(f"{path}: schema must be a JSON object")
     _check_builtin_metaschemas(raw, path)
     _check_metaschema(raw, path)
-    registry = _checked_registry(raw, path)  # every $ref now, so a bad one is a config error
+    # Every $ref now, so a bad one is a config error. referencing (~25 ms of imports) is needed
+    # only for a $ref that is not a plain pointer into this file, or one that does not resolve.
+    registry = None if _local_refs_resolve(raw) else _checked_registry(raw, path)
     headings_def = raw.get("$defs", {}).get(SECTION_HEADINGS_DEF, {})
     headings = tuple(h for h in headings_def.get("enum", []) if isinstance(h, str))
     return ProfileSchema(path, raw, headings, registry, _build_fast_validator(raw))

@@ -27,7 +27,7 @@ _SETEXT_UNDERLINE = re.compile(r"^[ \t>]*(?:=+|-+)[ \t]*$", re.MULTILINE)
 
 def could_mix_list_markers(markdown: str) -> bool:
     """False only when no two different bullet markers can start list items in the text."""
-    return len({match[1] for match in _BULLET_MARKER.finditer(markdown)}) > 1
+    return len(set(_BULLET_MARKER.findall(markdown))) > 1  # findall: no Python step per match
 
 
 def could_have_heading(markdown: str) -> bool:
@@ -46,7 +46,15 @@ class SectionBody:
 
 
 def section_bodies(doc: Document) -> list[SectionBody]:
-    """Every section whose `markdown` is a string, in file order."""
+    """Every section whose `markdown` is a string, in file order (found once per document:
+    six rules ask)."""
+    found: tuple[SectionBody, ...] | None = doc.derived.get("section_bodies")
+    if found is None:
+        found = doc.derived["section_bodies"] = tuple(_section_bodies(doc))
+    return list(found)
+
+
+def _section_bodies(doc: Document) -> list[SectionBody]:
     sections = doc.data.get("sections") if doc.is_profile else None
     if not isinstance(sections, list):
         return []

@@ -66,13 +66,22 @@ def _line_start(doc: Document, line: int) -> int:
 # --- FMT001 ----------------------------------------------------------------------------------
 
 
+_LINE_ENDS_BLANK = re.compile(r"[ \t]\r*(?:\n|\Z)")
+"""A space or tab that ends a line: before the line's `\n` (and any CRs, which line_text
+drops) or the end of the text. One search over the whole text finds the few such lines
+instead of a Python loop over every line; linear, as each match starts at one character."""
+
+
 def _trailing_whitespace(doc: Document) -> Iterator[tuple[int, int, int]]:
     """(line, first whitespace column, line length) of each line with trailing whitespace."""
-    for line in range(doc.lines.line_count):
-        text = doc.lines.line_text(line)
-        kept = len(text.rstrip(" \t"))
-        if kept < len(text):
-            yield line, kept, len(text)
+    text = doc.text
+    if " \n" not in text and "\t\n" not in text and "\r" not in text and not text.endswith((" ", "\t")):
+        return  # the usual file, told by four substring searches
+    lines = doc.lines
+    for match in _LINE_ENDS_BLANK.finditer(text):
+        line = lines.position(match.start()).line
+        content = lines.line_text(line)
+        yield line, len(content.rstrip(" \t")), len(content)
 
 
 def _describe_whitespace(whitespace: str) -> str:
@@ -461,16 +470,25 @@ def _tab_indented_lines(doc: Document, layout: _Layout) -> list[tuple[int, int]]
     # In a file that does not parse, the block scalars after the error are not in the layout:
     # find them in the text, or the tabs of their markdown would count as YAML indentation.
     inside_blocks = layout.block_lines.keys() | (set() if layout.known else _guess_block_lines(doc))
-    found = []
-    for line in range(doc.lines.line_count):
+    found: list[tuple[int, int]] = []
+    if "\t" not in doc.text:
+        return found
+    lines = doc.lines
+    for match in _TAB_IN_LEADING_BLANKS.finditer(doc.text):
+        line = lines.position(match.start()).line
         if line in inside_blocks:
             continue
-        text = doc.lines.line_text(line)
+        text = lines.line_text(line)
         body = text.lstrip(" \t")
         indentation = text[: len(text) - len(body)]
         if body and "\t" in indentation:
             found.append((line, indentation.index("\t")))
     return found
+
+
+_TAB_IN_LEADING_BLANKS = re.compile(r"^ *\t", re.MULTILINE)
+"""A line whose leading white space holds a tab (lines start after `\n`, as in LineIndex):
+the only candidates, found in one search instead of a Python loop over every line."""
 
 
 _BLOCK_INDICATOR_TAIL = frozenset("0123456789+-")

@@ -198,8 +198,33 @@ def _own_text(tokens: list[Token], item: int) -> Token | None:
     return None
 
 
+_PLAIN_ITEM = re.compile(r"- ([A-Za-z][^\s*_`\[\]<>!&\\\x00]*(?: [^\s*_`\[\]<>!&\\\x00]+)*)")
+"""A list item markdown-it reads as one paragraph of plain text: `- ` and a letter, then no
+character any CommonMark rule of the preset acts on inside a line (emphasis, code, links,
+images, autolinks and HTML, entities, escapes), no other white space than single spaces."""
+
+
+def _plain_references(markdown: str) -> list[_Reference] | None:
+    """The references of a section that is only such items and empty lines, found without
+    the markdown parser (most References sections; importing and running markdown-it costs
+    more than the rest of the rule); None when markdown-it must read it."""
+    references = []
+    for line, text in enumerate(markdown.split("\n")):
+        if not text:
+            continue
+        item = _PLAIN_ITEM.fullmatch(text)
+        if item is None:
+            return None
+        references.append(_Reference(line, item[1], item[1], ()))
+    return references
+
+
 def _references(doc: Document, body: SectionBody) -> Iterator[_Reference]:
     """The list items of a section: each item's first paragraph."""
+    plain = _plain_references(body.markdown)
+    if plain is not None:
+        yield from plain
+        return
     tokens = markdown_tokens(doc, body)
     for position, token in enumerate(tokens):
         if token.type != "list_item_open":
