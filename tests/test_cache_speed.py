@@ -29,12 +29,14 @@ def test_entry_round_trips_with_the_path_of_the_reading_run() -> None:
 @pytest.mark.parametrize(
     ("raw", "reason"),
     [
-        (["s", None, 0, [0, 0, 0, -1]], "a span is not four counts"),
-        (["s", None, -1, [0, 0, 0, 1]], "a count is not a non-negative integer"),
-        (["s", None, True, [0, 0, 0, 1]], "a count is not a non-negative integer"),
-        (["s", 3, 0, [0, 0, 0, 1]], "a text field is not a string"),
-        ([5, None, 0, [0, 0, 0, 1]], "a text field is not a string"),
-        (["s", None, 0], "an item is not a list of 4"),
+        (["s", None, 0, [0, 0, 0, -1], None], "a span is not four counts"),
+        (["s", None, -1, [0, 0, 0, 1], None], "a count is not a non-negative integer"),
+        (["s", None, True, [0, 0, 0, 1], None], "a count is not a non-negative integer"),
+        (["s", 3, 0, [0, 0, 0, 1], None], "a text field is not a string"),
+        ([5, None, 0, [0, 0, 0, 1], None], "a text field is not a string"),
+        (["s", None, 0, [0, 0, 0, 1], [3, 2]], "a link's offsets are reversed"),
+        (["s", None, 0, [0, 0, 0, 1], [3]], "an item is not a list of 2"),
+        (["s", None, 0, [0, 0, 0, 1]], "an item is not a list of 5"),
     ],
 )
 def test_a_damaged_link_names_what_is_wrong(raw: list[object], reason: str) -> None:
@@ -62,9 +64,9 @@ def test_reading_the_cache_leaves_the_collector_as_it_was(tmp_path: Path, enable
 @pytest.mark.parametrize(
     "document",
     [
-        b'{"format": 3, "files": {"k": {"a": [1, -0, 2.5, "\\u00e9\\ud83d\\ude00", null, true]}}}',
-        b'{"format": 3, "files": {"k": {"big": 18446744073709551616, "a": 1, "a": 2}}}',
-        b'{"format": 3, "files": {"k": {"nan": NaN, "lone": "\\udcff"}}}',  # msgspec refuses: json decides
+        b'{"format": 4, "files": {"k": {"a": [1, -0, 2.5, "\\u00e9\\ud83d\\ude00", null, true]}}}',
+        b'{"format": 4, "files": {"k": {"big": 18446744073709551616, "a": 1, "a": 2}}}',
+        b'{"format": 4, "files": {"k": {"nan": NaN, "lone": "\\udcff"}}}',  # msgspec refuses: json decides
     ],
 )
 def test_cache_files_read_as_json_loads_reads_them(document: bytes) -> None:
