@@ -140,4 +140,7 @@ class Corpus:
             if len(posting) > common and shared:
                 break
             shared.update(posting)
-        return [c for c, _ in shared.most_common(SUGGESTION_CANDIDATES) if c != exclude]
+        # Ties broken by the slug itself: `most_common` would keep the order the sets were
+        # iterated in, which changes with Python's hash seed from run to run.
+        ranked = sorted(shared.items(), key=lambda item: (-item[1], item[0]))
+        return [c for c, _ in ranked[:SUGGESTION_CANDIDATES] if c != exclude]
