@@ -128,13 +128,19 @@ def markdown_line_span(doc: Document, body: SectionBody, line: int, needle: str)
     return doc.head_span(body.pointer)
 
 
-def _literal_line_span(doc: Document, pointer: str, line: int, needle: str) -> Span | None:
-    """In a literal block, markdown line N is source line N after the header."""
+def literal_source_line(doc: Document, pointer: str, line: int) -> int | None:
+    """The source line of markdown line ``line`` when the markdown is a literal block (its
+    lines are source lines N after the header); None for any other style."""
     location = doc.locations.get(pointer)
     if location is None or location.style != "|":
         return None
     source_line = location.value.start.line + 1 + line
-    if source_line >= doc.lines.line_count:
+    return source_line if source_line < doc.lines.line_count else None
+
+
+def _literal_line_span(doc: Document, pointer: str, line: int, needle: str) -> Span | None:
+    source_line = literal_source_line(doc, pointer, line)
+    if source_line is None:
         return None
     column = doc.lines.line_text(source_line).find(needle)
     if column == -1:

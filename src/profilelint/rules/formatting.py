@@ -19,6 +19,7 @@ from ..registry import Finding, Needs, rule
 from ._markdown import (
     could_have_heading,
     could_mix_list_markers,
+    literal_source_line,
     markdown_line_span,
     markdown_lines,
     markdown_tokens,
@@ -669,11 +670,8 @@ def _tab_in_indentation(line: str) -> int | None:
 def _tab_span(doc: Document, pointer: str, line: int, text: str, tab: int) -> Span | None:
     """The tab itself, when the markdown is a literal block: its lines are the source lines
     after the block's indentation."""
-    location = doc.locations.get(pointer)
-    if location is None or location.style != "|":
-        return None
-    source_line = location.value.start.line + 1 + line
-    if source_line >= doc.lines.line_count:
+    source_line = literal_source_line(doc, pointer, line)
+    if source_line is None:
         return None
     source = doc.lines.line_text(source_line)
     column = len(source) - len(text) + tab
