@@ -8,6 +8,7 @@ look at one document.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -68,7 +69,7 @@ def unknown_related_slug(entry: ProfileEntry, ctx: RuleContext) -> Iterator[Find
     for link in entry.links:
         if link.slug in corpus:
             continue
-        candidates = corpus.slug_candidates(link.slug, exclude=entry.slug)
+        candidates = _within_reach(link.slug, corpus.slug_candidates(link.slug, exclude=entry.slug))
         near = ranked(link.slug, candidates, cutoff=SUGGESTION_CUTOFF)
         suggestion = clear_best(near)
         pointer = f"/related/{link.index}/slug"
@@ -85,6 +86,21 @@ def unknown_related_slug(entry: ProfileEntry, ctx: RuleContext) -> Iterator[Find
         fix = None if suggestion is None else _rename_link_fix(link, pointer, suggestion)
         yield Finding(link.span, message, help_text, fix=fix, pointer=pointer,
                       fingerprint=link.slug)
+
+
+def _within_reach(slug: str, candidates: list[str]) -> list[str]:
+    """The candidates whose similarity to ``slug`` could reach SUGGESTION_CUTOFF.
+
+    difflib's ratio is 2·M / (len(a) + len(b)) for M matched characters, and M is at most the
+    characters the two strings share counted with multiplicity (difflib's `quick_ratio`). So a
+    candidate whose bound is below the cutoff can never be ranked: skipping it changes no
+    suggestion, and spares the full comparison, the costly part of a `--corpus-wide` run.
+    """
+    counts = Counter(slug)
+    return [
+        candidate for candidate in candidates
+        if 2.0 * (counts & Counter(candidate)).total() / (len(slug) + len(candidate)) >= SUGGESTION_CUTOFF
+    ]
 
 
 def _rename_link_fix(link: Link, pointer: str, slug: str) -> Fix | None:

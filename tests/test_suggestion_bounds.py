@@ -1,0 +1,45 @@
+"""The shortcuts in REL001's suggestions (speed only) must never change a suggestion."""
+
+from __future__ import annotations
+
+import difflib
+from collections import Counter
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from profilelint.corpus import SUGGESTION_CANDIDATES, SUGGESTION_CUTOFF, Corpus, ProfileEntry, _grams
+from profilelint.rules.related import _within_reach
+
+slugs = st.text(alphabet="abcde-", min_size=1, max_size=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(slugs, st.lists(slugs, max_size=30))
+def test_within_reach_keeps_every_candidate_difflib_could_rank(slug: str, candidates: list[str]) -> None:
+    kept = _within_reach(slug, candidates)
+    reachable = [c for c in candidates if difflib.SequenceMatcher(None, slug, c).ratio() >= SUGGESTION_CUTOFF]
+    assert [c for c in kept if c in reachable] == reachable
+
+
+def _sorted_all(corpus: Corpus, slug: str, exclude: str | None) -> list[str]:
+    """slug_candidates as it was: every slug sharing a counted trigram, sorted."""
+    grams: dict[str, set[str]] = {}
+    for known in corpus.by_slug:
+        for gram in _grams(known):
+            grams.setdefault(gram, set()).add(known)
+    common = max(50, len(corpus.by_slug) // 20)
+    shared: Counter[str] = Counter()
+    for posting in sorted((grams.get(g, set()) for g in _grams(slug)), key=len):
+        if len(posting) > common and shared:
+            break
+        shared.update(posting)
+    ranked = sorted(shared.items(), key=lambda item: (-item[1], item[0]))
+    return [c for c, _ in ranked[:SUGGESTION_CANDIDATES] if c != exclude]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(slugs, min_size=1, max_size=80, unique=True), slugs, st.none() | slugs)
+def test_slug_candidates_are_the_sorted_best(known: list[str], slug: str, exclude: str | None) -> None:
+    corpus = Corpus.from_entries(None, [ProfileEntry(f"{k}.yaml", k, None) for k in known])
+    assert corpus.slug_candidates(slug, exclude=exclude) == _sorted_all(corpus, slug, exclude)
