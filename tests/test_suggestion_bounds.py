@@ -1,13 +1,15 @@
-"""The shortcuts in REL001's suggestions (speed only) must never change a suggestion."""
+"""Shortcuts taken for speed (REL001's suggestions, the cache's link check) change no result."""
 
 from __future__ import annotations
 
 import difflib
 from collections import Counter
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from profilelint.cache_format import Damaged, decode_entry_fields
 from profilelint.corpus import SUGGESTION_CANDIDATES, SUGGESTION_CUTOFF, Corpus, ProfileEntry, _grams
 from profilelint.rules.related import _within_reach
 
@@ -43,3 +45,22 @@ def _sorted_all(corpus: Corpus, slug: str, exclude: str | None) -> list[str]:
 def test_slug_candidates_are_the_sorted_best(known: list[str], slug: str, exclude: str | None) -> None:
     corpus = Corpus.from_entries(None, [ProfileEntry(f"{k}.yaml", k, None) for k in known])
     assert corpus.slug_candidates(slug, exclude=exclude) == _sorted_all(corpus, slug, exclude)
+
+
+# --- the cache's inline check of a link's offsets (speed only) must refuse what it refused ----
+
+
+def _entry_with_offsets(offsets: object) -> dict[str, object]:
+    return {"slug": "a", "slug_span": [0, 6, 0, 7], "title": None, "summary": None, "status": None,
+            "provenance": None, "links": [["b", None, 0, [3, 8, 3, 9], offsets]]}
+
+
+def test_link_offsets_decode_to_a_pair() -> None:
+    links = decode_entry_fields(_entry_with_offsets([40, 41]))[-1]
+    assert [(link.slug, link.index, link.value_offsets) for link in links] == [("b", 0, (40, 41))]
+
+
+@pytest.mark.parametrize("offsets", [[41, 40], [-1, 2], [True, 3], [1.0, 2], [1, 2, 3], "1,2"])
+def test_damaged_link_offsets_are_refused(offsets: object) -> None:
+    with pytest.raises(Damaged):
+        decode_entry_fields(_entry_with_offsets(offsets))

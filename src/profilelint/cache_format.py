@@ -159,10 +159,16 @@ def _undirective(raw: Any) -> Directive:
 
 
 def _unlink_item(raw: Any) -> Link:
-    if type(raw) is list and len(raw) == 5 and raw[4] is None:  # the usual case, checked inline
-        slug, kind, index, span, _ = raw
+    if type(raw) is list and len(raw) == 5:  # the usual cases, checked inline
+        slug, kind, index, span, offsets = raw
         if type(slug) is str and (kind is None or type(kind) is str) and type(index) is int and index >= 0:
-            return Link(slug, kind, index, _unspan(span))
+            if offsets is None:
+                return Link(slug, kind, index, _unspan(span))
+            # A one-line plain or quoted slug (most links) carries its offsets.
+            if type(offsets) is list and len(offsets) == 2:
+                start, end = offsets
+                if type(start) is int and type(end) is int and 0 <= start <= end:
+                    return Link(slug, kind, index, _unspan(span), (start, end))
     slug, kind, index, span, offsets = _items(raw, 5)  # says what is wrong
     if offsets is not None:
         start, end = _items(offsets, 2)

@@ -92,6 +92,8 @@ class Corpus:
     entries: list[ProfileEntry] = field(default_factory=list)
     by_slug: dict[str, list[ProfileEntry]] = field(default_factory=dict)
     _grams: dict[str, set[str]] | None = field(default=None, repr=False)
+    _ranked: dict[str, list[str]] = field(default_factory=dict, repr=False)
+    """slug_candidates' answers by slug (before `exclude`): a dangling slug often recurs."""
 
     @classmethod
     def from_entries(cls, root: Path | None, entries: Iterable[ProfileEntry]) -> Corpus:
@@ -102,6 +104,7 @@ class Corpus:
 
     def add(self, entry: ProfileEntry) -> None:
         self._grams = None
+        self._ranked.clear()
         self.entries.append(entry)
         if entry.slug is not None:
             self.by_slug.setdefault(entry.slug, []).append(entry)
@@ -129,6 +132,12 @@ class Corpus:
         running difflib against every slug for every dangling link. Trigrams that most slugs
         share ("-of", "er$") say nothing and are skipped.
         """
+        ranked = self._ranked.get(slug)
+        if ranked is None:
+            ranked = self._ranked[slug] = self._rank_by_grams(slug)
+        return [c for c in ranked if c != exclude]
+
+    def _rank_by_grams(self, slug: str) -> list[str]:
         if self._grams is None:
             self._grams = {}
             for known in self.by_slug:
@@ -151,4 +160,4 @@ class Corpus:
             floor = heapq.nlargest(SUGGESTION_CANDIDATES, shared.values())[-1]
             kept = [item for item in kept if item[1] >= floor]
         kept.sort(key=lambda item: (-item[1], item[0]))
-        return [c for c, _ in kept[:SUGGESTION_CANDIDATES] if c != exclude]
+        return [c for c, _ in kept[:SUGGESTION_CANDIDATES]]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import enum
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import NamedTuple
 
 
@@ -54,6 +55,9 @@ class Span(NamedTuple):
         return cls(Position(line, column), Position(line, column))
 
 
+_PLUS_ONE = (1).__add__
+
+
 class LineIndex:
     """Maps between character offsets and (line, column) positions of one text."""
 
@@ -61,13 +65,11 @@ class LineIndex:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        starts = [0]
-        find = text.find
-        position = find("\n")
-        while position != -1:
-            starts.append(position + 1)
-            position = find("\n", position + 1)
-        self.starts = starts
+        # Each line's start is the running sum of (length + 1) of the lines before it, summed
+        # in C: a report builds one index per reported file, ~1,400 in a `--corpus-wide` run.
+        lines = text.split("\n")
+        lines.pop()
+        self.starts = list(accumulate(map(_PLUS_ONE, map(len, lines)), initial=0))
 
     @property
     def line_count(self) -> int:
