@@ -15,6 +15,7 @@ from typing import Annotated, Any, NoReturn
 import typer
 
 from .escape import json_text, printable
+
 EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_ERROR = 2

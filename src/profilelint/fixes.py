@@ -27,9 +27,9 @@ from pathlib import Path
 from typing import Any
 
 from .config import Config
+from .corpus import Corpus, ProfileEntry, entry_for
 from .diagnostics import Applicability, DataChange, Diagnostic, Edit, Fix, Span
 from .document import Document, load, parse, unescape_pointer_token
-from .corpus import Corpus, ProfileEntry, entry_for
 from .engine import (
     FileResult,
     Linter,

@@ -14,8 +14,7 @@ from dataclasses import dataclass, field
 
 from ..diagnostics import Applicability, DataChange, Edit, Fix, Severity, Span
 from ..document import BLOCK_STYLES, Document, parse, pointer_label
-from ..registry import RuleContext
-from ..registry import Finding, Needs, rule
+from ..registry import Finding, Needs, RuleContext, rule
 from ._markdown import (
     could_have_heading,
     could_mix_list_markers,

@@ -6,8 +6,7 @@ from collections.abc import Iterator
 
 from ..diagnostics import Severity
 from ..document import Document
-from ..registry import TOO_LARGE, UNREADABLE, RuleContext
-from ..registry import Finding, Needs, rule
+from ..registry import TOO_LARGE, UNREADABLE, Finding, Needs, RuleContext, rule
 
 
 @rule("PLN001", "unused-suppression", severity=Severity.INFO, needs=Needs.NOTHING,

@@ -6,8 +6,7 @@ from collections.abc import Iterator
 
 from ..diagnostics import Applicability, DataChange, Edit, Fix, Severity
 from ..document import Document, is_real_timestamp, pointer_label, show_text
-from ..registry import RuleContext
-from ..registry import Finding, Needs, rule
+from ..registry import Finding, Needs, RuleContext, rule
 from .schema import schema_verdict
 
 

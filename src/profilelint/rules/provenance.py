@@ -10,8 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..diagnostics import Severity, Span
 from ..document import ALIAS, Document, join_pointer, pointer_label
-from ..registry import RuleContext
-from ..registry import Finding, rule
+from ..registry import Finding, RuleContext, rule
 from ._markdown import SectionBody, markdown_line_span, markdown_tokens, section_bodies
 from .review import has_reviewers, vouched_status
 

@@ -15,8 +15,7 @@ from pathlib import Path
 from ..corpus import SUGGESTION_CUTOFF, Link, ProfileEntry
 from ..diagnostics import Applicability, DataChange, Edit, Fix, Severity
 from ..document import Document, show_text, writes_as_plain
-from ..registry import RuleContext
-from ..registry import Finding, rule
+from ..registry import Finding, RuleContext, rule
 from ..suggest import clear_best, ranked
 
 _ITEM_PREFIX = re.compile(r" *- +")

@@ -14,8 +14,7 @@ from typing import Any
 
 from ..diagnostics import Severity
 from ..document import ALIAS, Document, show_text
-from ..registry import RuleContext
-from ..registry import Finding, rule
+from ..registry import Finding, RuleContext, rule
 
 VOUCHED_STATUSES = frozenset({"reviewed", "published"})
 DATE_FIELDS = ("created", "updated", "last_reviewed")

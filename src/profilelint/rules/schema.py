@@ -22,8 +22,7 @@ from typing import Any
 
 from ..diagnostics import Severity, Span
 from ..document import Document, join_pointer, pointer_label, show_text, unescape_pointer_token
-from ..registry import RuleContext
-from ..registry import Finding, rule
+from ..registry import Finding, RuleContext, rule
 from ..schema import json_type
 from ..suggest import closest
 

@@ -12,8 +12,7 @@ from dataclasses import dataclass, field
 
 from ..diagnostics import Severity
 from ..document import ALIAS, Document, show_text
-from ..registry import RuleContext
-from ..registry import Finding, rule
+from ..registry import Finding, RuleContext, rule
 from ..suggest import closest
 
 
