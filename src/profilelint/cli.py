@@ -343,8 +343,8 @@ def _fix_stdin(config: Any, path: Path, contents: Any, *, unsafe: bool, fix: boo
     limit cannot be passed through whole (only its first bytes were kept), so it is an error:
     an editor must not replace a buffer with a cut-off copy.
     """
-    from .engine import Contents, display_path, document_from_text
-    from .fixes import UNDECODABLE, FileFix, FixRun, fix_document, unified_diff
+    from .engine import Contents, Linter, Target, display_path
+    from .fixes import FixRun, fix_target, unified_diff
 
     if not (fix or diff):
         return None, contents
@@ -357,16 +357,15 @@ def _fix_stdin(config: Any, path: Path, contents: Any, *, unsafe: bool, fix: boo
     if contents.size > config.max_file_size:
         fail(f"{display}: standard input is {contents.size:,} bytes, over the "
              f"{config.max_file_size:,}-byte limit; nothing was fixed (raise `max-file-size` if it is a profile)")
-    document = document_from_text(display, contents, config.max_file_size)
-    if any(p.code in UNDECODABLE for p in document.problems):
+    file_fix = fix_target(Linter(config), Target(path, display, contents=contents), unsafe=unsafe)
+    if file_fix is None:  # not text: passed through, reported below
         if diff:
             raise typer.Exit(EXIT_OK)
-        sys.stdout.buffer.write(contents.data)  # not text: passed through, reported below
+        sys.stdout.buffer.write(contents.data)
         return None, contents
-    from .engine import Linter
-
-    result = fix_document(Linter(config), document, unsafe=unsafe)
-    fix_run = FixRun([FileFix(path, result, contents.data, written=fix and result.changed)])
+    result = file_fix.result
+    file_fix.written = fix and result.changed
+    fix_run = FixRun([file_fix])
     if diff:
         sys.stdout.write(unified_diff(display, result.original, result.text))
         for message in fix_run.messages():

@@ -375,13 +375,11 @@ def read_raw(target: Target, max_size: int) -> bytes | Document:
         )
 
 
-def document_from_text(display: str, text: str | Contents, max_size: int) -> Document:
-    """The Document of text that does not come from a file (an editor's buffer, standard
-    input), under the same size limit as a file: over it, the PLN003 document, never parsed."""
-    if isinstance(text, str):
-        size = len(text.encode("utf-8", "surrogatepass"))
-        return too_large_document(display, size, max_size) if size > max_size else parse(display, text)
-    return read_document(Target(Path(display), display, contents=text), max_size)
+def document_from_text(display: str, text: str, max_size: int) -> Document:
+    """The Document of an editor's buffer, under the same size limit as a file: over it, the
+    PLN003 document, never parsed.  (Standard input comes as bytes, in a Target's contents.)"""
+    size = len(text.encode("utf-8", "surrogatepass"))
+    return too_large_document(display, size, max_size) if size > max_size else parse(display, text)
 
 
 def read_document(target: Target, max_size: int) -> Document:

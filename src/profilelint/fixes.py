@@ -578,19 +578,27 @@ def fix_paths(config: Config, paths: Sequence[Path], *, unsafe: bool, write: boo
     targets = discover_for(config, given)
     corpus = _corpus_for_fixes(linter, config, given, targets) if unsafe else None
     for target in targets:
-        raw = read_raw(target, config.max_file_size)
-        if isinstance(raw, Document):
-            continue  # unreadable, too large, not a regular file, or a link out of the corpus
-        doc = load(target.display, raw)
-        if any(p.code in UNDECODABLE for p in doc.problems):
+        file_fix = fix_target(linter, target, unsafe=unsafe, corpus=corpus)
+        if file_fix is None:
             continue
-        result = fix_document(linter, doc, unsafe=unsafe, corpus=corpus)
-        file_fix = FileFix(target.path, result, raw)
         run.files.append(file_fix)
-        if write and result.changed:
+        if write and file_fix.result.changed:
             try:
-                write_atomically(target.path, raw, result.encoded())
+                write_atomically(target.path, file_fix.original, file_fix.result.encoded())
                 file_fix.written = True
             except WriteRefused as refused:
                 file_fix.error = str(refused)
     return run
+
+
+def fix_target(linter: Linter, target: Target, *, unsafe: bool, corpus: Corpus | None = None) -> FileFix | None:
+    """The fixes of one file (or of a text standing in for it), nothing written; None when
+    there is no text to fix: unreadable, too large, not a regular file, a link out of the
+    corpus, or bytes that do not decode."""
+    raw = read_raw(target, linter.config.max_file_size)
+    if isinstance(raw, Document):
+        return None
+    doc = load(target.display, raw)
+    if any(p.code in UNDECODABLE for p in doc.problems):
+        return None
+    return FileFix(target.path, fix_document(linter, doc, unsafe=unsafe, corpus=corpus), raw)
