@@ -488,7 +488,7 @@ class Peer:
 
 def peer_spec_stamp(spec: PeerSpec) -> str:
     return json.dumps(
-        {"requirements": list(spec.requirements), "python": sys.version, "base": sys.prefix},
+        {"requirements": list(spec.requirements), "python": sys.version, "base": sys.base_prefix},
         sort_keys=True,
     )
 
@@ -1230,11 +1230,14 @@ def describe_command(commands: list[list[str]]) -> str:
 
 
 def display_path(path: Path) -> str:
-    """Repository files relative to it; anything else (corpora, scratch) by its last parts."""
-    try:
-        return str(path.resolve().relative_to(REPO_ROOT))
-    except ValueError:
-        return "/".join(path.parts[-2:]) if len(path.parts) > 2 else str(path)
+    """Repository files relative to it, scratch copies as <scratch>/NAME, anything else (the
+    corpora in the data folder) by its last two parts."""
+    resolved = path.resolve()
+    if resolved.is_relative_to(REPO_ROOT):
+        return str(resolved.relative_to(REPO_ROOT))
+    if resolved.is_relative_to(Path(tempfile.gettempdir()).resolve()):
+        return f"<scratch>/{resolved.name}"
+    return "/".join(resolved.parts[-2:])
 
 
 def failure_notes(sections: list[tuple[str, dict[str, Measurement]]]) -> list[str]:
@@ -1543,7 +1546,7 @@ def main(argv: list[str] | None = None) -> int:
         peers = set_up_peers(settings, args.skip_peers, args.data_dir / "peers")
         one_file = measure_one_file(cli, peers, settings) if "one-file" in rows else {}
         results = []
-        for size in args.sizes:
+        for size in args.sizes if rows - {"one-file"} else ():
             corpus = ensure_corpus(corpus_root, size, args.seed, args.style)
             progress(f"[{size} files] measuring ...")
             results.append(measure_size(corpus, cli, peers, settings))
