@@ -53,6 +53,29 @@ def test_ratios_are_taken_pair_by_pair_not_median_by_median() -> None:
     assert run.format_figure(figure, "×") == "3.00× (2.00×–4.00×, 3 pairs)"
 
 
+def test_cpu_ratios_are_paired_too() -> None:
+    cold = run.Measurement("cold", samples=[run.Sample(4.0, 8.0, 1), run.Sample(2.0, 6.0, 1)])
+    floor = run.Measurement("floor", samples=[run.Sample(1.0, 1.0, 1), run.Sample(1.0, 2.0, 1)])
+    assert run.paired_cpu_ratio(cold, floor) == 5.5  # pairs 8× and 3×
+
+
+def test_rounds_alternate_the_jobs_and_drop_one_that_failed(tmp_path: Path) -> None:
+    order: list[tuple[str, int]] = []
+
+    def job(key: str, program: str, **options: int) -> object:
+        def build(_run: int) -> tuple[list[list[str]], Path, dict[str, str]]:
+            return [[program]], tmp_path, dict(os.environ)
+
+        return run.Job(key, build, ok_codes=frozenset({0}),
+                       before_each=lambda r: order.append((key, r)), **options)
+
+    jobs = [job("a", "true"), job("b", "true", per_round=2), job("c", "false")]
+    measured = run.measure_rounds(jobs, 2, 60, tmp_path)
+    assert order == [("a", 0), ("b", 0), ("b", 1), ("c", 0), ("a", 1), ("b", 2), ("b", 3)]
+    assert [len(measured[k].samples) for k in "abc"] == [2, 4, 0]
+    assert measured["c"].status == "failed (exit 1)"
+
+
 def test_a_job_that_failed_later_keeps_the_pairs_it_completed() -> None:
     warm = measurement("warm", 0.5)
     cold = measurement("cold", 5.0, 6.0)
@@ -84,10 +107,10 @@ def test_every_row_of_the_issue_is_judged_at_its_own_size() -> None:
     targets = by_label(run.evaluate_targets([small, large], one_file))
     rows = [(t.at, t.measured, t.met) for t in targets.values()]
     assert rows == [
-        ("1,000 files", "2.50× (2.50×–2.50×, 2 pairs)", True),
+        ("1,000 files", "2.50× (2.50×–2.50×, 2 pairs); cpu 2.50×", True),
         ("1,000 files", "2.00× (2.00×–2.00×, 2 pairs)", False),
         ("1,000 files", "10.00× (8.00×–12.00×, 2 pairs)", True),
-        ("1,000 files", "3.00× (3.00×–3.00×, 2 pairs)", False),
+        ("1,000 files", "3.00× (3.00×–3.00×, 2 pairs); cpu 3.00×", False),
         ("1,000 files", "8.0% (8.0%–8.0%, 2 pairs)", True),
         ("10,000 files", "12.0% (12.0%–12.0%, 2 pairs)", False),
         ("1,000 files", "20.0% (20.0%–20.0%, 2 pairs)", True),
