@@ -1,6 +1,6 @@
 """Import-time and profile sections of bench/RESULTS.md (run.py writes the timing table).
 
-    python bench/extras.py [--corpus bench/corpus/1000-seed]
+    python bench/extras.py [--corpus DIR]  (default: run.py's 1,000-profile seed-like corpus)
 
 Writes, between their markers in RESULTS.md:
 - `python -X importtime` for `profilelint check ONE.yaml` (the pre-commit case), cold cache
@@ -19,6 +19,8 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+from run import default_data_dir  # bench/ is on the path when this runs as a script
 
 BENCH_DIR = Path(__file__).resolve().parent
 RESULTS = BENCH_DIR / "RESULTS.md"
@@ -91,7 +93,7 @@ def replace_section(text: str, name: str, body: str) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--corpus", type=Path, default=BENCH_DIR / "corpus" / "1000-seed")
+    parser.add_argument("--corpus", type=Path, default=default_data_dir() / "corpus" / "1000-seed")
     args = parser.parse_args()
     profile = next(iter(sorted(args.corpus.glob("*.yaml"))))
     text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"

@@ -1,12 +1,13 @@
-"""Benchmark profilelint against its peers and the libyaml floor, and write bench/RESULTS.md.
+"""Measure issue 13's targets: profilelint against the libyaml floor and its peers.
 
-    python bench/run.py [--sizes 1000,10000] [--runs N] [--skip-peers] [--style seed|mixed]
+    python bench/run.py [--sizes 1000,10000] [--runs N] [--rows ROWS] [--peers-at SIZES]
 
-For each corpus size the corpus is generated into bench/corpus/<N>-<style>/ (reused while it is
-intact),
-then each command below runs as a subprocess and its wall-clock time is recorded; the table
-reports medians.  A command that is missing, fails or times out is reported in the table, never
-raised.  See bench/README.md for what each measurement means.
+Every row of the issue's target table is measured here and judged met / not met in the
+generated part of bench/RESULTS.md (see bench/README.md for what each row runs).  For each
+corpus size the corpus is generated (and reused while intact) in a data folder outside any git
+work tree, then the commands run in rounds: each round runs every selected command once, so
+each profilelint run alternates with what it is compared with, and every ratio is taken pair by
+pair within one round.  A command that is missing, fails or times out is reported, never raised.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ import json
 import os
 import platform
 import random
-import re
 import shutil
 import signal
 import statistics
@@ -29,27 +29,32 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
 REPO_ROOT = BENCH_DIR.parent
-CORPUS_ROOT = BENCH_DIR / "corpus"
 MAKE_CORPUS = BENCH_DIR / "make_corpus.py"
-FLOOR = BENCH_DIR / "floor.py"
+FLOOR_SCRIPT = BENCH_DIR / "floor.py"
 SEED_PROFILE = REPO_ROOT / "seeds" / "customs-officer.yaml"
 DEFAULT_SCHEMA = REPO_ROOT / "schemas" / "profile.schema.json"
 DEFAULT_RESULTS = BENCH_DIR / "RESULTS.md"
 BEGIN_MARKER = "<!-- bench:begin -->"
 END_MARKER = "<!-- bench:end -->"
 
+
+def default_data_dir() -> Path:
+    """Corpora and the peers' virtual environments live outside the repository: a corpus inside
+    a git work tree would have the whole work tree as its corpus root (every other corpus and
+    the test fixtures included in the cross-file index)."""
+    cache_home = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(cache_home) / "profilelint-bench"
+
+
 DEFAULT_SIZES = "1000,10000"
-# yamllint needs about 45 ms per profile here, so 10k files take ~450 s: leave headroom.
 DEFAULT_TIMEOUT = 900.0
 TOUCHED_FRACTION = 0.01
-TIME_BINARY = Path("/usr/bin/time")
-
 CORPUS_STYLES = ("seed", "mixed")
 """make_corpus.py --style: ``seed`` (default) folds every file like the bundled seed, so each
 carries the seed's formatting findings (the corpus of issue 13's targets); ``mixed`` is the
@@ -58,42 +63,107 @@ DEFAULT_REPORT_FORMAT = "json"
 ONE_FILE = SEED_PROFILE
 """The one-file cold-start rows lint the bundled seed itself."""
 ONE_FILE_MIN_RUNS = 10
+PRE_COMMIT_PER_ROUND = 3
+"""The pre-commit rows take well under a second and are judged on their own time, not paired."""
 
-# Keys of the measurements, in table order, with their row labels.
-COLD, WARM, TOUCHED, SINGLE = "cold", "warm", "touched", "single"
+# --- what is measured --------------------------------------------------------------------------
+
+FLOOR, COLD = "floor", "cold"
+FIXED_FLOOR, FIXED_COLD = "fixed-floor", "fixed-cold"
+WARM, TOUCHED = "warm", "touched"
+PRE_COMMIT, PRE_COMMIT_WIDE = "pre-commit", "pre-commit-corpus-wide"
+CJS_CLIB, CJS_PIP = "check-jsonschema-clib", "check-jsonschema-pip"
 ONE_COLD, YAMLLINT_ONE = "one-file-cold", "yamllint-one-file"
-YAMLLINT, CHECK_JSONSCHEMA, FLOOR_KEY = "yamllint", "check-jsonschema", "floor"
+
 ROW_LABELS = {
+    FLOOR: "floor: libyaml compose only",
     COLD: "profilelint cold (`--no-cache`)",
+    CJS_CLIB: "check-jsonschema + ruamel.yaml.clib",
+    CJS_PIP: "check-jsonschema as pip installs it",
+    FIXED_FLOOR: "floor, corpus after `--fix`",
+    FIXED_COLD: "profilelint cold, corpus after `--fix`",
     WARM: "profilelint warm (cache hit)",
+    PRE_COMMIT: "one changed file, warm cache (pre-commit)",
+    PRE_COMMIT_WIDE: "the same with `--corpus-wide --force-exclude` (the shipped hooks)",
     TOUCHED: "profilelint, 1% of files touched",
-    SINGLE: "profilelint single changed file (pre-commit)",
-    ONE_COLD: "profilelint one file, cold start (`--no-cache`, the seed)",
-    YAMLLINT_ONE: "yamllint one file (the seed)",
-    YAMLLINT: "yamllint (default config)",
-    CHECK_JSONSCHEMA: "check-jsonschema (our schema)",
-    FLOOR_KEY: "floor (libyaml compose only)",
+    ONE_COLD: "one file, cold start (`--no-cache`, the seed)",
+    YAMLLINT_ONE: "yamllint, the same file",
+}
+"""Every measurement, in the order a round runs them (each comparison next to what it is
+compared with)."""
+
+ROW_GROUPS: dict[str, tuple[str, ...]] = {
+    "cold": (FLOOR, COLD),
+    "peers": (CJS_CLIB, CJS_PIP),
+    "fixed": (FIXED_FLOOR, FIXED_COLD),
+    "warm": (WARM,),
+    "pre-commit": (PRE_COMMIT, PRE_COMMIT_WIDE),
+    "touched": (TOUCHED,),
+    "one-file": (ONE_COLD, YAMLLINT_ONE),
+}
+"""What `--rows` selects.  Peak memory comes from the cold runs."""
+NEEDS_COLD = ("peers", "warm", "touched")
+"""Groups judged against the cold run of the same round, which they therefore bring along."""
+
+# --- the peers ----------------------------------------------------------------------------------
+
+CHECK_JSONSCHEMA = "check-jsonschema==0.39.0"
+
+
+@dataclass(frozen=True)
+class PeerSpec:
+    """A peer's virtual environment: what `pip install` is given, and the command it provides."""
+
+    name: str
+    requirements: tuple[str, ...]
+    command: str
+    role: str
+
+
+PEERS = {
+    CJS_PIP: PeerSpec(
+        "check-jsonschema-pip", (CHECK_JSONSCHEMA,), "check-jsonschema",
+        "check-jsonschema as pip installs it",
+    ),
+    CJS_CLIB: PeerSpec(
+        "check-jsonschema-clib", (CHECK_JSONSCHEMA, "ruamel.yaml.clib==0.2.15"),
+        "check-jsonschema", "check-jsonschema with ruamel.yaml.clib (ruamel's C loader)",
+    ),
+    YAMLLINT_ONE: PeerSpec("yamllint", ("yamllint==1.38.0",), "yamllint", "yamllint"),
 }
 
-# Run a command and report the peak RSS of its process tree's largest process, for machines
-# without GNU time.  RUSAGE_CHILDREN covers exactly the one command this wrapper waited for.
-RSS_WRAPPER = """\
-import resource, subprocess, sys
-code = subprocess.call(sys.argv[2:])
-with open(sys.argv[1], "w") as report:
-    report.write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))
-sys.exit(code)
+# Run inside a check-jsonschema environment: which YAML parser check-jsonschema builds, and
+# whether ruamel.yaml asks for its C loader unconditionally or only under an extra.
+PARSER_PROBE = """\
+import importlib.metadata, json
+from check_jsonschema.parsers.yaml import construct_yaml_implementation
+parser = construct_yaml_implementation().Parser
+print(json.dumps({
+    "parser": parser.__module__ + "." + parser.__qualname__,
+    "ruamel_requires": importlib.metadata.requires("ruamel.yaml") or [],
+}))
 """
 
 
-# --- running commands -------------------------------------------------------------------------
+# --- running commands ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One run: wall seconds, CPU seconds (user + system, workers included) and the peak RSS
+    of its largest process, in KiB (wait4's ru_maxrss: what `/usr/bin/time -v` prints as
+    "Maximum resident set size")."""
+
+    wall: float
+    cpu: float
+    rss_kib: int
 
 
 @dataclass
 class Outcome:
     """What one (possibly multi-invocation) execution of a measured command did."""
 
-    seconds: float
+    sample: Sample
     returncode: int | None  # None: timed out or could not start
     output_lines: int
     stderr_tail: str
@@ -105,7 +175,7 @@ class Outcome:
 class Measurement:
     key: str
     commands: list[list[str]] = field(default_factory=list)
-    times: list[float] = field(default_factory=list)
+    samples: list[Sample] = field(default_factory=list)
     status: str = "ok"  # "ok", or why there is no (complete) result
     output_lines: int | None = None
     detail: str = ""
@@ -113,24 +183,32 @@ class Measurement:
 
     @property
     def ok(self) -> bool:
-        return self.status == "ok" and bool(self.times)
+        return self.status == "ok" and bool(self.samples)
+
+    @property
+    def walls(self) -> list[float]:
+        return [s.wall for s in self.samples]
 
     @property
     def median(self) -> float | None:
-        return statistics.median(self.times) if self.ok else None
+        return statistics.median(self.walls) if self.ok else None
+
+    @property
+    def cpu_median(self) -> float | None:
+        return statistics.median(s.cpu for s in self.samples) if self.ok else None
+
+    @property
+    def peak_rss_kib(self) -> int | None:
+        return max((s.rss_kib for s in self.samples), default=None) or None
 
 
 def run_once(
-    invocations: list[list[str]],
-    cwd: Path,
-    env: dict[str, str],
-    timeout: float,
-    log_dir: Path,
-    on_spawn: Callable[[int], None] | None = None,
+    invocations: list[list[str]], cwd: Path, env: dict[str, str], timeout: float, log_dir: Path
 ) -> Outcome:
     """Run the invocations back to back (a chunked command line is several); time them all."""
     stdout_path, stderr_path = log_dir / "stdout.txt", log_dir / "stderr.txt"
-    elapsed = 0.0
+    wall = cpu = 0.0
+    rss = 0
     returncode = 0
     with stdout_path.open("wb") as stdout, stderr_path.open("wb") as stderr:
         for argv in invocations:
@@ -146,24 +224,29 @@ def run_once(
                     start_new_session=True,  # its own process group, so a timeout kills workers too
                 )
             except OSError as error:
-                return Outcome(0.0, None, 0, "", f"could not start: {error}")
-            if on_spawn:
-                on_spawn(process.pid)
-            finished = wait_with_deadline(process, timeout - elapsed)
-            elapsed += time.perf_counter() - started
+                return Outcome(Sample(0.0, 0.0, 0), None, 0, "", f"could not start: {error}")
+            finished, usage = wait_with_deadline(process, timeout - wall)
+            wall += time.perf_counter() - started
+            cpu += usage.ru_utime + usage.ru_stime
+            rss = max(rss, usage.ru_maxrss)
             if not finished:
+                sample = Sample(wall, cpu, rss)
                 return Outcome(
-                    elapsed, None, 0, tail(stderr_path), f"timeout (> {timeout:.0f} s)", True
+                    sample, None, 0, tail(stderr_path), f"timeout (> {timeout:.0f} s)", True
                 )
             returncode = max(returncode, process.returncode)
-    return Outcome(elapsed, returncode, count_lines(stdout_path), tail(stderr_path))
+    return Outcome(Sample(wall, cpu, rss), returncode, count_lines(stdout_path), tail(stderr_path))
 
 
-def wait_with_deadline(process: subprocess.Popen[bytes], seconds: float) -> bool:
-    """Block in waitpid, killing the process group at the deadline; True if it ended by itself.
+def wait_with_deadline(
+    process: subprocess.Popen[bytes], seconds: float
+) -> tuple[bool, os.struct_rusage]:
+    """Block in wait4, killing the process group at the deadline; (ended by itself, rusage).
 
-    Popen.wait(timeout=...) polls with sleeps of up to 50 ms, which would round every
-    measurement up to the next 50 ms; a blocking wait plus a timer keeps the clock exact.
+    wait4 gives the finished process's resource usage, its waited-for children (the workers)
+    included: CPU time and the largest single process's peak RSS, exactly as GNU time reports
+    them, without a wrapper process.  A blocking wait plus a timer keeps the clock exact
+    (Popen.wait(timeout=...) polls in sleeps of up to 50 ms).
     """
     expired = threading.Event()
 
@@ -175,10 +258,11 @@ def wait_with_deadline(process: subprocess.Popen[bytes], seconds: float) -> bool
     timer = threading.Timer(max(seconds, 0.001), kill_group)
     timer.start()
     try:
-        process.wait()
+        _, status, usage = os.wait4(process.pid, 0)
     finally:
         timer.cancel()
-    return not expired.is_set()
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return not expired.is_set(), usage
 
 
 def count_lines(path: Path) -> int:
@@ -214,31 +298,51 @@ class Job:
     ok_codes: frozenset[int] = frozenset({0, 1})
     before_each: Callable[[int], None] | None = None
     after_each: Callable[[int], None] | None = None
+    warmups: int = 0  # untimed runs before the first round
+    per_round: int = 1
+    """Runs in each round: more for a short command judged on its own time (not paired), so
+    its median rests on more than a few runs."""
 
 
-def measure(job: Job, runs: int, timeout: float, log_dir: Path) -> Measurement:
-    measurement = Measurement(job.key)
-    for run in range(runs):
-        invocations, cwd, env = job.build(run)
-        measurement.commands = invocations
-        if job.before_each:
-            job.before_each(run)
-        try:
-            outcome = run_once(invocations, cwd, env, timeout, log_dir)
-        finally:
-            if job.after_each:
-                job.after_each(run)
-        reason = failure_reason(outcome, job.ok_codes)
-        if reason:
-            # One failure or timeout is enough: repeating it would only burn the time budget.
-            measurement.status = reason
-            measurement.detail = outcome.stderr_tail
-            measurement.at_least = timeout if outcome.timed_out else None
-            return measurement
-        measurement.times.append(outcome.seconds)
-        measurement.output_lines = outcome.output_lines
-        progress(f"  {job.key}: run {run + 1}/{runs}: {outcome.seconds:.3f} s")
-    return measurement
+def run_job(job: Job, run: int, timeout: float, log_dir: Path) -> tuple[Outcome, list[list[str]]]:
+    invocations, cwd, env = job.build(run)
+    if job.before_each:
+        job.before_each(run)
+    try:
+        return run_once(invocations, cwd, env, timeout, log_dir), invocations
+    finally:
+        if job.after_each:
+            job.after_each(run)
+
+
+def measure_rounds(
+    jobs: Sequence[Job], rounds: int, timeout: float, log_dir: Path
+) -> dict[str, Measurement]:
+    """Each round runs every job once, in order, so the i-th runs of two jobs are a pair taken
+    close together; a job that fails or times out is not run again (repeating it would only
+    burn the time budget), and the pairs before it still count."""
+    measurements = {job.key: Measurement(job.key) for job in jobs}
+    for job in jobs:
+        for warmup in range(job.warmups):
+            run_job(job, -1 - warmup, timeout, log_dir)
+    for run in range(rounds):
+        for job, repeat in ((job, repeat) for job in jobs for repeat in range(job.per_round)):
+            measurement = measurements[job.key]
+            if measurement.status != "ok":
+                continue
+            outcome, measurement.commands = run_job(job, run * job.per_round + repeat, timeout,
+                                                    log_dir)
+            reason = failure_reason(outcome, job.ok_codes)
+            if reason:
+                measurement.status = reason
+                measurement.detail = outcome.stderr_tail
+                measurement.at_least = outcome.sample.wall if outcome.timed_out else None
+                progress(f"  {job.key}: {reason}")
+                continue
+            measurement.samples.append(outcome.sample)
+            measurement.output_lines = outcome.output_lines
+            progress(f"  {job.key}: round {run + 1}/{rounds}: {outcome.sample.wall:.3f} s")
+    return measurements
 
 
 def progress(message: str) -> None:
@@ -261,6 +365,7 @@ def quiet_env(**overrides: str) -> dict[str, str]:
     # Bytecode is written and reused as on a user's machine (pip compiles it at install time);
     # without it every run compiles profilelint's sources again (~0.1 s).
     env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env.pop("YAMLLINT_CONFIG_FILE", None)  # "default config" means no user config either
     # Plain, unwrapped output: rich/typer help otherwise adapts to the terminal.
     env.update({"NO_COLOR": "1", "TERM": "dumb", "COLUMNS": "200"})
     env.update(overrides)
@@ -272,11 +377,7 @@ def tool_version(executable: str | None, *args: str) -> str:
         return "not installed"
     try:
         completed = subprocess.run(
-            [executable, *args],
-            capture_output=True,
-            text=True,
-            timeout=60,
-            env=quiet_env(),
+            [executable, *args], capture_output=True, text=True, timeout=60, env=quiet_env(),
             check=False,
         )
     except (OSError, subprocess.TimeoutExpired) as error:
@@ -303,6 +404,8 @@ class ProfilelintCli:
     executable: str | None
     flags: list[str] = field(default_factory=list)
     supports_no_cache: bool = False
+    supports_fix: bool = False
+    supports_corpus_wide: bool = False
     notes: list[str] = field(default_factory=list)
     problem: str | None = None
 
@@ -310,21 +413,19 @@ class ProfilelintCli:
     def usable(self) -> bool:
         return self.problem is None
 
+    @property
+    def program(self) -> str:
+        return self.executable or "profilelint"
+
 
 def detect_profilelint(report_format: str = DEFAULT_REPORT_FORMAT) -> ProfilelintCli:
     executable = find_tool("profilelint")
     if executable is None:
-        return ProfilelintCli(
-            None, problem="profilelint is not installed (`pip install -e '.[bench]'`)"
-        )
+        return ProfilelintCli(None, problem="profilelint is not installed (`pip install -e .`)")
     try:
         completed = subprocess.run(
-            [executable, "check", "--help"],
-            capture_output=True,
-            text=True,
-            timeout=120,
-            env=quiet_env(),
-            check=False,
+            [executable, "check", "--help"], capture_output=True, text=True, timeout=120,
+            env=quiet_env(), check=False,
         )
     except (OSError, subprocess.TimeoutExpired) as error:
         return ProfilelintCli(
@@ -344,6 +445,8 @@ def choose_flags(
 ) -> ProfilelintCli:
     cli = ProfilelintCli(executable)
     cli.supports_no_cache = "--no-cache" in help_text
+    cli.supports_fix = "--fix" in help_text
+    cli.supports_corpus_wide = "--corpus-wide" in help_text
     if not cli.supports_no_cache:
         cli.notes.append(
             "`--no-cache` is not supported yet: dropped; cold runs rely on a fresh cwd and "
@@ -362,6 +465,147 @@ def choose_flags(
     return cli
 
 
+def no_cache_flag(cli: ProfilelintCli) -> list[str]:
+    return ["--no-cache"] if cli.supports_no_cache else []
+
+
+def profilelint_cold_argv(cli: ProfilelintCli, target: Path) -> list[str]:
+    return [cli.program, "check", *no_cache_flag(cli), *cli.flags, str(target)]
+
+
+def profilelint_warm_argv(cli: ProfilelintCli, target: Path) -> list[str]:
+    return [cli.program, "check", *cli.flags, str(target)]
+
+
+# --- peers: one virtual environment each -------------------------------------------------------
+
+
+@dataclass
+class Peer:
+    """A peer's environment as set up (or why it could not be)."""
+
+    spec: PeerSpec
+    executable: Path | None = None
+    packages: dict[str, str] = field(default_factory=dict)  # pip freeze: name -> version
+    parser: str = ""  # check-jsonschema only: the YAML parser class it builds
+    ruamel_requires: list[str] = field(default_factory=list)
+    problem: str | None = None
+
+
+def peer_spec_stamp(spec: PeerSpec) -> str:
+    return json.dumps(
+        {"requirements": list(spec.requirements), "python": sys.version, "base": sys.base_prefix},
+        sort_keys=True,
+    )
+
+
+def ensure_peer(spec: PeerSpec, peers_dir: Path) -> Peer:
+    """Create (or reuse, while its stamp matches) the peer's own virtual environment."""
+    folder = peers_dir / spec.name
+    python = folder / "bin" / "python"
+    executable = folder / "bin" / spec.command
+    stamp = folder / "bench-stamp.json"
+    wanted = peer_spec_stamp(spec)
+    if not (executable.exists() and stamp.exists() and stamp.read_text() == wanted):
+        progress(f"setting up {folder} with pip install {' '.join(spec.requirements)} ...")
+        shutil.rmtree(folder, ignore_errors=True)
+        steps = [
+            [sys.executable, "-m", "venv", str(folder)],
+            [str(python), "-m", "pip", "install", "--quiet", *spec.requirements],
+        ]
+        for step in steps:
+            completed = subprocess.run(step, capture_output=True, text=True, check=False)
+            if completed.returncode != 0:
+                last = (completed.stderr.strip().splitlines() or ["no output"])[-1]
+                return Peer(spec, problem=f"`{' '.join(step[-3:])}` failed: {last}")
+        stamp.write_text(wanted)
+    peer = Peer(spec, executable, pip_freeze(python))
+    if spec.command == "check-jsonschema":
+        probe = subprocess.run(
+            [str(python), "-c", PARSER_PROBE], capture_output=True, text=True, check=False
+        )
+        if probe.returncode == 0:
+            found = json.loads(probe.stdout)
+            peer.parser, peer.ruamel_requires = found["parser"], found["ruamel_requires"]
+        else:
+            peer.parser = "unknown (probe failed)"
+    return peer
+
+
+def pip_freeze(python: Path) -> dict[str, str]:
+    completed = subprocess.run(
+        [str(python), "-m", "pip", "freeze", "--all"], capture_output=True, text=True, check=False
+    )
+    return parse_freeze(completed.stdout)
+
+
+def parse_freeze(text: str) -> dict[str, str]:
+    """`name==version` lines of pip freeze; anything else (editable installs, URLs) is skipped."""
+    packages = {}
+    for line in text.splitlines():
+        name, separator, version = line.strip().partition("==")
+        if separator and name and not name.startswith("#"):
+            packages[name.lower().replace("_", "-")] = version
+    return packages
+
+
+def is_c_parser(parser: str) -> bool:
+    return parser.rsplit(".", 1)[-1] == "CParser"
+
+
+def peer_lines(peers: dict[str, Peer]) -> list[str]:
+    """Which check-jsonschema is which, and why: from each environment's own packages."""
+    lines = []
+    for key in (CJS_PIP, CJS_CLIB, YAMLLINT_ONE):
+        peer = peers.get(key)
+        if peer is None:
+            continue
+        install = f"`pip install {' '.join(peer.spec.requirements)}`"
+        if peer.problem:
+            lines.append(f"- {peer.spec.role}: {install} failed: {peer.problem}")
+            continue
+        shown = [
+            f"{name} {peer.packages[name]}"
+            for name in ("check-jsonschema", "ruamel.yaml", "ruamel.yaml.clib", "jsonschema",
+                         "yamllint", "pyyaml")
+            if name in peer.packages
+        ]
+        line = f"- {peer.spec.role}: {install} → {', '.join(shown)}"
+        if peer.parser:
+            kind = "libyaml through ruamel.yaml.clib" if is_c_parser(peer.parser) else "pure Python"
+            line += f"; check-jsonschema parses YAML with `{peer.parser}` ({kind})"
+        lines.append(line + ".")
+    pip, clib = peers.get(CJS_PIP), peers.get(CJS_CLIB)
+    if pip and clib and pip.parser and clib.parser:
+        lines.append("- " + clib_explanation(pip, clib))
+    return lines
+
+
+def clib_explanation(pip: Peer, clib: Peer) -> str:
+    ruamel = pip.packages.get("ruamel.yaml", "?")
+    clib_requirements = [r for r in pip.ruamel_requires if "clib" in r]
+    conditional = [r for r in clib_requirements if "extra ==" in r]
+    if "ruamel.yaml.clib" in pip.packages:
+        why = f"ruamel.yaml {ruamel} pulls in ruamel.yaml.clib itself"
+    elif conditional and len(conditional) == len(clib_requirements):
+        why = (
+            f"ruamel.yaml {ruamel} lists its C loaders only under extras "
+            f"({'; '.join(f'`{r}`' for r in conditional)}), so pip does not install one"
+        )
+    else:
+        why = f"pip did not install ruamel.yaml.clib with ruamel.yaml {ruamel}"
+    same = is_c_parser(pip.parser) == is_c_parser(clib.parser)
+    verdict = (
+        "the two rows are the same setup on this Python"
+        if same
+        else "the two rows differ only in that package: ruamel.yaml uses its C parser "
+        "(`_ruamel_yaml.CParser`) whenever it can import it, and check-jsonschema asks for it "
+        "(`YAML(typ='safe', pure=False)`), falling back to the pure parser per file only when "
+        "the C one raises"
+    )
+    return f"Why two check-jsonschema rows: {why}; {verdict}."
+
+
 # --- corpus -----------------------------------------------------------------------------------
 
 
@@ -371,6 +615,14 @@ class Corpus:
     directory: Path
     files: list[Path]
     summary: str
+
+
+def git_work_tree(start: Path) -> Path | None:
+    """The nearest folder at or above ``start`` holding `.git`, as profilelint looks for it."""
+    for candidate in (start, *start.parents):
+        if os.path.lexists(candidate / ".git"):
+            return candidate
+    return None
 
 
 def corpus_digest(directory: Path) -> str:
@@ -388,11 +640,11 @@ def generator_digest(seed: int, size: int, style: str) -> str:
     return digest.hexdigest()
 
 
-def ensure_corpus(size: int, seed: int, style: str = CORPUS_STYLES[0]) -> Corpus:
-    """Reuse bench/corpus/<N>-<style>/ if it is exactly what the generator makes; else
+def ensure_corpus(corpus_root: Path, size: int, seed: int, style: str) -> Corpus:
+    """Reuse <corpus_root>/<N>-<style>/ if it is exactly what the generator makes; else
     regenerate it."""
-    directory = CORPUS_ROOT / f"{size}-{style}"
-    stamp_path = CORPUS_ROOT / f"{size}-{style}.stamp.json"
+    directory = corpus_root / f"{size}-{style}"
+    stamp_path = corpus_root / f"{size}-{style}.stamp.json"
     expected = generator_digest(seed, size, style)
     stamp = json.loads(stamp_path.read_text()) if stamp_path.exists() else {}
     if (
@@ -409,16 +661,12 @@ def ensure_corpus(size: int, seed: int, style: str = CORPUS_STYLES[0]) -> Corpus
 
 
 def regenerate_corpus(directory: Path, size: int, seed: int, style: str) -> str:
-    relative = directory.relative_to(REPO_ROOT)
-    progress(f"generating {size} profiles into {relative} ...")
+    progress(f"generating {size} profiles into {directory} ...")
     shutil.rmtree(directory, ignore_errors=True)
     completed = subprocess.run(
-        [sys.executable, str(MAKE_CORPUS), str(relative), str(size), "--seed", str(seed),
+        [sys.executable, str(MAKE_CORPUS), str(directory), str(size), "--seed", str(seed),
          "--style", style],
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
+        capture_output=True, text=True, check=False,
     )
     if completed.returncode != 0:
         raise SystemExit(f"make_corpus.py failed:\n{completed.stderr}")
@@ -427,8 +675,42 @@ def regenerate_corpus(directory: Path, size: int, seed: int, style: str) -> str:
     return summary
 
 
+@dataclass
+class FixedCorpus:
+    """A copy of a corpus after one untimed `profilelint check --fix` (issue 13's second row)."""
+
+    directory: Path | None
+    summary: str
+    problem: str | None = None
+
+
+def make_fixed_copy(corpus: Corpus, cli: ProfilelintCli, scratch: Path, timeout: float) -> FixedCorpus:
+    if not cli.supports_fix:
+        return FixedCorpus(None, "", "`profilelint check --fix` is not supported")
+    directory = scratch / f"{corpus.directory.name}-fixed"
+    shutil.rmtree(directory, ignore_errors=True)
+    shutil.copytree(corpus.directory, directory)
+    progress(f"running profilelint check --fix once on a copy of {corpus.directory.name} ...")
+    cwd, env = isolated_run_dirs(scratch)
+    argv = [cli.program, "check", "--fix", *no_cache_flag(cli), "--format", "concise",
+            "--exit-zero", str(directory)]
+    outcome = run_once([argv], cwd, env, timeout, scratch)
+    reason = failure_reason(outcome, frozenset({0, 1}))
+    if reason:
+        return FixedCorpus(None, "", f"`check --fix` {reason}: {outcome.stderr_tail[-200:]}")
+    changed = sum(
+        (directory / path.name).read_bytes() != path.read_bytes() for path in corpus.files
+    )
+    summary = (
+        f"after `--fix` (one untimed run, {outcome.sample.wall:.1f} s): {changed:,} of "
+        f"{len(corpus.files):,} files rewritten; {outcome.output_lines:,} findings left "
+        "(concise lines)"
+    )
+    return FixedCorpus(directory, summary)
+
+
 class FileToucher:
-    """Rewrites 1% of the corpus before a run and puts it back byte for byte afterwards.
+    """Rewrites 1% of the corpus (or one file) before a run and puts it back byte for byte after.
 
     Each run appends a different comment to a different random subset, so the content is new
     to any cache; restoring the original bytes and timestamps keeps later runs comparable.
@@ -449,36 +731,45 @@ class FileToucher:
             self.saved.append((path, original, stat.st_atime_ns, stat.st_mtime_ns))
             path.write_bytes(original + f"# bench: touched for run {run}\n".encode())
 
-    def restore(self, _run: int = 0) -> None:
+    def restore(self) -> None:
         while self.saved:
             path, original, atime_ns, mtime_ns = self.saved.pop()
             path.write_bytes(original)
             os.utime(path, ns=(atime_ns, mtime_ns))
 
 
-# --- the measurements ------------------------------------------------------------------------
+class PrimedFolders:
+    """The cwd and cache home of the warm runs, as the priming run left them.
+
+    A run on a touched file replaces that file's cache entry, and restoring the file does not
+    bring the old entry back; so after every run that touches files the folders are put back
+    from this snapshot, and each warm, pre-commit and 1% run starts from the same full cache.
+    """
+
+    def __init__(self, scratch: Path) -> None:
+        self.folders = isolated_run_dirs(scratch)
+        self.live = [self.folders[0], Path(self.folders[1]["XDG_CACHE_HOME"])]
+        self.pristine = [fresh_dir(scratch, "pristine-") / "copy" for _ in self.live]
+
+    def snapshot(self) -> None:
+        for live, pristine in zip(self.live, self.pristine, strict=True):
+            shutil.copytree(live, pristine, symlinks=True)
+
+    def restore(self) -> None:
+        for live, pristine in zip(self.live, self.pristine, strict=True):
+            shutil.rmtree(live)
+            shutil.copytree(pristine, live, symlinks=True)
 
 
-@dataclass
-class PeakRss:
-    largest_process_kib: int | None = None
-    process_tree_kib: int | None = None
-    note: str = ""
-
-
-@dataclass
-class SizeResult:
-    corpus: Corpus
-    runs: int
-    measurements: dict[str, Measurement] = field(default_factory=dict)
-    rss: PeakRss = field(default_factory=PeakRss)
+# --- the jobs ------------------------------------------------------------------------------
 
 
 @dataclass
 class Settings:
     runs: int | None
     timeout: float
-    skip_peers: bool
+    rows: frozenset[str]
+    peers_at: frozenset[int]
     schema: Path
     scratch: Path
     style: str = CORPUS_STYLES[0]
@@ -494,15 +785,6 @@ def fresh_dir(scratch: Path, prefix: str) -> Path:
     return Path(tempfile.mkdtemp(prefix=prefix, dir=scratch))
 
 
-def profilelint_cold_argv(cli: ProfilelintCli, target: Path) -> list[str]:
-    no_cache = ["--no-cache"] if cli.supports_no_cache else []
-    return [cli.executable or "profilelint", "check", *no_cache, *cli.flags, str(target)]
-
-
-def profilelint_warm_argv(cli: ProfilelintCli, target: Path) -> list[str]:
-    return [cli.executable or "profilelint", "check", *cli.flags, str(target)]
-
-
 def isolated_run_dirs(scratch: Path) -> tuple[Path, dict[str, str]]:
     """A cwd and cache home nobody has used: no project config, no cache from earlier runs."""
     cwd = fresh_dir(scratch, "cwd-")
@@ -511,84 +793,20 @@ def isolated_run_dirs(scratch: Path) -> tuple[Path, dict[str, str]]:
     )
 
 
-def profilelint_jobs(cli: ProfilelintCli, corpus: Corpus, settings: Settings) -> list[Job]:
-    scratch = settings.scratch
-    warm_cwd, warm_env = isolated_run_dirs(scratch)
-    toucher = FileToucher(corpus)
-    single_file = pick_single_file(corpus)
+def floor_job(key: str, directory: Path, scratch: Path) -> Job:
+    def build(_run: int) -> Invocation:
+        return [[sys.executable, str(FLOOR_SCRIPT), str(directory)]], scratch, quiet_env()
 
-    def cold(_run: int) -> Invocation:
+    # One warm-up pulls the corpus into the page cache before anything is timed.
+    return Job(key, build, ok_codes=frozenset({0}), warmups=1)
+
+
+def cold_job(key: str, cli: ProfilelintCli, directory: Path, scratch: Path) -> Job:
+    def build(_run: int) -> Invocation:
         cwd, env = isolated_run_dirs(scratch)
-        return [profilelint_cold_argv(cli, corpus.directory)], cwd, env
+        return [profilelint_cold_argv(cli, directory)], cwd, env
 
-    def warm(_run: int) -> Invocation:
-        return [profilelint_warm_argv(cli, corpus.directory)], warm_cwd, warm_env
-
-    def single(_run: int) -> Invocation:
-        # A pre-commit hook runs in a repository whose earlier runs left the cache behind; it
-        # lints the one file that just changed (touched before each run, so it is a cache
-        # miss) while the rest of the corpus index comes from the cache.
-        return [[cli.executable or "profilelint", "check", str(single_file)]], warm_cwd, warm_env
-
-    single_toucher = FileToucher(corpus, only=single_file)
-    # The single-file runs come before the 1% runs: a touched run drops the cache entries of
-    # the files it touched (their keys change), and restoring their bytes and times does not
-    # bring the entries back, so a pre-commit run after it would index those files afresh.
-    return [
-        Job(COLD, cold),
-        Job(WARM, warm),
-        Job(SINGLE, single, before_each=single_toucher.touch, after_each=single_toucher.restore),
-        Job(TOUCHED, warm, before_each=toucher.touch, after_each=toucher.restore),
-    ]
-
-
-def one_file_jobs(cli: ProfilelintCli, settings: Settings) -> list[Job]:
-    """A user's first run on one file, no cache: start-up and one file's lint, against
-    yamllint on the same file."""
-    yamllint = find_tool("yamllint")
-
-    def alone(_run: int) -> tuple[Path, dict[str, str]]:
-        # A copy of the seed alone in a fresh folder, linted from there: in the repository the
-        # corpus root would be the git work tree, whose bench/corpus/ profilelint would index.
-        cwd, env = isolated_run_dirs(settings.scratch)
-        shutil.copyfile(ONE_FILE, cwd / ONE_FILE.name)
-        return cwd, env
-
-    def profilelint_one(run: int) -> Invocation:
-        cwd, env = alone(run)
-        no_cache = ["--no-cache"] if cli.supports_no_cache else []
-        return [[cli.executable or "profilelint", "check", *no_cache, ONE_FILE.name]], cwd, env
-
-    def yamllint_one(run: int) -> Invocation:
-        cwd, env = alone(run)
-        env.pop("YAMLLINT_CONFIG_FILE", None)
-        return [[yamllint or "yamllint", "-f", "parsable", ONE_FILE.name]], cwd, env
-
-    jobs = [Job(ONE_COLD, profilelint_one)] if cli.usable else []
-    if yamllint is not None and not settings.skip_peers:
-        jobs.append(Job(YAMLLINT_ONE, yamllint_one))
-    return jobs
-
-
-def measure_one_file(result: SizeResult, cli: ProfilelintCli, settings: Settings) -> None:
-    """The one-file rows, measured once (with the first corpus size) and in turns, A B A B,
-    so that a shared machine's drift touches both alike."""
-    runs = max(result.runs, ONE_FILE_MIN_RUNS)
-    jobs = one_file_jobs(cli, settings)
-    for job in jobs:
-        measure(job, 1, settings.timeout, settings.scratch)  # warm-up: bytecode, page cache
-    merged: dict[str, Measurement] = {}
-    for _ in range(runs):
-        for job in jobs:
-            one = measure(job, 1, settings.timeout, settings.scratch)
-            kept = merged.setdefault(job.key, one)
-            if kept is not one:
-                kept.times += one.times
-                if not one.ok:
-                    kept.status, kept.detail = one.status, one.detail
-    result.measurements.update(merged)
-    for key in (ONE_COLD, YAMLLINT_ONE):
-        result.measurements.setdefault(key, unavailable(key, "skipped"))
+    return Job(key, build)
 
 
 def pick_single_file(corpus: Corpus) -> Path:
@@ -596,27 +814,56 @@ def pick_single_file(corpus: Corpus) -> Path:
     return corpus.files[len(corpus.files) // 2]
 
 
-def yamllint_job(corpus: Corpus, settings: Settings) -> Job:
-    executable = find_tool("yamllint")
+def warm_jobs(cli: ProfilelintCli, corpus: Corpus, primed: PrimedFolders, rows: frozenset[str]) -> list[Job]:
+    """Warm, pre-commit and 1% rows, all from the primed cache (put back after each run that
+    touched files)."""
+    cwd, env = primed.folders
+    single_file = pick_single_file(corpus)
+    toucher, single_toucher = FileToucher(corpus), FileToucher(corpus, only=single_file)
 
+    def put_back(which: FileToucher) -> Callable[[int], None]:
+        def after(_run: int) -> None:
+            which.restore()
+            primed.restore()
+
+        return after
+
+    def warm(_run: int) -> Invocation:
+        return [profilelint_warm_argv(cli, corpus.directory)], cwd, env
+
+    def pre_commit(*flags: str) -> Callable[[int], Invocation]:
+        # A pre-commit hook runs where earlier runs left the cache; it lints the one file that
+        # just changed (touched before each run, so a cache miss) while the rest of the corpus
+        # index comes from the cache.
+        def build(_run: int) -> Invocation:
+            return [[cli.program, "check", *flags, str(single_file)]], cwd, env
+
+        return build
+
+    jobs = []
+    if "warm" in rows:
+        jobs.append(Job(WARM, warm))
+    if "pre-commit" in rows:
+        jobs.append(Job(PRE_COMMIT, pre_commit(), before_each=single_toucher.touch,
+                        after_each=put_back(single_toucher), per_round=PRE_COMMIT_PER_ROUND))
+        if cli.supports_corpus_wide:
+            jobs.append(Job(PRE_COMMIT_WIDE, pre_commit("--corpus-wide", "--force-exclude"),
+                            before_each=single_toucher.touch, after_each=put_back(single_toucher),
+                            per_round=PRE_COMMIT_PER_ROUND))
+    if "touched" in rows:
+        jobs.append(Job(TOUCHED, warm, before_each=toucher.touch, after_each=put_back(toucher)))
+    return jobs
+
+
+def check_jsonschema_job(key: str, peer: Peer, corpus: Corpus, settings: Settings) -> Job:
     def build(_run: int) -> Invocation:
-        cwd, env = isolated_run_dirs(settings.scratch)
-        env.pop("YAMLLINT_CONFIG_FILE", None)  # "default config" means no user config either
-        return [[executable or "yamllint", "-f", "parsable", str(corpus.directory)]], cwd, env
-
-    return Job(YAMLLINT, build)
-
-
-def check_jsonschema_job(corpus: Corpus, settings: Settings) -> Job:
-    executable = find_tool("check-jsonschema") or "check-jsonschema"
-
-    def build(_run: int) -> Invocation:
-        base = [executable, "--schemafile", str(settings.schema)]
+        base = [str(peer.executable), "--schemafile", str(settings.schema)]
         names = [path.name for path in corpus.files]
+        _, env = isolated_run_dirs(settings.scratch)
         # Relative names from inside the corpus keep the command line short: usually one chunk.
-        return chunk_command_line(base, names), corpus.directory, quiet_env()
+        return chunk_command_line(base, names), corpus.directory, env
 
-    return Job(CHECK_JSONSCHEMA, build)
+    return Job(key, build)
 
 
 def chunk_command_line(base: list[str], arguments: list[str]) -> list[list[str]]:
@@ -636,261 +883,295 @@ def chunk_command_line(base: list[str], arguments: list[str]) -> list[list[str]]
     return chunks
 
 
-def floor_job(corpus: Corpus, settings: Settings) -> Job:
-    def build(_run: int) -> Invocation:
-        return [[sys.executable, str(FLOOR), str(corpus.directory)]], settings.scratch, quiet_env()
+def one_file_jobs(cli: ProfilelintCli, yamllint: Peer | None, scratch: Path) -> list[Job]:
+    """A user's first run on one file, no cache: start-up and one file's lint, against
+    yamllint on the same file."""
 
-    return Job(FLOOR_KEY, build, ok_codes=frozenset({0}))
+    def alone() -> tuple[Path, dict[str, str]]:
+        # A copy of the seed alone in a fresh folder, linted from there: in the repository the
+        # corpus root would be the git work tree, which profilelint would index.
+        cwd, env = isolated_run_dirs(scratch)
+        shutil.copyfile(ONE_FILE, cwd / ONE_FILE.name)
+        return cwd, env
+
+    def profilelint_one(_run: int) -> Invocation:
+        cwd, env = alone()
+        return [[cli.program, "check", *no_cache_flag(cli), ONE_FILE.name]], cwd, env
+
+    def yamllint_one(_run: int) -> Invocation:
+        cwd, env = alone()
+        assert yamllint is not None and yamllint.executable is not None
+        return [[str(yamllint.executable), "-f", "parsable", ONE_FILE.name]], cwd, env
+
+    jobs = [Job(ONE_COLD, profilelint_one, warmups=1)] if cli.usable else []
+    if yamllint is not None and yamllint.executable is not None:
+        jobs.append(Job(YAMLLINT_ONE, yamllint_one, warmups=1))
+    return jobs
 
 
 def unavailable(key: str, reason: str) -> Measurement:
     return Measurement(key, status=reason)
 
 
-class TreeRssSampler:
-    """Samples the summed RSS of every process in one session (the command and its workers).
-
-    GNU time reports the largest single process; with worker processes the whole run uses
-    more, so this adds a sampled total.  Sampling every 20 ms can miss a very short peak.
-    """
-
-    INTERVAL = 0.02
-
-    def __init__(self) -> None:
-        self.peak_kib = 0
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._page_kib = os.sysconf("SC_PAGE_SIZE") // 1024
-
-    def start(self, session_id: int) -> None:
-        self._thread = threading.Thread(target=self._sample, args=(session_id,), daemon=True)
-        self._thread.start()
-
-    def stop(self) -> int | None:
-        self._stop.set()
-        if self._thread:
-            self._thread.join()
-        return self.peak_kib or None
-
-    def _sample(self, session_id: int) -> None:
-        while not self._stop.wait(self.INTERVAL):
-            self.peak_kib = max(self.peak_kib, self._session_rss_kib(session_id))
-
-    def _session_rss_kib(self, session_id: int) -> int:
-        total_pages = 0
-        for entry in os.scandir("/proc"):
-            if not entry.name.isdigit():
-                continue
-            try:
-                stat = Path(entry.path, "stat").read_text()
-            except OSError:
-                continue  # the process ended between listing and reading
-            # Fields after the parenthesised command name: state is 3rd, session 6th, rss 24th.
-            fields = stat[stat.rindex(")") + 2 :].split()
-            if int(fields[3]) == session_id:
-                total_pages += int(fields[21])
-        return total_pages * self._page_kib
+# --- measuring one size ------------------------------------------------------------------------
 
 
-def measure_peak_rss(cli: ProfilelintCli, corpus: Corpus, settings: Settings) -> PeakRss:
-    """Peak RSS of one untimed cold run, which also warms the OS page and bytecode caches."""
-    report = settings.scratch / "rss.txt"
-    argv = profilelint_cold_argv(cli, corpus.directory)
-    if TIME_BINARY.exists():
-        wrapped = [str(TIME_BINARY), "-v", "-o", str(report), *argv]
-        method = "/usr/bin/time -v"
-    else:
-        wrapped = [sys.executable, "-c", RSS_WRAPPER, str(report), *argv]
-        method = "getrusage(RUSAGE_CHILDREN)"
-    cwd, env = isolated_run_dirs(settings.scratch)
-    sampler = TreeRssSampler() if Path("/proc/self/stat").exists() else None
-    on_spawn = sampler.start if sampler else None
-    try:
-        outcome = run_once([wrapped], cwd, env, settings.timeout, settings.scratch, on_spawn)
-    finally:
-        tree_kib = sampler.stop() if sampler else None
-    reason = failure_reason(outcome, frozenset({0, 1}))
-    if reason:
-        return PeakRss(note=f"peak RSS run {reason}")
-    largest, note = parse_rss_report(report.read_text(errors="replace"), method)
-    return PeakRss(largest, tree_kib, note)
+@dataclass
+class SizeResult:
+    corpus: Corpus
+    runs: int
+    measurements: dict[str, Measurement] = field(default_factory=dict)
+    fixed_summary: str = ""
 
 
-def parse_rss_report(text: str, method: str) -> tuple[int | None, str]:
-    if method.startswith("/usr/bin/time"):
-        match = re.search(r"Maximum resident set size \(kbytes\): (\d+)", text)
-        return (
-            (int(match.group(1)), method)
-            if match
-            else (None, "no RSS line in /usr/bin/time output")
-        )
-    return (int(text.strip()), method) if text.strip().isdigit() else (None, "wrapper wrote no RSS")
+def peer_measurement_or_job(
+    key: str, peers: dict[str, Peer], corpus: Corpus, settings: Settings
+) -> Job | Measurement:
+    peer = peers.get(key)
+    if peer is None or peer.executable is None:
+        return unavailable(key, peer.problem if peer and peer.problem else "not set up")
+    if not settings.schema.is_file():
+        return unavailable(key, f"skipped: {display_path(settings.schema)} not found")
+    return check_jsonschema_job(key, peer, corpus, settings)
 
 
 def measure_size(
-    corpus: Corpus, cli: ProfilelintCli, settings: Settings, *, first: bool = False
+    corpus: Corpus, cli: ProfilelintCli, peers: dict[str, Peer], settings: Settings
 ) -> SizeResult:
     result = SizeResult(corpus, runs_for(corpus.size, settings))
-    log_dir = settings.scratch
-    runs, timeout = result.runs, settings.timeout
+    rows, scratch = settings.rows, settings.scratch
+    jobs: list[Job] = []
+    skipped: list[Measurement] = []
 
-    floor = floor_job(corpus, settings)
-    measure(floor, 1, timeout, log_dir)  # warm-up: pulls the corpus into the page cache
-    result.measurements[FLOOR_KEY] = measure(floor, runs, timeout, log_dir)
+    def add(item: Job | Measurement) -> None:
+        if isinstance(item, Job):
+            jobs.append(item)
+        else:
+            skipped.append(item)
 
-    if cli.usable:
-        result.rss = measure_peak_rss(cli, corpus, settings)
-        jobs = profilelint_jobs(cli, corpus, settings)
-        for job in jobs:
-            if job.key == WARM:
-                measure(job, 1, timeout, log_dir)  # priming run: fills the cache
-            result.measurements[job.key] = measure(job, runs, timeout, log_dir)
-    else:
-        for key in (COLD, WARM, TOUCHED, SINGLE):
-            result.measurements[key] = unavailable(key, "unavailable")
-        result.rss = PeakRss(note="profilelint unavailable")
-    if first:
-        measure_one_file(result, cli, settings)
+    if "cold" in rows:
+        add(floor_job(FLOOR, corpus.directory, scratch))
+        add(cold_job(COLD, cli, corpus.directory, scratch) if cli.usable
+            else unavailable(COLD, "profilelint unavailable"))
+    if "peers" in rows and corpus.size in settings.peers_at:
+        for key in (CJS_CLIB, CJS_PIP):
+            add(peer_measurement_or_job(key, peers, corpus, settings))
+    if "fixed" in rows and corpus.size in settings.peers_at and cli.usable:
+        fixed = make_fixed_copy(corpus, cli, scratch, settings.timeout)
+        result.fixed_summary = fixed.problem or fixed.summary
+        if fixed.directory is None:
+            add(unavailable(FIXED_COLD, fixed.problem or "no fixed copy"))
+        else:
+            add(floor_job(FIXED_FLOOR, fixed.directory, scratch))
+            add(cold_job(FIXED_COLD, cli, fixed.directory, scratch))
+    if not cli.usable:
+        for group in ("warm", "pre-commit", "touched"):
+            for key in ROW_GROUPS[group] if group in rows else ():
+                add(unavailable(key, "profilelint unavailable"))
+    elif rows & {"warm", "pre-commit", "touched"}:
+        primed = PrimedFolders(scratch)
+        progress("  priming the warm cache (untimed) ...")
+        cwd, env = primed.folders
+        priming = run_once([profilelint_warm_argv(cli, corpus.directory)], cwd, env,
+                           settings.timeout, scratch)
+        primed.snapshot()
+        reason = failure_reason(priming, frozenset({0, 1}))
+        for job in warm_jobs(cli, corpus, primed, rows):
+            add(unavailable(job.key, f"priming run {reason}") if reason else job)
 
-    measure_peers(result, settings)
+    order = list(ROW_LABELS)
+    jobs.sort(key=lambda job: order.index(job.key))
+    result.measurements = measure_rounds(jobs, result.runs, settings.timeout, scratch)
+    result.measurements.update({m.key: m for m in skipped})
     return result
 
 
-def measure_peers(result: SizeResult, settings: Settings) -> None:
-    corpus, runs, timeout = result.corpus, result.runs, settings.timeout
-    if settings.skip_peers:
-        for key in (YAMLLINT, CHECK_JSONSCHEMA):
-            result.measurements[key] = unavailable(key, "skipped (--skip-peers)")
-        return
-    if find_tool("yamllint") is None:
-        result.measurements[YAMLLINT] = unavailable(YAMLLINT, "not installed")
-    else:
-        result.measurements[YAMLLINT] = measure(
-            yamllint_job(corpus, settings), runs, timeout, settings.scratch
-        )
-    if find_tool("check-jsonschema") is None:
-        result.measurements[CHECK_JSONSCHEMA] = unavailable(CHECK_JSONSCHEMA, "not installed")
-    elif not settings.schema.is_file():
-        result.measurements[CHECK_JSONSCHEMA] = unavailable(
-            CHECK_JSONSCHEMA, f"skipped: {display_path(settings.schema)} not found"
-        )
-    else:
-        job = check_jsonschema_job(corpus, settings)
-        result.measurements[CHECK_JSONSCHEMA] = measure(job, runs, timeout, settings.scratch)
+def measure_one_file(cli: ProfilelintCli, peers: dict[str, Peer], settings: Settings) -> dict[str, Measurement]:
+    """The one-file rows, measured once and in turns, A B A B, so that a shared machine's drift
+    touches both alike."""
+    runs = max(settings.runs or 0, ONE_FILE_MIN_RUNS)
+    yamllint = peers.get(YAMLLINT_ONE)
+    measurements = measure_rounds(
+        one_file_jobs(cli, yamllint, settings.scratch), runs, settings.timeout, settings.scratch
+    )
+    if YAMLLINT_ONE not in measurements:
+        reason = yamllint.problem if yamllint is not None else "skipped (--skip-peers)"
+        measurements[YAMLLINT_ONE] = unavailable(YAMLLINT_ONE, reason or "not set up")
+    measurements.setdefault(ONE_COLD, unavailable(ONE_COLD, "profilelint unavailable"))
+    return measurements
 
 
 # --- ratios and targets ----------------------------------------------------------------------
 
 
-def ratio(numerator: Measurement | None, denominator: Measurement | None) -> float | None:
-    top = numerator.median if numerator is not None else None
-    bottom = denominator.median if denominator is not None else None
-    if top is None or not bottom:
-        return None
-    return top / bottom
+def paired_ratios(numerator: Measurement | None, denominator: Measurement | None) -> list[float]:
+    """numerator ÷ denominator, run by run: the i-th runs of both came from the same round."""
+    if numerator is None or denominator is None or not numerator.ok or not denominator.ok:
+        return []
+    return [a.wall / b.wall for a, b in zip(numerator.samples, denominator.samples) if b.wall]
 
 
 @dataclass(frozen=True)
-class RatioRow:
-    label: str
-    numerator: str
-    denominator: str
-    as_percent: bool = False
+class Figure:
+    """A paired ratio: the median of the pairs, their spread, and whether it is only a bound."""
+
+    value: float
+    low: float
+    high: float
+    pairs: int
+    lower_bound: bool = False
 
 
-RATIO_ROWS = (
-    RatioRow("yamllint ÷ profilelint cold (× faster)", YAMLLINT, COLD),
-    RatioRow("check-jsonschema ÷ profilelint cold (× faster)", CHECK_JSONSCHEMA, COLD),
-    RatioRow("profilelint cold ÷ floor", COLD, FLOOR_KEY),
-    RatioRow("warm ÷ cold", WARM, COLD, as_percent=True),
-    RatioRow("1% touched ÷ cold", TOUCHED, COLD, as_percent=True),
-    RatioRow("one file cold ÷ yamllint one file", ONE_COLD, YAMLLINT_ONE),
-)
+def paired_cpu_ratio(numerator: Measurement | None, denominator: Measurement | None) -> float | None:
+    """numerator ÷ denominator in CPU time (workers included), the median of the pairs."""
+    if numerator is None or denominator is None or not numerator.ok or not denominator.ok:
+        return None
+    ratios = [a.cpu / b.cpu for a, b in zip(numerator.samples, denominator.samples) if b.cpu]
+    return statistics.median(ratios) if ratios else None
+
+
+def paired_figure(numerator: Measurement | None, denominator: Measurement | None) -> Figure | None:
+    ratios = paired_ratios(numerator, denominator)
+    if ratios:
+        return Figure(statistics.median(ratios), min(ratios), max(ratios), len(ratios))
+    # A peer that timed out still gives a lower bound on the speedup.
+    if numerator is not None and numerator.at_least and denominator is not None and denominator.ok:
+        bound = numerator.at_least / (denominator.median or 1)
+        return Figure(bound, bound, bound, 0, lower_bound=True)
+    return None
 
 
 @dataclass(frozen=True)
 class Target:
     label: str
+    at: str  # where it was judged: "1,000 files", "one file", …
     measured: str
-    met: bool | None  # None: could not be measured
+    met: bool | None  # None: not measured, or reported without a target
+
+
+def closest_result(results: list[SizeResult], size: int, needs: str) -> SizeResult | None:
+    """The result at ``size`` if it was measured (with ``needs`` in it), else the closest size
+    that has it: a smaller run still gets every row, marked with the size it was judged at."""
+    having = [r for r in results if needs in r.measurements]
+    if not having:
+        return None
+    return min(having, key=lambda r: (abs(r.corpus.size - size), r.corpus.size))
+
+
+def judged_at(result: SizeResult, size: int) -> str:
+    where = f"{result.corpus.size:,} files"
+    return where if result.corpus.size == size else f"{where} (set at {size:,})"
+
+
+def format_figure(figure: Figure, unit: str) -> str:
+    def shown(value: float) -> str:
+        return f"{value * 100:.1f}%" if unit == "%" else f"{value:.2f}×"
+
+    if figure.lower_bound:
+        return f"> {shown(figure.value)} (timed out)"
+    spread = f" ({shown(figure.low)}–{shown(figure.high)}, {figure.pairs} pairs)"
+    return shown(figure.value) + (spread if figure.pairs > 1 else "")
+
+
+def ratio_target(
+    label: str, results: list[SizeResult], size: int, top: str, bottom: str, limit: float,
+    unit: str, *, at_least: bool = False, show_cpu: bool = False,
+) -> Target:
+    """A target on a paired ratio top ÷ bottom: at most ``limit``, or (``at_least``) at least.
+    ``show_cpu`` adds the same ratio in CPU time, which the target does not judge."""
+    result = closest_result(results, size, top)
+    if result is None:
+        return Target(label, f"{size:,} files", "not measured", None)
+    numerator, denominator = result.measurements.get(top), result.measurements.get(bottom)
+    figure = paired_figure(numerator, denominator)
+    if figure is None:
+        return Target(label, f"{size:,} files", "not measured", None)
+    met = figure.value >= limit if at_least else figure.value <= limit
+    if figure.lower_bound and not met:
+        met = None  # the bound does not decide it
+    measured = format_figure(figure, unit)
+    cpu = paired_cpu_ratio(numerator, denominator) if show_cpu else None
+    if cpu is not None:
+        measured += f"; cpu {cpu:.2f}×"
+    return Target(label, judged_at(result, size), measured, met)
+
+
+def seconds_target(
+    label: str, measurement: Measurement | None, where: str, limit: float | None
+) -> Target:
+    if measurement is None or not measurement.ok:
+        status = measurement.status if measurement is not None else "not measured"
+        return Target(label, where, status, None)
+    median = measurement.median or 0.0
+    met = None if limit is None else median <= limit
+    return Target(label, where, f"{median:.3f} s (median of {len(measurement.samples)})", met)
 
 
 def memory_target(results: list[SizeResult]) -> Target:
-    by_size = {r.corpus.size: r for r in results}
-    small, large = (by_size.get(1000), by_size.get(10_000))
-    if small is None or large is None:
-        ordered = sorted(results, key=lambda r: r.corpus.size)
-        small, large = (ordered[0], ordered[-1]) if len(ordered) > 1 else (None, None)
-    label = "peak memory at 10k ≤ 1.5× that at 1k"
-    small_kib = small.rss.largest_process_kib if small else None
-    large_kib = large.rss.largest_process_kib if large else None
-    if small is None or large is None or not small_kib or not large_kib:
-        return Target(label, "needs two sizes with a measured peak RSS", None)
-    growth = large_kib / small_kib
-    measured = (
-        f"{growth:.2f}× ({format_kib(large_kib)} at {large.corpus.size:,} vs "
-        f"{format_kib(small_kib)} at {small.corpus.size:,})"
+    label = "7. peak RSS (largest process, cold) at 10,000 ≤ 1.5× that at 1,000"
+    measured = sorted(
+        (r for r in results if COLD in r.measurements and r.measurements[COLD].peak_rss_kib),
+        key=lambda r: r.corpus.size,
     )
-    return Target(label, measured, growth <= 1.5)
+    by_size = {r.corpus.size: r for r in measured}
+    small, large = by_size.get(1000), by_size.get(10_000)
+    if (small is None or large is None) and len(measured) > 1:
+        small, large = measured[0], measured[-1]
+    if small is None or large is None:
+        return Target(label, "1,000 and 10,000 files", "needs two sizes with cold runs", None)
+    small_kib = small.measurements[COLD].peak_rss_kib or 0
+    large_kib = large.measurements[COLD].peak_rss_kib or 0
+    growth = large_kib / small_kib
+    where = f"{large.corpus.size:,} vs {small.corpus.size:,} files"
+    figure = f"{growth:.2f}× ({format_kib(large_kib)} vs {format_kib(small_kib)})"
+    return Target(label, where, figure, growth <= 1.5)
 
 
-def evaluate_targets(results: list[SizeResult]) -> tuple[list[Target], int]:
-    """Issue 13's targets. The corpus ones are set at 1,000 files (cold, vs the floor and the
-    peers) and at 10,000 (warm, the pre-commit case); each is judged at the largest size
-    measured. The one-file rows are measured once, with the first size."""
-    largest = max(results, key=lambda r: r.corpus.size)
-    m = largest.measurements
-    one = next((r.measurements for r in results if ONE_COLD in r.measurements), {})
+def evaluate_targets(results: list[SizeResult], one_file: dict[str, Measurement]) -> list[Target]:
+    """Issue 13's target table, row by row, each at the size the issue sets it at (or the
+    closest size measured)."""
     targets = [
-        bound_target("cold within 3× of the floor", ratio(m.get(COLD), m.get(FLOOR_KEY)), 3, "×"),
-        speedup_target(
-            "cold ≥ 10× faster than check-jsonschema (as pip installs it)",
-            m.get(CHECK_JSONSCHEMA), m.get(COLD), 10,
-        ),
-        bound_target("warm ≤ 10% of cold", ratio(m.get(WARM), m.get(COLD)), 0.10, "%"),
-        bound_target("1% touched ≤ 20% of cold", ratio(m.get(TOUCHED), m.get(COLD)), 0.20, "%"),
-        bound_target(
-            "one file, cold start ≤ 0.15 s",
-            one[ONE_COLD].median if ONE_COLD in one else None, 0.15, "s",
-        ),
-        bound_target(
-            "one file, cold start ≤ 0.6× yamllint on the same file",
-            ratio(one.get(ONE_COLD), one.get(YAMLLINT_ONE)), 0.6, "×",
-        ),
-        bound_target(
-            "one changed file, warm cache (pre-commit) ≤ 0.25 s",
-            m[SINGLE].median if SINGLE in m else None, 0.25, "s",
-        ),
-        memory_target(results),
+        ratio_target("1. cold ÷ libyaml compose floor (wall) ≤ 3×", results, 1000, COLD, FLOOR, 3,
+                     "×", show_cpu=True),
+        ratio_target("1. cold ≥ 3× faster than check-jsonschema + ruamel.yaml.clib", results,
+                     1000, CJS_CLIB, COLD, 3, "×", at_least=True),
+        ratio_target("1. cold ≥ 10× faster than check-jsonschema as pip installs it", results,
+                     1000, CJS_PIP, COLD, 10, "×", at_least=True),
+        ratio_target("2. cold after `--fix` ÷ the floor of that corpus (wall) ≤ 2.5×", results,
+                     1000, FIXED_COLD, FIXED_FLOOR, 2.5, "×", show_cpu=True),
     ]
-    return targets, largest.corpus.size
+    for size in (1000, 10_000):
+        targets.append(ratio_target(f"3. warm ÷ cold ≤ 10% at {size:,}", results, size, WARM,
+                                    COLD, 0.10, "%"))
+    for size in (1000, 10_000):
+        targets.append(ratio_target(f"4. 1% of files touched ÷ cold ≤ 20% at {size:,}",
+                                    results, size, TOUCHED, COLD, 0.20, "%"))
+    targets += [
+        seconds_target("5. one file, cold start, no cache ≤ 0.15 s", one_file.get(ONE_COLD),
+                       "one file", 0.15),
+        ratio_target_one_file(one_file),
+    ]
+    for key, label, limit in (
+        (PRE_COMMIT, "6. one changed file in 10,000, warm cache (pre-commit) ≤ 0.25 s", 0.25),
+        (PRE_COMMIT_WIDE, "6. the same, `--corpus-wide` as the shipped hooks run it (no target)",
+         None),
+    ):
+        result = closest_result(results, 10_000, key)
+        if result is None:
+            targets.append(Target(label, "10,000 files", "not measured", None))
+        else:
+            targets.append(seconds_target(label, result.measurements[key],
+                                          judged_at(result, 10_000), limit))
+    targets.append(memory_target(results))
+    return targets
 
 
-def speedup_target(
-    label: str, peer: Measurement | None, cold: Measurement | None, factor: float
-) -> Target:
-    value, lower_bound = peer_speedup(peer, cold)
-    if value is None:
-        return Target(label, "not measured", None)
-    if lower_bound:
-        # The peer timed out, so the true speedup is larger; only a bound that clears it counts.
-        return Target(label, f"> {value:.1f}× (peer timed out)", True if value >= factor else None)
-    return Target(label, f"{value:.1f}×", value >= factor)
-
-
-def peer_speedup(peer: Measurement | None, cold: Measurement | None) -> tuple[float | None, bool]:
-    """How many times faster profilelint cold is; a timed-out peer still gives a lower bound."""
-    cold_median = cold.median if cold is not None else None
-    if peer is not None and peer.at_least is not None and cold_median:
-        return peer.at_least / cold_median, True
-    return ratio(peer, cold), False
-
-
-def bound_target(label: str, value: float | None, limit: float, unit: str) -> Target:
-    if value is None:
-        return Target(label, "not measured", None)
-    shown = {"%": f"{value * 100:.1f}%", "×": f"{value:.2f}×", "s": f"{value:.3f} s"}[unit]
-    return Target(label, shown, value <= limit)
+def ratio_target_one_file(one_file: dict[str, Measurement]) -> Target:
+    label = "5. one file, cold start ÷ yamllint on the same file ≤ 0.6×"
+    figure = paired_figure(one_file.get(ONE_COLD), one_file.get(YAMLLINT_ONE))
+    if figure is None:
+        return Target(label, "one file", "not measured", None)
+    return Target(label, "one file", format_figure(figure, "×"), figure.value <= 0.6)
 
 
 # --- report ----------------------------------------------------------------------------------
@@ -898,20 +1179,6 @@ def bound_target(label: str, value: float | None, limit: float, unit: str) -> Ta
 
 def format_kib(kib: int | None) -> str:
     return f"{kib / 1024:.1f} MiB" if kib else "—"
-
-
-def format_cell(measurement: Measurement | None) -> str:
-    if measurement is None:
-        return "—"
-    if measurement.ok:
-        return f"{measurement.median:.3f} s"
-    return measurement.status
-
-
-def format_ratio(value: float | None, as_percent: bool) -> str:
-    if value is None:
-        return "—"
-    return f"{value * 100:.1f}%" if as_percent else f"{value:.1f}×"
 
 
 def markdown_table(
@@ -923,69 +1190,53 @@ def markdown_table(
     return lines
 
 
-def timing_table(results: list[SizeResult]) -> list[str]:
-    header = ["measurement", *(f"{r.corpus.size:,} files" for r in results)]
-    rows = [
-        [label, *(format_cell(r.measurements.get(key)) for r in results)]
-        for key, label in ROW_LABELS.items()
+def measurement_row(label: str, measurement: Measurement) -> list[str]:
+    if not measurement.ok:
+        return [label, measurement.status, "—", "—", "—"]
+    lines = "—" if measurement.output_lines is None else f"{measurement.output_lines:,}"
+    return [
+        label,
+        f"{measurement.median:.3f} s",
+        f"{measurement.cpu_median:.3f} s",
+        format_kib(measurement.peak_rss_kib),
+        lines,
     ]
-    rows.append(
-        [
-            "profilelint cold peak RSS, largest process",
-            *(format_kib(r.rss.largest_process_kib) for r in results),
-        ]
-    )
-    rows.append(
-        [
-            "profilelint cold peak RSS, all processes (sampled)",
-            *(format_kib(r.rss.process_tree_kib) for r in results),
-        ]
-    )
+
+
+def timing_table(measurements: dict[str, Measurement]) -> list[str]:
+    rows = [
+        measurement_row(label, measurements[key])
+        for key, label in ROW_LABELS.items()
+        if key in measurements
+    ]
+    header = ["measurement", "wall (median)", "cpu (median)", "peak RSS (largest process)",
+              "output lines"]
     return markdown_table(header, rows)
-
-
-def ratio_table(results: list[SizeResult]) -> list[str]:
-    header = ["ratio", *(f"{r.corpus.size:,}" for r in results)]
-    rows = [[row.label, *(ratio_cell(row, r) for r in results)] for row in RATIO_ROWS]
-    return markdown_table(header, rows)
-
-
-def ratio_cell(row: RatioRow, result: SizeResult) -> str:
-    numerator, denominator = (
-        result.measurements.get(row.numerator),
-        result.measurements.get(row.denominator),
-    )
-    if row.denominator == COLD and row.numerator in (YAMLLINT, CHECK_JSONSCHEMA):
-        value, lower_bound = peer_speedup(numerator, denominator)
-        return ("> " if lower_bound else "") + format_ratio(value, row.as_percent)
-    return format_ratio(ratio(numerator, denominator), row.as_percent)
 
 
 def target_table(targets: list[Target]) -> list[str]:
-    verdict = {True: "met", False: "**not met**", None: "not measured"}
+    def verdict(target: Target) -> str:
+        if target.met is None:
+            return "no target" if "no target" in target.label else "not measured"
+        return "met" if target.met else "**not met**"
+
     return markdown_table(
-        ["target", "measured", "result"],
-        [[t.label, t.measured, verdict[t.met]] for t in targets],
-        3,
+        ["target (issue 13)", "judged at", "measured (paired median, min–max)", "result"],
+        [[t.label, t.at, t.measured, verdict(t)] for t in targets],
+        4,
     )
 
 
-def run_details(results: list[SizeResult]) -> list[str]:
+def run_details(sections: list[tuple[str, dict[str, Measurement]]]) -> list[str]:
     rows = []
-    for result in results:
-        for key, measurement in result.measurements.items():
-            runs = ", ".join(f"{t:.3f}" for t in measurement.times) or measurement.status
-            lines = "—" if measurement.output_lines is None else f"{measurement.output_lines:,}"
-            rows.append(
-                [
-                    f"{result.corpus.size:,}",
-                    key,
-                    runs,
-                    lines,
-                    describe_command(measurement.commands),
-                ]
-            )
-    return markdown_table(["files", "measurement", "runs (s)", "output lines", "command"], rows, 5)
+    for where, measurements in sections:
+        for key in ROW_LABELS:
+            measurement = measurements.get(key)
+            if measurement is None:
+                continue
+            runs = ", ".join(f"{s.wall:.3f}" for s in measurement.samples) or measurement.status
+            rows.append([where, key, runs, describe_command(measurement.commands)])
+    return markdown_table(["corpus", "measurement", "wall per run (s)", "command"], rows, 4)
 
 
 def describe_command(commands: list[list[str]]) -> str:
@@ -1003,36 +1254,25 @@ def describe_command(commands: list[list[str]]) -> str:
 
 
 def display_path(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(REPO_ROOT))
-    except ValueError:
-        return Path(path).name if str(path).startswith(tempfile.gettempdir()) else str(path)
+    """Repository files relative to it, scratch copies as <scratch>/NAME, anything else (the
+    corpora in the data folder) by its last two parts."""
+    resolved = path.resolve()
+    if resolved.is_relative_to(REPO_ROOT):
+        return str(resolved.relative_to(REPO_ROOT))
+    if resolved.is_relative_to(Path(tempfile.gettempdir()).resolve()):
+        return f"<scratch>/{resolved.name}"
+    return "/".join(resolved.parts[-2:])
 
 
-def cli_was_run(result: SizeResult) -> bool:
-    return result.measurements[COLD].status != "unavailable"
-
-
-def failure_notes(results: list[SizeResult]) -> list[str]:
+def failure_notes(sections: list[tuple[str, dict[str, Measurement]]]) -> list[str]:
     notes = []
-    for result in results:
-        for key, measurement in result.measurements.items():
-            if has_failed(measurement):
-                notes.append(f"{result.corpus.size:,} files, {key}: {failure_summary(measurement)}")
-        if not result.rss.largest_process_kib and cli_was_run(result):
-            notes.append(f"{result.corpus.size:,} files, peak RSS: {result.rss.note}")
+    for where, measurements in sections:
+        for key, measurement in measurements.items():
+            if measurement.status != "ok" and not measurement.status.startswith("skip"):
+                last_line = (measurement.detail.strip().splitlines() or [""])[-1]
+                detail = f" — `{last_line}`" if last_line else ""
+                notes.append(f"{where}, {key}: {measurement.status}{detail}")
     return notes
-
-
-def has_failed(measurement: Measurement) -> bool:
-    expected = measurement.status in ("ok", "unavailable") or measurement.status.startswith("skip")
-    return not expected
-
-
-def failure_summary(measurement: Measurement) -> str:
-    # The last stderr line is usually the exception or the tool's own error message.
-    last_line = (measurement.detail.strip().splitlines() or [""])[-1]
-    return measurement.status + (f" — `{last_line}`" if last_line else "")
 
 
 # --- environment -----------------------------------------------------------------------------
@@ -1069,101 +1309,120 @@ def git_revision() -> str:
     try:
         completed = subprocess.run(
             ["git", "-C", str(REPO_ROOT), "rev-parse", "--short", "HEAD"],
-            capture_output=True,
-            text=True,
-            timeout=30,
-            check=False,
+            capture_output=True, text=True, timeout=30, check=False,
         )
     except (OSError, subprocess.TimeoutExpired):
         return "unknown"
     return completed.stdout.strip() if completed.returncode == 0 else "no commit yet"
 
 
-def environment_lines(cli: ProfilelintCli) -> list[str]:
-    import yaml  # the bench extra depends on PyYAML, as does profilelint itself
+def load_average() -> str:
+    try:
+        return ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    except OSError:
+        return "unknown"
 
-    profilelint_version = (
-        tool_version(cli.executable, "--version") if cli.executable else "not installed"
-    )
+
+def environment_lines(cli: ProfilelintCli, started_load: str) -> list[str]:
+    import yaml  # profilelint depends on PyYAML; floor.py uses the same one
+
+    profilelint_version = tool_version(cli.executable, "--version") if cli.executable else "not installed"
     if profilelint_version.startswith("unknown"):
         profilelint_version = f"{package_version('profilelint')} (package metadata)"
     return [
         f"- date: {dt.datetime.now(dt.UTC).strftime('%Y-%m-%d %H:%M UTC')}",
         f"- repository revision: {git_revision()}",
         f"- machine: {usable_cpus()} CPUs (nproc), {cpu_model()}, {memory_total()} RAM, "
-        f"{platform.system()} {platform.release()}",
+        f"{platform.system()} {platform.release()}; load average at the start "
+        f"{started_load}, at the end {load_average()} (1, 5, 15 min)",
         f"- Python: {platform.python_implementation()} {platform.python_version()} "
         f"({sys.executable})",
         f"- profilelint: {profilelint_version}",
-        f"- yamllint: {tool_version(find_tool('yamllint'), '--version')}",
-        f"- check-jsonschema: {tool_version(find_tool('check-jsonschema'), '--version')}",
         f"- pyyaml: {package_version('PyYAML')} "
-        f"(libyaml: {'yes' if yaml.__with_libyaml__ else 'no'})",
-        f"- jsonschema: {package_version('jsonschema')}",
+        f"(libyaml: {'yes' if yaml.__with_libyaml__ else 'no'}), used by profilelint and the floor",
     ]
 
 
 # --- putting it together ---------------------------------------------------------------------
 
 
-def method_lines(results: list[SizeResult], cli: ProfilelintCli) -> list[str]:
-    runs = ", ".join(f"{r.runs} runs at {r.corpus.size:,} files" for r in results)
-    cold = (
-        " ".join(["profilelint", *profilelint_cold_argv(cli, Path("DIR"))[1:]])
-        if cli.usable
-        else "—"
-    )
-    rss_method = "/usr/bin/time -v" if TIME_BINARY.exists() else "a getrusage wrapper"
+def method_lines(results: list[SizeResult], cli: ProfilelintCli, settings: Settings) -> list[str]:
+    runs = ", ".join(f"{r.runs} at {r.corpus.size:,} files" for r in results)
+    cold = " ".join(["profilelint", *profilelint_cold_argv(cli, Path("DIR"))[1:]])
+    warm = " ".join(["profilelint", *profilelint_warm_argv(cli, Path("DIR"))[1:]])
     return [
-        f"- Wall-clock medians ({runs}); every run is a fresh subprocess writing stdout to a file.",
-        f"- cold: `{cold}` from a fresh temporary cwd and `XDG_CACHE_HOME`.",
-        "- warm: the same without `--no-cache` after one untimed priming run, sharing the cwd "
-        "and cache.",
-        f"- touched: as warm, but before each run {TOUCHED_FRACTION:.0%} of the files (a different "
-        "random subset each run) get a comment line appended; they are restored afterwards.",
-        "- single changed file (pre-commit): `profilelint check DIR/<one>.yaml` in the warm runs' "
-        "cwd, so the rest of the corpus index comes from the cache an earlier run left, with a "
-        "comment appended to that one file before each run so its own result is a cache miss.",
-        "- peers run from a fresh cwd with an empty `XDG_CONFIG_HOME`, so no project or user "
-        "config applies; check-jsonschema gets every file on its command line (chunked only "
-        "past ARG_MAX).",
-        "- floor: `python bench/floor.py DIR` — libyaml composes each file, nothing else.",
-        "- every command runs without `PYTHONDONTWRITEBYTECODE`, so Python's bytecode cache is "
-        "used as on an installed copy.",
+        f"- Rounds ({runs}): each round runs every measured command once, in the order of the "
+        "tables, so each profilelint run alternates with what it is compared with; every ratio "
+        "is taken pair by pair (the i-th run of each, from the same round) and the median pair "
+        "is quoted with the spread of the pairs. Every run is a fresh subprocess writing stdout "
+        "to a file.",
+        "- wall: a monotonic clock around the process; cpu: user + system of the process and "
+        "the workers it waited for; peak RSS: the largest single process (wait4's `ru_maxrss`, "
+        "the figure `/usr/bin/time -v` prints as *Maximum resident set size*), the highest of "
+        "the runs.",
+        f"- floor: `python bench/floor.py DIR`: libyaml composes each file (`yaml.compose`, "
+        "`CSafeLoader`), nothing else; one untimed run first pulls the corpus into the page "
+        "cache.",
+        f"- cold: `{cold}` from a fresh temporary cwd and `XDG_CACHE_HOME`; the corpus "
+        "lies outside any git work tree, so its corpus root is its own folder.",
+        "- check-jsonschema: `check-jsonschema --schemafile schemas/profile.schema.json <every "
+        "file>` (chunked only past ARG_MAX), from the corpus folder, each from its own virtual "
+        "environment (see *Peers*).",
+        "- after `--fix`: a copy of the corpus on which `profilelint check --fix` ran once "
+        "(untimed); its own floor and cold run, paired.",
+        f"- warm: `{warm}` after one untimed priming run, from the priming run's cwd and cache "
+        "home, which are put back from a snapshot after every run that touched a file.",
+        f"- pre-commit: `profilelint check DIR/<one>.yaml` (and the shipped hooks' "
+        "`check --corpus-wide --force-exclude DIR/<one>.yaml`) with that cache, a comment "
+        "appended to the file before each run so its own result is a cache miss; "
+        f"{PRE_COMMIT_PER_ROUND} runs per round (judged on its own time, not paired).",
+        f"- 1% touched: as warm, but before each run {TOUCHED_FRACTION:.0%} of the files (a "
+        "different random subset each round) get a comment line appended; the files are "
+        "restored byte for byte, timestamps included.",
         f"- one file, cold start: `profilelint check --no-cache {ONE_FILE.name}` and "
-        f"`yamllint -f parsable {ONE_FILE.name}`, each in a fresh folder holding only a copy of "
-        f"{display_path(ONE_FILE)} (so the corpus is that file), measured once (with the first "
-        f"size) in alternation, at least {ONE_FILE_MIN_RUNS} runs each.",
-        f"- peak RSS: one extra untimed cold run (which also warms the bytecode cache) under "
-        f"{rss_method} (the largest single process; the memory target uses this) while the "
-        "summed RSS of all its processes is sampled every 20 ms.",
+        f"`yamllint -f parsable {ONE_FILE.name}`, each in a fresh folder holding only a copy "
+        f"of {display_path(ONE_FILE)}, in alternation after one warm-up each, at least "
+        f"{ONE_FILE_MIN_RUNS} runs each.",
+        "- every command runs without `PYTHONDONTWRITEBYTECODE`, so Python's bytecode cache is "
+        "used as on an installed copy; peers and yamllint run with an empty `XDG_CONFIG_HOME`, "
+        "so no user config applies.",
+        f"- rows run: {', '.join(sorted(settings.rows))}; peers and after-`--fix` rows at "
+        f"{', '.join(f'{s:,}' for s in sorted(settings.peers_at)) or 'no size'} files.",
     ]
 
 
-def results_region(results: list[SizeResult], cli: ProfilelintCli) -> str:
-    targets, judged_at = evaluate_targets(results)
-    judged = f"{judged_at:,} files" + (
-        "" if judged_at == 10_000 else "; the targets are set for 10,000"
-    )
-    notes = (
-        [*cli.notes, *failure_notes(results)]
-        if cli.usable
-        else [cli.problem or "", *failure_notes(results)]
-    )
-    lines = ["## Environment", "", *environment_lines(cli), ""]
-    lines += [
-        "## Corpus",
-        "",
-        *(f"- {r.corpus.summary or f'{r.corpus.size} profiles'}" for r in results),
-        "",
-    ]
-    lines += ["## Wall-clock medians", "", *timing_table(results), ""]
-    lines += ["## Ratios", "", *ratio_table(results), ""]
-    lines += [f"## Targets (at {judged})", "", *target_table(targets), ""]
+@dataclass
+class Report:
+    results: list[SizeResult]
+    one_file: dict[str, Measurement]
+    cli: ProfilelintCli
+    peers: dict[str, Peer]
+    settings: Settings
+    started_load: str
+
+
+def results_region(report: Report) -> str:
+    results, cli = report.results, report.cli
+    sections = [(f"{r.corpus.size:,} files", r.measurements) for r in results]
+    if report.one_file:
+        sections.append(("one file", report.one_file))
+    notes = [*cli.notes, *([cli.problem] if cli.problem else []), *failure_notes(sections)]
+    lines = ["## Environment", "", *environment_lines(cli, report.started_load), ""]
+    if report.peers:
+        lines += ["## Peers", "", *peer_lines(report.peers), ""]
+    lines += ["## Corpus", ""]
+    for result in results:
+        lines.append(f"- {result.corpus.summary or f'{result.corpus.size} profiles'}")
+        if result.fixed_summary:
+            lines.append(f"  - {result.fixed_summary}")
+    lines += ["", "## Targets", "", *target_table(evaluate_targets(results, report.one_file)), ""]
+    for where, measurements in sections:
+        if measurements:
+            lines += [f"## Medians, {where}", "", *timing_table(measurements), ""]
     if notes:
-        lines += ["## Notes", "", *(f"- {note}" for note in notes if note), ""]
-    lines += ["## Method", "", *method_lines(results, cli), ""]
-    lines += ["## Runs", "", *run_details(results)]
+        lines += ["## Notes", "", *(f"- {note}" for note in notes), ""]
+    lines += ["## Method", "", *method_lines(results, cli, report.settings), ""]
+    lines += ["## Runs", "", *run_details(sections)]
     return "\n".join(lines)
 
 
@@ -1191,55 +1450,86 @@ def parse_sizes(text: str) -> list[int]:
     sizes = []
     for part in text.split(","):
         part = part.strip().lower()
+        if not part:
+            continue
         multiplier = 1000 if part.endswith("k") else 1
-        value = int(part.rstrip("k")) * multiplier
+        try:
+            value = int(part.rstrip("k")) * multiplier
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a size: {part!r}") from None
         if value < 1:
             raise argparse.ArgumentTypeError("sizes must be positive")
         sizes.append(value)
     return sizes
 
 
+def parse_rows(text: str) -> frozenset[str]:
+    """Row groups to run; the ones judged against the cold run bring it along."""
+    rows = {part.strip() for part in text.split(",") if part.strip()}
+    unknown = rows - ROW_GROUPS.keys()
+    if unknown:
+        raise argparse.ArgumentTypeError(
+            f"unknown rows: {', '.join(sorted(unknown))} (known: {', '.join(ROW_GROUPS)})"
+        )
+    if rows & set(NEEDS_COLD):
+        rows.add("cold")
+    return frozenset(rows)
+
+
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--sizes",
-        type=parse_sizes,
-        default=parse_sizes(DEFAULT_SIZES),
-        help=f"comma-separated corpus sizes (default {DEFAULT_SIZES})",
+        "--sizes", type=parse_sizes, default=parse_sizes(DEFAULT_SIZES),
+        help=f"comma-separated corpus sizes (default {DEFAULT_SIZES}; 1k and 10k work too)",
     )
     parser.add_argument(
-        "--runs", type=int, help="timed runs per command (default 5, or 3 from 10k files)"
+        "--runs", type=int, help="rounds per size (default 5, or 3 from 10k files)"
     )
     parser.add_argument(
-        "--skip-peers", action="store_true", help="do not run yamllint or check-jsonschema"
+        "--rows", type=parse_rows, default=frozenset(ROW_GROUPS),
+        help=f"row groups to run, comma-separated (default all: {','.join(ROW_GROUPS)})",
     )
     parser.add_argument(
-        "--timeout",
-        type=float,
-        default=DEFAULT_TIMEOUT,
+        "--peers-at", type=parse_sizes,
+        help="sizes at which check-jsonschema and the after---fix rows run (default: the "
+        "smallest of --sizes; the issue sets them at 1,000)",
+    )
+    parser.add_argument(
+        "--skip-peers", action="store_true",
+        help="no check-jsonschema or yamllint (the peers and one-file yamllint rows)",
+    )
+    parser.add_argument(
+        "--timeout", type=float, default=DEFAULT_TIMEOUT,
         help=f"seconds per run (default {DEFAULT_TIMEOUT:.0f})",
     )
     parser.add_argument("--seed", type=int, default=1, help="corpus seed (default 1)")
     parser.add_argument(
-        "--style",
-        choices=CORPUS_STYLES,
-        default=CORPUS_STYLES[0],
-        help="corpus: seed (every file folded like the seed, ~19 findings each; default) or "
-        "mixed (mostly clean)",
+        "--style", choices=CORPUS_STYLES, default=CORPUS_STYLES[0],
+        help="corpus: seed (every file folded like the seed; default) or mixed (mostly clean)",
     )
     parser.add_argument(
-        "--format",
-        dest="report_format",
-        default=DEFAULT_REPORT_FORMAT,
+        "--format", dest="report_format", default=DEFAULT_REPORT_FORMAT,
         help=f"profilelint's --format in the corpus rows (default {DEFAULT_REPORT_FORMAT})",
     )
     parser.add_argument(
         "--schema", type=Path, default=DEFAULT_SCHEMA, help="JSON schema for check-jsonschema"
     )
+    parser.add_argument(
+        "--data-dir", type=Path, default=default_data_dir(),
+        help="where corpora and the peers' virtual environments are kept (default "
+        "$XDG_CACHE_HOME/profilelint-bench, else ~/.cache/profilelint-bench)",
+    )
     parser.add_argument("--results", type=Path, default=DEFAULT_RESULTS, help="report to update")
     args = parser.parse_args(argv)
     if args.runs is not None and args.runs < 1:
         parser.error("--runs must be at least 1")
+    data_dir = args.data_dir.expanduser().resolve()
+    if git_work_tree(data_dir) is not None:
+        parser.error(
+            f"--data-dir {data_dir} lies in the git work tree {git_work_tree(data_dir)}: a "
+            "corpus there would have that whole tree as its corpus root"
+        )
+    args.data_dir = data_dir
     return args
 
 
@@ -1252,24 +1542,43 @@ def scratch_directory() -> Iterator[Path]:
         shutil.rmtree(path, ignore_errors=True)
 
 
+def set_up_peers(settings: Settings, skip: bool, peers_dir: Path) -> dict[str, Peer]:
+    if skip:
+        return {}
+    wanted = []
+    if "peers" in settings.rows and settings.peers_at:
+        wanted += [CJS_PIP, CJS_CLIB]
+    if "one-file" in settings.rows:
+        wanted.append(YAMLLINT_ONE)
+    peers_dir.mkdir(parents=True, exist_ok=True)
+    return {key: ensure_peer(PEERS[key], peers_dir) for key in wanted}
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    CORPUS_ROOT.mkdir(parents=True, exist_ok=True)
+    started_load = load_average()
+    corpus_root = args.data_dir / "corpus"
+    corpus_root.mkdir(parents=True, exist_ok=True)
     cli = detect_profilelint(args.report_format)
     progress(cli.problem or f"profilelint: {cli.executable} " + " ".join(cli.flags))
-    results = []
+    peers_at = args.peers_at if args.peers_at is not None else [min(args.sizes)]
+    rows = args.rows - {"peers"} if args.skip_peers else args.rows
     with scratch_directory() as scratch:
         settings = Settings(
-            args.runs, args.timeout, args.skip_peers, args.schema.resolve(), scratch, args.style
+            args.runs, args.timeout, rows, frozenset(peers_at), args.schema.resolve(),
+            scratch, args.style,
         )
-        for position, size in enumerate(args.sizes):
-            corpus = ensure_corpus(size, args.seed, args.style)
+        peers = set_up_peers(settings, args.skip_peers, args.data_dir / "peers")
+        one_file = measure_one_file(cli, peers, settings) if "one-file" in rows else {}
+        results = []
+        for size in args.sizes if rows - {"one-file"} else ():
+            corpus = ensure_corpus(corpus_root, size, args.seed, args.style)
             progress(f"[{size} files] measuring ...")
-            results.append(measure_size(corpus, cli, settings, first=position == 0))
-    region = results_region(results, cli)
+            results.append(measure_size(corpus, cli, peers, settings))
+        region = results_region(Report(results, one_file, cli, peers, settings, started_load))
     print(region)
     write_results(args.results, region)
-    progress(f"wrote {display_path(args.results)}")
+    progress(f"wrote {args.results}")
     return 0
 
 
