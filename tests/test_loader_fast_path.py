@@ -228,7 +228,7 @@ def documents(draw: st.DrawFn) -> str:
 stray_characters = st.sampled_from(list("&*!:-?#[]{},|>'\"% \t\n")) | st.characters()
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(documents())
 def test_generated_documents_agree(text: str) -> None:
     fast_path_agrees(text)
