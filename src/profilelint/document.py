@@ -1,9 +1,12 @@
 """Load one YAML profile into plain data plus a JSON-pointer → source-span table.
 
-We walk libyaml's *event* stream instead of composing a node tree: the walk is iterative (no
-recursion limit for deeply nested input), it sees anchors, aliases, tags, scalar styles and
-duplicate keys before any of them are resolved, and an alias is recorded, never expanded, so an
-alias bomb costs nothing.  No YAML tag ever constructs a Python object.
+Two walks give the same Document.  The reference walks libyaml's *event* stream: it is
+iterative (no recursion limit for deeply nested input), it sees anchors, aliases, tags, scalar
+styles and duplicate keys before any of them are resolved, and an alias is recorded, never
+expanded, so an alias bomb costs nothing.  The fast path, taken by almost every profile, lets
+libyaml's C composer build the node tree and walks that once (`_parse_composed`); whatever the
+tree cannot represent exactly (anchors, aliases, tags, errors, …) goes to the event walk.  No
+YAML tag ever constructs a Python object.
 
 An alias node's value in the data is :data:`ALIAS`, a value no rule knows anything about: the
 schema rules drop every error at or below it, and the rules that read fields treat it as
@@ -19,7 +22,7 @@ from typing import Any, Final
 
 import yaml
 from yaml import events as ev
-from yaml.nodes import ScalarNode
+from yaml.nodes import MappingNode, Node, ScalarNode
 
 from .diagnostics import Applicability, DataChange, Edit, Fix, LineIndex, Position, Span
 
@@ -27,6 +30,28 @@ try:
     from yaml.cyaml import CParser as _Parser
 
     HAVE_LIBYAML = True
+
+    class _Composer(_Parser):
+        """libyaml's C composer without PyYAML's resolver.
+
+        A node without a tag (or with the non-specific `!`, which the event walk treats as no
+        tag) keeps ``None`` as its tag, so any other tag shows; we resolve plain scalars
+        ourselves (:func:`_resolve_plain`, cached), which also spares the resolver's regexes.
+        """
+
+        def resolve(self, kind: Any, value: Any, implicit: Any) -> str | None:
+            if kind is ScalarNode and not (implicit[0] or implicit[1]):
+                # Only an empty scalar after a lone `!` is neither plain nor quoted implicit:
+                # the event walk reads it as a string, not as null, so it keeps its tag.
+                return "!"
+            return None
+
+        def descend_resolver(self, parent: Any, index: Any) -> None:
+            pass
+
+        def ascend_resolver(self) -> None:
+            pass
+
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml.parser import Parser as _PyParser
     from yaml.reader import Reader as _Reader
@@ -336,7 +361,7 @@ def _is_plain_safe(text: str) -> bool:
     return True
 
 
-_ODD_BREAKS = re.compile("[\r\x85\u2028\u2029]")
+_ODD_BREAK_CHARACTERS = "\r\x85\u2028\u2029"
 
 
 class _Marks:
@@ -356,7 +381,7 @@ class _Marks:
         self.shift = 1 if HAVE_LIBYAML and text.startswith("\ufeff") else 0
         # Almost every file has only LF breaks: then the mark's own line and column are ours,
         # and the bisect per mark (a third of the loader's time) is not needed.
-        self.direct = not self.shift and not _ODD_BREAKS.search(text)
+        self.direct = not self.shift and not any(brk in text for brk in _ODD_BREAK_CHARACTERS)
 
     def offset(self, mark: Any) -> int:
         return min(int(mark.index) + self.shift, len(self.lines.text))
@@ -646,16 +671,236 @@ def load(path: str, raw: bytes) -> Document:
     return parse(path, text, has_bom=has_bom)
 
 
+# An anchor (`&name`) starts a token, and a token starts only at the start of the text or after
+# white space, a flow indicator, `:` or `?` (both indicators right before a token in flow
+# context), a quote or a tag; anywhere else (`R&D`) the `&` is text, and so is an `&` that no
+# name follows (`Q & A`).  An anchor anywhere else is a syntax error, which the composer raises.
+_BEFORE_TOKEN = frozenset(" \t\n\r\x85\u2028\u2029\ufeff[]{},:?\"'!")
+_ANCHOR_NAME_START = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_-")
+
+
+def _may_hold_anchor(text: str) -> bool:
+    """Could an `&` in ``text`` start an anchor? (False is certain; True may be prose.)"""
+    at = text.find("&")
+    while at != -1:
+        after_token = at == 0 or text[at - 1] in _BEFORE_TOKEN
+        if after_token and text[at + 1 : at + 2] in _ANCHOR_NAME_START:
+            return True
+        at = text.find("&", at + 1)
+    return False
+
+
+_new_tuple = tuple.__new__
+# Location is a frozen dataclass: its __init__ sets each field through object.__setattr__, half
+# the cost of building it; the fast path sets the slots directly (same object, same values).
+_new_location = object.__new__
+_set_location_value = Location.value.__set__  # type: ignore[attr-defined]
+_set_location_key = Location.key.__set__  # type: ignore[attr-defined]
+_set_location_style = Location.style.__set__  # type: ignore[attr-defined]
+
+
+def _location(value: Span, key: Span | None, style: str | None) -> Location:
+    location = _new_location(Location)
+    _set_location_value(location, value)
+    _set_location_key(location, key)
+    _set_location_style(location, style)
+    return location
+
+
+class _Fallback(Exception):
+    """The composed tree has lost something the event walk records: use the event walk."""
+
+
+@functools.lru_cache(maxsize=4096)
+def _plain_scalar(raw: str) -> tuple[Any, ImplicitScalar | None]:
+    """A plain scalar's value, and what to record when YAML 1.1 makes it a non-string."""
+    kind, value = _resolve_plain(raw)
+    return value, None if kind == "str" else ImplicitScalar(kind, raw)
+
+
+def _parse_composed(path: str, text: str, *, has_bom: bool = False) -> Document | None:
+    """The fast parse: libyaml composes the node tree in C, one lean walk builds the Document.
+
+    Returns the very Document :func:`_parse_events` would, or None when the tree cannot give
+    it: anchors, aliases and explicit tags (the event walk records them), syntax errors (their
+    messages come from the event walk), no document or more than one, nesting deeper than
+    :data:`MAX_NESTING`, collections as keys or as the value of a duplicate key.
+    """
+    if not HAVE_LIBYAML:
+        return None
+    if "\ufeff" in text or _may_hold_anchor(text):
+        # A byte order mark shifts libyaml's indexes or is refused (:data:`_STRAY_BOM`); an
+        # anchor would make each of its aliases a shared node of the tree.
+        return None
+    try:
+        # libyaml's reader refuses every character :data:`_NOT_ALLOWED_IN_YAML` matches (a
+        # surrogate cannot even be encoded), so the event walk reports those, as it does
+        # every syntax error.
+        root = _Composer(text).get_single_node()
+    except (yaml.YAMLError, UnicodeEncodeError, RecursionError):
+        return None
+    if root is None:
+        return None  # no document at all: the event walk words it
+    doc = Document(path=path, text=text, has_bom=has_bom)
+    try:
+        _NodeWalk(doc).run(root)
+    except _Fallback:
+        return None
+    _check_shape(doc, empty=False)
+    return doc
+
+
+class _NodeWalk:
+    """Builds data and the location table from a composed node tree, as :class:`_Builder` does.
+
+    Every node is visited once (without anchors no node is shared), iterating over entries and
+    recursing only into collections, at most :data:`MAX_NESTING` deep.  Locations are recorded
+    in the event walk's order: a collection's after its children's.
+    """
+
+    __slots__ = ("doc", "locations", "implicit_scalars", "position")
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.locations = doc.locations
+        self.implicit_scalars = doc.implicit_scalars
+        # With LF breaks only (and no BOM, which never gets here) a mark's line and column are
+        # ours as they are: libyaml counts no other line break.  It does count the end of a
+        # text without a final LF as one (its last mark is on a line we do not have), so
+        # only a text that ends with a LF is read directly; :class:`_Marks` maps the rest.
+        text = doc.text
+        direct = text.endswith("\n") and not any(brk in text for brk in _ODD_BREAK_CHARACTERS)
+        self.position = None if direct else _Marks(doc.lines, text).position
+
+    def run(self, root: Node) -> None:
+        value, span, style = self.node(root, "", 0)
+        self.doc.data = value
+        self.locations[""] = _location(span, None, style)
+
+    def span(self, node: Node) -> Span:
+        start = node.start_mark
+        end = node.end_mark
+        position = self.position
+        # A third of the walk goes into these tuples: tuple.__new__ skips the named tuples'
+        # Python-level __new__ (same values, same types).
+        if position is None:
+            start = _new_tuple(Position, (start.line, start.column))
+            end = _new_tuple(Position, (end.line, end.column))
+        else:
+            start = position(start)
+            end = position(end)
+        return _new_tuple(Span, (start, end))  # type: ignore[no-any-return]
+
+    def node(self, node: Node, pointer: str, depth: int) -> tuple[Any, Span, str | None]:
+        """A value's data, span and style (None for a collection) at ``pointer``."""
+        if node.tag is not None:
+            raise _Fallback
+        if type(node) is not ScalarNode:
+            return self.collection(node, pointer, depth + 1)
+        style = node.style
+        value = node.value
+        if not style:
+            value, implicit = _plain_scalar(value)
+            if implicit is not None:
+                self.implicit_scalars[pointer] = implicit
+        return value, self.span(node), style
+
+    def collection(self, node: Node, pointer: str, depth: int) -> tuple[Any, Span, None]:
+        if depth > MAX_NESTING:
+            raise _Fallback
+        if type(node) is MappingNode:
+            value, last_end = self.mapping(node, pointer, depth)
+        else:
+            value, last_end = self.sequence(node, pointer, depth)
+        span = self.span(node)
+        if node.flow_style or last_end is None:
+            return value, span, None
+        # A block collection's end mark sits on the next line; its last child ends it.
+        return value, _new_tuple(Span, (span[0], last_end)), None
+
+    def sequence(self, node: Node, pointer: str, depth: int) -> tuple[list[Any], Position | None]:
+        items: list[Any] = []
+        locations = self.locations
+        walk = self.node
+        span = None
+        for index, child in enumerate(node.value):
+            child_pointer = f"{pointer}/{index}"
+            value, span, style = walk(child, child_pointer, depth)
+            locations[child_pointer] = _location(span, None, style)
+            items.append(value)
+        return items, None if span is None else span[1]
+
+    def mapping(
+        self, node: Node, pointer: str, depth: int
+    ) -> tuple[dict[str, Any], Position | None]:
+        entries: dict[str, Any] = {}
+        locations = self.locations
+        walk = self.node
+        span_of = self.span
+        span = None
+        for key_node, value_node in node.value:
+            if type(key_node) is not ScalarNode or key_node.tag is not None:
+                raise _Fallback
+            key = key_node.value
+            key_span = span_of(key_node)
+            if not key_node.style:
+                key = _plain_scalar(key)[0]
+                if type(key) is not str:
+                    key = self.key_source(pointer, key_span)
+            token = key if "~" not in key and "/" not in key else escape_pointer_token(key)
+            child_pointer = f"{pointer}/{token}"
+            if key in entries:
+                # The value of a duplicate key is dropped; the event walk records nothing
+                # under it, and nothing but the duplicate itself.
+                if type(value_node) is not ScalarNode or value_node.tag is not None:
+                    raise _Fallback
+                span = span_of(value_node)
+                first = locations[child_pointer].key
+                assert first is not None
+                self.doc.duplicate_keys.append(DuplicateKey(child_pointer, key, first, key_span))
+                continue
+            value, span, style = walk(value_node, child_pointer, depth)
+            locations[child_pointer] = _location(span, key_span, style)
+            entries[key] = value
+        return entries, None if span is None else span[1]
+
+    def key_source(self, pointer: str, span: Span) -> str:
+        """A key YAML reads as a non-string (`1`, `true`, `~`) names a field by its source text."""
+        lines = self.doc.lines
+        raw = self.doc.text[lines.offset(span.start) : lines.offset(span.end)]
+        self.doc.non_string_keys.append(NonStringKey(join_pointer(pointer, raw), raw, span))
+        return raw
+
+
 def parse(path: str, text: str, *, has_bom: bool = False) -> Document:
     """Parse decoded text into a Document. Never raises for any input."""
-    doc = Document(path=path, text=text, has_bom=has_bom)
-    not_allowed = _NOT_ALLOWED_IN_YAML.search(text)
+    doc = _parse_composed(path, text, has_bom=has_bom)
+    if doc is None:
+        doc = _parse_events(path, text, has_bom=has_bom)
+    return doc
+
+
+def _refuse_characters(doc: Document) -> bool:
+    """Report text no YAML parser reads the same way (or at all); True if there is some."""
+    not_allowed = _NOT_ALLOWED_IN_YAML.search(doc.text)
     if not_allowed is not None:
         doc.problems.append(_character_problem(doc.lines, not_allowed.start()))
-        return doc
-    stray_bom = _STRAY_BOM.search(text)
+        return True
+    stray_bom = _STRAY_BOM.search(doc.text)
     if stray_bom is not None:
         doc.problems.append(_stray_bom_problem(doc.lines, stray_bom.end() - 1))
+        return True
+    return False
+
+
+def _parse_events(path: str, text: str, *, has_bom: bool = False) -> Document:
+    """The reference parse: a walk of libyaml's event stream that sees everything.
+
+    Anchors, aliases, tags, syntax errors, extra documents and any nesting depth: every input
+    the composed fast path (:func:`_parse_composed`) does not represent exactly comes here.
+    """
+    doc = Document(path=path, text=text, has_bom=has_bom)
+    if _refuse_characters(doc):
         return doc
     builder = _Builder(doc)
     parser = _Parser(text)
@@ -697,7 +942,13 @@ def parse(path: str, text: str, *, has_bom: bool = False) -> Document:
         if dispose is not None:
             dispose()
     doc.data = builder.root
-    if documents == 0 or (doc.data is None and not doc.yaml_features):
+    _check_shape(doc, empty=documents == 0)
+    return doc
+
+
+def _check_shape(doc: Document, *, empty: bool) -> None:
+    """Report a file without a profile mapping at its top level."""
+    if empty or (doc.data is None and not doc.yaml_features):
         doc.problems.append(
             LoadProblem(
                 "YML006",
@@ -721,7 +972,6 @@ def parse(path: str, text: str, *, has_bom: bool = False) -> Document:
                 "a profile is a mapping: `title: …`, `slug: …`, and so on",
             )
         )
-    return doc
 
 
 def _syntax_problem(error: yaml.YAMLError, marks: _Marks) -> LoadProblem:
