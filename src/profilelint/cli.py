@@ -10,6 +10,7 @@ import datetime as dt
 import sys
 from enum import Enum
 from pathlib import Path
+from collections.abc import Iterator, MutableMapping
 from typing import Annotated, Any, NoReturn
 
 import typer
@@ -883,6 +884,58 @@ def language_server(
     serve()
 
 
+class _CommandsOnDemand(MutableMapping[str, Any]):
+    """The sub-commands of the click group, each built from its typer declaration on first use.
+
+    Typer builds the click command of every sub-command (signature, type hints, parameters)
+    on every run; a run uses one. Listing them all (`--help`) still builds them all, in the
+    order they were declared, so the help text is the one typer would print.
+    """
+
+    def __init__(self, declared: dict[str, Any], build: Any) -> None:
+        self._declared = declared
+        self._build = build
+        self._built: dict[str, Any] = {}
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self._built:
+            self._built[name] = self._build(self._declared[name])
+        return self._built[name]
+
+    def __setitem__(self, name: str, command: Any) -> None:
+        self._declared.setdefault(name, None)
+        self._built[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        del self._declared[name]
+        self._built.pop(name, None)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._declared)
+
+    def __len__(self) -> int:
+        return len(self._declared)
+
+
+def _click_app() -> Any:
+    """`app` as typer would build it, minus the click commands of the sub-commands not run."""
+    import copy
+
+    from typer.main import get_command, get_command_from_info, get_command_name
+
+    root_only = copy.copy(app)
+    root_only.registered_commands = []  # the group, its callback and its settings: no commands
+    group = get_command(root_only)
+
+    def build(info: Any) -> Any:
+        return get_command_from_info(info, pretty_exceptions_short=app.pretty_exceptions_short,
+                                     rich_markup_mode=app.rich_markup_mode)
+
+    declared = {info.name or get_command_name(info.callback.__name__): info for info in app.registered_commands}
+    group.commands = _CommandsOnDemand(declared, build)
+    return group
+
+
 def main() -> None:
     """Console-script entry point: never lets a traceback reach the user."""
     from .registry import RegistryError
@@ -894,7 +947,7 @@ def main() -> None:
         if reconfigure is not None:
             reconfigure(errors="backslashreplace")
     try:
-        app()
+        _click_app()()
     except SystemExit:
         raise
     except KeyboardInterrupt:
