@@ -13,8 +13,10 @@ from typing import Any
 
 import pytest
 
-from profilelint import registry, schema
+from profilelint import cli, registry, schema
+from profilelint.config import Config
 from profilelint.document import _NOT_ALLOWED_IN_YAML
+from profilelint.exclude import Exclusions, compile_pattern
 from profilelint.schema import SchemaError, load_schema, packaged_schema_path
 from tests.helpers import SEED
 
@@ -129,3 +131,58 @@ def test_the_seed_lints_the_same_from_a_fresh_interpreter(tmp_path: Path) -> Non
     )
     assert done.stdout.splitlines()[-1] == "[]"
     assert len(done.stdout.splitlines()) == 28  # 27 findings + the module list
+
+
+def test_default_excludes_are_matched_without_compiling_an_expression(tmp_path: Path) -> None:
+    """Every default pattern is a plain name: a set look-up, no regex compiled per run."""
+    exclusions = Config(root=tmp_path).exclusions()
+    assert (exclusions.any_name, exclusions.folder_name, exclusions.anchored) == (None, None, ())
+    assert {"mkdocs.yml", "codecov.yaml", "pnpm-lock.yaml"} <= exclusions.names
+    assert "node_modules" in exclusions.folder_names and "site" in exclusions.folder_names
+    assert exclusions.matches(("docs", "mkdocs.yml"), False)
+    assert not exclusions.matches(("docs", "mkdocs.yml.bak"), False)
+    assert exclusions.matches(("a", "site"), True)
+    assert not exclusions.matches(("a", "site"), False)  # `site/`: folders only
+
+
+@pytest.mark.parametrize(
+    ("name", "is_folder"),
+    [("mkdocs.yml", False), ("Mkdocs.yml", False), ("mkdocs.yml\n", False), ("x.draft.yaml", False),
+     ("x.draft.yaml", True), ("drafts", True), ("drafts", False), ("build", True), ("build", False),
+     ("a]b", False), ("a[b", False), ("c.yml", False), ("cd.yml", False)],
+)
+def test_plain_names_and_wildcards_mixed_match_as_each_pattern_alone(name: str, is_folder: bool) -> None:
+    texts = ["mkdocs.yml", "*.draft.yaml", "drafts/", "build/", "a]b", "a[b", "?.yml"]
+    exclusions = Exclusions.of(Path("/"), texts)
+    assert exclusions.names == {"mkdocs.yml", "a]b"} and exclusions.folder_names == {"drafts", "build"}
+    alone = any(compile_pattern(text).matches((name,), is_folder) for text in texts)
+    assert exclusions.matches(("x", name), is_folder) is alone
+    expected = {"mkdocs.yml": True, "x.draft.yaml": True, "a]b": True, "a[b": True, "c.yml": True}.get(name, False)
+    expected = expected or (is_folder and name in ("drafts", "build"))
+    assert alone is expected
+
+
+def test_exclusions_are_built_once_per_configuration(tmp_path: Path) -> None:
+    config = Config(root=tmp_path, extend_exclude=("docs/*.yml",))
+    assert config.exclusions() is config.exclusions()
+    assert config.exclusions().excludes(tmp_path / "docs" / "nav.yml")
+
+
+def test_only_the_invoked_sub_command_is_built() -> None:
+    group = cli._click_app()
+    with pytest.raises(SystemExit) as raised:
+        group.main(["rule", "SCH002"], prog_name="profilelint")
+    assert raised.value.code == 0
+    assert list(group.commands._built) == ["rule"]
+
+
+@pytest.mark.parametrize("args", [["--help"], ["check", "--help"], ["new", "--help"], [], ["chek"]])
+def test_help_and_usage_errors_are_typers_own(args: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The on-demand group prints what typer's fully built one prints, byte for byte."""
+    import typer.testing
+
+    typers = typer.testing.CliRunner().invoke(cli.app, args, prog_name="profilelint")
+    monkeypatch.setattr(typer.testing, "_get_command", lambda app: cli._click_app())
+    ours = typer.testing.CliRunner().invoke(cli.app, args, prog_name="profilelint")
+    assert (ours.exit_code, ours.stdout, ours.stderr) == (typers.exit_code, typers.stdout, typers.stderr)
+    assert ours.exit_code == (0 if args and args[-1] == "--help" else 2)

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import os
 import re
-import tomllib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -22,6 +22,11 @@ from .exclude import DEFAULT_EXCLUDE, Exclusions, PatternError, compile_pattern
 
 CONFIG_FILE_NAMES = ("profilelint.toml", "pyproject.toml")
 DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024
+
+
+@functools.lru_cache(maxsize=16)  # a run asks several times; the language server once per file
+def _exclusions(root: Path, texts: tuple[str, ...]) -> Exclusions:
+    return Exclusions.of(root, texts)
 
 
 class ConfigError(Exception):
@@ -58,7 +63,7 @@ class Config:
 
     def exclusions(self) -> Exclusions:
         """`exclude` and `extend-exclude`, anchored at the configuration's folder."""
-        return Exclusions.of(self.root, (*self.exclude, *self.extend_exclude))
+        return _exclusions(self.root, (*self.exclude, *self.extend_exclude))
 
     @property
     def default_paths(self) -> tuple[Path, ...]:
@@ -242,6 +247,8 @@ def load_config(path: Path | None, *, search_from: Path | None = None) -> Config
         raise ConfigError(f"{path}: cannot read configuration: {error.strerror or error}") from None
     except UnicodeDecodeError as error:
         raise ConfigError(f"{path}: configuration is not UTF-8 (byte offset {error.start})") from None
+    import tomllib  # ~2 ms of imports that a run without a configuration file never needs
+
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -261,12 +268,12 @@ def load_config(path: Path | None, *, search_from: Path | None = None) -> Config
 
 # No leading `\s*`: searched at every offset, it rescanned each run of blanks in the message
 # (which quotes TOML keys) from every start: quadratic.
-_TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)$")
+_TOML_POSITION = r"\(at line (\d+), column (\d+)\)$"  # compiled (and cached) by re on first use
 
 
 def _toml_error_position(message: str, text: str) -> tuple[int, int, str]:
     """(line, column, message without the position) of a tomllib error; 1-based."""
-    match = _TOML_POSITION.search(message)
+    match = re.search(_TOML_POSITION, message)
     if match:
         return int(match[1]), int(match[2]), message[: match.start()].rstrip()
     lines = text.split("\n")  # "(at end of document)"
@@ -387,7 +394,7 @@ def _line_of_key(text: str, key: str, start: int = 0) -> int:
     return _first_line_matching(text, start, lambda line: _names_key(line, key)) or 1
 
 
-_TOOL_PREFIX = re.compile(r"tool[ \t]*\.[ \t]*profilelint[ \t]*\.")
+_TOOL_PREFIX = r"tool[ \t]*\.[ \t]*profilelint[ \t]*\."  # compiled (and cached) by re on first use
 
 
 def _names_key(line: str, key: str) -> bool:
@@ -400,7 +407,7 @@ def _names_key(line: str, key: str) -> bool:
     line = line.lstrip(" \t")
     if line.startswith("["):
         line = line[1:].lstrip(" \t")
-        prefix = _TOOL_PREFIX.match(line)
+        prefix = re.match(_TOOL_PREFIX, line)
         if prefix is not None:
             line = line[prefix.end() :].lstrip(" \t")
         return _after_key(line, key).lstrip(" \t").startswith("]")

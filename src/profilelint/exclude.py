@@ -71,19 +71,22 @@ class PatternError(ValueError):
 class Pattern:
     text: str
     names: tuple[re.Pattern[str] | None, ...]
-    """One matcher per name of the pattern; None for ``**``."""
+    """One matcher per name of an anchored pattern; None for ``**``. Empty for an unanchored
+    pattern, which :class:`Exclusions` merges with the others (no expression of its own to
+    compile on every run: the defaults are all unanchored)."""
     anchored: bool
     folders_only: bool
     name_source: str = ""
     """The regular expression of the one name of an unanchored pattern (to merge them)."""
+    literal_name: str | None = None
+    """The name an unanchored pattern without wildcards matches exactly (`mkdocs.yml`)."""
 
     def matches(self, parts: Sequence[str], is_folder: bool) -> bool:
         """Does the pattern match exactly this path (names from the anchor)?"""
         if self.folders_only and not is_folder:
             return False
         if not self.anchored:
-            matcher = self.names[0]
-            return bool(parts) and matcher is not None and matcher.match(parts[-1]) is not None
+            return bool(parts) and re.match(self.name_source, parts[-1]) is not None
         return _match_names(self.names, parts)
 
 
@@ -106,14 +109,20 @@ def compile_pattern(text: str) -> Pattern:
     if any(name in ("", ".", "..") for name in names):
         raise PatternError("`.`, `..` and `//` are not supported; patterns are relative to the configuration's folder")
     sources = [fnmatch.translate(name) for name in names]
+    if not anchored:
+        # Unanchored, `**` is one name of any characters, as `*` is (gitignore agrees).
+        literal = None if _WILDCARDS.intersection(body) else body
+        return Pattern(text, (), anchored, folders_only, sources[0], literal)
     return Pattern(
         text,
-        # Unanchored, `**` is one name of any characters, as `*` is (gitignore agrees).
-        tuple(None if name == GLOBSTAR and anchored else re.compile(source) for name, source in zip(names, sources, strict=True)),
+        tuple(None if name == GLOBSTAR else re.compile(source) for name, source in zip(names, sources, strict=True)),
         anchored,
         folders_only,
-        "" if anchored else sources[0],
     )
+
+
+_WILDCARDS = frozenset("*?[")
+"""The characters fnmatch gives a meaning; a name without any of them matches only itself."""
 
 
 def _match_names(pattern: Sequence[re.Pattern[str] | None], parts: Sequence[str]) -> bool:
@@ -162,21 +171,28 @@ class Exclusions:
     root: Path
     patterns: tuple[Pattern, ...]
     any_name: re.Pattern[str] | None = None
-    """The unanchored patterns for files and folders as one expression: a walk of 10,000
-    files asks once per name, not once per pattern."""
+    """The unanchored patterns with wildcards, for files and folders, as one expression: a walk
+    of 10,000 files asks once per name, not once per pattern."""
     folder_name: re.Pattern[str] | None = None
     """The same for the unanchored folders-only patterns (`site/`)."""
     anchored: tuple[Pattern, ...] = ()
+    names: frozenset[str] = frozenset()
+    """The unanchored patterns without wildcards (`mkdocs.yml`): a set look-up, no expression."""
+    folder_names: frozenset[str] = frozenset()
+    """The same for folders-only patterns (`node_modules/`)."""
 
     @classmethod
     def of(cls, root: Path, texts: Iterable[str]) -> Exclusions:
         patterns = tuple(compile_pattern(text) for text in texts)
+        unanchored = [p for p in patterns if not p.anchored]
         return cls(
             Path(os.path.abspath(root)),
             patterns,
-            _union(p.name_source for p in patterns if not p.anchored and not p.folders_only),
-            _union(p.name_source for p in patterns if not p.anchored and p.folders_only),
+            _union(p.name_source for p in unanchored if p.literal_name is None and not p.folders_only),
+            _union(p.name_source for p in unanchored if p.literal_name is None and p.folders_only),
             tuple(p for p in patterns if p.anchored),
+            frozenset(p.literal_name for p in unanchored if p.literal_name is not None and not p.folders_only),
+            frozenset(p.literal_name for p in unanchored if p.literal_name is not None and p.folders_only),
         )
 
     def parts(self, path: str | Path) -> tuple[tuple[str, ...], bool]:
@@ -195,9 +211,11 @@ class Exclusions:
         """Is exactly this path (not its folders) excluded?"""
         if not parts:
             return False
-        if self.any_name is not None and self.any_name.match(parts[-1]):
+        name = parts[-1]
+        if name in self.names or (self.any_name is not None and self.any_name.match(name)):
             return True
-        if is_folder and self.folder_name is not None and self.folder_name.match(parts[-1]):
+        if is_folder and (name in self.folder_names
+                          or (self.folder_name is not None and self.folder_name.match(name))):
             return True
         return inside and any(p.matches(parts, is_folder) for p in self.anchored)
 
