@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from collections.abc import Iterator, MutableMapping
 from enum import Enum
 from pathlib import Path
-from collections.abc import Iterator, MutableMapping
 from typing import Annotated, Any, NoReturn
 
 import typer
@@ -152,7 +152,7 @@ def check(
     watch: Annotated[bool, typer.Option("--watch", help="After the report, lint again whenever a profile, the configuration or the schema changes and print only what changed; Ctrl-C stops. Needs profilelint[watch].")] = False,
 ) -> None:
     """Lint profile files and report diagnostics."""
-    from .cache import CACHE_DIR_NAME
+    from .cache_location import CACHE_DIR_NAME
     from .config import ConfigError, check_codes, check_patterns, load_config
     from .diagnostics import Severity
     from .engine import PathError, run
@@ -272,7 +272,7 @@ def _watched_run(make_config: Any, given: list[Path], known: Any, baseline_path:
     """One `--watch` run: configuration read again, then the check (and baseline) as usual."""
     import dataclasses
 
-    from .cache import CACHE_DIR_NAME
+    from .cache_location import CACHE_DIR_NAME
     from .config import ConfigError
     from .engine import PathError, run
     from .registry import RegistryError
@@ -725,7 +725,7 @@ def stats(
       by_family {family: n}, by_code {code: n}}
     categories {category: n}, tags {tag: n} (most used first)
     """
-    from .cache import CACHE_DIR_NAME
+    from .cache_location import CACHE_DIR_NAME
     from .engine import PathError
     from .schema import SchemaError
 
@@ -848,7 +848,7 @@ def report(
     if missing:
         fail(f"report --html lays out the graph with {' and '.join(missing)}, not installed; "
              "install profilelint[html] (pip install 'profilelint[html]')")
-    from .cache import CACHE_DIR_NAME
+    from .cache_location import CACHE_DIR_NAME
     from .engine import PathError
     from .html.site import SiteError, build_site
     from .schema import SchemaError
