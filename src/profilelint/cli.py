@@ -4,8 +4,6 @@ Exit codes: 0 nothing at or above the fail level, 1 findings, 2 usage, configura
 internal error.  No Python traceback reaches the user unless `--debug` asks for it.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 import sys
 from collections.abc import Iterator, MutableMapping
