@@ -206,3 +206,27 @@ def test_help_and_usage_errors_are_typers_own(args: list[str], monkeypatch: pyte
     ours = typer.testing.CliRunner().invoke(cli.app, args, prog_name="profilelint")
     assert (ours.exit_code, ours.stdout, ours.stderr) == (typers.exit_code, typers.stdout, typers.stderr)
     assert ours.exit_code == (0 if args and args[-1] == "--help" else 2)
+
+
+def test_the_packaged_schema_is_valid_against_its_metaschema() -> None:
+    """Loading the packaged schema skips the metaschema check that every other schema gets."""
+    path = packaged_schema_path()
+    import jsonschema
+
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    jsonschema.validators.validator_for(raw).check_schema(raw)
+    schema._check_metaschema(raw, path)
+
+
+def test_only_a_schema_other_than_the_packaged_one_is_metaschema_checked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    checked: list[Path] = []
+    monkeypatch.setattr(schema, "_check_metaschema", lambda raw, path: checked.append(path))
+    schema._load_schema.cache_clear()
+    load_schema()
+    other = tmp_path / "schema.json"
+    other.write_bytes(packaged_schema_path().read_bytes())
+    load_schema(other)
+    schema._load_schema.cache_clear()
+    assert checked == [other]
