@@ -126,21 +126,29 @@ NOT_IMPORTED_BY_A_PLAIN_CHECK = (
 )
 
 
+_RUN_AND_LIST_IMPORTS = """
+import json, runpy, sys
+unwanted = sys.argv[1].split(",")
+sys.argv = ["profilelint", *sys.argv[2:]]
+try:
+    runpy.run_module("profilelint", run_name="__main__")
+except SystemExit:
+    pass
+print(json.dumps(sorted(m for m in unwanted if m in sys.modules)))
+"""
+
+
 def _modules_after(args: list[str], cwd: Path) -> tuple[list[str], list[str]]:
     """(the output lines, which of NOT_IMPORTED_BY_A_PLAIN_CHECK were imported) of one run of
     `profilelint ARGS` in a fresh interpreter, as the console script runs it."""
     done = subprocess.run(
-        [sys.executable, "-c",
-         "import sys, runpy\nunwanted = sys.argv[1].split(',')\nsys.argv = ['profilelint', *sys.argv[2:]]"
-         "\ntry:\n    runpy.run_module('profilelint', run_name='__main__')\nexcept SystemExit:\n    pass"
-         "\nprint(sorted(m for m in unwanted if m in sys.modules))",
-         ",".join(NOT_IMPORTED_BY_A_PLAIN_CHECK), *args],
+        [sys.executable, "-c", _RUN_AND_LIST_IMPORTS, ",".join(NOT_IMPORTED_BY_A_PLAIN_CHECK), *args],
         capture_output=True, text=True, timeout=60, check=True, cwd=cwd,
         # The suite asks jsonschema to verify every document (conftest); a user's run does not.
         env={k: v for k, v in os.environ.items() if k != schema.VERIFY_ACCELERATOR_ENV},
     )
     *lines, imported = done.stdout.splitlines()
-    return lines, json.loads(imported.replace("'", '"'))
+    return lines, json.loads(imported)
 
 
 def test_the_seed_lints_the_same_from_a_fresh_interpreter(tmp_path: Path) -> None:
@@ -230,3 +238,33 @@ def test_only_a_schema_other_than_the_packaged_one_is_metaschema_checked(
     load_schema(other)
     schema._load_schema.cache_clear()
     assert checked == [other]
+
+
+def test_records_keep_the_frozen_dataclass_meaning(tmp_path: Path) -> None:
+    """Config, Finding, Pattern and Exclusions are written out (no code generated at import)
+    and still behave as the frozen dataclasses they were."""
+    import dataclasses
+    import pickle
+
+    from profilelint.diagnostics import Span
+    from profilelint.registry import Finding
+
+    config = Config(root=tmp_path, select=("SCH",))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        config.select = ("REL",)  # type: ignore[misc]
+    assert config.with_overrides(select=("REL",), ignore=None).select == ("REL",)
+    assert config.with_overrides(ignore=None) == config and config.select == ("SCH",)
+    assert (Config().root, Config().severity, Config().per_file_ignores) == (Path.cwd(), {}, {})
+    with pytest.raises(TypeError, match="'selekt'"):
+        config.with_overrides(selekt=("X",))
+    span = Span.of(1, 1, 1, 2)
+    finding = Finding(span, "message", help="help")
+    assert finding == Finding(span, "message", "help") != Finding(span, "message")
+    assert hash(finding) == hash(Finding(span, "message", "help"))
+    assert repr(finding) == f"Finding(span={span!r}, message='message', help='help', fix=None, pointer=None, fingerprint='')"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        del finding.message
+    exclusions = Exclusions.of(tmp_path, ["docs/*.yml", "*.draft.yaml", "site/"])
+    for value in (config, finding, exclusions, compile_pattern("docs/**/x.yml")):
+        copy = pickle.loads(pickle.dumps(value))  # as the worker processes receive them
+        assert copy == value and copy is not value

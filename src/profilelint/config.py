@@ -13,12 +13,12 @@ import functools
 import os
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from .diagnostics import Severity
 from .exclude import DEFAULT_EXCLUDE, Exclusions, PatternError, compile_pattern
+from .records import FrozenRecord
 
 CONFIG_FILE_NAMES = ("profilelint.toml", "pyproject.toml")
 DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024
@@ -33,33 +33,74 @@ class ConfigError(Exception):
     """A configuration problem; the message names the file and position when known."""
 
 
-@dataclass(frozen=True)
-class Config:
-    select: tuple[str, ...] | None = None
-    ignore: tuple[str, ...] = ()
-    extend_select: tuple[str, ...] = ()
-    per_file_ignores: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    severity: Mapping[str, Severity] = field(default_factory=dict)
-    fail_on: Severity = Severity.WARNING
-    corpus: Path | None = None
-    schema: Path | None = None
-    today: dt.date | None = None
-    baseline: Path | None = None
-    max_file_size: int = DEFAULT_MAX_FILE_SIZE
-    paths: tuple[Path, ...] = ()
-    """What `profilelint check` lints when given no paths."""
-    exclude: tuple[str, ...] = DEFAULT_EXCLUDE
-    """Gitignore-style patterns of files and folders a folder walk skips (see exclude.py)."""
-    extend_exclude: tuple[str, ...] = ()
-    force_exclude: bool = False
-    """Exclude files named on the command line too (what a pre-commit hook wants)."""
-    source: Path | None = None
-    """The file this configuration came from, if any."""
-    root: Path = field(default_factory=Path.cwd)
-    """Relative paths in the configuration are relative to this folder."""
+class Config(FrozenRecord):
+    """A run's settings: the defaults, then the configuration file, then the flags.
+
+    paths: what `profilelint check` lints when given no paths.
+    exclude: gitignore-style patterns of files and folders a folder walk skips (exclude.py).
+    force_exclude: exclude files named on the command line too (what a pre-commit hook wants).
+    source: the file this configuration came from, if any.
+    root: relative paths in the configuration are relative to this folder (default: here).
+    """
+
+    # Written out rather than a dataclass: this class is built on every run (records.py).
+    __slots__ = (
+        "select", "ignore", "extend_select", "per_file_ignores", "severity", "fail_on", "corpus",
+        "schema", "today", "baseline", "max_file_size", "paths", "exclude", "extend_exclude",
+        "force_exclude", "source", "root",
+    )
+    select: tuple[str, ...] | None
+    ignore: tuple[str, ...]
+    extend_select: tuple[str, ...]
+    per_file_ignores: Mapping[str, tuple[str, ...]]
+    severity: Mapping[str, Severity]
+    fail_on: Severity
+    corpus: Path | None
+    schema: Path | None
+    today: dt.date | None
+    baseline: Path | None
+    max_file_size: int
+    paths: tuple[Path, ...]
+    exclude: tuple[str, ...]
+    extend_exclude: tuple[str, ...]
+    force_exclude: bool
+    source: Path | None
+    root: Path
+
+    def __init__(
+        self,
+        *,
+        select: tuple[str, ...] | None = None,
+        ignore: tuple[str, ...] = (),
+        extend_select: tuple[str, ...] = (),
+        per_file_ignores: Mapping[str, tuple[str, ...]] | None = None,
+        severity: Mapping[str, Severity] | None = None,
+        fail_on: Severity = Severity.WARNING,
+        corpus: Path | None = None,
+        schema: Path | None = None,
+        today: dt.date | None = None,
+        baseline: Path | None = None,
+        max_file_size: int = DEFAULT_MAX_FILE_SIZE,
+        paths: tuple[Path, ...] = (),
+        exclude: tuple[str, ...] = DEFAULT_EXCLUDE,
+        extend_exclude: tuple[str, ...] = (),
+        force_exclude: bool = False,
+        source: Path | None = None,
+        root: Path | None = None,
+    ) -> None:
+        for name, value in (
+            ("select", select), ("ignore", ignore), ("extend_select", extend_select),
+            ("per_file_ignores", {} if per_file_ignores is None else per_file_ignores),
+            ("severity", {} if severity is None else severity), ("fail_on", fail_on),
+            ("corpus", corpus), ("schema", schema), ("today", today), ("baseline", baseline),
+            ("max_file_size", max_file_size), ("paths", paths), ("exclude", exclude),
+            ("extend_exclude", extend_exclude), ("force_exclude", force_exclude),
+            ("source", source), ("root", Path.cwd() if root is None else root),
+        ):
+            object.__setattr__(self, name, value)
 
     def with_overrides(self, **changes: Any) -> Config:
-        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+        return self.replaced(**{k: v for k, v in changes.items() if v is not None})
 
     def exclusions(self) -> Exclusions:
         """`exclude` and `extend-exclude`, anchored at the configuration's folder."""

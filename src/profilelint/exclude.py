@@ -29,8 +29,9 @@ import functools
 import os
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
+
+from .records import FrozenRecord
 
 GLOBSTAR = "**"
 
@@ -67,19 +68,30 @@ class PatternError(ValueError):
     """A pattern that is not supported; the message says why and what to write instead."""
 
 
-@dataclass(frozen=True, slots=True)
-class Pattern:
+class Pattern(FrozenRecord):
+    """One pattern, ready to match.
+
+    names: one matcher per name of an anchored pattern; None for ``**``. Empty for an
+    unanchored pattern, which :class:`Exclusions` merges with the others (no expression of
+    its own to compile on every run: the defaults are all unanchored).
+    name_source: the regular expression of the one name of an unanchored pattern (to merge them).
+    literal_name: the name an unanchored pattern without wildcards matches exactly (`mkdocs.yml`).
+    """
+
+    __slots__ = ("text", "names", "anchored", "folders_only", "name_source", "literal_name")
     text: str
     names: tuple[re.Pattern[str] | None, ...]
-    """One matcher per name of an anchored pattern; None for ``**``. Empty for an unanchored
-    pattern, which :class:`Exclusions` merges with the others (no expression of its own to
-    compile on every run: the defaults are all unanchored)."""
     anchored: bool
     folders_only: bool
-    name_source: str = ""
-    """The regular expression of the one name of an unanchored pattern (to merge them)."""
-    literal_name: str | None = None
-    """The name an unanchored pattern without wildcards matches exactly (`mkdocs.yml`)."""
+    name_source: str
+    literal_name: str | None
+
+    def __init__(self, text: str, names: tuple[re.Pattern[str] | None, ...], anchored: bool,
+                 folders_only: bool, name_source: str = "", literal_name: str | None = None) -> None:
+        for name, value in (("text", text), ("names", names), ("anchored", anchored),
+                            ("folders_only", folders_only), ("name_source", name_source),
+                            ("literal_name", literal_name)):
+            object.__setattr__(self, name, value)
 
     def matches(self, parts: Sequence[str], is_folder: bool) -> bool:
         """Does the pattern match exactly this path (names from the anchor)?"""
@@ -164,22 +176,32 @@ def _run_matches(run: Sequence[re.Pattern[str]], parts: Sequence[str], at: int) 
     return all(matcher.match(parts[at + i]) is not None for i, matcher in enumerate(run))
 
 
-@dataclass(frozen=True)
-class Exclusions:
-    """The exclude patterns of a run, anchored at ``root`` (the configuration's folder)."""
+class Exclusions(FrozenRecord):
+    """The exclude patterns of a run, anchored at ``root`` (the configuration's folder).
 
+    any_name: the unanchored patterns with wildcards, for files and folders, as one
+    expression: a walk of 10,000 files asks once per name, not once per pattern.
+    folder_name: the same for the unanchored folders-only patterns (`site/`).
+    names: the unanchored patterns without wildcards (`mkdocs.yml`): a set look-up.
+    folder_names: the same for folders-only patterns (`node_modules/`).
+    """
+
+    __slots__ = ("root", "patterns", "any_name", "folder_name", "anchored", "names", "folder_names")
     root: Path
     patterns: tuple[Pattern, ...]
-    any_name: re.Pattern[str] | None = None
-    """The unanchored patterns with wildcards, for files and folders, as one expression: a walk
-    of 10,000 files asks once per name, not once per pattern."""
-    folder_name: re.Pattern[str] | None = None
-    """The same for the unanchored folders-only patterns (`site/`)."""
-    anchored: tuple[Pattern, ...] = ()
-    names: frozenset[str] = frozenset()
-    """The unanchored patterns without wildcards (`mkdocs.yml`): a set look-up, no expression."""
-    folder_names: frozenset[str] = frozenset()
-    """The same for folders-only patterns (`node_modules/`)."""
+    any_name: re.Pattern[str] | None
+    folder_name: re.Pattern[str] | None
+    anchored: tuple[Pattern, ...]
+    names: frozenset[str]
+    folder_names: frozenset[str]
+
+    def __init__(self, root: Path, patterns: tuple[Pattern, ...], any_name: re.Pattern[str] | None = None,
+                 folder_name: re.Pattern[str] | None = None, anchored: tuple[Pattern, ...] = (),
+                 names: frozenset[str] = frozenset(), folder_names: frozenset[str] = frozenset()) -> None:
+        for name, value in (("root", root), ("patterns", patterns), ("any_name", any_name),
+                            ("folder_name", folder_name), ("anchored", anchored), ("names", names),
+                            ("folder_names", folder_names)):
+            object.__setattr__(self, name, value)
 
     @classmethod
     def of(cls, root: Path, texts: Iterable[str]) -> Exclusions:

@@ -13,7 +13,6 @@ import functools
 import json
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -52,16 +51,26 @@ def packaged_schema_path() -> Path:
     return Path(__file__).parent / "schemas" / "profile.schema.json"
 
 
-@dataclass
 class ProfileSchema:
-    path: Path
-    raw: dict[str, Any]
-    headings: tuple[str, ...]
-    registry: Any = field(default=None, repr=False)
-    """The referencing registry: this schema only, and a retriever that refuses everything.
-    Built on first need when every ``$ref`` was checked without it."""
-    _fast: Any = field(default=None, repr=False)
-    _validator: Any = field(default=None, repr=False)
+    """A loaded schema, its section headings, and the validators built from it.
+
+    registry: the referencing registry: this schema only, and a retriever that refuses
+    everything. Built on first need when every ``$ref`` was checked without it.
+    """
+
+    __slots__ = ("path", "raw", "headings", "registry", "_fast", "_validator")  # no dataclass: built every run
+
+    def __init__(self, path: Path, raw: dict[str, Any], headings: tuple[str, ...],
+                 registry: Any = None, fast: Any = None) -> None:
+        self.path = path
+        self.raw = raw
+        self.headings = headings
+        self.registry = registry
+        self._fast = fast
+        self._validator: Any = None
+
+    def __repr__(self) -> str:
+        return f"ProfileSchema(path={self.path!r})"
 
     @property
     def validator(self) -> Any:
