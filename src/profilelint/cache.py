@@ -49,7 +49,7 @@ from .cache_format import (
     encode_result,
     entry_fields,
 )
-from .cache_location import CACHE_DIR_NAME  # noqa: F401 - still importable from here
+from .cache_location import CACHE_DIR_NAME as CACHE_DIR_NAME  # re-exported: still importable from here
 from .corpus import ProfileEntry
 from .engine import FileResult
 

@@ -923,13 +923,14 @@ def _click_app() -> Any:
 
     root_only = copy.copy(app)
     root_only.registered_commands = []  # the group, its callback and its settings: no commands
-    group = get_command(root_only)
+    group: Any = get_command(root_only)
 
     def build(info: Any) -> Any:
         return get_command_from_info(info, pretty_exceptions_short=app.pretty_exceptions_short,
                                      rich_markup_mode=app.rich_markup_mode)
 
-    declared = {info.name or get_command_name(info.callback.__name__): info for info in app.registered_commands}
+    declared = {info.name or get_command_name(getattr(info.callback, "__name__", "")): info
+                for info in app.registered_commands}
     group.commands = _CommandsOnDemand(declared, build)
     return group
 

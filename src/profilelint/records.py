@@ -16,7 +16,7 @@ from typing import Any, Self
 
 
 class FrozenRecord:
-    __slots__ = ()
+    __slots__: tuple[str, ...] = ()
 
     def _values(self) -> tuple[Any, ...]:
         return tuple(getattr(self, name) for name in self.__slots__)
@@ -47,7 +47,7 @@ class FrozenRecord:
     def __eq__(self, other: object) -> bool:
         if other.__class__ is not self.__class__:
             return NotImplemented
-        return self._values() == other._values()  # type: ignore[attr-defined]
+        return self._values() == other._values()  # type: ignore[attr-defined,unused-ignore]
 
     def __hash__(self) -> int:
         return hash(self._values())
