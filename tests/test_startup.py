@@ -138,11 +138,12 @@ print(json.dumps(sorted(m for m in unwanted if m in sys.modules)))
 """
 
 
-def _modules_after(args: list[str], cwd: Path) -> tuple[list[str], list[str]]:
-    """(the output lines, which of NOT_IMPORTED_BY_A_PLAIN_CHECK were imported) of one run of
+def _modules_after(args: list[str], cwd: Path,
+                   unwanted: tuple[str, ...] = NOT_IMPORTED_BY_A_PLAIN_CHECK) -> tuple[list[str], list[str]]:
+    """(the output lines, which of the unwanted modules were imported) of one run of
     `profilelint ARGS` in a fresh interpreter, as the console script runs it."""
     done = subprocess.run(
-        [sys.executable, "-c", _RUN_AND_LIST_IMPORTS, ",".join(NOT_IMPORTED_BY_A_PLAIN_CHECK), *args],
+        [sys.executable, "-c", _RUN_AND_LIST_IMPORTS, ",".join(unwanted), *args],
         capture_output=True, text=True, timeout=60, check=True, cwd=cwd,
         # The suite asks jsonschema to verify every document (conftest); a user's run does not.
         env={k: v for k, v in os.environ.items() if k != schema.VERIFY_ACCELERATOR_ENV},
@@ -268,3 +269,12 @@ def test_records_keep_the_frozen_dataclass_meaning(tmp_path: Path) -> None:
     for value in (config, finding, exclusions, compile_pattern("docs/**/x.yml")):
         copy = pickle.loads(pickle.dumps(value))  # as the worker processes receive them
         assert copy == value and copy is not value
+
+
+def test_help_imports_no_linting_code(tmp_path: Path) -> None:
+    """`--help` builds every sub-command's help, and needs nothing of the linter."""
+    lines, imported = _modules_after(
+        ["--help"], tmp_path, ("profilelint.registry", "profilelint.diagnostics", "profilelint.engine", "yaml")
+    )
+    assert imported == []
+    assert any("Lint profile files and report diagnostics." in line for line in lines)

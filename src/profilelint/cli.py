@@ -463,6 +463,14 @@ def _baseline_error() -> type[Exception]:
     return BaselineError
 
 
+def _registry_error() -> type[Exception]:
+    """RegistryError, imported only when an exception is being matched: `--help`, `--version`
+    and `rules` need no registry before their own code runs."""
+    from .registry import RegistryError
+
+    return RegistryError
+
+
 def _load_baseline(path: Path | None) -> Any:
     if path is None:
         return None
@@ -937,8 +945,6 @@ def _click_app() -> Any:
 
 def main() -> None:
     """Console-script entry point: never lets a traceback reach the user."""
-    from .registry import RegistryError
-
     debug = "--debug" in sys.argv
     for stream in (sys.stdout, sys.stderr):
         # An ASCII or cp1252 console must not turn a non-ASCII source line into a crash.
@@ -952,7 +958,7 @@ def main() -> None:
     except KeyboardInterrupt:
         typer.echo("profilelint: interrupted", err=True)
         sys.exit(130)
-    except RegistryError as error:  # a broken plugin, found while loading rules
+    except _registry_error() as error:  # a broken plugin, found while loading rules
         say(f"profilelint: error: {error}", err=True)
         sys.exit(EXIT_ERROR)
     except Exception as error:  # noqa: BLE001 - the last line of defence
