@@ -13,8 +13,10 @@ from typing import Any
 
 import pytest
 
-from profilelint import registry, schema
+from profilelint import cli, registry, schema
+from profilelint.config import Config
 from profilelint.document import _NOT_ALLOWED_IN_YAML
+from profilelint.exclude import Exclusions, compile_pattern
 from profilelint.schema import SchemaError, load_schema, packaged_schema_path
 from tests.helpers import SEED
 
@@ -113,19 +115,166 @@ def test_characters_yaml_refuses_are_exactly_the_readers_complement() -> None:
     assert [m.start() for m in _NOT_ALLOWED_IN_YAML.finditer(every)] == [m.start() for m in allowed.finditer(every)]
 
 
-def test_the_seed_lints_the_same_from_a_fresh_interpreter(tmp_path: Path) -> None:
-    """The lazily imported pieces (schema registry, baseline) are not needed for a plain check."""
-    seed = tmp_path / SEED.name
-    seed.write_bytes(SEED.read_bytes())  # alone: the corpus is this one file, wherever the suite runs
+NOT_IMPORTED_BY_A_PLAIN_CHECK = (
+    "referencing", "profilelint.baseline", "importlib.metadata",  # lazily built or looked up
+    "jsonschema", "markdown_it", "msgspec",  # an invalid document, a References section it needs, the cache
+    "profilelint.cache", "profilelint.cache_format", "hashlib",  # --no-cache: no cache at all
+    "concurrent.futures", "multiprocessing", "ctypes",  # one file: no worker pool
+    "rich",  # the text report to a pipe is plain text
+    "tomllib",  # no configuration file to read
+    "profilelint.fixes", "profilelint.watch",
+)
+
+
+_RUN_AND_LIST_IMPORTS = """
+import json, runpy, sys
+unwanted = sys.argv[1].split(",")
+sys.argv = ["profilelint", *sys.argv[2:]]
+try:
+    runpy.run_module("profilelint", run_name="__main__")
+except SystemExit:
+    pass
+print(json.dumps(sorted(m for m in unwanted if m in sys.modules)))
+"""
+
+
+def _modules_after(args: list[str], cwd: Path,
+                   unwanted: tuple[str, ...] = NOT_IMPORTED_BY_A_PLAIN_CHECK) -> tuple[list[str], list[str]]:
+    """(the output lines, which of the unwanted modules were imported) of one run of
+    `profilelint ARGS` in a fresh interpreter, as the console script runs it."""
     done = subprocess.run(
-        [sys.executable, "-c",
-         "import sys, runpy; sys.argv = ['profilelint', 'check', '--no-cache', '--format', 'concise', sys.argv[1]];"
-         "\ntry:\n    runpy.run_module('profilelint', run_name='__main__')\nexcept SystemExit:\n    pass"
-         "\nprint(sorted(m for m in ('referencing', 'profilelint.baseline', 'importlib.metadata') if m in sys.modules))",
-         seed.name],
-        capture_output=True, text=True, timeout=60, check=True, cwd=tmp_path,
+        [sys.executable, "-c", _RUN_AND_LIST_IMPORTS, ",".join(unwanted), *args],
+        capture_output=True, text=True, timeout=60, check=True, cwd=cwd,
         # The suite asks jsonschema to verify every document (conftest); a user's run does not.
         env={k: v for k, v in os.environ.items() if k != schema.VERIFY_ACCELERATOR_ENV},
     )
-    assert done.stdout.splitlines()[-1] == "[]"
-    assert len(done.stdout.splitlines()) == 28  # 27 findings + the module list
+    *lines, imported = done.stdout.splitlines()
+    return lines, json.loads(imported)
+
+
+def test_the_seed_lints_the_same_from_a_fresh_interpreter(tmp_path: Path) -> None:
+    """What a one-file check does not need is not imported: each module listed costs start-up."""
+    seed = tmp_path / SEED.name
+    seed.write_bytes(SEED.read_bytes())  # alone: the corpus is this one file, wherever the suite runs
+    lines, imported = _modules_after(["check", "--no-cache", "--format", "concise", seed.name], tmp_path)
+    assert imported == []
+    assert len(lines) == 27
+    assert lines[0] == "customs-officer.yaml:26:11: REL001 related slug `police-officer` names no profile in the corpus"
+
+
+def test_default_excludes_are_matched_without_compiling_an_expression(tmp_path: Path) -> None:
+    """Every default pattern is a plain name: a set look-up, no regex compiled per run."""
+    exclusions = Config(root=tmp_path).exclusions()
+    assert (exclusions.any_name, exclusions.folder_name, exclusions.anchored) == (None, None, ())
+    assert {"mkdocs.yml", "codecov.yaml", "pnpm-lock.yaml"} <= exclusions.names
+    assert "node_modules" in exclusions.folder_names and "site" in exclusions.folder_names
+    assert exclusions.matches(("docs", "mkdocs.yml"), False)
+    assert not exclusions.matches(("docs", "mkdocs.yml.bak"), False)
+    assert exclusions.matches(("a", "site"), True)
+    assert not exclusions.matches(("a", "site"), False)  # `site/`: folders only
+
+
+@pytest.mark.parametrize(
+    ("name", "is_folder"),
+    [("mkdocs.yml", False), ("Mkdocs.yml", False), ("mkdocs.yml\n", False), ("x.draft.yaml", False),
+     ("x.draft.yaml", True), ("drafts", True), ("drafts", False), ("build", True), ("build", False),
+     ("a]b", False), ("a[b", False), ("c.yml", False), ("cd.yml", False)],
+)
+def test_plain_names_and_wildcards_mixed_match_as_each_pattern_alone(name: str, is_folder: bool) -> None:
+    texts = ["mkdocs.yml", "*.draft.yaml", "drafts/", "build/", "a]b", "a[b", "?.yml"]
+    exclusions = Exclusions.of(Path("/"), texts)
+    assert exclusions.names == {"mkdocs.yml", "a]b"} and exclusions.folder_names == {"drafts", "build"}
+    alone = any(compile_pattern(text).matches((name,), is_folder) for text in texts)
+    assert exclusions.matches(("x", name), is_folder) is alone
+    expected = {"mkdocs.yml": True, "x.draft.yaml": True, "a]b": True, "a[b": True, "c.yml": True}.get(name, False)
+    expected = expected or (is_folder and name in ("drafts", "build"))
+    assert alone is expected
+
+
+def test_exclusions_are_built_once_per_configuration(tmp_path: Path) -> None:
+    config = Config(root=tmp_path, extend_exclude=("docs/*.yml",))
+    assert config.exclusions() is config.exclusions()
+    assert config.exclusions().excludes(tmp_path / "docs" / "nav.yml")
+
+
+def test_only_the_invoked_sub_command_is_built() -> None:
+    group = cli._click_app()
+    with pytest.raises(SystemExit) as raised:
+        group.main(["rule", "SCH002"], prog_name="profilelint")
+    assert raised.value.code == 0
+    assert list(group.commands._built) == ["rule"]
+
+
+@pytest.mark.parametrize("args", [["--help"], ["check", "--help"], ["new", "--help"], [], ["chek"]])
+def test_help_and_usage_errors_are_typers_own(args: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The on-demand group prints what typer's fully built one prints, byte for byte."""
+    import typer.testing
+
+    typers = typer.testing.CliRunner().invoke(cli.app, args, prog_name="profilelint")
+    monkeypatch.setattr(typer.testing, "_get_command", lambda app: cli._click_app())
+    ours = typer.testing.CliRunner().invoke(cli.app, args, prog_name="profilelint")
+    assert (ours.exit_code, ours.stdout, ours.stderr) == (typers.exit_code, typers.stdout, typers.stderr)
+    assert ours.exit_code == (0 if args and args[-1] == "--help" else 2)
+
+
+def test_the_packaged_schema_is_valid_against_its_metaschema() -> None:
+    """Loading the packaged schema skips the metaschema check that every other schema gets."""
+    path = packaged_schema_path()
+    import jsonschema
+
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    jsonschema.validators.validator_for(raw).check_schema(raw)
+    schema._check_metaschema(raw, path)
+
+
+def test_only_a_schema_other_than_the_packaged_one_is_metaschema_checked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    checked: list[Path] = []
+    monkeypatch.setattr(schema, "_check_metaschema", lambda raw, path: checked.append(path))
+    schema._load_schema.cache_clear()
+    load_schema()
+    other = tmp_path / "schema.json"
+    other.write_bytes(packaged_schema_path().read_bytes())
+    load_schema(other)
+    schema._load_schema.cache_clear()
+    assert checked == [other]
+
+
+def test_records_keep_the_frozen_dataclass_meaning(tmp_path: Path) -> None:
+    """Config, Finding, Pattern and Exclusions are written out (no code generated at import)
+    and still behave as the frozen dataclasses they were."""
+    import dataclasses
+    import pickle
+
+    from profilelint.diagnostics import Span
+    from profilelint.registry import Finding
+
+    config = Config(root=tmp_path, select=("SCH",))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        config.select = ("REL",)  # type: ignore[misc]
+    assert config.with_overrides(select=("REL",), ignore=None).select == ("REL",)
+    assert config.with_overrides(ignore=None) == config and config.select == ("SCH",)
+    assert (Config().root, Config().severity, Config().per_file_ignores) == (Path.cwd(), {}, {})
+    with pytest.raises(TypeError, match="'selekt'"):
+        config.with_overrides(selekt=("X",))
+    span = Span.of(1, 1, 1, 2)
+    finding = Finding(span, "message", help="help")
+    assert finding == Finding(span, "message", "help") != Finding(span, "message")
+    assert hash(finding) == hash(Finding(span, "message", "help"))
+    assert repr(finding) == f"Finding(span={span!r}, message='message', help='help', fix=None, pointer=None, fingerprint='')"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        del finding.message
+    exclusions = Exclusions.of(tmp_path, ["docs/*.yml", "*.draft.yaml", "site/"])
+    for value in (config, finding, exclusions, compile_pattern("docs/**/x.yml")):
+        copy = pickle.loads(pickle.dumps(value))  # as the worker processes receive them
+        assert copy == value and copy is not value
+
+
+def test_help_imports_no_linting_code(tmp_path: Path) -> None:
+    """`--help` builds every sub-command's help, and needs nothing of the linter."""
+    lines, imported = _modules_after(
+        ["--help"], tmp_path, ("profilelint.registry", "profilelint.diagnostics", "profilelint.engine", "yaml")
+    )
+    assert imported == []
+    assert any("Lint profile files and report diagnostics." in line for line in lines)

@@ -49,10 +49,10 @@ from .cache_format import (
     encode_result,
     entry_fields,
 )
+from .cache_location import CACHE_DIR_NAME as CACHE_DIR_NAME  # re-exported: still importable from here
 from .corpus import ProfileEntry
 from .engine import FileResult
 
-CACHE_DIR_NAME = ".profilelint_cache"
 MAX_FILE_BYTES = 64 * 1024 * 1024
 """The largest cache file read or written: an index of ~90,000 profiles. A bigger one is not
 ours (or not worth keeping): reading it would cost more memory than the cache saves time."""

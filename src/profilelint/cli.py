@@ -4,10 +4,9 @@ Exit codes: 0 nothing at or above the fail level, 1 findings, 2 usage, configura
 internal error.  No Python traceback reaches the user unless `--debug` asks for it.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 import sys
+from collections.abc import Iterator, MutableMapping
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
@@ -151,7 +150,7 @@ def check(
     watch: Annotated[bool, typer.Option("--watch", help="After the report, lint again whenever a profile, the configuration or the schema changes and print only what changed; Ctrl-C stops. Needs profilelint[watch].")] = False,
 ) -> None:
     """Lint profile files and report diagnostics."""
-    from .cache import CACHE_DIR_NAME
+    from .cache_location import CACHE_DIR_NAME
     from .config import ConfigError, check_codes, check_patterns, load_config
     from .diagnostics import Severity
     from .engine import PathError, run
@@ -271,7 +270,7 @@ def _watched_run(make_config: Any, given: list[Path], known: Any, baseline_path:
     """One `--watch` run: configuration read again, then the check (and baseline) as usual."""
     import dataclasses
 
-    from .cache import CACHE_DIR_NAME
+    from .cache_location import CACHE_DIR_NAME
     from .config import ConfigError
     from .engine import PathError, run
     from .registry import RegistryError
@@ -462,6 +461,14 @@ def _baseline_error() -> type[Exception]:
     from .baseline import BaselineError
 
     return BaselineError
+
+
+def _registry_error() -> type[Exception]:
+    """RegistryError, imported only when an exception is being matched: `--help`, `--version`
+    and `rules` need no registry before their own code runs."""
+    from .registry import RegistryError
+
+    return RegistryError
 
 
 def _load_baseline(path: Path | None) -> Any:
@@ -724,7 +731,7 @@ def stats(
       by_family {family: n}, by_code {code: n}}
     categories {category: n}, tags {tag: n} (most used first)
     """
-    from .cache import CACHE_DIR_NAME
+    from .cache_location import CACHE_DIR_NAME
     from .engine import PathError
     from .schema import SchemaError
 
@@ -847,7 +854,7 @@ def report(
     if missing:
         fail(f"report --html lays out the graph with {' and '.join(missing)}, not installed; "
              "install profilelint[html] (pip install 'profilelint[html]')")
-    from .cache import CACHE_DIR_NAME
+    from .cache_location import CACHE_DIR_NAME
     from .engine import PathError
     from .html.site import SiteError, build_site
     from .schema import SchemaError
@@ -883,10 +890,61 @@ def language_server(
     serve()
 
 
+class _CommandsOnDemand(MutableMapping[str, Any]):
+    """The sub-commands of the click group, each built from its typer declaration on first use.
+
+    Typer builds the click command of every sub-command (signature, type hints, parameters)
+    on every run; a run uses one. Listing them all (`--help`) still builds them all, in the
+    order they were declared, so the help text is the one typer would print.
+    """
+
+    def __init__(self, declared: dict[str, Any], build: Any) -> None:
+        self._declared = declared
+        self._build = build
+        self._built: dict[str, Any] = {}
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self._built:
+            self._built[name] = self._build(self._declared[name])
+        return self._built[name]
+
+    def __setitem__(self, name: str, command: Any) -> None:
+        self._declared.setdefault(name, None)
+        self._built[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        del self._declared[name]
+        self._built.pop(name, None)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._declared)
+
+    def __len__(self) -> int:
+        return len(self._declared)
+
+
+def _click_app() -> Any:
+    """`app` as typer would build it, minus the click commands of the sub-commands not run."""
+    import copy
+
+    from typer.main import get_command, get_command_from_info, get_command_name
+
+    root_only = copy.copy(app)
+    root_only.registered_commands = []  # the group, its callback and its settings: no commands
+    group: Any = get_command(root_only)
+
+    def build(info: Any) -> Any:
+        return get_command_from_info(info, pretty_exceptions_short=app.pretty_exceptions_short,
+                                     rich_markup_mode=app.rich_markup_mode)
+
+    declared = {info.name or get_command_name(getattr(info.callback, "__name__", "")): info
+                for info in app.registered_commands}
+    group.commands = _CommandsOnDemand(declared, build)
+    return group
+
+
 def main() -> None:
     """Console-script entry point: never lets a traceback reach the user."""
-    from .registry import RegistryError
-
     debug = "--debug" in sys.argv
     for stream in (sys.stdout, sys.stderr):
         # An ASCII or cp1252 console must not turn a non-ASCII source line into a crash.
@@ -894,13 +952,13 @@ def main() -> None:
         if reconfigure is not None:
             reconfigure(errors="backslashreplace")
     try:
-        app()
+        _click_app()()
     except SystemExit:
         raise
     except KeyboardInterrupt:
         typer.echo("profilelint: interrupted", err=True)
         sys.exit(130)
-    except RegistryError as error:  # a broken plugin, found while loading rules
+    except _registry_error() as error:  # a broken plugin, found while loading rules
         say(f"profilelint: error: {error}", err=True)
         sys.exit(EXIT_ERROR)
     except Exception as error:  # noqa: BLE001 - the last line of defence

@@ -9,56 +9,102 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import os
 import re
-import tomllib
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from .diagnostics import Severity
 from .exclude import DEFAULT_EXCLUDE, Exclusions, PatternError, compile_pattern
+from .records import FrozenRecord
 
 CONFIG_FILE_NAMES = ("profilelint.toml", "pyproject.toml")
 DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024
+
+
+@functools.lru_cache(maxsize=16)  # a run asks several times; the language server once per file
+def _exclusions(root: Path, texts: tuple[str, ...]) -> Exclusions:
+    return Exclusions.of(root, texts)
 
 
 class ConfigError(Exception):
     """A configuration problem; the message names the file and position when known."""
 
 
-@dataclass(frozen=True)
-class Config:
-    select: tuple[str, ...] | None = None
-    ignore: tuple[str, ...] = ()
-    extend_select: tuple[str, ...] = ()
-    per_file_ignores: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    severity: Mapping[str, Severity] = field(default_factory=dict)
-    fail_on: Severity = Severity.WARNING
-    corpus: Path | None = None
-    schema: Path | None = None
-    today: dt.date | None = None
-    baseline: Path | None = None
-    max_file_size: int = DEFAULT_MAX_FILE_SIZE
-    paths: tuple[Path, ...] = ()
-    """What `profilelint check` lints when given no paths."""
-    exclude: tuple[str, ...] = DEFAULT_EXCLUDE
-    """Gitignore-style patterns of files and folders a folder walk skips (see exclude.py)."""
-    extend_exclude: tuple[str, ...] = ()
-    force_exclude: bool = False
-    """Exclude files named on the command line too (what a pre-commit hook wants)."""
-    source: Path | None = None
-    """The file this configuration came from, if any."""
-    root: Path = field(default_factory=Path.cwd)
-    """Relative paths in the configuration are relative to this folder."""
+class Config(FrozenRecord):
+    """A run's settings: the defaults, then the configuration file, then the flags.
+
+    paths: what `profilelint check` lints when given no paths.
+    exclude: gitignore-style patterns of files and folders a folder walk skips (exclude.py).
+    force_exclude: exclude files named on the command line too (what a pre-commit hook wants).
+    source: the file this configuration came from, if any.
+    root: relative paths in the configuration are relative to this folder (default: here).
+    """
+
+    # Written out rather than a dataclass: this class is built on every run (records.py).
+    __slots__ = (
+        "select", "ignore", "extend_select", "per_file_ignores", "severity", "fail_on", "corpus",
+        "schema", "today", "baseline", "max_file_size", "paths", "exclude", "extend_exclude",
+        "force_exclude", "source", "root",
+    )
+    select: tuple[str, ...] | None
+    ignore: tuple[str, ...]
+    extend_select: tuple[str, ...]
+    per_file_ignores: Mapping[str, tuple[str, ...]]
+    severity: Mapping[str, Severity]
+    fail_on: Severity
+    corpus: Path | None
+    schema: Path | None
+    today: dt.date | None
+    baseline: Path | None
+    max_file_size: int
+    paths: tuple[Path, ...]
+    exclude: tuple[str, ...]
+    extend_exclude: tuple[str, ...]
+    force_exclude: bool
+    source: Path | None
+    root: Path
+
+    def __init__(
+        self,
+        *,
+        select: tuple[str, ...] | None = None,
+        ignore: tuple[str, ...] = (),
+        extend_select: tuple[str, ...] = (),
+        per_file_ignores: Mapping[str, tuple[str, ...]] | None = None,
+        severity: Mapping[str, Severity] | None = None,
+        fail_on: Severity = Severity.WARNING,
+        corpus: Path | None = None,
+        schema: Path | None = None,
+        today: dt.date | None = None,
+        baseline: Path | None = None,
+        max_file_size: int = DEFAULT_MAX_FILE_SIZE,
+        paths: tuple[Path, ...] = (),
+        exclude: tuple[str, ...] = DEFAULT_EXCLUDE,
+        extend_exclude: tuple[str, ...] = (),
+        force_exclude: bool = False,
+        source: Path | None = None,
+        root: Path | None = None,
+    ) -> None:
+        for name, value in (
+            ("select", select), ("ignore", ignore), ("extend_select", extend_select),
+            ("per_file_ignores", {} if per_file_ignores is None else per_file_ignores),
+            ("severity", {} if severity is None else severity), ("fail_on", fail_on),
+            ("corpus", corpus), ("schema", schema), ("today", today), ("baseline", baseline),
+            ("max_file_size", max_file_size), ("paths", paths), ("exclude", exclude),
+            ("extend_exclude", extend_exclude), ("force_exclude", force_exclude),
+            ("source", source), ("root", Path.cwd() if root is None else root),
+        ):
+            object.__setattr__(self, name, value)
 
     def with_overrides(self, **changes: Any) -> Config:
-        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+        return self.replaced(**{k: v for k, v in changes.items() if v is not None})
 
     def exclusions(self) -> Exclusions:
         """`exclude` and `extend-exclude`, anchored at the configuration's folder."""
-        return Exclusions.of(self.root, (*self.exclude, *self.extend_exclude))
+        return _exclusions(self.root, (*self.exclude, *self.extend_exclude))
 
     @property
     def default_paths(self) -> tuple[Path, ...]:
@@ -242,6 +288,8 @@ def load_config(path: Path | None, *, search_from: Path | None = None) -> Config
         raise ConfigError(f"{path}: cannot read configuration: {error.strerror or error}") from None
     except UnicodeDecodeError as error:
         raise ConfigError(f"{path}: configuration is not UTF-8 (byte offset {error.start})") from None
+    import tomllib  # ~2 ms of imports that a run without a configuration file never needs
+
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -261,12 +309,12 @@ def load_config(path: Path | None, *, search_from: Path | None = None) -> Config
 
 # No leading `\s*`: searched at every offset, it rescanned each run of blanks in the message
 # (which quotes TOML keys) from every start: quadratic.
-_TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)$")
+_TOML_POSITION = r"\(at line (\d+), column (\d+)\)$"  # compiled (and cached) by re on first use
 
 
 def _toml_error_position(message: str, text: str) -> tuple[int, int, str]:
     """(line, column, message without the position) of a tomllib error; 1-based."""
-    match = _TOML_POSITION.search(message)
+    match = re.search(_TOML_POSITION, message)
     if match:
         return int(match[1]), int(match[2]), message[: match.start()].rstrip()
     lines = text.split("\n")  # "(at end of document)"
@@ -387,7 +435,7 @@ def _line_of_key(text: str, key: str, start: int = 0) -> int:
     return _first_line_matching(text, start, lambda line: _names_key(line, key)) or 1
 
 
-_TOOL_PREFIX = re.compile(r"tool[ \t]*\.[ \t]*profilelint[ \t]*\.")
+_TOOL_PREFIX = r"tool[ \t]*\.[ \t]*profilelint[ \t]*\."  # compiled (and cached) by re on first use
 
 
 def _names_key(line: str, key: str) -> bool:
@@ -400,7 +448,7 @@ def _names_key(line: str, key: str) -> bool:
     line = line.lstrip(" \t")
     if line.startswith("["):
         line = line[1:].lstrip(" \t")
-        prefix = _TOOL_PREFIX.match(line)
+        prefix = re.match(_TOOL_PREFIX, line)
         if prefix is not None:
             line = line[prefix.end() :].lstrip(" \t")
         return _after_key(line, key).lstrip(" \t").startswith("]")

@@ -29,8 +29,9 @@ import functools
 import os
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
+
+from .records import FrozenRecord
 
 GLOBSTAR = "**"
 
@@ -67,23 +68,37 @@ class PatternError(ValueError):
     """A pattern that is not supported; the message says why and what to write instead."""
 
 
-@dataclass(frozen=True, slots=True)
-class Pattern:
+class Pattern(FrozenRecord):
+    """One pattern, ready to match.
+
+    names: one matcher per name of an anchored pattern; None for ``**``. Empty for an
+    unanchored pattern, which :class:`Exclusions` merges with the others (no expression of
+    its own to compile on every run: the defaults are all unanchored).
+    name_source: the regular expression of the one name of an unanchored pattern (to merge them).
+    literal_name: the name an unanchored pattern without wildcards matches exactly (`mkdocs.yml`).
+    """
+
+    __slots__ = ("text", "names", "anchored", "folders_only", "name_source", "literal_name")
     text: str
     names: tuple[re.Pattern[str] | None, ...]
-    """One matcher per name of the pattern; None for ``**``."""
     anchored: bool
     folders_only: bool
-    name_source: str = ""
-    """The regular expression of the one name of an unanchored pattern (to merge them)."""
+    name_source: str
+    literal_name: str | None
+
+    def __init__(self, text: str, names: tuple[re.Pattern[str] | None, ...], anchored: bool,
+                 folders_only: bool, name_source: str = "", literal_name: str | None = None) -> None:
+        for name, value in (("text", text), ("names", names), ("anchored", anchored),
+                            ("folders_only", folders_only), ("name_source", name_source),
+                            ("literal_name", literal_name)):
+            object.__setattr__(self, name, value)
 
     def matches(self, parts: Sequence[str], is_folder: bool) -> bool:
         """Does the pattern match exactly this path (names from the anchor)?"""
         if self.folders_only and not is_folder:
             return False
         if not self.anchored:
-            matcher = self.names[0]
-            return bool(parts) and matcher is not None and matcher.match(parts[-1]) is not None
+            return bool(parts) and re.match(self.name_source, parts[-1]) is not None
         return _match_names(self.names, parts)
 
 
@@ -106,14 +121,20 @@ def compile_pattern(text: str) -> Pattern:
     if any(name in ("", ".", "..") for name in names):
         raise PatternError("`.`, `..` and `//` are not supported; patterns are relative to the configuration's folder")
     sources = [fnmatch.translate(name) for name in names]
+    if not anchored:
+        # Unanchored, `**` is one name of any characters, as `*` is (gitignore agrees).
+        literal = None if _WILDCARDS.intersection(body) else body
+        return Pattern(text, (), anchored, folders_only, sources[0], literal)
     return Pattern(
         text,
-        # Unanchored, `**` is one name of any characters, as `*` is (gitignore agrees).
-        tuple(None if name == GLOBSTAR and anchored else re.compile(source) for name, source in zip(names, sources, strict=True)),
+        tuple(None if name == GLOBSTAR else re.compile(source) for name, source in zip(names, sources, strict=True)),
         anchored,
         folders_only,
-        "" if anchored else sources[0],
     )
+
+
+_WILDCARDS = frozenset("*?[")
+"""The characters fnmatch gives a meaning; a name without any of them matches only itself."""
 
 
 def _match_names(pattern: Sequence[re.Pattern[str] | None], parts: Sequence[str]) -> bool:
@@ -155,28 +176,45 @@ def _run_matches(run: Sequence[re.Pattern[str]], parts: Sequence[str], at: int) 
     return all(matcher.match(parts[at + i]) is not None for i, matcher in enumerate(run))
 
 
-@dataclass(frozen=True)
-class Exclusions:
-    """The exclude patterns of a run, anchored at ``root`` (the configuration's folder)."""
+class Exclusions(FrozenRecord):
+    """The exclude patterns of a run, anchored at ``root`` (the configuration's folder).
 
+    any_name: the unanchored patterns with wildcards, for files and folders, as one
+    expression: a walk of 10,000 files asks once per name, not once per pattern.
+    folder_name: the same for the unanchored folders-only patterns (`site/`).
+    names: the unanchored patterns without wildcards (`mkdocs.yml`): a set look-up.
+    folder_names: the same for folders-only patterns (`node_modules/`).
+    """
+
+    __slots__ = ("root", "patterns", "any_name", "folder_name", "anchored", "names", "folder_names")
     root: Path
     patterns: tuple[Pattern, ...]
-    any_name: re.Pattern[str] | None = None
-    """The unanchored patterns for files and folders as one expression: a walk of 10,000
-    files asks once per name, not once per pattern."""
-    folder_name: re.Pattern[str] | None = None
-    """The same for the unanchored folders-only patterns (`site/`)."""
-    anchored: tuple[Pattern, ...] = ()
+    any_name: re.Pattern[str] | None
+    folder_name: re.Pattern[str] | None
+    anchored: tuple[Pattern, ...]
+    names: frozenset[str]
+    folder_names: frozenset[str]
+
+    def __init__(self, root: Path, patterns: tuple[Pattern, ...], any_name: re.Pattern[str] | None = None,
+                 folder_name: re.Pattern[str] | None = None, anchored: tuple[Pattern, ...] = (),
+                 names: frozenset[str] = frozenset(), folder_names: frozenset[str] = frozenset()) -> None:
+        for name, value in (("root", root), ("patterns", patterns), ("any_name", any_name),
+                            ("folder_name", folder_name), ("anchored", anchored), ("names", names),
+                            ("folder_names", folder_names)):
+            object.__setattr__(self, name, value)
 
     @classmethod
     def of(cls, root: Path, texts: Iterable[str]) -> Exclusions:
         patterns = tuple(compile_pattern(text) for text in texts)
+        unanchored = [p for p in patterns if not p.anchored]
         return cls(
             Path(os.path.abspath(root)),
             patterns,
-            _union(p.name_source for p in patterns if not p.anchored and not p.folders_only),
-            _union(p.name_source for p in patterns if not p.anchored and p.folders_only),
+            _union(p.name_source for p in unanchored if p.literal_name is None and not p.folders_only),
+            _union(p.name_source for p in unanchored if p.literal_name is None and p.folders_only),
             tuple(p for p in patterns if p.anchored),
+            frozenset(p.literal_name for p in unanchored if p.literal_name is not None and not p.folders_only),
+            frozenset(p.literal_name for p in unanchored if p.literal_name is not None and p.folders_only),
         )
 
     def parts(self, path: str | Path) -> tuple[tuple[str, ...], bool]:
@@ -195,9 +233,11 @@ class Exclusions:
         """Is exactly this path (not its folders) excluded?"""
         if not parts:
             return False
-        if self.any_name is not None and self.any_name.match(parts[-1]):
+        name = parts[-1]
+        if name in self.names or (self.any_name is not None and self.any_name.match(name)):
             return True
-        if is_folder and self.folder_name is not None and self.folder_name.match(parts[-1]):
+        if is_folder and (name in self.folder_names
+                          or (self.folder_name is not None and self.folder_name.match(name))):
             return True
         return inside and any(p.matches(parts, is_folder) for p in self.anchored)
 

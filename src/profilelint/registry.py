@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from .diagnostics import Fix, Severity, Span
+from .records import FrozenRecord
 
 if TYPE_CHECKING:
     from .corpus import Corpus
@@ -48,19 +49,28 @@ class Needs(enum.Enum):
     """Runs only when the file parsed to a mapping."""
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(FrozenRecord):
     """What a rule yields; the engine adds the code, severity and path."""
 
+    __slots__ = ("span", "message", "help", "fix", "pointer", "fingerprint")
     span: Span
     message: str
-    help: str = ""
-    fix: Fix | None = None
-    pointer: str | None = None
-    fingerprint: str = ""
+    help: str
+    fix: Fix | None
+    pointer: str | None
+    fingerprint: str
+
+    def __init__(self, span: Span, message: str, help: str = "", fix: Fix | None = None,
+                 pointer: str | None = None, fingerprint: str = "") -> None:
+        init = object.__setattr__  # frozen (records.py: no dataclass, built on every run)
+        init(self, "span", span)
+        init(self, "message", message)
+        init(self, "help", help)
+        init(self, "fix", fix)
+        init(self, "pointer", pointer)
+        init(self, "fingerprint", fingerprint)
 
 
-@dataclass
 class RuleContext:
     """What a rule may look at besides its document. Rules never read files or print.
 
@@ -68,9 +78,12 @@ class RuleContext:
     diagnostics, the document and the corpus only, never on the engine that runs it.
     """
 
-    _schema: Callable[[], ProfileSchema]
-    today: dt.date
-    _corpus: Corpus | None = None
+    __slots__ = ("_schema", "today", "_corpus")
+
+    def __init__(self, schema: Callable[[], ProfileSchema], today: dt.date, corpus: Corpus | None = None) -> None:
+        self._schema = schema
+        self.today = today
+        self._corpus = corpus
 
     @property
     def schema(self) -> ProfileSchema:

@@ -13,7 +13,6 @@ import functools
 import json
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -52,16 +51,26 @@ def packaged_schema_path() -> Path:
     return Path(__file__).parent / "schemas" / "profile.schema.json"
 
 
-@dataclass
 class ProfileSchema:
-    path: Path
-    raw: dict[str, Any]
-    headings: tuple[str, ...]
-    registry: Any = field(default=None, repr=False)
-    """The referencing registry: this schema only, and a retriever that refuses everything.
-    Built on first need when every ``$ref`` was checked without it."""
-    _fast: Any = field(default=None, repr=False)
-    _validator: Any = field(default=None, repr=False)
+    """A loaded schema, its section headings, and the validators built from it.
+
+    registry: the referencing registry: this schema only, and a retriever that refuses
+    everything. Built on first need when every ``$ref`` was checked without it.
+    """
+
+    __slots__ = ("path", "raw", "headings", "registry", "_fast", "_validator")  # no dataclass: built every run
+
+    def __init__(self, path: Path, raw: dict[str, Any], headings: tuple[str, ...],
+                 registry: Any = None, fast: Any = None) -> None:
+        self.path = path
+        self.raw = raw
+        self.headings = headings
+        self.registry = registry
+        self._fast = fast
+        self._validator: Any = None
+
+    def __repr__(self) -> str:
+        return f"ProfileSchema(path={self.path!r})"
 
     @property
     def validator(self) -> Any:
@@ -376,7 +385,8 @@ def _load_schema(path: Path, version: tuple[int, int]) -> ProfileSchema:
     if not isinstance(raw, dict):
         raise SchemaError(f"{path}: schema must be a JSON object")
     _check_builtin_metaschemas(raw, path)
-    _check_metaschema(raw, path)
+    if path != packaged_schema_path():  # ours is checked by the test suite, not on every run (~1 ms)
+        _check_metaschema(raw, path)
     # Every $ref now, so a bad one is a config error. referencing (~25 ms of imports) is needed
     # only for a $ref that is not a plain pointer into this file, or one that does not resolve.
     registry = None if _local_refs_resolve(raw) else _checked_registry(raw, path)
