@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from profilelint.document import parse
+from profilelint.registry import RuleContext
+from profilelint.rules import provenance
 from tests.helpers import found, lint, seed_with
+
+_CONTEXT = RuleContext(lambda: None, dt.date(2026, 1, 1))  # type: ignore[arg-type, return-value]
 
 
 def test_prv004_points_at_the_placeholder_inside_a_quoted_value(tmp_path: Path) -> None:
@@ -69,3 +80,43 @@ def test_prv004_reports_nothing_on_the_bundled_seed_and_can_be_suppressed(tmp_pa
     diagnostics = lint(tmp_path, {"b.yaml": "summary: 'TODO: later'  # profilelint: disable=PRV004\n"},
                        select=("PRV004", "PLN001"))
     assert found(diagnostics) == []
+
+
+# --- the source prefilter ----------------------------------------------------------------------
+
+_SCALAR_PIECES = st.sampled_from([
+    "TODO", "TOD", "O", ":", " ", "  ", "\n", "\n  ", "\n\n  ", "\r\n", "\t", "\\", "x3a", "u003A",
+    "\\x3a", "\\u004f", "\\\n", '"', "'", "''", "#", "a", "\x85", "\u2028",
+])
+_SCALARS = st.lists(_SCALAR_PIECES, max_size=14).map("".join)
+_FRAMES = st.sampled_from(['v: "{}"\n', "v: '{}'\n", "v: {}\n", "v: |\n  {}\n", "v: >-\n  {}\n", "- {}\n"])
+
+
+@settings(max_examples=800, deadline=None)
+@given(_FRAMES, _SCALARS)
+def test_a_value_holds_todo_only_when_the_source_may(frame: str, scalar: str) -> None:
+    """The two substring searches that skip PRV004's walk never skip a value holding `TODO:`."""
+    text = frame.replace("{}", scalar.replace("\n", "\n  ") if "|" in frame or ">" in frame else scalar)
+    doc = parse("p.yaml", text)
+    if any("TODO:" in value for _, value in provenance._strings(doc.data)):
+        assert provenance._may_hold_placeholder(text)
+
+
+def test_escapes_make_a_placeholder_the_source_does_not_spell() -> None:
+    for text in ('v: "TODO\\x3a x"\n', 'v: "TOD\\x4f: x"\n', 'v: "TODO\\\n  : x"\n'):
+        doc = parse("p.yaml", text)
+        assert doc.data["v"].startswith("TODO:"), text
+        assert "TODO:" not in text
+        assert provenance._may_hold_placeholder(text)
+        assert [f.message for f in provenance.placeholder_text(doc, _CONTEXT)] == [
+            f"placeholder `{doc.data['v']}` in `v`"
+        ]
+
+
+def test_no_placeholder_no_backslash_no_walk(monkeypatch: pytest.MonkeyPatch) -> None:
+    def walk(*args: object) -> Iterator[tuple[str, str]]:
+        raise AssertionError("walked the values")
+
+    monkeypatch.setattr(provenance, "_strings", walk)
+    doc = parse("p.yaml", "title: x\nsummary: 'TODO one'\n")
+    assert list(provenance.placeholder_text(doc, _CONTEXT)) == []

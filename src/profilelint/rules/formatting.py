@@ -40,11 +40,17 @@ class _Layout:
     """Lines that end inside a multi-line double-quoted scalar."""
 
 
+def _parsed_cleanly(doc: Document) -> bool:
+    """The file parsed without any load problem, so the parser saw every scalar."""
+    return doc.data is not None and not doc.problems
+
+
 def _layout(doc: Document) -> _Layout:
+    """Built on demand: only a file with trailing white space or a tab needs it."""
     cached = doc.derived.get("formatting_layout")
     if isinstance(cached, _Layout):
         return cached
-    layout = _Layout(known=doc.data is not None and not doc.problems)
+    layout = _Layout(known=_parsed_cleanly(doc))
     for pointer, location in doc.locations.items():
         start, end = location.value.start, location.value.end
         if location.style in BLOCK_STYLES:
@@ -72,11 +78,16 @@ drops) or the end of the text. One search over the whole text finds the few such
 instead of a Python loop over every line; linear, as each match starts at one character."""
 
 
+_BLANK_BEFORE_BREAK = re.compile(r"\n(?<=[ \t]\n)")
+"""A line break after a space or tab. Starting with the break lets the engine jump from one
+`\n` to the next (a search for ` \n` stops at every space of the text); linear."""
+
+
 def _trailing_whitespace(doc: Document) -> Iterator[tuple[int, int, int]]:
     """(line, first whitespace column, line length) of each line with trailing whitespace."""
     text = doc.text
-    if " \n" not in text and "\t\n" not in text and "\r" not in text and not text.endswith((" ", "\t")):
-        return  # the usual file, told by four substring searches
+    if "\r" not in text and not text.endswith((" ", "\t")) and _BLANK_BEFORE_BREAK.search(text) is None:
+        return  # the usual file, told by two quick searches
     lines = doc.lines
     for match in _LINE_ENDS_BLANK.finditer(text):
         line = lines.position(match.start()).line
@@ -175,8 +186,10 @@ def trailing_whitespace(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
     offered in a file that does not parse, or after an escaping backslash in a double-quoted
     string, where the white space is text.
     """
-    layout = _layout(doc)
     trailing = list(_trailing_whitespace(doc))
+    if not trailing:
+        return  # the usual file: no need for the layout of its scalars
+    layout = _layout(doc)
     block_fixes = _block_whitespace_fixes(doc, layout, trailing)
     for line, start, end in trailing:
         whitespace = doc.lines.line_text(line)[start:end]
@@ -467,12 +480,12 @@ def heading_in_section_body(doc: Document, ctx: RuleContext) -> Iterator[Finding
 
 def _tab_indented_lines(doc: Document, layout: _Layout) -> list[tuple[int, int]]:
     """(line, column of the tab) of non-blank lines outside block scalars indented with a tab."""
-    # In a file that does not parse, the block scalars after the error are not in the layout:
-    # find them in the text, or the tabs of their markdown would count as YAML indentation.
-    inside_blocks = layout.block_lines.keys() | (set() if layout.known else _guess_block_lines(doc))
     found: list[tuple[int, int]] = []
     if "\t" not in doc.text:
         return found
+    # In a file that does not parse, the block scalars after the error are not in the layout:
+    # find them in the text, or the tabs of their markdown would count as YAML indentation.
+    inside_blocks = layout.block_lines.keys() | (set() if layout.known else _guess_block_lines(doc))
     lines = doc.lines
     for match in _TAB_IN_LEADING_BLANKS.finditer(doc.text):
         line = lines.position(match.start()).line
@@ -575,14 +588,14 @@ def _crlf_finding(doc: Document) -> Finding | None:
     )
 
 
-def _final_newline_finding(doc: Document, layout: _Layout) -> Finding | None:
+def _final_newline_finding(doc: Document) -> Finding | None:
     text = doc.text
     if not text or text.endswith(("\n", "\r")):
         return None
     fix = None
     # A clipped or kept block scalar that runs to the end of the file gains a line break
     # from the new newline, so the fix is checked by reading the file back.
-    if layout.known and parse(doc.path, text + "\n").data == doc.data:
+    if _parsed_cleanly(doc) and parse(doc.path, text + "\n").data == doc.data:
         fix = Fix("add a newline at the end of the file", (Edit(len(text), len(text), "\n"),))
     end = doc.lines.position(len(text))
     return Finding(
@@ -629,8 +642,7 @@ def tabs_crlf_or_missing_final_newline(doc: Document, ctx: RuleContext) -> Itera
     offered only when the data reads back the same (a `|` block at the end of the file would
     gain a line break). Tabs are not fixed: how wide a tab was meant to be is a guess.
     """
-    layout = _layout(doc)
-    tabs = _tab_indented_lines(doc, layout)
+    tabs = _tab_indented_lines(doc, _layout(doc)) if "\t" in doc.text else []
     if tabs:
         line, column = tabs[0]
         yield Finding(
@@ -642,7 +654,7 @@ def tabs_crlf_or_missing_final_newline(doc: Document, ctx: RuleContext) -> Itera
     crlf = _crlf_finding(doc)
     if crlf is not None:
         yield crlf
-    final_newline = _final_newline_finding(doc, layout)
+    final_newline = _final_newline_finding(doc)
     if final_newline is not None:
         yield final_newline
 
@@ -711,6 +723,8 @@ def tab_in_markdown_indentation(doc: Document, ctx: RuleContext) -> Iterator[Fin
     ```
     """
     for body in section_bodies(doc):
+        if "\t" not in body.markdown:
+            continue  # most sections: no line to look at
         for line, text in enumerate(markdown_lines(doc, body)):
             tab = _tab_in_indentation(text)
             if tab is None:
