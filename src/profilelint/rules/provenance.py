@@ -3,6 +3,7 @@ whether a person has written it at all (placeholders left from `profilelint new`
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator, Set
 from dataclasses import dataclass
@@ -132,6 +133,8 @@ def _normalise(text: str) -> _Normalised:
         # Only letters and digits between the blanks (most titles): the words are the
         # normalised text, and no punctuation can end the title early. Three C calls.
         return _Normalised(" ".join(words), _NO_REMARKS)
+    if len(folded) <= _REMEMBERED_LENGTH:
+        return _normalise_remembered(folded)
     return _normalise_each_character(folded)
 
 
@@ -350,6 +353,13 @@ def reference_without_source(doc: Document, ctx: RuleContext) -> Iterator[Findin
                 pointer=body.pointer,
                 fingerprint=normalise_title(reference.plain),
             )
+
+
+_REMEMBERED_LENGTH = 300
+"""Punctuated titles up to this length are normalised once per process: the same sources
+(`WCO SAFE Framework of Standards (2021 edition)`) recur in profile after profile, and
+their References items with them. A bounded cache of short strings: a long line is not kept."""
+_normalise_remembered = functools.lru_cache(maxsize=2048)(_normalise_each_character)
 
 
 # --- PRV004 ----------------------------------------------------------------------------------
