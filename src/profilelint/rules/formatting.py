@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from ..diagnostics import Applicability, DataChange, Edit, Fix, Severity, Span
-from ..document import BLOCK_STYLES, Document, parse, pointer_label
+from ..document import BLOCK_STYLES, Document, Location, parse, pointer_label
 from ..registry import Finding, Needs, RuleContext, rule
 from ._markdown import (
     could_have_heading,
@@ -281,18 +281,19 @@ def _absorbs_following_comment(doc: Document, last: int, content_indent: int) ->
     return False
 
 
-def _literal_fix(doc: Document, pointer: str, value: str) -> Fix | None:
-    """Rewrite the value at ``pointer`` as a literal block that reads back as the same string."""
-    location = doc.locations.get(pointer)
-    if location is None or location.key is None:
+def _literal_fix(doc: Document, location: Location, value: str, value_line: str) -> Fix | None:
+    """Rewrite the value at ``location`` as a literal block that reads back as the same string.
+
+    ``value_line`` is the text of the line the value starts on (the rule has read it).
+    """
+    if location.key is None:
         return None
     key, start, end = location.key.start, location.value.start, location.value.end
     lines = doc.lines
-    key_line = lines.line_text(key.line)
-    if start.line != key.line or not _BLOCK_KEY_PREFIX.fullmatch(key_line[: key.column]):
+    if start.line != key.line or not _BLOCK_KEY_PREFIX.fullmatch(value_line[: key.column]):
         return None  # a flow mapping, or a value on a line of its own: leave it to a person
     if location.style in BLOCK_STYLES:
-        header = _BLOCK_HEADER.fullmatch(key_line[start.column :])
+        header = _BLOCK_HEADER.fullmatch(value_line[start.column :])
         if header is None:
             return None
         comment = (header.group("comment") or "").strip()
@@ -363,16 +364,17 @@ def markdown_not_literal_block(doc: Document, ctx: RuleContext) -> Iterator[Find
         if location is None or location.style in ("|", None):
             continue
         style = location.style
+        start = location.value.start
+        value_line = doc.lines.line_text(start.line)
         if style == ">":
-            header = doc.lines.line_text(location.value.start.line)[location.value.start.column :]
-            described = f"a folded block (`{header.split()[0]}`)"
+            described = f"a folded block (`{value_line[start.column :].split()[0]}`)"
         else:
             described = _STYLE_NAMES.get(style, "a flow scalar")
         yield Finding(
             doc.head_span(body.pointer),
             f"markdown of section `{body.heading}` is {described}, not a literal block (`|`)",
             "write it as `markdown: |-` followed by the markdown, indented, line for line",
-            fix=_literal_fix(doc, body.pointer, body.markdown),
+            fix=_literal_fix(doc, location, body.markdown, value_line),
             pointer=body.pointer,
             fingerprint=body.heading,
         )
