@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from profilelint.document import parse
+from profilelint.document import ALIAS, join_pointer, parse
 from profilelint.registry import RuleContext
 from profilelint.rules import provenance
 from tests.helpers import found, lint, seed_with
@@ -82,6 +83,36 @@ def test_prv004_reports_nothing_on_the_bundled_seed_and_can_be_suppressed(tmp_pa
     assert found(diagnostics) == []
 
 
+# --- the walk over the values and its source prefilter ---
+
+
+def _every_string(value: Any, pointer: str = "") -> Iterator[tuple[str, str]]:
+    """(pointer, text) of every string value, as PRV004 once walked them; the reference."""
+    if isinstance(value, str):
+        yield pointer, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _every_string(item, join_pointer(pointer, str(key)))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _every_string(item, join_pointer(pointer, index))
+
+
+_DATA = st.recursive(
+    st.sampled_from(["x", "TODO: a", "a TODO: b", "TODO:", None, 1, True, ALIAS]),
+    lambda children: st.lists(children, max_size=4)
+    | st.dictionaries(st.sampled_from(["a", "b/c", "~", "TODO:", "1"]) | st.integers(0, 3), children, max_size=4),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=600, deadline=None)
+@given(_DATA)
+def test_the_values_holding_the_marker_are_those_the_full_walk_finds(data: Any) -> None:
+    expected = [(pointer, text) for pointer, text in _every_string(data) if "TODO:" in text]
+    assert list(provenance._placeholder_values(data)) == expected
+
+
 # --- the source prefilter ----------------------------------------------------------------------
 
 _SCALAR_PIECES = st.sampled_from([
@@ -98,7 +129,7 @@ def test_a_value_holds_todo_only_when_the_source_may(frame: str, scalar: str) ->
     """The two substring searches that skip PRV004's walk never skip a value holding `TODO:`."""
     text = frame.replace("{}", scalar.replace("\n", "\n  ") if "|" in frame or ">" in frame else scalar)
     doc = parse("p.yaml", text)
-    if any("TODO:" in value for _, value in provenance._strings(doc.data)):
+    if any("TODO:" in value for _, value in _every_string(doc.data)):
         assert provenance._may_hold_placeholder(text)
 
 
@@ -117,6 +148,6 @@ def test_no_placeholder_no_backslash_no_walk(monkeypatch: pytest.MonkeyPatch) ->
     def walk(*args: object) -> Iterator[tuple[str, str]]:
         raise AssertionError("walked the values")
 
-    monkeypatch.setattr(provenance, "_strings", walk)
+    monkeypatch.setattr(provenance, "_placeholder_values", walk)
     doc = parse("p.yaml", "title: x\nsummary: 'TODO one'\n")
     assert list(provenance.placeholder_text(doc, _CONTEXT)) == []

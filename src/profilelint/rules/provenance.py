@@ -364,21 +364,33 @@ _normalise_remembered = functools.lru_cache(maxsize=2048)(_normalise_each_charac
 
 # --- PRV004 ----------------------------------------------------------------------------------
 
+_MARKER = "TODO:"
 PLACEHOLDER = re.compile(r"(?<![\w`])TODO:[^\n]*")
 """`TODO: …` to the end of its line; not inside inline code (`` `TODO:` ``), not part of a word."""
 _SHOWN_PLACEHOLDER = 60
 
 
-def _strings(value: Any, pointer: str = "") -> Iterator[tuple[str, str]]:
-    """(pointer, text) of every string value, in document order; keys are not values."""
+def _placeholder_values(value: Any, pointer: str = "") -> Iterator[tuple[str, str]]:
+    """(pointer, text) of every string value holding `TODO:`, in document order; keys are not
+    values. A pointer is built only for such a string and the collections around it: each
+    other string costs one substring test, not a pointer and a generator of its own."""
     if isinstance(value, str):
-        yield pointer, value
+        if _MARKER in value:
+            yield pointer, value
     elif isinstance(value, dict):
         for key, item in value.items():
-            yield from _strings(item, join_pointer(pointer, str(key)))
+            if isinstance(item, str):
+                if _MARKER in item:
+                    yield join_pointer(pointer, str(key)), item
+            elif isinstance(item, (dict, list)):
+                yield from _placeholder_values(item, join_pointer(pointer, str(key)))
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            yield from _strings(item, join_pointer(pointer, index))
+            if isinstance(item, str):
+                if _MARKER in item:
+                    yield join_pointer(pointer, index), item
+            elif isinstance(item, (dict, list)):
+                yield from _placeholder_values(item, join_pointer(pointer, index))
 
 
 def _may_hold_placeholder(text: str) -> bool:
@@ -387,7 +399,7 @@ def _may_hold_placeholder(text: str) -> bool:
     line break into a space or a break, never into nothing, so the five characters of a
     value stand side by side in the source unless a double-quoted escape (`\\x3a`, an escaped
     line break) made them. Two substring searches spare the walk over every value."""
-    return "TODO:" in text or "\\" in text
+    return _MARKER in text or "\\" in text
 
 
 def _placeholder_span(doc: Document, pointer: str, text: str, match: re.Match[str]) -> Span:
@@ -432,9 +444,7 @@ def placeholder_text(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
     """
     if not _may_hold_placeholder(doc.text):
         return
-    for pointer, text in _strings(doc.data):
-        if "TODO:" not in text:
-            continue  # the cheap test first: almost no value holds the marker
+    for pointer, text in _placeholder_values(doc.data):
         for match in PLACEHOLDER.finditer(text):
             placeholder = match.group().rstrip()
             shown = placeholder if len(placeholder) <= _SHOWN_PLACEHOLDER else placeholder[:_SHOWN_PLACEHOLDER] + "…"
