@@ -9,7 +9,8 @@ signals while it backtracks).
 
 Audited and linear without change (tested below on the same principle): document.py
 (`_NOT_ALLOWED_IN_YAML`, `_STRAY_BOM`, `_ODD_BREAKS`), escape (`printable`), junit (`_NOT_XML`),
-rules/_markdown.py (`_BULLET_MARKER`, `_SETEXT_UNDERLINE`), rules/related.py (`_ITEM_PREFIX`),
+rules/_markdown.py (`_BULLET_MARKER`, `_LONE_MARKER`, `_SETEXT_FIRST_LINE`, `_SETEXT_LATER_LINE`),
+rules/formatting.py (`_BLANK_BEFORE_BREAK`), rules/related.py (`_ITEM_PREFIX`),
 rules/review.py (`_DATE`), graph.py (`_MERMAID_SAFE_ID`), lsp/context.py (`_LINE`, `_KEY`,
 `_BLOCK_INDICATOR`, `_COMMENT_START`) and the `pattern` keywords of the packaged schema.
 """
@@ -38,7 +39,7 @@ from profilelint.lsp.positions import UTF16
 from profilelint.lsp.session import Session
 from profilelint.escape import printable
 from profilelint.reporters.junit import xml_text
-from profilelint.rules import related, review
+from profilelint.rules import formatting, related, review
 from profilelint.rules._markdown import could_have_heading, could_mix_list_markers
 from profilelint.schema import load_schema
 from profilelint.suppressions import DIRECTIVE, find_directives
@@ -281,12 +282,29 @@ def test_output_escapes(escape: Callable[[str], str], text: str) -> None:
         "=" * MEGABYTE + " x",
         "- " * (MEGABYTE // 2) + "x",
         ("=" * 100 + " ") * (MEGABYTE // 101) + "x",
+        "- * + " * (MEGABYTE // 6) + "x",  # every marker between blanks: the full findall runs
+        "*" * MEGABYTE + "\n- x",
+        "\n" * MEGABYTE + "-",
+        "\n" + "-" * MEGABYTE + "x",
+        "\n> " * (MEGABYTE // 3) + "=",
     ],
 )
 def test_markdown_prefilters(markdown: str) -> None:
     with linear_time():
         could_have_heading(markdown)
         could_mix_list_markers(markdown)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [" " * MEGABYTE + "x\n", "\n" * MEGABYTE, " \t" * (MEGABYTE // 2) + "x", "x\n" * (MEGABYTE // 2) + "x "],
+    ids=["blanks", "breaks", "blanks-tabs", "many-lines"],
+)
+def test_trailing_whitespace_prefilter(text: str) -> None:
+    """FMT001's search for a blank before a line break (`formatting._BLANK_BEFORE_BREAK`)."""
+    doc = load("x.yaml", text.encode())
+    with linear_time():
+        list(formatting._trailing_whitespace(doc))
 
 
 @pytest.mark.parametrize(

@@ -7,9 +7,12 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from profilelint.cli import app
+from profilelint.rules import provenance
 from profilelint.rules.provenance import normalise_title, reference_matches_title
 from tests.helpers import SEED, found, lint, seed_with, write_corpus
 
@@ -273,3 +276,58 @@ def test_prv003_long_spaced_reference_is_checked_quickly(tmp_path: Path) -> None
     diagnostics = lint(tmp_path, {"a.yaml": text}, select=("PRV003",))
     assert time.perf_counter() - started < 1.0
     assert found(diagnostics) == [("PRV003", 10, 9)]
+
+
+# --- the normalising shortcut ------------------------------------------------------------------
+
+_JOINERS = frozenset("-\u2010\u2011'\u2019.")
+
+
+def _normalise_char_by_char(text: str) -> tuple[str, frozenset[int]]:
+    """The one-pass loop every text went through before the shortcut, kept as the reference."""
+    kept: list[str] = []
+    remark_starts: set[int] = set()
+    spaced = separated = gap_punctuated = False
+    for char in text.casefold():
+        if char.isalnum():
+            if kept and (separated or (spaced and gap_punctuated)):
+                remark_starts.add(len(kept))
+            if kept and spaced:
+                kept.append(" ")
+            kept.append(char)
+            spaced = separated = gap_punctuated = False
+        elif char.isspace():
+            spaced = True
+        else:
+            gap_punctuated = True
+            separated = separated or char not in _JOINERS
+    return "".join(kept), frozenset(remark_starts)
+
+
+_TITLE_PIECES = st.sampled_from([
+    "WCO", "Safe", "ß", "İ", "Ǆ", "١٢", "²", "ﬁ", " ", "  ", "\t", "\u00a0", "\u2028", "\x1c", "\x85",
+    "-", "'", ".", ",", "(", ")", "—", "_", "é", "e\u0301", "",
+])
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(_TITLE_PIECES, max_size=12).map("".join) | st.text(max_size=20))
+def test_normalising_gives_what_the_character_loop_gave(text: str) -> None:
+    item = provenance._normalise(text)
+    assert (item.text, item.remark_starts) == _normalise_char_by_char(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "normalised"),
+    [
+        ("", ""),
+        ("   ", ""),
+        ("WCO  SAFE\tFramework", "wco safe framework"),
+        ("Straße", "strasse"),
+        ("a_b", "ab"),  # `_` is a word character to regexes, punctuation here
+        ("x\u00a0y", "x y"),
+    ],
+)
+def test_normalising_edges(text: str, normalised: str) -> None:
+    assert normalise_title(text) == normalised
+    assert _normalise_char_by_char(text)[0] == normalised

@@ -22,17 +22,44 @@ if TYPE_CHECKING:
 # Deliberately loose (a dash between words counts): it may send text to the parser for
 # nothing, but it must never skip text in which markdown-it would find a list item.
 _BULLET_MARKER = re.compile(r"(?:^|[ \t>])([-*+])(?:[ \t]|$)", re.MULTILINE)
-_SETEXT_UNDERLINE = re.compile(r"^[ \t>]*(?:=+|-+)[ \t]*$", re.MULTILINE)
+_BULLET_MARKERS = "-*+"
+_LONE_MARKER = {
+    marker: re.compile(rf"{re.escape(marker)}(?<=[ \t>\n]{re.escape(marker)})(?=[ \t\n])")
+    for marker in _BULLET_MARKERS
+}
+"""One marker with a blank, `>` or line break on either side: where `_BULLET_MARKER` can match
+it (in the text framed by two line breaks). Each pattern starts with its marker, so the regex
+engine skips to the next such character in C, where `_BULLET_MARKER`, which starts with an
+alternation, steps through every character; linear, as the look-arounds are one character."""
+# A setext underline: a line of `=` or `-` (after blanks or `>`), at the start of the text or
+# after a line break. Starting at the line break lets the engine jump from line to line.
+_SETEXT_FIRST_LINE = re.compile(r"[ \t>]*(?:=+|-+)[ \t]*(?:\n|\Z)")
+_SETEXT_LATER_LINE = re.compile(r"\n[ \t>]*(?:=+|-+)[ \t]*(?:\n|\Z)")
 
 
 def could_mix_list_markers(markdown: str) -> bool:
-    """False only when no two different bullet markers can start list items in the text."""
+    """False only when no two different bullet markers can start list items in the text.
+
+    Exactly ``len(set(_BULLET_MARKER.findall(markdown))) > 1``, answered by cheaper looks
+    first: which markers occur at all (three substring searches), then which of them stand
+    between blanks; most sections stop there (a hyphen and the `*` of bold text are neither).
+    """
+    present = [marker for marker in _BULLET_MARKERS if marker in markdown]
+    if len(present) < 2:
+        return False
+    framed = f"\n{markdown}\n"
+    if sum(1 for marker in present if _LONE_MARKER[marker].search(framed)) < 2:
+        return False
     return len(set(_BULLET_MARKER.findall(markdown))) > 1  # findall: no Python step per match
 
 
 def could_have_heading(markdown: str) -> bool:
     """False only when the text can hold neither an ATX (`#`) nor a setext heading."""
-    return "#" in markdown or _SETEXT_UNDERLINE.search(markdown) is not None
+    return (
+        "#" in markdown
+        or _SETEXT_FIRST_LINE.match(markdown) is not None
+        or _SETEXT_LATER_LINE.search(markdown) is not None
+    )
 
 
 @dataclass(frozen=True, slots=True)

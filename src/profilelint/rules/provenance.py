@@ -3,6 +3,7 @@ whether a person has written it at all (placeholders left from `profilelint new`
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator, Set
 from dataclasses import dataclass
@@ -121,12 +122,28 @@ class _Normalised:
     `title`. A hyphen, apostrophe or full stop counts only with a space beside it."""
 
 
+_NO_REMARKS: frozenset[int] = frozenset()
+
+
 def _normalise(text: str) -> _Normalised:
-    """One pass over the text, no regex: linear in its length whatever it holds."""
+    """Linear in the text's length whatever it holds, and no regex."""
+    folded = text.casefold()
+    words = folded.split()  # splits where `str.isspace` says, as the loop below does
+    if "".join(words).isalnum():
+        # Only letters and digits between the blanks (most titles): the words are the
+        # normalised text, and no punctuation can end the title early. Three C calls.
+        return _Normalised(" ".join(words), _NO_REMARKS)
+    if len(folded) <= _REMEMBERED_LENGTH:
+        return _normalise_remembered(folded)
+    return _normalise_each_character(folded)
+
+
+def _normalise_each_character(folded: str) -> _Normalised:
+    """One pass over the case-folded text, for text with punctuation."""
     kept: list[str] = []
     remark_starts: set[int] = set()
     spaced = separated = gap_punctuated = False
-    for char in text.casefold():
+    for char in folded:
         if char.isalnum():
             if kept and (separated or (spaced and gap_punctuated)):
                 remark_starts.add(len(kept))
@@ -151,6 +168,8 @@ def reference_matches_title(text: str, titles: Set[str]) -> bool:
     item = _normalise(text)
     if item.text in titles:
         return True
+    if not item.remark_starts:
+        return False  # most items: no punctuation, so no title followed by a remark
     lengths = {len(title) for title in titles}
     return any(
         length in item.remark_starts and item.text[:length] in titles for length in lengths
@@ -257,8 +276,10 @@ def _known_sources(data: dict[str, Any]) -> tuple[set[str], set[str]]:
     for source in sources if isinstance(sources, list) else ():
         if not isinstance(source, dict):
             continue
-        if isinstance(source.get("title"), str) and normalise_title(source["title"]):
-            titles.add(normalise_title(source["title"]))
+        if isinstance(source.get("title"), str):
+            title = normalise_title(source["title"])
+            if title:
+                titles.add(title)
         if isinstance(source.get("url"), str):
             urls.add(source["url"].rstrip("/"))
     return titles, urls
@@ -334,23 +355,51 @@ def reference_without_source(doc: Document, ctx: RuleContext) -> Iterator[Findin
             )
 
 
+_REMEMBERED_LENGTH = 300
+"""Punctuated titles up to this length are normalised once per process: the same sources
+(`WCO SAFE Framework of Standards (2021 edition)`) recur in profile after profile, and
+their References items with them. A bounded cache of short strings: a long line is not kept."""
+_normalise_remembered = functools.lru_cache(maxsize=2048)(_normalise_each_character)
+
+
 # --- PRV004 ----------------------------------------------------------------------------------
 
+_MARKER = "TODO:"
 PLACEHOLDER = re.compile(r"(?<![\w`])TODO:[^\n]*")
 """`TODO: …` to the end of its line; not inside inline code (`` `TODO:` ``), not part of a word."""
 _SHOWN_PLACEHOLDER = 60
 
 
-def _strings(value: Any, pointer: str = "") -> Iterator[tuple[str, str]]:
-    """(pointer, text) of every string value, in document order; keys are not values."""
+def _placeholder_values(value: Any, pointer: str = "") -> Iterator[tuple[str, str]]:
+    """(pointer, text) of every string value holding `TODO:`, in document order; keys are not
+    values. A pointer is built only for such a string and the collections around it: each
+    other string costs one substring test, not a pointer and a generator of its own."""
     if isinstance(value, str):
-        yield pointer, value
+        if _MARKER in value:
+            yield pointer, value
     elif isinstance(value, dict):
         for key, item in value.items():
-            yield from _strings(item, join_pointer(pointer, str(key)))
+            if isinstance(item, str):
+                if _MARKER in item:
+                    yield join_pointer(pointer, str(key)), item
+            elif isinstance(item, (dict, list)):
+                yield from _placeholder_values(item, join_pointer(pointer, str(key)))
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            yield from _strings(item, join_pointer(pointer, index))
+            if isinstance(item, str):
+                if _MARKER in item:
+                    yield join_pointer(pointer, index), item
+            elif isinstance(item, (dict, list)):
+                yield from _placeholder_values(item, join_pointer(pointer, index))
+
+
+def _may_hold_placeholder(text: str) -> bool:
+    """Can a string value of this source hold `TODO:`? Only when the source does, or holds a
+    backslash: YAML builds a scalar from its source by dropping indentation and folding each
+    line break into a space or a break, never into nothing, so the five characters of a
+    value stand side by side in the source unless a double-quoted escape (`\\x3a`, an escaped
+    line break) made them. Two substring searches spare the walk over every value."""
+    return _MARKER in text or "\\" in text
 
 
 def _placeholder_span(doc: Document, pointer: str, text: str, match: re.Match[str]) -> Span:
@@ -393,9 +442,9 @@ def placeholder_text(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
     writes it as inline code, `` `TODO:` ``, or suppresses the line with
     `# profilelint: disable=PRV004`.
     """
-    for pointer, text in _strings(doc.data):
-        if "TODO:" not in text:
-            continue  # the cheap test first: almost no value holds the marker
+    if not _may_hold_placeholder(doc.text):
+        return
+    for pointer, text in _placeholder_values(doc.data):
         for match in PLACEHOLDER.finditer(text):
             placeholder = match.group().rstrip()
             shown = placeholder if len(placeholder) <= _SHOWN_PLACEHOLDER else placeholder[:_SHOWN_PLACEHOLDER] + "…"
