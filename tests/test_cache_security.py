@@ -13,6 +13,7 @@ import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -309,7 +310,7 @@ def test_an_index_linked_to_a_file_outside_is_neither_read_nor_written(repo: Pat
     assert not index.is_symlink()  # the link itself was replaced by our own file
 
 
-def retype_entries(path: Path, change: Callable[[dict[str, object]], None]) -> None:
+def retype_entries(path: Path, change: Callable[[Any], None]) -> None:
     """Keep the keys (so lookups hit) but change what every entry holds."""
     stored = json.loads(path.read_text())
     for value in stored["files"].values():
@@ -317,17 +318,23 @@ def retype_entries(path: Path, change: Callable[[dict[str, object]], None]) -> N
     path.write_text(json.dumps(stored))
 
 
+# An index record: [size, mtime_ns, inode, slug, [slug_span, title, summary, status, provenance, links]];
+# the first four are checked when the index is read, the rest when the entry is used.
 @pytest.mark.parametrize(
     "change",
     [
-        lambda entry: entry.update(slug=5),
-        lambda entry: entry.update(links="x"),
-        lambda entry: entry.update(slug_span=[0, 0, True, 1]),
-        lambda entry: entry.pop("title"),
+        lambda record: record.__setitem__(3, 5),
+        lambda record: record.__setitem__(0, -1),
+        lambda record: record[4].__setitem__(5, "x"),
+        lambda record: record[4].__setitem__(0, [0, 0, True, 1]),
+        lambda record: record[4].pop(1),
+        lambda record: record[4][5][0][3].__setitem__(2, -4),
+        lambda record: record[4][5][0].__setitem__(4, [9, 3]),
     ],
-    ids=["slug-int", "links-string", "span-bool", "field-missing"],
+    ids=["slug-int", "size-negative", "links-string", "span-bool", "field-missing", "link-span-negative",
+         "offsets-reversed"],
 )
-def test_an_index_entry_of_the_wrong_types_is_a_miss(repo: Path, change: Callable[[dict[str, object]], None]) -> None:
+def test_an_index_entry_of_the_wrong_types_is_a_miss(repo: Path, change: Callable[[Any], None]) -> None:
     expected, index = damage_index(repo, lambda index: retype_entries(index, change))
 
     code, stdout, stderr = invoke(*CHECK)

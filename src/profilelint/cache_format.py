@@ -11,7 +11,9 @@ nest past the recursion limit, and that refusal is `Damaged` too.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Annotated, Any
+
+import msgspec
 
 from .corpus import Link, ProfileEntry
 from .diagnostics import (
@@ -27,11 +29,16 @@ from .diagnostics import (
 from .engine import FileResult
 from .suppressions import Directive
 
-FORMAT = 4
+FORMAT = 5
+"""The layout of every cache file; a file of another layout is ignored (and rewritten)."""
 
 
 class Damaged(Exception):
     """A cache file or entry that is not what profilelint writes; the message says how."""
+
+
+class Stale(Damaged):
+    """A cache file of another FORMAT (an older or newer profilelint's): ignored, not damage."""
 
 
 def _span(span: Span) -> list[int]:
@@ -89,8 +96,7 @@ def _fields(raw: Any, names: frozenset[str]) -> dict[str, Any]:
 
 
 _FIX_FIELDS = frozenset("deac")
-_ENTRY_FIELDS = frozenset(("slug", "slug_span", "title", "summary", "status", "provenance", "links"))
-_RESULT_FIELDS = frozenset(("diagnostics", "directives"))
+_RESULT_FIELDS = frozenset(("stamp", "diagnostics", "directives"))
 _SEVERITIES = {int(severity): severity for severity in Severity}
 _APPLICABILITIES = {applicability.value: applicability for applicability in Applicability}
 _DIRECTIVE_KINDS = frozenset(("disable", "disable-file"))
@@ -158,72 +164,146 @@ def _undirective(raw: Any) -> Directive:
     return Directive(kind, _text(code), None if line is None else _count(line), _unspan(span))
 
 
-def _unlink_item(raw: Any) -> Link:
-    if type(raw) is list and len(raw) == 5:  # the usual cases, checked inline
-        slug, kind, index, span, offsets = raw
-        if type(slug) is str and (kind is None or type(kind) is str) and type(index) is int and index >= 0:
-            if offsets is None:
-                return Link(slug, kind, index, _unspan(span))
-            # A one-line plain or quoted slug (most links) carries its offsets.
-            if type(offsets) is list and len(offsets) == 2:
-                start, end = offsets
-                if type(start) is int and type(end) is int and 0 <= start <= end:
-                    return Link(slug, kind, index, _unspan(span), (start, end))
-    slug, kind, index, span, offsets = _items(raw, 5)  # says what is wrong
-    if offsets is not None:
-        start, end = _items(offsets, 2)
-        offsets = (_count(start), _count(end))
-        if offsets[0] > offsets[1]:
-            raise Damaged("a link's offsets are reversed")
-    return Link(_text(slug), _optional_text(kind), _count(index), _unspan(span), offsets)
+# --- the index: one record per file, its slug checked when read, the rest when used ----------
+
+NonNegative = Annotated[int, msgspec.Meta(ge=0)]
+_SpanFields = tuple[NonNegative, NonNegative, NonNegative, NonNegative]
+_LinkFields = tuple[str, str | None, NonNegative, _SpanFields, tuple[NonNegative, NonNegative] | None]
+_EntryRest = tuple[_SpanFields | None, str | None, str | None, str | None, str | None, list[_LinkFields]]
+"""An entry's fields after its slug: slug span, title, summary, status, provenance, links."""
 
 
-def encode_entry(entry: ProfileEntry) -> Any:
-    return {
-        "slug": entry.slug,
-        "slug_span": _span(entry.slug_span) if entry.slug_span else None,
-        "title": entry.title,
-        "summary": entry.summary,
-        "status": entry.status,
-        "provenance": entry.provenance,
-        "links": [
-            [link.slug, link.type, link.index, _span(link.span),
-             list(link.value_offsets) if link.value_offsets else None]
+class IndexRecord(msgspec.Struct, array_like=True, frozen=True, gc=False):
+    """One file's index entry as stored: the metadata it was read with, its slug, and the rest
+    of the entry still encoded (checked and decoded by :func:`entry_of` when it is used)."""
+
+    size: NonNegative
+    mtime_ns: int
+    inode: NonNegative
+    slug: str | None
+    rest: msgspec.Raw
+
+
+class _IndexFile(msgspec.Struct):
+    format: int
+    files: dict[str, IndexRecord]
+
+
+_RecordFields = tuple[NonNegative, int, NonNegative, str | None, Any]
+_index_decoder = msgspec.json.Decoder(_IndexFile)
+_rest_decoder = msgspec.json.Decoder(_EntryRest)
+
+
+def _as_span(raw: tuple[int, int, int, int]) -> Span:
+    line, column, end_line, end_column = raw
+    return _new_tuple(Span, (_new_tuple(Position, (line, column)), _new_tuple(Position, (end_line, end_column))))
+
+
+def _json_bytes(value: Any) -> bytes:
+    """msgspec's JSON, or json.dumps' when a string cannot be UTF-8 (a lone surrogate, which
+    YAML's `"\\udcff"` escape can put in any field)."""
+    try:
+        return msgspec.json.encode(value)
+    except UnicodeEncodeError:
+        return json.dumps(value, separators=(",", ":")).encode("ascii")
+
+
+def _typed(data: bytes, decoder: msgspec.json.Decoder[Any], kind: Any) -> Any:
+    """``data`` decoded and checked as ``kind``; `Damaged` for anything else.
+
+    msgspec refuses JSON with an escaped lone surrogate, which json.dumps writes (see
+    :func:`_json_bytes`): json.loads reads it then, and msgspec checks what it read.
+    """
+    try:
+        return decoder.decode(data)
+    except msgspec.ValidationError as error:
+        raise Damaged(str(error)) from None
+    except (msgspec.DecodeError, RecursionError, ValueError):
+        pass
+    try:
+        return msgspec.convert(json.loads(bytes(data).decode("utf-8")), kind)
+    except msgspec.ValidationError as error:
+        raise Damaged(str(error)) from None
+    except (ValueError, RecursionError):
+        raise Damaged("is not valid JSON") from None
+
+
+def record_of(size: int, mtime_ns: int, inode: int, entry: ProfileEntry) -> IndexRecord:
+    rest = [
+        _span(entry.slug_span) if entry.slug_span else None,
+        entry.title,
+        entry.summary,
+        entry.status,
+        entry.provenance,
+        [
+            [link.slug, link.type, link.index, _span(link.span), link.value_offsets]
             for link in entry.links
         ],
-    }
+    ]
+    return IndexRecord(size, mtime_ns, inode, entry.slug, msgspec.Raw(_json_bytes(rest)))
 
 
-EntryFields = tuple[
-    str | None, Span | None, str | None, str | None, str | None, str | None, tuple[Link, ...]
-]
-"""A ProfileEntry's fields after ``path``, in order: what the index stores for one file."""
-
-
-def decode_entry_fields(raw: Any) -> EntryFields:
-    """The fields of the entry ``encode_entry`` wrote; `Damaged` for anything of another shape.
-
-    Without the path, which is the display path of the run that reads it back.
-    """
-    fields = _fields(raw, _ENTRY_FIELDS)
-    slug_span = fields["slug_span"]
-    return (
-        _optional_text(fields["slug"]),
-        None if slug_span is None else _unspan(slug_span),
-        _optional_text(fields["title"]),
-        _optional_text(fields["summary"]),
-        _optional_text(fields["status"]),
-        _optional_text(fields["provenance"]),
-        tuple([_unlink_item(link) for link in _list(fields["links"])]),
+def entry_of(record: IndexRecord, path: str) -> ProfileEntry:
+    """The entry a record holds, with ``path`` (the display path of the run that reads it);
+    `Damaged` if its fields are not of the shape :func:`record_of` writes."""
+    slug_span, title, summary, status, provenance, raw_links = _typed(record.rest, _rest_decoder, _EntryRest)
+    links = []
+    for slug, kind, index, span, offsets in raw_links:
+        if offsets is not None and offsets[0] > offsets[1]:
+            raise Damaged("a link's offsets are reversed")
+        links.append(Link(slug, kind, index, _as_span(span), offsets))
+    return ProfileEntry(
+        path, record.slug, None if slug_span is None else _as_span(slug_span),
+        title, summary, status, provenance, tuple(links),
     )
 
 
-def entry_fields(entry: ProfileEntry) -> EntryFields:
-    return (entry.slug, entry.slug_span, entry.title, entry.summary, entry.status, entry.provenance, entry.links)
+def encode_index(records: dict[str, IndexRecord]) -> bytes:
+    """The index file: {"format": FORMAT, "files": {absolute path: record}}."""
+    try:
+        return msgspec.json.encode(_IndexFile(FORMAT, records))
+    except UnicodeEncodeError:  # a path or slug that is not UTF-8: json.dumps escapes it
+        parts = [
+            f"{json.dumps(path)}:[{r.size},{r.mtime_ns},{r.inode},{json.dumps(r.slug)},"
+            + bytes(r.rest).decode("utf-8") + "]"
+            for path, r in records.items()
+        ]
+        return f'{{"format":{FORMAT},"files":{{{",".join(parts)}}}}}'.encode("ascii")
 
 
-def encode_result(result: FileResult) -> Any:
+def decode_index(data: bytes) -> dict[str, IndexRecord]:
+    """The records of an index file; `Stale` for another format, `Damaged` for anything else.
+
+    Checked in C at once: the frame, every record's metadata and slug. The rest of a record
+    stays encoded until :func:`entry_of` is asked for it.
+    """
+    try:
+        index = _index_decoder.decode(data)
+    except msgspec.ValidationError as error:
+        decode_files(data)  # names damage to the frame (or another format) as for any cache file
+        raise Damaged(f"holds an entry of the wrong shape ({error})") from None
+    except (msgspec.DecodeError, RecursionError, ValueError):
+        return _records_of(decode_files(data))  # json decides (a lone surrogate, or damage)
+    if index.format != FORMAT:
+        raise Stale("is of another format")
+    return index.files
+
+
+def _records_of(files: dict[str, Any]) -> dict[str, IndexRecord]:
+    records = {}
+    for path, value in files.items():
+        try:
+            size, mtime_ns, inode, slug, rest = msgspec.convert(value, _RecordFields)
+        except msgspec.ValidationError as error:
+            raise Damaged(f"holds an entry of the wrong shape ({error})") from None
+        records[path] = IndexRecord(size, mtime_ns, inode, slug, msgspec.Raw(_json_bytes(rest)))
+    return records
+
+
+def encode_result(result: FileResult, stamp: list[int]) -> Any:
+    """A file's result, with the metadata (`stamp`) of the file it was computed from."""
     return {
+        "stamp": stamp,
         "diagnostics": [_diagnostic(d) for d in result.diagnostics],
         "directives": [[d.kind, d.code, d.target_line, _span(d.span)] for d in result.directives],
     }
@@ -248,31 +328,13 @@ def encode_files(files: dict[str, Any]) -> bytes:
     return json.dumps({"format": FORMAT, "files": files}, separators=(",", ":")).encode("utf-8")
 
 
-def encode_index(files: dict[str, Any]) -> bytes:
-    """An index file: the JSON `encode_files` writes (UTF-8 left unescaped), ~10× faster.
-
-    msgspec's encoder for the index, which holds only strings, nulls, counts and lists (a
-    pre-commit run rewrites all 10,000 entries of it to replace one); a string it cannot
-    write (a lone surrogate from an undecodable file name) falls back to json.dumps.  Not for
-    result shards: a fix may set a NaN, which json writes as NaN and msgspec as null.
-    """
-    import msgspec
-
-    try:
-        return msgspec.json.encode({"format": FORMAT, "files": files})
-    except (ValueError, TypeError, OverflowError):
-        return encode_files(files)
-
-
 def _loads(data: bytes) -> Any:
-    """JSON as json.loads reads it, through msgspec's decoder (2× faster on a 6 MB index).
+    """JSON as json.loads reads it, through msgspec's decoder (2× faster on a 6 MB file).
 
     msgspec refuses everything json.loads refuses that a cache file could hold (bad UTF-8,
     NaN, lone surrogates, nesting past the limit) and reads the rest to the same values; on
     any refusal json.loads decides, so damage is named as it always was.
     """
-    import msgspec
-
     try:
         return msgspec.json.decode(data)
     except (msgspec.DecodeError, RecursionError, ValueError):
@@ -290,9 +352,11 @@ def _loads(data: bytes) -> Any:
 def decode_files(data: bytes) -> dict[str, Any]:
     """The ``files`` of a cache file: {key: object}; `Damaged` for anything else."""
     loaded = _loads(data)
-    if type(loaded) is not dict or loaded.keys() != {"format", "files"} or loaded["format"] != FORMAT:
-        raise Damaged("is not a profilelint cache file of this version")
+    if type(loaded) is not dict or loaded.keys() != {"format", "files"}:
+        raise Damaged("is not a profilelint cache file")
+    if loaded["format"] != FORMAT:
+        raise Stale("is of another format")
     files = loaded["files"]
-    if type(files) is not dict or not all(type(value) is dict for value in files.values()):
+    if type(files) is not dict:
         raise Damaged("does not map keys to entries")
     return files

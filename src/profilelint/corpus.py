@@ -9,8 +9,8 @@ from __future__ import annotations
 import difflib
 import heapq
 from collections import Counter
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -84,40 +84,111 @@ def _grams(text: str) -> set[str]:
     return {padded[i : i + 3] for i in range(len(padded) - 2)} or {padded}
 
 
-@dataclass
-class Corpus:
-    """All profiles found under the corpus root, plus the files being linted."""
+class DeferredEntry:
+    """An index entry whose slug is known now and whose other fields are read when first asked for.
 
-    root: Path | None
-    entries: list[ProfileEntry] = field(default_factory=list)
-    by_slug: dict[str, list[ProfileEntry]] = field(default_factory=dict)
-    _grams: dict[str, set[str]] | None = field(default=None, repr=False)
-    _ranked: dict[str, list[str]] = field(default_factory=dict, repr=False)
-    """slug_candidates' answers by slug (before `exclude`): a dangling slug often recurs."""
+    A pre-commit run on one file of 10,000 needs every slug (is a link dangling? a slug
+    declared twice?) but the links, titles and spans of almost no other file: the cache keeps
+    those undecoded until a cross-file rule asks for the entry.
+    """
 
-    @classmethod
-    def from_entries(cls, root: Path | None, entries: Iterable[ProfileEntry]) -> Corpus:
-        corpus = cls(root)
-        for entry in entries:
-            corpus.add(entry)
-        return corpus
+    __slots__ = ("path", "slug", "_load", "_source", "_entry")
 
-    def add(self, entry: ProfileEntry) -> None:
-        self._grams = None
-        self._ranked.clear()
-        self.entries.append(entry)
-        if entry.slug is not None:
-            self.by_slug.setdefault(entry.slug, []).append(entry)
+    def __init__(self, path: str, slug: str | None, load: Callable[[Any, str], ProfileEntry], source: Any) -> None:
+        self.path = path
+        self.slug = slug
+        self._load = load
+        self._source = source
+        self._entry: ProfileEntry | None = None
 
-    def __iter__(self) -> Iterator[ProfileEntry]:
-        return iter(self.entries)
+    def resolve(self) -> ProfileEntry:
+        if self._entry is None:
+            self._entry = self._load(self._source, self.path)
+        return self._entry
+
+
+AnyEntry = ProfileEntry | DeferredEntry
+
+
+def resolved(entry: AnyEntry) -> ProfileEntry:
+    return entry.resolve() if type(entry) is DeferredEntry else entry  # type: ignore[union-attr,return-value]
+
+
+class _BySlug(Mapping[str, list[ProfileEntry]]):
+    """slug → the entries declaring it, in corpus order; an entry is resolved when looked up."""
+
+    __slots__ = ("_corpus",)
+
+    def __init__(self, corpus: Corpus) -> None:
+        self._corpus = corpus
+
+    def __getitem__(self, slug: str) -> list[ProfileEntry]:
+        items = self._corpus._items
+        return [resolved(items[position]) for position in self._corpus._positions[slug]]
 
     def __contains__(self, slug: object) -> bool:
-        return slug in self.by_slug
+        return slug in self._corpus._positions
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._corpus._positions)
+
+    def __len__(self) -> int:
+        return len(self._corpus._positions)
+
+
+class Corpus:
+    """All profiles found under the corpus root, plus the files being linted.
+
+    Entries may be deferred (see :class:`DeferredEntry`): the slugs are indexed at once, the
+    rest of an entry is resolved when ``by_slug``, ``entries`` or iteration hands it out.
+    """
+
+    def __init__(self, root: Path | None) -> None:
+        self.root = root
+        self._items: list[AnyEntry] = []
+        self._positions: dict[str, list[int]] = {}
+        self.by_slug: Mapping[str, list[ProfileEntry]] = _BySlug(self)
+        self._grams: dict[str, set[str]] | None = None
+        self._ranked: dict[str, list[str]] = {}
+        """slug_candidates' answers by slug (before `exclude`): a dangling slug often recurs."""
+
+    @classmethod
+    def from_entries(cls, root: Path | None, entries: Iterable[AnyEntry]) -> Corpus:
+        corpus = cls(root)
+        items = corpus._items
+        positions = corpus._positions
+        for entry in entries:
+            slug = entry.slug
+            if slug is not None:
+                found = positions.get(slug)
+                if found is None:
+                    positions[slug] = [len(items)]
+                else:
+                    found.append(len(items))
+            items.append(entry)
+        return corpus
+
+    def add(self, entry: AnyEntry) -> None:
+        self._grams = None
+        self._ranked.clear()
+        if entry.slug is not None:
+            self._positions.setdefault(entry.slug, []).append(len(self._items))
+        self._items.append(entry)
+
+    @property
+    def entries(self) -> list[ProfileEntry]:
+        """Every entry, resolved."""
+        return [resolved(entry) for entry in self._items]
+
+    def __iter__(self) -> Iterator[ProfileEntry]:
+        return map(resolved, self._items)
+
+    def __contains__(self, slug: object) -> bool:
+        return slug in self._positions
 
     def find(self, slug: str) -> ProfileEntry | None:
-        entries = self.by_slug.get(slug)
-        return entries[0] if entries else None
+        positions = self._positions.get(slug)
+        return resolved(self._items[positions[0]]) if positions else None
 
     def closest_slug(self, slug: str, *, exclude: str | None = None) -> str | None:
         """The existing slug most like ``slug`` (difflib ratio ≥ 0.75), other than ``exclude``."""
@@ -140,10 +211,10 @@ class Corpus:
     def _rank_by_grams(self, slug: str) -> list[str]:
         if self._grams is None:
             self._grams = {}
-            for known in self.by_slug:
+            for known in self._positions:
                 for gram in _grams(known):
                     self._grams.setdefault(gram, set()).add(known)
-        common = max(COMMON_GRAM_FLOOR, len(self.by_slug) // 20)
+        common = max(COMMON_GRAM_FLOOR, len(self._positions) // 20)
         postings = sorted((self._grams.get(gram, set()) for gram in _grams(slug)), key=len)
         shared: Counter[str] = Counter()
         for posting in postings:
