@@ -146,3 +146,56 @@ def test_an_edited_file_replaces_its_record_and_a_deleted_one_drops_out(corpus: 
     assert sorted((Path(path).name, record[3]) for path, record in stored.items()) == [
         ("a.yaml", "a"), ("b.yaml", "b"), ("d.yaml", "e"),
     ]
+
+
+def test_corpus_wide_reads_no_other_file_and_honours_its_suppression_comments(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """d's dangling link is suppressed by a comment in d: the comment comes from d's index entry."""
+    text = profile("customs-officer", "polise-officer").replace(
+        "- slug: polise-officer", "- slug: polise-officer  # profilelint: disable=REL001"
+    )
+    (corpus / "d.yaml").write_text(text, encoding="utf-8")
+    expected = invoke("--corpus-wide", "a.yaml", "--no-cache")
+    assert "d.yaml" not in expected[1] and "./c.yaml" in expected[1]
+    invoke(".")
+    from profilelint import engine
+
+    read: list[str] = []
+    original = engine.read_raw
+
+    def spy(target: engine.Target, max_size: int) -> Any:
+        read.append(target.display)
+        return original(target, max_size)
+
+    monkeypatch.setattr(engine, "read_raw", spy)
+    assert invoke("--corpus-wide", "a.yaml") == expected
+    assert read == []  # not even a.yaml: its result is cached, and the concise report shows no source
+
+
+def test_suggestions_are_cached_for_the_set_of_slugs_and_follow_an_added_or_removed_slug(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (corpus / "d.yaml").unlink()
+    fresh = invoke("a.yaml", "--no-cache")
+    assert "`customs-oficer` names no profile in the corpus\n" in fresh[1].replace("; did", "\n")
+    assert invoke("a.yaml") == fresh
+    (suggestions,) = (corpus / CACHE_DIR_NAME).glob("*/suggestions.json")
+    assert json.loads(suggestions.read_text())["files"].popitem()[1] == {"customs-oficer": []}
+
+    from profilelint import corpus as corpus_module
+
+    ranked: list[str] = []
+    original = corpus_module.ranked
+    monkeypatch.setattr(corpus_module, "ranked", lambda slug, *a, **k: ranked.append(slug) or original(slug, *a, **k))
+    assert invoke("a.yaml") == fresh
+    assert ranked == []  # served from the cache
+
+    (corpus / "d.yaml").write_text(profile("customs-officer"), encoding="utf-8")  # a slug added
+    added = invoke("a.yaml")
+    assert added == invoke("a.yaml", "--no-cache")
+    assert "did you mean `customs-officer`?" in added[1]
+    assert ranked == ["customs-oficer", "customs-oficer"]  # ranked again for the new set of slugs, then
+
+    (corpus / "d.yaml").unlink()  # and removed
+    assert invoke("a.yaml") == fresh

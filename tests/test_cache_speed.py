@@ -43,7 +43,7 @@ def test_entry_round_trips_with_the_path_of_the_reading_run() -> None:
 
 
 def _with_link(link: object) -> IndexRecord:
-    return IndexRecord(1, 2, 3, "s", msgspec.Raw(json.dumps([None, None, None, None, None, [link]]).encode()))
+    return IndexRecord(1, 2, 3, "s", msgspec.Raw(json.dumps([None, None, None, None, None, [link], []]).encode()))
 
 
 @pytest.mark.parametrize(

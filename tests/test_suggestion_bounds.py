@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from profilelint.cache_format import Damaged, IndexRecord, entry_of
 from profilelint.corpus import SUGGESTION_CANDIDATES, SUGGESTION_CUTOFF, Corpus, ProfileEntry, _grams
-from profilelint.rules.related import _within_reach
+from profilelint.corpus import within_reach as _within_reach
 
 slugs = st.text(alphabet="abcde-", min_size=1, max_size=12)
 
@@ -53,7 +53,7 @@ def test_slug_candidates_are_the_sorted_best(known: list[str], slug: str, exclud
 
 
 def _entry_with_offsets(offsets: object) -> IndexRecord:
-    rest = [[0, 6, 0, 7], None, None, None, None, [["b", None, 0, [3, 8, 3, 9], offsets]]]
+    rest = [[0, 6, 0, 7], None, None, None, None, [["b", None, 0, [3, 8, 3, 9], offsets]], []]
     return IndexRecord(1, 2, 3, "a", msgspec.Raw(json.dumps(rest).encode()))
 
 

@@ -24,6 +24,7 @@ Writes are atomic (temporary file + os.replace), so two concurrent runs never co
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import hashlib
 import os
@@ -40,9 +41,12 @@ from . import __version__
 from .cache_format import (
     Damaged,
     IndexRecord,
+    Near,
     Stale,
     decode_files,
     decode_index,
+    decode_near,
+    encode_near,
     decode_result,
     encode_files,
     encode_index,
@@ -75,8 +79,12 @@ _MARKER_FILES = {
 _GITIGNORE = ".gitignore"
 _OWN_TOP_LEVEL = {_GITIGNORE, *_MARKER_FILES}
 _NAMESPACE_NAME = re.compile(r"[0-9a-f]{24}")
-_OWN_FILE_NAME = re.compile(r"(?:index|results-[0-9a-f]{2})\.json|\.(?:index|results-[0-9a-f]{2})-[a-z0-9_]+\.tmp")
-"""What profilelint writes in a namespace folder: index, result shards and their temporaries."""
+_OWN_FILE_NAME = re.compile(
+    r"(?:index|suggestions|results-[0-9a-f]{2})\.json|\.(?:index|suggestions|results-[0-9a-f]{2})-[a-z0-9_]+\.tmp"
+)
+"""What profilelint writes in a namespace folder: index, suggestions, result shards and their
+temporaries."""
+SUGGESTIONS = "suggestions.json"
 
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
 
@@ -461,7 +469,7 @@ class ResultCache:
             return None
         known = self._entries.get(key[0])
         if known is not None:
-            return known if known.path == path else ProfileEntry(path, *_fields_after_path(known))
+            return known if known.path == path else dataclasses.replace(known, path=path)
         try:
             entry = entry_of(record, path)
         except Damaged as damage:
@@ -495,20 +503,28 @@ class ResultCache:
         self._live = {key[0] for key in live_keys}
         self._save(self._live)
 
-    def _save(self, live: set[str]) -> None:
+    def _own_folder(self) -> bool:
+        """Create the folders if needed and judge them again; False (and the cache off) if
+        they are not profilelint's.  A concurrent run, or anything else, may have put something
+        there since they were read."""
         if not self.enabled:
-            return
+            return False
+        if not os.path.lexists(self.folder):
+            _create_marked_folder(self.folder)
+        refused = self._refusal()
+        if refused is None:
+            try:
+                os.mkdir(self.directory)
+            except FileExistsError:
+                refused = self._refusal()  # a link may have appeared since
+        if refused is not None:
+            self._turn_off(*refused)
+            return False
+        return True
+
+    def _save(self, live: set[str]) -> None:
         try:
-            if not os.path.lexists(self.folder):
-                _create_marked_folder(self.folder)
-            refused = self._refusal()
-            if refused is None:
-                try:
-                    os.mkdir(self.directory)
-                except FileExistsError:
-                    refused = self._refusal()  # a link may have appeared since
-            if refused is not None:
-                self._turn_off(*refused)
+            if not self._own_folder():
                 return
             for other in list(_namespace_folders(self.folder)):
                 if other != self.directory:  # another version or configuration
@@ -525,13 +541,32 @@ class ResultCache:
         except (OSError, ValueError, TypeError, RecursionError):
             pass  # a cache that cannot be written (or encoded) only costs speed next time
 
-    def deferred(self, key: FileKey, record: IndexRecord, path: str, recompute: Recompute) -> DeferredEntry:
-        """The entry of a record, decoded when a cross-file rule first asks for it.
+    def near(self, digest: str) -> Near:
+        """REL001's suggestions an earlier run cached for this set of slugs (its digest)."""
+        if not self.enabled:
+            return {}
+        with _collector_paused():
+            return self._read(self.directory / SUGGESTIONS, decode_near).get(digest, {})  # type: ignore[no-any-return]
+
+    def save_near(self, digest: str, near: Near) -> None:
+        """Cache the suggestions for this set of slugs, in place of any other set's."""
+        try:
+            if self._own_folder():
+                _write_json_object(self.directory / SUGGESTIONS, {digest: near}, encode_near)
+        except (OSError, ValueError, TypeError, RecursionError):
+            pass  # only costs speed next time
+
+    def deferred(self, key: FileKey, path: str, recompute: Recompute) -> DeferredEntry | None:
+        """The cached entry of the file as it is now, decoded when a cross-file rule first asks
+        for it; None if there is none.
 
         If it turns out damaged then, the one warning is given, the entry is computed from the
         file by ``recompute(absolute path, display path)`` (entry, may it be cached), and the
         index is written again at once (the run's save is over by then).
         """
+        record = self.records.get(key[0])
+        if record is None or record.size != key[1] or record.mtime_ns != key[2] or record.inode != key[3]:
+            return None
         return DeferredEntry(path, record.slug, self._resolve, (key, recompute))
 
     def _resolve(self, source: tuple[FileKey, Recompute], path: str) -> ProfileEntry:
@@ -545,10 +580,6 @@ class ResultCache:
         if self._live is not None:
             self._save(self._live)
         return entry
-
-
-def _fields_after_path(entry: ProfileEntry) -> tuple[Any, ...]:
-    return (entry.slug, entry.slug_span, entry.title, entry.summary, entry.status, entry.provenance, entry.links)
 
 
 @dataclass(frozen=True)

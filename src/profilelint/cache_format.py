@@ -11,7 +11,7 @@ nest past the recursion limit, and that refusal is `Damaged` too.
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import msgspec
 
@@ -29,7 +29,7 @@ from .diagnostics import (
 from .engine import FileResult
 from .suppressions import Directive
 
-FORMAT = 5
+FORMAT = 6
 """The layout of every cache file; a file of another layout is ignored (and rewritten)."""
 
 
@@ -169,8 +169,12 @@ def _undirective(raw: Any) -> Directive:
 NonNegative = Annotated[int, msgspec.Meta(ge=0)]
 _SpanFields = tuple[NonNegative, NonNegative, NonNegative, NonNegative]
 _LinkFields = tuple[str, str | None, NonNegative, _SpanFields, tuple[NonNegative, NonNegative] | None]
-_EntryRest = tuple[_SpanFields | None, str | None, str | None, str | None, str | None, list[_LinkFields]]
-"""An entry's fields after its slug: slug span, title, summary, status, provenance, links."""
+_DirectiveFields = tuple[Literal["disable", "disable-file"], str, NonNegative | None, _SpanFields]
+_EntryRest = tuple[
+    _SpanFields | None, str | None, str | None, str | None, str | None, list[_LinkFields], list[_DirectiveFields]
+]
+"""An entry's fields after its slug: slug span, title, summary, status, provenance, links,
+suppression comments."""
 
 
 class IndexRecord(msgspec.Struct, array_like=True, frozen=True, gc=False):
@@ -239,6 +243,7 @@ def record_of(size: int, mtime_ns: int, inode: int, entry: ProfileEntry) -> Inde
             [link.slug, link.type, link.index, _span(link.span), link.value_offsets]
             for link in entry.links
         ],
+        [[d.kind, d.code, d.target_line, _span(d.span)] for d in entry.directives],
     ]
     return IndexRecord(size, mtime_ns, inode, entry.slug, msgspec.Raw(_json_bytes(rest)))
 
@@ -246,7 +251,9 @@ def record_of(size: int, mtime_ns: int, inode: int, entry: ProfileEntry) -> Inde
 def entry_of(record: IndexRecord, path: str) -> ProfileEntry:
     """The entry a record holds, with ``path`` (the display path of the run that reads it);
     `Damaged` if its fields are not of the shape :func:`record_of` writes."""
-    slug_span, title, summary, status, provenance, raw_links = _typed(record.rest, _rest_decoder, _EntryRest)
+    slug_span, title, summary, status, provenance, raw_links, raw_directives = _typed(
+        record.rest, _rest_decoder, _EntryRest
+    )
     links = []
     for slug, kind, index, span, offsets in raw_links:
         if offsets is not None and offsets[0] > offsets[1]:
@@ -255,6 +262,7 @@ def entry_of(record: IndexRecord, path: str) -> ProfileEntry:
     return ProfileEntry(
         path, record.slug, None if slug_span is None else _as_span(slug_span),
         title, summary, status, provenance, tuple(links),
+        tuple([Directive(kind, code, line, _as_span(span)) for kind, code, line, span in raw_directives]),
     )
 
 
@@ -287,6 +295,24 @@ def decode_index(data: bytes) -> dict[str, IndexRecord]:
     if index.format != FORMAT:
         raise Stale("is of another format")
     return index.files
+
+
+Near = dict[str, list[tuple[str, float]]]
+"""REL001's ranked suggestions by dangling slug (see `Corpus.near_slugs`)."""
+_StoredNear = dict[str, dict[str, list[tuple[str, Annotated[float, msgspec.Meta(ge=0.0, le=1.0)]]]]]
+
+
+def encode_near(files: dict[str, Near]) -> bytes:
+    """The suggestions file: {"format": FORMAT, "files": {digest of the slug set: Near}}."""
+    return encode_files(files)
+
+
+def decode_near(data: bytes) -> dict[str, Near]:
+    """What :func:`encode_near` wrote; `Stale` for another format, `Damaged` for anything else."""
+    try:
+        return msgspec.convert(decode_files(data), _StoredNear)  # type: ignore[no-any-return]
+    except msgspec.ValidationError as error:
+        raise Damaged(f"holds an entry of the wrong shape ({error})") from None
 
 
 def _records_of(files: dict[str, Any]) -> dict[str, IndexRecord]:

@@ -7,6 +7,7 @@ cached per file and recomputed cheaply when any one file changes.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import heapq
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -16,6 +17,8 @@ from typing import Any
 
 from .diagnostics import Span
 from .document import Document
+from .suggest import ranked
+from .suppressions import Directive, find_directives
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +46,9 @@ class ProfileEntry:
     status: str | None = None
     provenance: str | None = None
     links: tuple[Link, ...] = ()
+    directives: tuple[Directive, ...] = ()
+    """The file's suppression comments: a `--corpus-wide` run applies them to the cross-file
+    findings it reports in this file, from the index alone."""
 
 
 def _text(value: Any) -> str | None:
@@ -70,6 +76,7 @@ def entry_for(doc: Document) -> ProfileEntry:
         status=_text(data.get("status")),
         provenance=_text(data.get("provenance")),
         links=tuple(links),
+        directives=tuple(find_directives(doc)) if doc.text else (),
     )
 
 
@@ -77,6 +84,21 @@ SUGGESTION_CANDIDATES = 20
 SUGGESTION_CUTOFF = 0.75
 """The similarity (difflib ratio) a slug needs to be suggested for another."""
 COMMON_GRAM_FLOOR = 50
+
+
+def within_reach(slug: str, candidates: list[str]) -> list[str]:
+    """The candidates whose similarity to ``slug`` could reach SUGGESTION_CUTOFF.
+
+    difflib's ratio is 2·M / (len(a) + len(b)) for M matched characters, and M is at most the
+    characters the two strings share counted with multiplicity (difflib's `quick_ratio`). So a
+    candidate whose bound is below the cutoff can never be ranked: skipping it changes no
+    suggestion, and spares the full comparison, the costly part of a `--corpus-wide` run.
+    """
+    counts = Counter(slug)
+    return [
+        candidate for candidate in candidates
+        if 2.0 * (counts & Counter(candidate)).total() / (len(slug) + len(candidate)) >= SUGGESTION_CUTOFF
+    ]
 
 
 def _grams(text: str) -> set[str]:
@@ -151,6 +173,10 @@ class Corpus:
         self._grams: dict[str, set[str]] | None = None
         self._ranked: dict[str, list[str]] = {}
         """slug_candidates' answers by slug (before `exclude`): a dangling slug often recurs."""
+        self.near: dict[str, list[tuple[str, float]]] = {}
+        """near_slugs' answers by slug (before `exclude`), perhaps from an earlier run's cache."""
+        self.near_added = False
+        """Whether :attr:`near` gained answers this run (worth caching)."""
 
     @classmethod
     def from_entries(cls, root: Path | None, entries: Iterable[AnyEntry]) -> Corpus:
@@ -171,6 +197,7 @@ class Corpus:
     def add(self, entry: AnyEntry) -> None:
         self._grams = None
         self._ranked.clear()
+        self.near.clear()
         if entry.slug is not None:
             self._positions.setdefault(entry.slug, []).append(len(self._items))
         self._items.append(entry)
@@ -195,6 +222,27 @@ class Corpus:
         candidates = self.slug_candidates(slug, exclude=exclude)
         matches = difflib.get_close_matches(slug, candidates, n=1, cutoff=SUGGESTION_CUTOFF)
         return matches[0] if matches else None
+
+    def near_slugs(self, slug: str, *, exclude: str | None = None) -> list[tuple[str, float]]:
+        """(slug, similarity) of the candidates (see :meth:`slug_candidates`) whose difflib
+        ratio to ``slug`` reaches SUGGESTION_CUTOFF: best first, then A–Z; never ``exclude``.
+
+        Remembered per slug, and across runs through :attr:`near`: the answer depends on the
+        slug and the corpus's set of slugs alone, and excluding a slug afterwards is the same
+        as excluding it from the candidates (the ranking is a filter and a sort).
+        """
+        near = self.near.get(slug)
+        if near is None:
+            candidates = within_reach(slug, self.slug_candidates(slug))
+            near = self.near[slug] = ranked(slug, candidates, cutoff=SUGGESTION_CUTOFF)
+            self.near_added = True
+        return [pair for pair in near if pair[0] != exclude] if exclude is not None else list(near)
+
+    def slug_digest(self) -> str:
+        """A digest of the set of slugs: what :meth:`near_slugs`' answers depend on."""
+        digest = hashlib.blake2b(digest_size=16)
+        digest.update("\0".join(sorted(self._positions)).encode("utf-8", "surrogatepass"))
+        return digest.hexdigest()
 
     def slug_candidates(self, slug: str, *, exclude: str | None = None) -> list[str]:
         """Up to SUGGESTION_CANDIDATES existing slugs sharing most trigrams with ``slug``.

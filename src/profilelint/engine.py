@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
+import operator
 import os
 import signal
 import stat
@@ -45,7 +46,7 @@ from .schema import ProfileSchema, SchemaError, load_schema
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
 
-    from .cache import FileKey
+    from .cache import FileKey, ResultCache
 
 PROFILE_SUFFIXES = (".yaml", ".yml")
 
@@ -130,13 +131,18 @@ def _scan(folder: Path | str, exclusions: Exclusions = NO_EXCLUSIONS) -> Iterato
         current = pending.pop()
         try:
             with os.scandir(current) as scan:
-                entries = sorted((e for e in scan if not e.name.startswith(".")), key=lambda e: e.name)
+                entries = [e for e in scan if e.name[0] != "."]
         except OSError:
             continue
+        entries.sort(key=_name)
         # display_path of `shown/name` is display_path of `shown/` + that of the name: the
         # separator is ASCII, so no undecodable sequence spans the two.
         prefix = display_path(os.path.join(_relative(Path(current)), ""))
         names, inside = exclusions.parts(current) if exclusions.patterns else ((), True)
+        # A file is excluded by a name pattern alone unless some pattern is anchored: one
+        # regex match per file, not a tuple of its folder names and a call.
+        file_name = exclusions.any_name.match if exclusions.any_name is not None else None
+        by_name_only = not exclusions.anchored
         subfolders = []
         for entry in entries:
             name = entry.name
@@ -144,15 +150,22 @@ def _scan(folder: Path | str, exclusions: Exclusions = NO_EXCLUSIONS) -> Iterato
                 is_folder = entry.is_dir(follow_symlinks=False)
             except OSError:
                 is_folder = False
-            if not is_folder and not name.lower().endswith(PROFILE_SUFFIXES):
-                continue
-            if exclusions.patterns and exclusions.matches((*names, name), is_folder, inside=inside):
-                continue
             if is_folder:
-                subfolders.append(entry.path)
-            else:
-                yield entry, prefix + (name if name.isascii() else display_path(name))
+                if not (exclusions.patterns and exclusions.matches((*names, name), True, inside=inside)):
+                    subfolders.append(entry.path)
+                continue
+            if not name.lower().endswith(PROFILE_SUFFIXES):
+                continue
+            if by_name_only:
+                if file_name is not None and file_name(name):
+                    continue
+            elif exclusions.matches((*names, name), False, inside=inside):
+                continue
+            yield entry, prefix + (name if name.isascii() else display_path(name))
         pending.extend(reversed(subfolders))
+
+
+_name = operator.attrgetter("name")
 
 
 def _walk_targets(folder: Path, boundary: Path | None = None,
@@ -853,9 +866,9 @@ def run(
         if status is not None:
             key = (path, status.st_size, status.st_mtime_ns, status.st_ino)
             live_keys.append(key)
-            record = cache.record(key)
-            if record is not None:
-                entries.append(cache.deferred(key, record, display, reindex))
+            deferred = cache.deferred(key, display, reindex)
+            if deferred is not None:
+                entries.append(deferred)
                 continue
         pending.append((target or _found_target(entry, display, root), False))
         pending_keys.append(key)
@@ -876,6 +889,8 @@ def run(
 
     ordered = [results[t.display] for t in targets]
     corpus = Corpus.from_entries(Path(shown_folder(root)), [*(r.entry for r in ordered), *entries])
+    if cache is not None and not SUGGESTING_RULES.isdisjoint(linter.selected_codes):
+        _prepare_suggestions(cache, corpus, [*(r.entry for r in ordered), *(entries if corpus_wide else ())])
     # Other files as targets only where cross-file findings can land in them: a run that is
     # not corpus-wide reports in its targets alone, and makes no Target per corpus file.
     others = [_found_target(entry, display, root) for entry, display in found] if corpus_wide else []
@@ -933,28 +948,44 @@ def _cross_file_elsewhere(linter: Linter, corpus: Corpus, entries: Sequence[Prof
     """Cross-file findings in the corpus files that were not linted, under their own
     suppression comments and per-file ignores.
 
-    Only a file with findings is read again (for its comments), so a hook run on a commit
-    stays an index lookup.  Its unused suppressions are not reported: its other rules did
-    not run.
+    The comments come with each file's index entry, so a hook run on a commit stays an index
+    lookup: no file is read again (``others``, the files as targets, are not needed here).
+    Its unused suppressions are not reported: its other rules did not run.
     """
-    found: dict[str, list[Diagnostic]] = {}
-    for entry in entries:
-        for diagnostic in linter.lint_entry(resolved(entry), corpus, tracebacks):
-            found.setdefault(diagnostic.path, []).append(diagnostic)
-    by_display = {target.display: target for target in others}
+    found: dict[str, tuple[ProfileEntry, list[Diagnostic]]] = {}
+    for deferred in entries:
+        entry = resolved(deferred)
+        diagnostics = linter.lint_entry(entry, corpus, tracebacks)
+        if diagnostics:
+            found.setdefault(entry.path, (entry, []))[1].extend(diagnostics)
     kept: list[Diagnostic] = []
-    for path, diagnostics in found.items():
-        result = FileResult(path, ProfileEntry(path, None, None), [], _directives(by_display[path], linter))
+    for path, (entry, diagnostics) in found.items():
+        result = FileResult(path, ProfileEntry(path, None, None), [], list(entry.directives))
         kept.extend(linter.finish(result, diagnostics, report_unused=False))
     return kept
 
 
-def _directives(target: Target, linter: Linter) -> list[suppressions.Directive]:
-    """A file's suppression comments; parsed only when its text has one (most have none)."""
-    raw = read_raw(target, linter.config.max_file_size)
-    if isinstance(raw, Document) or "profilelint:" not in _text(raw):
-        return []
-    return suppressions.find_directives(load(target.display, raw))
+SUGGESTING_RULES = frozenset(("REL001",))
+"""The cross-file rules that ask `Corpus.near_slugs` (whose answers the cache keeps)."""
+
+
+def _prepare_suggestions(cache: ResultCache, corpus: Corpus, entries: Sequence[ProfileEntry | DeferredEntry]) -> None:
+    """Rank the suggestions for every dangling slug of these entries now, from the cache where
+    an earlier run ranked them for the same set of slugs, and cache what is new.
+
+    The ranking (trigram candidates, then difflib) was most of a `--corpus-wide` run: it
+    depends only on the dangling slug and the set of slugs, so it is exact to keep it.  Done
+    here, before the cross-file rules run, so that the cache is written with the rest of it.
+    """
+    dangling = sorted({link.slug for entry in entries for link in resolved(entry).links if link.slug not in corpus})
+    if not dangling:
+        return
+    digest = corpus.slug_digest()
+    corpus.near.update(cache.near(digest))
+    for slug in dangling:
+        corpus.near_slugs(slug)
+    if corpus.near_added:
+        cache.save_near(digest, corpus.near)
 
 
 def _locations(paths: Iterable[Path]) -> set[str]:
