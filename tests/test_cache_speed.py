@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import json
+import math
 from pathlib import Path
 
 import msgspec
@@ -16,12 +17,16 @@ from profilelint.cache_format import (
     IndexRecord,
     decode_files,
     decode_index,
+    decode_result,
     encode_index,
+    encode_result,
     entry_of,
     record_of,
 )
 from profilelint.corpus import Link, ProfileEntry
-from profilelint.diagnostics import Span
+from profilelint.diagnostics import Applicability, DataChange, Diagnostic, Edit, Fix, Severity, Span
+from profilelint.engine import FileResult
+from profilelint.suppressions import Directive
 
 KEY = ("/corpus/a.yaml", 120, 1_700_000_000_000_000_000, 42)
 OTHER_KEY = ("/corpus/b.yaml", 120, 1_700_000_000_000_000_000, 43)
@@ -46,17 +51,23 @@ def _with_link(link: object) -> IndexRecord:
     return IndexRecord(1, 2, 3, "s", msgspec.Raw(json.dumps([None, None, None, None, None, [link], []]).encode()))
 
 
+LINK = {"slug": "s", "type": None, "index": 0, "span": [[0, 0], [0, 1]], "value_offsets": None}
+
+
 @pytest.mark.parametrize(
     ("raw", "reason"),
     [
-        (["s", None, 0, [0, 0, 0, -1], None], "Expected `int` >= 0 - at `$[5][0][3][3]`"),
-        (["s", None, -1, [0, 0, 0, 1], None], "Expected `int` >= 0 - at `$[5][0][2]`"),
-        (["s", None, True, [0, 0, 0, 1], None], "Expected `int`, got `bool` - at `$[5][0][2]`"),
-        (["s", 3, 0, [0, 0, 0, 1], None], "Expected `str | null`, got `int` - at `$[5][0][1]`"),
-        ([5, None, 0, [0, 0, 0, 1], None], "Expected `str`, got `int` - at `$[5][0][0]`"),
-        (["s", None, 0, [0, 0, 0, 1], [3, 2]], "a link's offsets are reversed"),
-        (["s", None, 0, [0, 0, 0, 1], [3]], "Expected `array` of length 2 - at `$[5][0][4]`"),
-        (["s", None, 0, [0, 0, 0, 1]], "Expected `array` of length 5 - at `$[5][0]`"),
+        ({**LINK, "span": [[0, 0], [0, -1]]}, "a link's index or span is negative"),
+        ({**LINK, "index": -1}, "a link's index or span is negative"),
+        ({**LINK, "index": True}, "Expected `int`, got `bool` - at `$[5][0].index`"),
+        ({**LINK, "type": 3}, "Expected `str | null`, got `int` - at `$[5][0].type`"),
+        ({**LINK, "slug": 5}, "Expected `str`, got `int` - at `$[5][0].slug`"),
+        ({**LINK, "value_offsets": [3, 2]}, "a link's offsets are reversed or negative"),
+        ({**LINK, "value_offsets": [-3, 2]}, "a link's offsets are reversed or negative"),
+        ({**LINK, "value_offsets": [3]}, "Expected `array` of length 2 - at `$[5][0].value_offsets`"),
+        ({**LINK, "span": [0, 0, 0, 1]}, "Expected `array`, got `int` - at `$[5][0].span[0]`"),
+        ({k: v for k, v in LINK.items() if k != "span"}, "Object missing required field `span` - at `$[5][0]`"),
+        (["s", None, 0, [0, 0, 0, 1], None], "Expected `object`, got `array` - at `$[5][0]`"),
     ],
 )
 def test_a_damaged_link_names_what_is_wrong(raw: list[object], reason: str) -> None:
@@ -106,3 +117,33 @@ def test_an_index_with_a_lone_surrogate_is_written_and_read_back(tmp_path: Path)
     assert entry_of(decoded["/c/b.yaml"], "b.yaml") == _entry("b.yaml")
     plain = decode_index(encode_index({"/c/b.yaml": records["/c/b.yaml"]}))
     assert entry_of(plain["/c/b.yaml"], "b.yaml") == _entry("b.yaml")
+
+
+def _result(path: str, value: object) -> FileResult:
+    fix = Fix("set it", (Edit(3, 9, "x"),), Applicability.UNSAFE, (DataChange("/a", value), DataChange("/b", None, True)))
+    diagnostics = [
+        Diagnostic(path, Span.of(1, 2, 1, 8), "SCH004", Severity.ERROR, "bad", "fix it", fix, "/a", "fp"),
+        Diagnostic(path, Span.of(0, 0, 0, 0), "PRV001", Severity.INFO, "note"),
+    ]
+    directives = [Directive("disable", "FMT002", 4, Span.of(3, 20, 3, 26)), Directive("disable-file", "X", None, Span.of(0, 0, 0, 1))]
+    return FileResult(path, _entry(path), diagnostics, directives)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [1.5, float("inf"), [1, {"k": float("-inf")}], 2**70, "café \udcff", {"a": [None, True]}],
+    ids=["float", "infinity", "nested-infinity", "big-int", "lone-surrogate", "object"],
+)
+def test_a_result_round_trips_with_the_path_of_the_reading_run(value: object) -> None:
+    stored = encode_result(_result("old/a.yaml", value), (1, 2, 3))
+    assert decode_result(stored, "new/a.yaml", _entry("new/a.yaml"), (1, 2, 3)) == _result("new/a.yaml", value)
+    assert decode_result(stored, "new/a.yaml", _entry("new/a.yaml"), (1, 2, 4)) is None  # another version
+
+
+def test_a_nan_a_fix_sets_is_kept() -> None:
+    """msgspec writes NaN as null: such a result is written by json.dumps, and read back by json.loads."""
+    decoded = decode_result(encode_result(_result("a.yaml", [float("nan")]), (1, 2, 3)), "a.yaml", _entry("a.yaml"), (1, 2, 3))
+    assert decoded is not None and decoded.diagnostics[0].fix is not None
+    (value,) = decoded.diagnostics[0].fix.data_changes[0].value  # type: ignore[misc]
+    assert math.isnan(value)
+    assert type(decoded.diagnostics[0].severity) is Severity and type(decoded.diagnostics[0].span) is Span

@@ -53,7 +53,8 @@ def test_slug_candidates_are_the_sorted_best(known: list[str], slug: str, exclud
 
 
 def _entry_with_offsets(offsets: object) -> IndexRecord:
-    rest = [[0, 6, 0, 7], None, None, None, None, [["b", None, 0, [3, 8, 3, 9], offsets]], []]
+    link = {"slug": "b", "type": None, "index": 0, "span": [[3, 8], [3, 9]], "value_offsets": offsets}
+    rest = [[0, 6, 0, 7], None, None, None, None, [link], []]
     return IndexRecord(1, 2, 3, "a", msgspec.Raw(json.dumps(rest).encode()))
 
 

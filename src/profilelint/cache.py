@@ -43,14 +43,14 @@ from .cache_format import (
     IndexRecord,
     Near,
     Stale,
-    decode_files,
     decode_index,
     decode_near,
-    encode_near,
     decode_result,
-    encode_files,
+    decode_shard,
     encode_index,
+    encode_near,
     encode_result,
+    encode_shard,
     entry_of,
     record_of,
 )
@@ -185,7 +185,7 @@ def _read_capped(path: Path, cap: int) -> bytes | None:
     return data
 
 
-def _write_json_object(path: Path, files: dict[str, Any], encode: Callable[[dict[str, Any]], bytes] = encode_files) -> None:
+def _write_json_object(path: Path, files: dict[str, Any], encode: Callable[[dict[str, Any]], bytes]) -> None:
     """Replace ``path`` atomically; a link planted there is replaced, never written through."""
     encoded = encode(files)
     if len(encoded) > MAX_FILE_BYTES:
@@ -405,7 +405,7 @@ class ResultCache:
     def _damaged(self, path: Path, reason: str) -> None:
         self._tell(f"discarded the damaged cache file `{path}`: it {reason}; its results are computed afresh.")
 
-    def _read(self, path: Path, decode: Callable[[bytes], dict[str, Any]] = decode_files) -> dict[str, Any]:
+    def _read(self, path: Path, decode: Callable[[bytes], dict[str, Any]]) -> dict[str, Any]:
         """The entries of one cache file; {} for a file of another format, {} with a warning
         for a damaged one."""
         try:
@@ -431,7 +431,7 @@ class ResultCache:
         shard = self.shards.get(name)
         if shard is None:
             with _collector_paused():
-                shard = self.shards[name] = self._read(self.directory / f"results-{name}.json") if self.enabled else {}
+                shard = self.shards[name] = self._read(self.directory / f"results-{name}.json", decode_shard) if self.enabled else {}
         return shard
 
     def record(self, key: FileKey) -> IndexRecord | None:
@@ -450,11 +450,11 @@ class ResultCache:
         name = _shard_name(key[0])
         shard = self._shard(name)
         raw = shard.get(key[0])
-        if type(raw) is not dict or raw.get("stamp") != list(key[1:]):
-            return None  # none, or one of an older version of the file
+        if raw is None:
+            return None
         try:
             with _collector_paused():  # ~20 objects per finding, in no cycle
-                return decode_result(raw, path, entry)
+                return decode_result(raw, path, entry, key[1:])  # None: of another version of the file
         except Damaged as damage:
             del shard[key[0]]  # dropped now, so the next save writes the shard without it
             self.dirty_shards.add(name)
@@ -489,7 +489,7 @@ class ResultCache:
         self.index_dirty = True
         if result is not None:
             name = _shard_name(path)
-            self._shard(name)[path] = encode_result(result, [size, mtime_ns, inode])
+            self._shard(name)[path] = encode_result(result, (size, mtime_ns, inode))
             self.dirty_shards.add(name)
 
     def save(self, live_keys: Iterable[FileKey]) -> None:
@@ -536,7 +536,7 @@ class ResultCache:
             for name, shard in self.shards.items():
                 if name in self.dirty_shards or not shard.keys() <= live:
                     kept = {path: result for path, result in shard.items() if path in live}
-                    _write_json_object(self.directory / f"results-{name}.json", kept)
+                    _write_json_object(self.directory / f"results-{name}.json", kept, encode_shard)
             self.dirty_shards.clear()
         except (OSError, ValueError, TypeError, RecursionError):
             pass  # a cache that cannot be written (or encoded) only costs speed next time

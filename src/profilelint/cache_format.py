@@ -11,6 +11,7 @@ nest past the recursion limit, and that refusal is `Damaged` too.
 from __future__ import annotations
 
 import json
+import math
 from typing import Annotated, Any, Literal
 
 import msgspec
@@ -29,7 +30,7 @@ from .diagnostics import (
 from .engine import FileResult
 from .suppressions import Directive
 
-FORMAT = 6
+FORMAT = 8
 """The layout of every cache file; a file of another layout is ignored (and rewritten)."""
 
 
@@ -50,128 +51,13 @@ _new_tuple = tuple.__new__
 makes ~120,000 of them, and the named tuples' own ``__new__`` adds a Python call to each."""
 
 
-def _unspan(raw: Any) -> Span:
-    if type(raw) is list and len(raw) == 4:
-        line, column, end_line, end_column = raw
-        if (
-            type(line) is int and type(column) is int and type(end_line) is int and type(end_column) is int
-            and line >= 0 and column >= 0 and end_line >= 0 and end_column >= 0
-        ):
-            return _new_tuple(Span, (_new_tuple(Position, (line, column)), _new_tuple(Position, (end_line, end_column))))
-    raise Damaged("a span is not four counts")
-
-
-def _text(raw: Any) -> str:
-    if type(raw) is str:
-        return raw
-    raise Damaged("a text field is not a string")
-
-
-def _optional_text(raw: Any) -> str | None:
-    return None if raw is None else _text(raw)
-
-
-def _count(raw: Any) -> int:
-    if type(raw) is int and raw >= 0:
-        return raw
-    raise Damaged("a count is not a non-negative integer")
-
-
-def _items(raw: Any, size: int) -> list[Any]:
-    if type(raw) is list and len(raw) == size:
-        return raw
-    raise Damaged(f"an item is not a list of {size}")
-
-
-def _list(raw: Any) -> list[Any]:
-    if type(raw) is list:
-        return raw
-    raise Damaged("a list field is not a list")
-
-
-def _fields(raw: Any, names: frozenset[str]) -> dict[str, Any]:
-    if type(raw) is dict and raw.keys() == names:
-        return raw
-    raise Damaged("an object does not have the expected fields")
-
-
-_FIX_FIELDS = frozenset("deac")
-_RESULT_FIELDS = frozenset(("stamp", "diagnostics", "directives"))
-_SEVERITIES = {int(severity): severity for severity in Severity}
-_APPLICABILITIES = {applicability.value: applicability for applicability in Applicability}
-_DIRECTIVE_KINDS = frozenset(("disable", "disable-file"))
-
-
-def _fix(fix: Fix | None) -> Any:
-    if fix is None:
-        return None
-    return {
-        "d": fix.description,
-        "e": [[e.start, e.end, e.replacement] for e in fix.edits],
-        "a": fix.applicability.value,
-        "c": [[c.pointer, c.value, c.delete] for c in fix.data_changes],
-    }
-
-
-def _unedit(raw: Any) -> Edit:
-    start, end, replacement = _items(raw, 3)
-    if _count(start) > _count(end):
-        raise Damaged("an edit ends before it starts")
-    return Edit(start, end, _text(replacement))
-
-
-def _unchange(raw: Any) -> DataChange:
-    pointer, value, delete = _items(raw, 3)
-    if type(delete) is not bool:
-        raise Damaged("a data change's delete flag is not a boolean")
-    return DataChange(_text(pointer), value, delete)  # value: any JSON, as the fix sets it
-
-
-def _unfix(raw: Any) -> Fix | None:
-    if raw is None:
-        return None
-    fields = _fields(raw, _FIX_FIELDS)
-    applicability = _APPLICABILITIES.get(fields["a"]) if type(fields["a"]) is str else None
-    if applicability is None:
-        raise Damaged("a fix's applicability is unknown")
-    return Fix(
-        _text(fields["d"]),
-        tuple(_unedit(edit) for edit in _list(fields["e"])),
-        applicability,
-        tuple(_unchange(change) for change in _list(fields["c"])),
-    )
-
-
-def _diagnostic(d: Diagnostic) -> Any:
-    return [_span(d.span), d.code, int(d.severity), d.message, d.help, _fix(d.fix), d.pointer, d.fingerprint]
-
-
-def _undiagnostic(raw: Any, path: str) -> Diagnostic:
-    span, code, severity, message, help_text, fix, pointer, fingerprint = _items(raw, 8)
-    level = _SEVERITIES.get(severity) if type(severity) is int else None
-    if level is None:
-        raise Damaged("a severity is unknown")
-    return Diagnostic(
-        path, _unspan(span), _text(code), level, _text(message), _text(help_text),
-        _unfix(fix), _optional_text(pointer), _text(fingerprint),
-    )
-
-
-def _undirective(raw: Any) -> Directive:
-    kind, code, line, span = _items(raw, 4)
-    if kind not in _DIRECTIVE_KINDS:
-        raise Damaged("a suppression's kind is unknown")
-    return Directive(kind, _text(code), None if line is None else _count(line), _unspan(span))
-
-
 # --- the index: one record per file, its slug checked when read, the rest when used ----------
 
 NonNegative = Annotated[int, msgspec.Meta(ge=0)]
 _SpanFields = tuple[NonNegative, NonNegative, NonNegative, NonNegative]
-_LinkFields = tuple[str, str | None, NonNegative, _SpanFields, tuple[NonNegative, NonNegative] | None]
 _DirectiveFields = tuple[Literal["disable", "disable-file"], str, NonNegative | None, _SpanFields]
 _EntryRest = tuple[
-    _SpanFields | None, str | None, str | None, str | None, str | None, list[_LinkFields], list[_DirectiveFields]
+    _SpanFields | None, str | None, str | None, str | None, str | None, list[Link], list[_DirectiveFields]
 ]
 """An entry's fields after its slug: slug span, title, summary, status, provenance, links,
 suppression comments."""
@@ -209,7 +95,7 @@ def _json_bytes(value: Any) -> bytes:
     try:
         return msgspec.json.encode(value)
     except UnicodeEncodeError:
-        return json.dumps(value, separators=(",", ":")).encode("ascii")
+        return json.dumps(msgspec.to_builtins(value), separators=(",", ":")).encode("ascii")
 
 
 def _typed(data: bytes, decoder: msgspec.json.Decoder[Any], kind: Any) -> Any:
@@ -239,10 +125,7 @@ def record_of(size: int, mtime_ns: int, inode: int, entry: ProfileEntry) -> Inde
         entry.summary,
         entry.status,
         entry.provenance,
-        [
-            [link.slug, link.type, link.index, _span(link.span), link.value_offsets]
-            for link in entry.links
-        ],
+        entry.links,  # objects, which msgspec decodes into Link itself (in C, types checked)
         [[d.kind, d.code, d.target_line, _span(d.span)] for d in entry.directives],
     ]
     return IndexRecord(size, mtime_ns, inode, entry.slug, msgspec.Raw(_json_bytes(rest)))
@@ -254,14 +137,16 @@ def entry_of(record: IndexRecord, path: str) -> ProfileEntry:
     slug_span, title, summary, status, provenance, raw_links, raw_directives = _typed(
         record.rest, _rest_decoder, _EntryRest
     )
-    links = []
-    for slug, kind, index, span, offsets in raw_links:
-        if offsets is not None and offsets[0] > offsets[1]:
-            raise Damaged("a link's offsets are reversed")
-        links.append(Link(slug, kind, index, _as_span(span), offsets))
+    for link in raw_links:  # what types alone do not say
+        (line, column), (end_line, end_column) = link.span
+        if link.index < 0 or line < 0 or column < 0 or end_line < 0 or end_column < 0:
+            raise Damaged("a link's index or span is negative")
+        offsets = link.value_offsets
+        if offsets is not None and not 0 <= offsets[0] <= offsets[1]:
+            raise Damaged("a link's offsets are reversed or negative")
     return ProfileEntry(
         path, record.slug, None if slug_span is None else _as_span(slug_span),
-        title, summary, status, provenance, tuple(links),
+        title, summary, status, provenance, tuple(raw_links),
         tuple([Directive(kind, code, line, _as_span(span)) for kind, code, line, span in raw_directives]),
     )
 
@@ -326,24 +211,109 @@ def _records_of(files: dict[str, Any]) -> dict[str, IndexRecord]:
     return records
 
 
-def encode_result(result: FileResult, stamp: list[int]) -> Any:
-    """A file's result, with the metadata (`stamp`) of the file it was computed from."""
-    return {
-        "stamp": stamp,
-        "diagnostics": [_diagnostic(d) for d in result.diagnostics],
-        "directives": [[d.kind, d.code, d.target_line, _span(d.span)] for d in result.directives],
-    }
+# --- results: typed, decoded by msgspec straight into the dataclasses ------------------------
 
 
-def decode_result(raw: Any, path: str, entry: ProfileEntry) -> FileResult:
-    """The result ``encode_result`` wrote; `Damaged` for anything of another shape."""
-    fields = _fields(raw, _RESULT_FIELDS)
+class _StoredResult(msgspec.Struct, array_like=True):
+    stamp: tuple[int, int, int]
+    """The size, modification time and inode of the file the result was computed from."""
+    diagnostics: list[Diagnostic]
+    directives: list[_DirectiveFields]
+
+
+class _ShardFile(msgspec.Struct):
+    format: int
+    files: dict[str, msgspec.Raw]
+
+
+_result_decoder = msgspec.json.Decoder(_StoredResult)
+_shard_decoder = msgspec.json.Decoder(_ShardFile)
+
+
+def _finite(value: object) -> bool:
+    """Does a data change's value hold no NaN or infinity (which msgspec would write as null)?"""
+    if type(value) is float:
+        return math.isfinite(value)
+    if type(value) is list:
+        return all(_finite(item) for item in value)
+    if type(value) is dict:
+        return all(_finite(item) for item in value.values())
+    return True
+
+
+def encode_result(result: FileResult, stamp: tuple[int, int, int]) -> msgspec.Raw:
+    """A file's result, with the metadata (``stamp``) of the file it was computed from.
+
+    Diagnostics are written as objects that msgspec decodes into `Diagnostic` itself; a fix
+    setting a NaN or infinity (which JSON has no literal for) is written by json.dumps, whose
+    NaN json.loads reads back (see :func:`_typed`).
+    """
+    stored = _StoredResult(
+        stamp, result.diagnostics,
+        [(d.kind, d.code, d.target_line, _span(d.span)) for d in result.directives],  # type: ignore[misc]
+    )
+    finite = all(
+        _finite(change.value)
+        for d in result.diagnostics if d.fix is not None
+        for change in d.fix.data_changes
+    )
+    if finite:
+        try:
+            return msgspec.Raw(msgspec.json.encode(stored))
+        except UnicodeEncodeError:
+            pass
+    return msgspec.Raw(json.dumps(msgspec.to_builtins(stored), separators=(",", ":")).encode("ascii"))
+
+
+def decode_result(raw: msgspec.Raw, path: str, entry: ProfileEntry, stamp: tuple[int, int, int]) -> FileResult | None:
+    """The result :func:`encode_result` wrote, its paths set to ``path``; None if it is of
+    another version of the file; `Damaged` for anything of another shape."""
+    stored = _typed(raw, _result_decoder, _StoredResult)
+    if stored.stamp != stamp:
+        return None
+    diagnostics = stored.diagnostics
+    for diagnostic in diagnostics:  # what types alone do not say
+        (line, column), (end_line, end_column) = diagnostic.span
+        if line < 0 or column < 0 or end_line < 0 or end_column < 0:
+            raise Damaged("a span is negative")
+        fix = diagnostic.fix
+        if fix is not None:
+            for edit in fix.edits:
+                if not 0 <= edit.start <= edit.end:
+                    raise Damaged("an edit ends before it starts")
+        if diagnostic.path != path:  # stored by a run that named the file otherwise
+            object.__setattr__(diagnostic, "path", path)
     return FileResult(
         path=path,
         entry=entry,
-        diagnostics=[_undiagnostic(d, path) for d in _list(fields["diagnostics"])],
-        directives=[_undirective(d) for d in _list(fields["directives"])],
+        diagnostics=diagnostics,
+        directives=[Directive(kind, code, line, _as_span(span)) for kind, code, line, span in stored.directives],
     )
+
+
+def encode_shard(files: dict[str, msgspec.Raw]) -> bytes:
+    """A result shard: {"format": FORMAT, "files": {absolute path: stored result}}."""
+    try:
+        return msgspec.json.encode(_ShardFile(FORMAT, files))
+    except UnicodeEncodeError:  # a path that is not UTF-8: json.dumps escapes it
+        parts = [f"{json.dumps(path)}:" + bytes(raw).decode("utf-8") for path, raw in files.items()]
+        return f'{{"format":{FORMAT},"files":{{{",".join(parts)}}}}}'.encode("ascii")
+
+
+def decode_shard(data: bytes) -> dict[str, msgspec.Raw]:
+    """The stored results of a shard, still encoded; `Stale` for another format, `Damaged`
+    for anything else."""
+    try:
+        shard = _shard_decoder.decode(data)
+    except msgspec.ValidationError as error:
+        decode_files(data)  # names damage to the frame (or another format) as for any cache file
+        raise Damaged(f"holds an entry of the wrong shape ({error})") from None
+    except (msgspec.DecodeError, RecursionError, ValueError):
+        files = decode_files(data)  # json decides (a lone surrogate, or damage)
+        return {path: msgspec.Raw(json.dumps(value, separators=(",", ":")).encode("ascii")) for path, value in files.items()}
+    if shard.format != FORMAT:
+        raise Stale("is of another format")
+    return shard.files
 
 
 # --- whole files --------------------------------------------------------------------------
