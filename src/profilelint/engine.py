@@ -235,7 +235,7 @@ def discover(paths: Sequence[Path], root: Path | None = None,
     """
     boundary = os.path.realpath(root if root is not None else _common_folder(paths))
     targets: list[Target] = []
-    seen: set[Path] = set()
+    seen: set[str] = set()
     for given in paths:
         if not (given.exists() or given.is_symlink()):
             raise PathError(f"{display_path(given)}: no such file or directory")
@@ -243,18 +243,27 @@ def discover(paths: Sequence[Path], root: Path | None = None,
             continue
         refusal = _escape(given, boundary)
         if given.is_dir() and refusal is None:
-            found: Iterable[Target] = (
-                Target(t.path, display_path(t.path), t.refusal)
-                for t in _walk_targets(given, Path(boundary), exclusions)
-            )
+            found: Iterable[Target] = _folder_targets(given, Path(boundary), exclusions)
         else:
             found = [Target(given, display_path(given), refusal)]
+        if len(paths) == 1:  # a walk finds each file once: nothing to tell apart
+            targets.extend(found)
+            continue
         for target in found:
-            key = Path(os.path.abspath(target.path))
+            key = os.path.abspath(target.path)
             if key not in seen:
                 seen.add(key)
                 targets.append(target)
     return targets
+
+
+def _folder_targets(folder: Path, within: Path, exclusions: Exclusions) -> Iterator[Target]:
+    """:func:`_walk_targets`, each named by its path as found (not relative to the working
+    folder), with one Path per file."""
+    for entry, _ in _scan(folder, exclusions):
+        path = Path(entry.path)
+        display = display_path(path)
+        yield contained_target(path, display, within) if entry.is_symlink() else Target(path, display)
 
 
 def _common_folder(paths: Sequence[Path]) -> Path:
