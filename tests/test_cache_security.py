@@ -13,6 +13,7 @@ import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -309,7 +310,7 @@ def test_an_index_linked_to_a_file_outside_is_neither_read_nor_written(repo: Pat
     assert not index.is_symlink()  # the link itself was replaced by our own file
 
 
-def retype_entries(path: Path, change: Callable[[dict[str, object]], None]) -> None:
+def retype_entries(path: Path, change: Callable[[Any], None]) -> None:
     """Keep the keys (so lookups hit) but change what every entry holds."""
     stored = json.loads(path.read_text())
     for value in stored["files"].values():
@@ -317,17 +318,23 @@ def retype_entries(path: Path, change: Callable[[dict[str, object]], None]) -> N
     path.write_text(json.dumps(stored))
 
 
+# An index record: [size, mtime_ns, inode, slug, [slug_span, title, summary, status, provenance, links]];
+# the first four are checked when the index is read, the rest when the entry is used.
 @pytest.mark.parametrize(
     "change",
     [
-        lambda entry: entry.update(slug=5),
-        lambda entry: entry.update(links="x"),
-        lambda entry: entry.update(slug_span=[0, 0, True, 1]),
-        lambda entry: entry.pop("title"),
+        lambda record: record.__setitem__(3, 5),
+        lambda record: record.__setitem__(0, -1),
+        lambda record: record[4].__setitem__(5, "x"),
+        lambda record: record[4].__setitem__(0, [0, 0, True, 1]),
+        lambda record: record[4].pop(1),
+        lambda record: record[4][5][0]["span"][1].__setitem__(0, -4),
+        lambda record: record[4][5][0].__setitem__("value_offsets", [9, 3]),
     ],
-    ids=["slug-int", "links-string", "span-bool", "field-missing"],
+    ids=["slug-int", "size-negative", "links-string", "span-bool", "field-missing", "link-span-negative",
+         "offsets-reversed"],
 )
-def test_an_index_entry_of_the_wrong_types_is_a_miss(repo: Path, change: Callable[[dict[str, object]], None]) -> None:
+def test_an_index_entry_of_the_wrong_types_is_a_miss(repo: Path, change: Callable[[Any], None]) -> None:
     expected, index = damage_index(repo, lambda index: retype_entries(index, change))
 
     code, stdout, stderr = invoke(*CHECK)
@@ -338,9 +345,10 @@ def test_an_index_entry_of_the_wrong_types_is_a_miss(repo: Path, change: Callabl
     assert invoke(*CHECK) == expected
 
 
-def first_diagnostic(change: Callable[[list[object]], object]) -> Callable[[dict[str, object]], None]:
-    def apply(result: dict[str, object]) -> None:
-        change(result["diagnostics"][0])  # type: ignore[index]
+def first_diagnostic(change: Callable[[dict[str, object]], object]) -> Callable[[list[Any]], None]:
+    """A change to the first diagnostic of a stored result: [stamp, diagnostics, directives]."""
+    def apply(result: list[Any]) -> None:
+        change(result[1][0])
 
     return apply
 
@@ -348,18 +356,19 @@ def first_diagnostic(change: Callable[[list[object]], object]) -> Callable[[dict
 @pytest.mark.parametrize(
     ("change", "reason"),
     [
-        (first_diagnostic(lambda d: d.__setitem__(1, 123)), "a text field is not a string"),
-        (first_diagnostic(lambda d: d.__setitem__(2, 7)), "a severity is unknown"),
-        (first_diagnostic(lambda d: d.__setitem__(3, ["x"])), "a text field is not a string"),
-        (first_diagnostic(lambda d: d.__setitem__(0, [0, -1, 0, 1])), "a span is not four counts"),
-        (first_diagnostic(lambda d: d.pop()), "an item is not a list of 8"),
-        (lambda result: result.update(directives=[["run", "X", 0, [0, 0, 0, 1]]]), "a suppression's kind is unknown"),
+        (first_diagnostic(lambda d: d.__setitem__("code", 123)), "Expected `str`, got `int` - at `$[1][0].code`"),
+        (first_diagnostic(lambda d: d.__setitem__("severity", 7)), "Invalid enum value 7 - at `$[1][0].severity`"),
+        (first_diagnostic(lambda d: d.__setitem__("message", ["x"])), "Expected `str`, got `array` - at `$[1][0].message`"),
+        (first_diagnostic(lambda d: d.__setitem__("span", [[0, -1], [0, 1]])), "a span is negative"),
+        (first_diagnostic(lambda d: d.pop("code")), "Object missing required field `code` - at `$[1][0]`"),
+        (first_diagnostic(lambda d: d["fix"]["edits"][0].__setitem__("end", -1)), "an edit ends before it starts"),
+        (lambda result: result.__setitem__(2, [["run", "X", 0, [0, 0, 0, 1]]]), "Invalid enum value 'run' - at `$[2][0][0]`"),
+        (lambda result: result.pop(), "Expected `array` of at least length 3, got 2"),
     ],
-    ids=["code-int", "severity-7", "message-list", "span-negative", "short", "directive-kind"],
+    ids=["code-int", "severity-7", "message-list", "span-negative", "short", "edit-reversed", "directive-kind",
+         "result-short"],
 )
-def test_a_result_shard_of_the_wrong_types_is_a_miss(
-    repo: Path, change: Callable[[dict[str, object]], None], reason: str
-) -> None:
+def test_a_result_shard_of_the_wrong_types_is_a_miss(repo: Path, change: Callable[[Any], None], reason: str) -> None:
     expected = invoke(*CHECK, "--no-cache")
     invoke(*CHECK)
     (shard,) = namespace_folder(repo).glob("results-*.json")

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import difflib
+import json
 from collections import Counter
 
+import msgspec
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from profilelint.cache_format import Damaged, decode_entry_fields
+from profilelint.cache_format import Damaged, IndexRecord, entry_of
 from profilelint.corpus import SUGGESTION_CANDIDATES, SUGGESTION_CUTOFF, Corpus, ProfileEntry, _grams
-from profilelint.rules.related import _within_reach
+from profilelint.corpus import within_reach as _within_reach
 
 slugs = st.text(alphabet="abcde-", min_size=1, max_size=12)
 
@@ -50,17 +52,18 @@ def test_slug_candidates_are_the_sorted_best(known: list[str], slug: str, exclud
 # --- the cache's inline check of a link's offsets (speed only) must refuse what it refused ----
 
 
-def _entry_with_offsets(offsets: object) -> dict[str, object]:
-    return {"slug": "a", "slug_span": [0, 6, 0, 7], "title": None, "summary": None, "status": None,
-            "provenance": None, "links": [["b", None, 0, [3, 8, 3, 9], offsets]]}
+def _entry_with_offsets(offsets: object) -> IndexRecord:
+    link = {"slug": "b", "type": None, "index": 0, "span": [[3, 8], [3, 9]], "value_offsets": offsets}
+    rest = [[0, 6, 0, 7], None, None, None, None, [link], []]
+    return IndexRecord(1, 2, 3, "a", msgspec.Raw(json.dumps(rest).encode()))
 
 
 def test_link_offsets_decode_to_a_pair() -> None:
-    links = decode_entry_fields(_entry_with_offsets([40, 41]))[-1]
+    links = entry_of(_entry_with_offsets([40, 41]), "a.yaml").links
     assert [(link.slug, link.index, link.value_offsets) for link in links] == [("b", 0, (40, 41))]
 
 
 @pytest.mark.parametrize("offsets", [[41, 40], [-1, 2], [True, 3], [1.0, 2], [1, 2, 3], "1,2"])
 def test_damaged_link_offsets_are_refused(offsets: object) -> None:
     with pytest.raises(Damaged):
-        decode_entry_fields(_entry_with_offsets(offsets))
+        entry_of(_entry_with_offsets(offsets), "a.yaml")

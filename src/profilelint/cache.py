@@ -24,13 +24,14 @@ Writes are atomic (temporary file + os.replace), so two concurrent runs never co
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import hashlib
 import os
 import re
 import stat
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,18 +40,22 @@ from typing import Any
 from . import __version__
 from .cache_format import (
     Damaged,
-    EntryFields,
-    decode_entry_fields,
-    decode_files,
+    IndexRecord,
+    Near,
+    Stale,
+    decode_index,
+    decode_near,
     decode_result,
-    encode_entry,
-    encode_files,
+    decode_shard,
     encode_index,
+    encode_near,
     encode_result,
-    entry_fields,
+    encode_shard,
+    entry_of,
+    record_of,
 )
 from .cache_location import CACHE_DIR_NAME as CACHE_DIR_NAME  # re-exported: still importable from here
-from .corpus import ProfileEntry
+from .corpus import DeferredEntry, ProfileEntry
 from .engine import FileResult
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -74,12 +79,17 @@ _MARKER_FILES = {
 _GITIGNORE = ".gitignore"
 _OWN_TOP_LEVEL = {_GITIGNORE, *_MARKER_FILES}
 _NAMESPACE_NAME = re.compile(r"[0-9a-f]{24}")
-_OWN_FILE_NAME = re.compile(r"(?:index|results-[0-9a-f]{2})\.json|\.(?:index|results-[0-9a-f]{2})-[a-z0-9_]+\.tmp")
-"""What profilelint writes in a namespace folder: index, result shards and their temporaries."""
+_OWN_FILE_NAME = re.compile(
+    r"(?:index|suggestions|results-[0-9a-f]{2})\.json|\.(?:index|suggestions|results-[0-9a-f]{2})-[a-z0-9_]+\.tmp"
+)
+"""What profilelint writes in a namespace folder: index, suggestions, result shards and their
+temporaries."""
+SUGGESTIONS = "suggestions.json"
 
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
 
 Warn = Callable[[str], None]
+Recompute = Callable[[str, str], "tuple[ProfileEntry, bool]"]
 
 
 def warn_on_stderr(message: str) -> None:
@@ -110,7 +120,11 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def file_key(path: Path) -> str | None:
+FileKey = tuple[str, int, int, int]
+"""A file's identity and version: (absolute path, size, modification time in ns, inode)."""
+
+
+def file_key(path: Path | str) -> FileKey | None:
     """The file's identity and version, from its metadata alone; None if it cannot be stat'ed.
 
     Absolute path, size, modification time and inode, as ruff and mypy do: reading and hashing
@@ -118,12 +132,17 @@ def file_key(path: Path) -> str | None:
     display path: `check seeds/` and a hook's `check seeds/a.yaml` run from elsewhere must share
     an entry; stored paths are filled in with the current display path when read back.
     """
+    absolute = os.path.abspath(path)
     try:
-        status = os.stat(path)
+        status = os.stat(absolute)
     except OSError:
         return None
-    identity = f"{os.path.abspath(path)}\0{status.st_size}\0{status.st_mtime_ns}\0{status.st_ino}"
-    return hashlib.blake2b(os.fsencode(identity), digest_size=16).hexdigest()
+    return (absolute, status.st_size, status.st_mtime_ns, status.st_ino)
+
+
+def _shard_name(path: str) -> str:
+    """Which of the 256 result shards holds a file's result (a pre-commit run reads one)."""
+    return hashlib.blake2b(path.encode("utf-8", "surrogatepass"), digest_size=1).hexdigest()
 
 
 # --- files, read and written without following links -----------------------------------------
@@ -166,7 +185,7 @@ def _read_capped(path: Path, cap: int) -> bytes | None:
     return data
 
 
-def _write_json_object(path: Path, files: dict[str, Any], encode: Callable[[dict[str, Any]], bytes] = encode_files) -> None:
+def _write_json_object(path: Path, files: dict[str, Any], encode: Callable[[dict[str, Any]], bytes]) -> None:
     """Replace ``path`` atomically; a link planted there is replaced, never written through."""
     encoded = encode(files)
     if len(encoded) > MAX_FILE_BYTES:
@@ -322,10 +341,12 @@ def _first_link(folder: Path, current: Path) -> Path | None:
 class ResultCache:
     """Per-file results of one namespace, in `.profilelint_cache/<namespace>/`.
 
-    `index.json` holds every corpus file's index entry (small: what cross-file rules need);
-    `results-XX.json` hold per-file diagnostics, sharded by key, and are read only when a
-    linted file's key falls in them. A pre-commit run on one file reads the index and one
-    shard, not the whole corpus's diagnostics.
+    `index.json` holds every corpus file's index entry (small: what cross-file rules need),
+    keyed by absolute path with the metadata it was read with; `results-XX.json` hold
+    per-file diagnostics, sharded by path, and are read only when a linted file falls in them.
+    A pre-commit run on one file reads the index and one shard, not the whole corpus's
+    diagnostics, and of the index it decodes each file's slug: the rest of an entry is checked
+    and decoded when it is used (:meth:`entry`, :meth:`deferred`).
 
     A folder that is not profilelint's makes the cache *off*: nothing is read or written and
     every lookup misses, so the run is exactly a ``--no-cache`` run. ``warn`` is told once.
@@ -337,13 +358,16 @@ class ResultCache:
         self._warn = warn
         self._warned = False
         self.enabled = True
-        self.index: dict[str, Any] = {}
-        """The index as read or to be written: key → encoded entry."""
-        self._entries: dict[str, EntryFields] = {}
-        """The index decoded (and checked), all at once when it is read."""
+        self.records: dict[str, IndexRecord] = {}
+        """The index as read or to be written: absolute path → record."""
+        self._entries: dict[str, ProfileEntry] = {}
+        """Entries already decoded or stored this run, by absolute path (their display path
+        is the one they were first asked for with)."""
         self.index_dirty = False
         self.shards: dict[str, dict[str, Any]] = {}
         self.dirty_shards: set[str] = set()
+        self._live: set[str] | None = None
+        """The paths the last :meth:`save` kept, for a save after a deferred entry's damage."""
         refused = self._refusal()
         if refused is not None:
             self._turn_off(*refused)
@@ -355,25 +379,7 @@ class ResultCache:
                 "follows or deletes it. Delete the link (it is not profilelint's)."
             )
         with _collector_paused():
-            self.index = self._read(self.directory / "index.json")
-            self._entries = self._decode_index()
-
-    def _decode_index(self) -> dict[str, EntryFields]:
-        """Every index entry decoded; a damaged one is dropped (one warning), so its file is
-        read afresh and the next save writes the index without it."""
-        decoded: dict[str, EntryFields] = {}
-        damaged: list[str] = []
-        for key, raw in self.index.items():
-            try:
-                decoded[key] = decode_entry_fields(raw)
-            except Damaged as damage:
-                if not damaged:
-                    self._damaged(self.directory / "index.json", f"holds an entry of the wrong shape ({damage})")
-                damaged.append(key)
-        for key in damaged:
-            del self.index[key]
-        self.index_dirty = self.index_dirty or bool(damaged)
-        return decoded
+            self.records = self._read(self.directory / "index.json", decode_index)
 
     def _refusal(self) -> tuple[Path, str] | None:
         """(path, why) if the cache folder or this namespace's folder is not profilelint's."""
@@ -390,7 +396,7 @@ class ResultCache:
 
     def _turn_off(self, path: Path, problem: str) -> None:
         self.enabled = False
-        self.index, self.shards, self._entries = {}, {}, {}
+        self.records, self.shards, self._entries = {}, {}, {}
         self._tell(
             f"`{path}` {problem}; the result cache is off for this run and nothing in it is "
             "read, written or deleted. Remove or rename it if it is not needed, or pass --no-cache."
@@ -399,11 +405,14 @@ class ResultCache:
     def _damaged(self, path: Path, reason: str) -> None:
         self._tell(f"discarded the damaged cache file `{path}`: it {reason}; its results are computed afresh.")
 
-    def _read(self, path: Path) -> dict[str, Any]:
-        """The entries of one cache file; {} (with a warning) for a damaged one."""
+    def _read(self, path: Path, decode: Callable[[bytes], dict[str, Any]]) -> dict[str, Any]:
+        """The entries of one cache file; {} for a file of another format, {} with a warning
+        for a damaged one."""
         try:
             data = _read_capped(path, MAX_FILE_BYTES)
-            return {} if data is None else decode_files(data)
+            return {} if data is None else decode(data)
+        except Stale:
+            pass  # another profilelint's: ignored, and replaced by the next save
         except Damaged as damage:
             self._damaged(path, str(damage))
         except OSError as error:
@@ -418,80 +427,159 @@ class ResultCache:
         digest.update(schema_bytes)
         return digest.hexdigest()
 
-    def _shard(self, key: str) -> dict[str, Any]:
-        name = key[:2]
+    def _shard(self, name: str) -> dict[str, Any]:
         shard = self.shards.get(name)
         if shard is None:
             with _collector_paused():
-                shard = self.shards[name] = self._read(self.directory / f"results-{name}.json") if self.enabled else {}
+                shard = self.shards[name] = self._read(self.directory / f"results-{name}.json", decode_shard) if self.enabled else {}
         return shard
 
-    def result(self, key: str, path: str) -> FileResult | None:
+    def record(self, key: FileKey) -> IndexRecord | None:
+        """The index record of the file as it is now (same size, time and inode), if any."""
+        path, size, mtime_ns, inode = key
+        record = self.records.get(path)
+        if record is None or record.size != size or record.mtime_ns != mtime_ns or record.inode != inode:
+            return None
+        return record
+
+    def result(self, key: FileKey, path: str) -> FileResult | None:
         """The cached per-file result, its paths set to ``path`` (the display path)."""
         entry = self.entry(key, path)
         if entry is None:
             return None
-        shard = self._shard(key)
-        raw = shard.get(key)
+        name = _shard_name(key[0])
+        shard = self._shard(name)
+        raw = shard.get(key[0])
         if raw is None:
             return None
         try:
             with _collector_paused():  # ~20 objects per finding, in no cycle
-                return decode_result(raw, path, entry)
+                return decode_result(raw, path, entry, key[1:])  # None: of another version of the file
         except Damaged as damage:
-            del shard[key]  # dropped now, so the next save writes the shard without it
-            self.dirty_shards.add(key[:2])
-            self._damaged(self.directory / f"results-{key[:2]}.json", f"holds an entry of the wrong shape ({damage})")
+            del shard[key[0]]  # dropped now, so the next save writes the shard without it
+            self.dirty_shards.add(name)
+            self._damaged(self.directory / f"results-{name}.json", f"holds an entry of the wrong shape ({damage})")
             return None
 
-    def entry(self, key: str, path: str) -> ProfileEntry | None:
-        fields = self._entries.get(key)
-        return None if fields is None else ProfileEntry(path, *fields)
+    def entry(self, key: FileKey, path: str) -> ProfileEntry | None:
+        """The cached index entry, with ``path`` as its display path; None if there is none for
+        the file as it is now, or if it is damaged (dropped, with the one warning)."""
+        record = self.record(key)
+        if record is None:
+            return None
+        known = self._entries.get(key[0])
+        if known is not None:
+            return known if known.path == path else dataclasses.replace(known, path=path)
+        try:
+            entry = entry_of(record, path)
+        except Damaged as damage:
+            del self.records[key[0]]
+            self.index_dirty = True
+            self._damaged(self.directory / "index.json", f"holds an entry of the wrong shape ({damage})")
+            return None
+        self._entries[key[0]] = entry
+        return entry
 
-    def store(self, key: str, entry: ProfileEntry, result: FileResult | None = None) -> None:
+    def store(self, key: FileKey, entry: ProfileEntry, result: FileResult | None = None) -> None:
         if not self.enabled:
             return
-        self.index[key] = encode_entry(entry)
-        self._entries[key] = entry_fields(entry)
+        path, size, mtime_ns, inode = key
+        self.records[path] = record_of(size, mtime_ns, inode, entry)
+        self._entries[path] = entry
         self.index_dirty = True
         if result is not None:
-            self._shard(key)[key] = encode_result(result)
-            self.dirty_shards.add(key[:2])
+            name = _shard_name(path)
+            self._shard(name)[path] = encode_result(result, (size, mtime_ns, inode))
+            self.dirty_shards.add(name)
 
-    def save(self, live_keys: set[str]) -> None:
-        """Write what changed; entries of files that no longer exist as they were drop out.
+    def save(self, live_keys: Iterable[FileKey]) -> None:
+        """Write what changed; entries of files that no longer exist drop out.
 
         ``live_keys`` are the keys of every file this run saw (the whole corpus), so anything
-        else belongs to an edited, moved or deleted file.  The folder is judged again first: a
-        concurrent run, or anything else, may have put something there since it was read.
+        else belongs to a moved or deleted file (an edited file's entry is replaced when it is
+        stored).  The folder is judged again first: a concurrent run, or anything else, may
+        have put something there since it was read.
         """
+        self._live = {key[0] for key in live_keys}
+        self._save(self._live)
+
+    def _own_folder(self) -> bool:
+        """Create the folders if needed and judge them again; False (and the cache off) if
+        they are not profilelint's.  A concurrent run, or anything else, may have put something
+        there since they were read."""
         if not self.enabled:
-            return
+            return False
+        if not os.path.lexists(self.folder):
+            _create_marked_folder(self.folder)
+        refused = self._refusal()
+        if refused is None:
+            try:
+                os.mkdir(self.directory)
+            except FileExistsError:
+                refused = self._refusal()  # a link may have appeared since
+        if refused is not None:
+            self._turn_off(*refused)
+            return False
+        return True
+
+    def _save(self, live: set[str]) -> None:
         try:
-            if not os.path.lexists(self.folder):
-                _create_marked_folder(self.folder)
-            refused = self._refusal()
-            if refused is None:
-                try:
-                    os.mkdir(self.directory)
-                except FileExistsError:
-                    refused = self._refusal()  # a link may have appeared since
-            if refused is not None:
-                self._turn_off(*refused)
+            if not self._own_folder():
                 return
             for other in list(_namespace_folders(self.folder)):
                 if other != self.directory:  # another version or configuration
                     _remove_own_files(other)
-            if self.index_dirty or not self.index.keys() <= live_keys:
-                _write_json_object(
-                    self.directory / "index.json", {k: v for k, v in self.index.items() if k in live_keys}, encode_index
-                )
+            if self.index_dirty or not self.records.keys() <= live:
+                kept = {path: record for path, record in self.records.items() if path in live}
+                _write_json_object(self.directory / "index.json", kept, encode_index)
+                self.index_dirty = False
             for name, shard in self.shards.items():
-                if name in self.dirty_shards or not shard.keys() <= live_keys:
-                    kept = {k: v for k, v in shard.items() if k in live_keys}
-                    _write_json_object(self.directory / f"results-{name}.json", kept)
+                if name in self.dirty_shards or not shard.keys() <= live:
+                    kept = {path: result for path, result in shard.items() if path in live}
+                    _write_json_object(self.directory / f"results-{name}.json", kept, encode_shard)
+            self.dirty_shards.clear()
         except (OSError, ValueError, TypeError, RecursionError):
             pass  # a cache that cannot be written (or encoded) only costs speed next time
+
+    def near(self, digest: str) -> Near:
+        """REL001's suggestions an earlier run cached for this set of slugs (its digest)."""
+        if not self.enabled:
+            return {}
+        with _collector_paused():
+            return self._read(self.directory / SUGGESTIONS, decode_near).get(digest, {})  # type: ignore[no-any-return]
+
+    def save_near(self, digest: str, near: Near) -> None:
+        """Cache the suggestions for this set of slugs, in place of any other set's."""
+        try:
+            if self._own_folder():
+                _write_json_object(self.directory / SUGGESTIONS, {digest: near}, encode_near)
+        except (OSError, ValueError, TypeError, RecursionError):
+            pass  # only costs speed next time
+
+    def deferred(self, key: FileKey, path: str, recompute: Recompute) -> DeferredEntry | None:
+        """The cached entry of the file as it is now, decoded when a cross-file rule first asks
+        for it; None if there is none.
+
+        If it turns out damaged then, the one warning is given, the entry is computed from the
+        file by ``recompute(absolute path, display path)`` (entry, may it be cached), and the
+        index is written again at once (the run's save is over by then).
+        """
+        record = self.records.get(key[0])
+        if record is None or record.size != key[1] or record.mtime_ns != key[2] or record.inode != key[3]:
+            return None
+        return DeferredEntry(path, record.slug, self._resolve, (key, recompute))
+
+    def _resolve(self, source: tuple[FileKey, Recompute], path: str) -> ProfileEntry:
+        key, recompute = source
+        entry = self.entry(key, path)
+        if entry is not None:
+            return entry
+        entry, cacheable = recompute(key[0], path)
+        if cacheable:
+            self.store(key, entry)
+        if self._live is not None:
+            self._save(self._live)
+        return entry
 
 
 @dataclass(frozen=True)

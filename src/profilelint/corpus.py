@@ -7,15 +7,18 @@ cached per file and recomputed cheaply when any one file changes.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import heapq
 from collections import Counter
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .diagnostics import Span
 from .document import Document
+from .suggest import ranked
+from .suppressions import Directive, find_directives
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +46,9 @@ class ProfileEntry:
     status: str | None = None
     provenance: str | None = None
     links: tuple[Link, ...] = ()
+    directives: tuple[Directive, ...] = ()
+    """The file's suppression comments: a `--corpus-wide` run applies them to the cross-file
+    findings it reports in this file, from the index alone."""
 
 
 def _text(value: Any) -> str | None:
@@ -70,6 +76,7 @@ def entry_for(doc: Document) -> ProfileEntry:
         status=_text(data.get("status")),
         provenance=_text(data.get("provenance")),
         links=tuple(links),
+        directives=tuple(find_directives(doc)) if doc.text else (),
     )
 
 
@@ -79,51 +86,163 @@ SUGGESTION_CUTOFF = 0.75
 COMMON_GRAM_FLOOR = 50
 
 
+def within_reach(slug: str, candidates: list[str]) -> list[str]:
+    """The candidates whose similarity to ``slug`` could reach SUGGESTION_CUTOFF.
+
+    difflib's ratio is 2·M / (len(a) + len(b)) for M matched characters, and M is at most the
+    characters the two strings share counted with multiplicity (difflib's `quick_ratio`). So a
+    candidate whose bound is below the cutoff can never be ranked: skipping it changes no
+    suggestion, and spares the full comparison, the costly part of a `--corpus-wide` run.
+    """
+    counts = Counter(slug)
+    return [
+        candidate for candidate in candidates
+        if 2.0 * (counts & Counter(candidate)).total() / (len(slug) + len(candidate)) >= SUGGESTION_CUTOFF
+    ]
+
+
 def _grams(text: str) -> set[str]:
     padded = f"^{text}$"
     return {padded[i : i + 3] for i in range(len(padded) - 2)} or {padded}
 
 
-@dataclass
-class Corpus:
-    """All profiles found under the corpus root, plus the files being linted."""
+class DeferredEntry:
+    """An index entry whose slug is known now and whose other fields are read when first asked for.
 
-    root: Path | None
-    entries: list[ProfileEntry] = field(default_factory=list)
-    by_slug: dict[str, list[ProfileEntry]] = field(default_factory=dict)
-    _grams: dict[str, set[str]] | None = field(default=None, repr=False)
-    _ranked: dict[str, list[str]] = field(default_factory=dict, repr=False)
-    """slug_candidates' answers by slug (before `exclude`): a dangling slug often recurs."""
+    A pre-commit run on one file of 10,000 needs every slug (is a link dangling? a slug
+    declared twice?) but the links, titles and spans of almost no other file: the cache keeps
+    those undecoded until a cross-file rule asks for the entry.
+    """
 
-    @classmethod
-    def from_entries(cls, root: Path | None, entries: Iterable[ProfileEntry]) -> Corpus:
-        corpus = cls(root)
-        for entry in entries:
-            corpus.add(entry)
-        return corpus
+    __slots__ = ("path", "slug", "_load", "_source", "_entry")
 
-    def add(self, entry: ProfileEntry) -> None:
-        self._grams = None
-        self._ranked.clear()
-        self.entries.append(entry)
-        if entry.slug is not None:
-            self.by_slug.setdefault(entry.slug, []).append(entry)
+    def __init__(self, path: str, slug: str | None, load: Callable[[Any, str], ProfileEntry], source: Any) -> None:
+        self.path = path
+        self.slug = slug
+        self._load = load
+        self._source = source
+        self._entry: ProfileEntry | None = None
 
-    def __iter__(self) -> Iterator[ProfileEntry]:
-        return iter(self.entries)
+    def resolve(self) -> ProfileEntry:
+        if self._entry is None:
+            self._entry = self._load(self._source, self.path)
+        return self._entry
+
+
+AnyEntry = ProfileEntry | DeferredEntry
+
+
+def resolved(entry: AnyEntry) -> ProfileEntry:
+    return entry.resolve() if type(entry) is DeferredEntry else entry  # type: ignore[union-attr,return-value]
+
+
+class _BySlug(Mapping[str, list[ProfileEntry]]):
+    """slug → the entries declaring it, in corpus order; an entry is resolved when looked up."""
+
+    __slots__ = ("_corpus",)
+
+    def __init__(self, corpus: Corpus) -> None:
+        self._corpus = corpus
+
+    def __getitem__(self, slug: str) -> list[ProfileEntry]:
+        items = self._corpus._items
+        return [resolved(items[position]) for position in self._corpus._positions[slug]]
 
     def __contains__(self, slug: object) -> bool:
-        return slug in self.by_slug
+        return slug in self._corpus._positions
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._corpus._positions)
+
+    def __len__(self) -> int:
+        return len(self._corpus._positions)
+
+
+class Corpus:
+    """All profiles found under the corpus root, plus the files being linted.
+
+    Entries may be deferred (see :class:`DeferredEntry`): the slugs are indexed at once, the
+    rest of an entry is resolved when ``by_slug``, ``entries`` or iteration hands it out.
+    """
+
+    def __init__(self, root: Path | None) -> None:
+        self.root = root
+        self._items: list[AnyEntry] = []
+        self._positions: dict[str, list[int]] = {}
+        self.by_slug: Mapping[str, list[ProfileEntry]] = _BySlug(self)
+        self._grams: dict[str, set[str]] | None = None
+        self._ranked: dict[str, list[str]] = {}
+        """slug_candidates' answers by slug (before `exclude`): a dangling slug often recurs."""
+        self.near: dict[str, list[tuple[str, float]]] = {}
+        """near_slugs' answers by slug (before `exclude`), perhaps from an earlier run's cache."""
+        self.near_added = False
+        """Whether :attr:`near` gained answers this run (worth caching)."""
+
+    @classmethod
+    def from_entries(cls, root: Path | None, entries: Iterable[AnyEntry]) -> Corpus:
+        corpus = cls(root)
+        items = corpus._items
+        positions = corpus._positions
+        for entry in entries:
+            slug = entry.slug
+            if slug is not None:
+                found = positions.get(slug)
+                if found is None:
+                    positions[slug] = [len(items)]
+                else:
+                    found.append(len(items))
+            items.append(entry)
+        return corpus
+
+    def add(self, entry: AnyEntry) -> None:
+        self._grams = None
+        self._ranked.clear()
+        self.near.clear()
+        if entry.slug is not None:
+            self._positions.setdefault(entry.slug, []).append(len(self._items))
+        self._items.append(entry)
+
+    @property
+    def entries(self) -> list[ProfileEntry]:
+        """Every entry, resolved."""
+        return [resolved(entry) for entry in self._items]
+
+    def __iter__(self) -> Iterator[ProfileEntry]:
+        return map(resolved, self._items)
+
+    def __contains__(self, slug: object) -> bool:
+        return slug in self._positions
 
     def find(self, slug: str) -> ProfileEntry | None:
-        entries = self.by_slug.get(slug)
-        return entries[0] if entries else None
+        positions = self._positions.get(slug)
+        return resolved(self._items[positions[0]]) if positions else None
 
     def closest_slug(self, slug: str, *, exclude: str | None = None) -> str | None:
         """The existing slug most like ``slug`` (difflib ratio ≥ 0.75), other than ``exclude``."""
         candidates = self.slug_candidates(slug, exclude=exclude)
         matches = difflib.get_close_matches(slug, candidates, n=1, cutoff=SUGGESTION_CUTOFF)
         return matches[0] if matches else None
+
+    def near_slugs(self, slug: str, *, exclude: str | None = None) -> list[tuple[str, float]]:
+        """(slug, similarity) of the candidates (see :meth:`slug_candidates`) whose difflib
+        ratio to ``slug`` reaches SUGGESTION_CUTOFF: best first, then A–Z; never ``exclude``.
+
+        Remembered per slug, and across runs through :attr:`near`: the answer depends on the
+        slug and the corpus's set of slugs alone, and excluding a slug afterwards is the same
+        as excluding it from the candidates (the ranking is a filter and a sort).
+        """
+        near = self.near.get(slug)
+        if near is None:
+            candidates = within_reach(slug, self.slug_candidates(slug))
+            near = self.near[slug] = ranked(slug, candidates, cutoff=SUGGESTION_CUTOFF)
+            self.near_added = True
+        return [pair for pair in near if pair[0] != exclude] if exclude is not None else list(near)
+
+    def slug_digest(self) -> str:
+        """A digest of the set of slugs: what :meth:`near_slugs`' answers depend on."""
+        digest = hashlib.blake2b(digest_size=16)
+        digest.update("\0".join(sorted(self._positions)).encode("utf-8", "surrogatepass"))
+        return digest.hexdigest()
 
     def slug_candidates(self, slug: str, *, exclude: str | None = None) -> list[str]:
         """Up to SUGGESTION_CANDIDATES existing slugs sharing most trigrams with ``slug``.
@@ -140,10 +259,10 @@ class Corpus:
     def _rank_by_grams(self, slug: str) -> list[str]:
         if self._grams is None:
             self._grams = {}
-            for known in self.by_slug:
+            for known in self._positions:
                 for gram in _grams(known):
                     self._grams.setdefault(gram, set()).add(known)
-        common = max(COMMON_GRAM_FLOOR, len(self.by_slug) // 20)
+        common = max(COMMON_GRAM_FLOOR, len(self._positions) // 20)
         postings = sorted((self._grams.get(gram, set()) for gram in _grams(slug)), key=len)
         shared: Counter[str] = Counter()
         for posting in postings:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
+import operator
 import os
 import signal
 import stat
@@ -23,7 +24,7 @@ from typing import TYPE_CHECKING, BinaryIO
 
 from . import suppressions
 from .config import Config
-from .corpus import Corpus, ProfileEntry, entry_for
+from .corpus import Corpus, DeferredEntry, ProfileEntry, entry_for, resolved
 from .diagnostics import Diagnostic, Severity, Span
 from .document import Document, LoadProblem, decode, load, parse
 from .exclude import Exclusions
@@ -44,6 +45,8 @@ from .schema import ProfileSchema, SchemaError, load_schema
 
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
+
+    from .cache import FileKey, ResultCache
 
 PROFILE_SUFFIXES = (".yaml", ".yml")
 
@@ -114,39 +117,55 @@ def is_profile_file(path: Path) -> bool:
 NO_EXCLUSIONS = Exclusions(Path(os.sep), ())
 
 
-def _walk(folder: Path, exclusions: Exclusions = NO_EXCLUSIONS) -> Iterator[tuple[str, str, bool]]:
-    """(path, path relative to the working folder, is it a symlink) of the profile files below
-    a folder, sorted; hidden entries skipped, excluded ones too (an excluded folder is not
+def _scan(folder: Path | str, exclusions: Exclusions = NO_EXCLUSIONS) -> Iterator[tuple[os.DirEntry[str], str]]:
+    """(entry, display path relative to the working folder) of the profile files below a
+    folder, sorted; hidden entries skipped, excluded ones too (an excluded folder is not
     entered), links to folders not followed.
 
-    One scandir per folder and one relpath per folder: a 10,000-file corpus is walked on every
-    run, including a pre-commit run that lints one file.
+    One scandir per folder and one relpath per folder, and no Path per file: a 10,000-file
+    corpus is walked on every run, including a pre-commit run that lints one file. The
+    scandir entry is handed on so that its `stat` (cached by the entry) serves the cache key.
     """
     pending = [os.fspath(folder)]
     while pending:
         current = pending.pop()
         try:
             with os.scandir(current) as scan:
-                entries = sorted((e for e in scan if not e.name.startswith(".")), key=lambda e: e.name)
+                entries = [e for e in scan if e.name[0] != "."]
         except OSError:
             continue
-        shown = _relative(Path(current))
+        entries.sort(key=_name)
+        # display_path of `shown/name` is display_path of `shown/` + that of the name: the
+        # separator is ASCII, so no undecodable sequence spans the two.
+        prefix = display_path(os.path.join(_relative(Path(current)), ""))
         names, inside = exclusions.parts(current) if exclusions.patterns else ((), True)
+        # A file is excluded by a name pattern alone unless some pattern is anchored: one
+        # regex match per file, not a tuple of its folder names and a call.
+        file_name = exclusions.any_name.match if exclusions.any_name is not None else None
+        by_name_only = not exclusions.anchored
         subfolders = []
         for entry in entries:
+            name = entry.name
             try:
                 is_folder = entry.is_dir(follow_symlinks=False)
             except OSError:
                 is_folder = False
-            if not is_folder and not entry.name.lower().endswith(PROFILE_SUFFIXES):
-                continue
-            if exclusions.patterns and exclusions.matches((*names, entry.name), is_folder, inside=inside):
-                continue
             if is_folder:
-                subfolders.append(entry.path)
-            else:
-                yield entry.path, os.path.join(shown, entry.name), entry.is_symlink()
+                if not (exclusions.patterns and exclusions.matches((*names, name), True, inside=inside)):
+                    subfolders.append(entry.path)
+                continue
+            if not name.lower().endswith(PROFILE_SUFFIXES):
+                continue
+            if by_name_only:
+                if file_name is not None and file_name(name):
+                    continue
+            elif exclusions.matches((*names, name), False, inside=inside):
+                continue
+            yield entry, prefix + (name if name.isascii() else display_path(name))
         pending.extend(reversed(subfolders))
+
+
+_name = operator.attrgetter("name")
 
 
 def _walk_targets(folder: Path, boundary: Path | None = None,
@@ -154,9 +173,13 @@ def _walk_targets(folder: Path, boundary: Path | None = None,
     """Targets for the profile files below a folder; a symbolic link that leads out of
     ``boundary`` (default: the folder itself) is a target never read (see :func:`contained_target`)."""
     within = boundary if boundary is not None else folder
-    for path, shown, is_link in _walk(folder, exclusions):
-        display = display_path(shown)
-        yield contained_target(Path(path), display, within) if is_link else Target(Path(path), display)
+    for entry, display in _scan(folder, exclusions):
+        yield _found_target(entry, display, within)
+
+
+def _found_target(entry: os.DirEntry[str], display: str, within: Path) -> Target:
+    path = Path(entry.path)
+    return contained_target(path, display, within) if entry.is_symlink() else Target(path, display)
 
 
 def contained_target(path: Path, display: str, folder: Path) -> Target:
@@ -212,7 +235,7 @@ def discover(paths: Sequence[Path], root: Path | None = None,
     """
     boundary = os.path.realpath(root if root is not None else _common_folder(paths))
     targets: list[Target] = []
-    seen: set[Path] = set()
+    seen: set[str] = set()
     for given in paths:
         if not (given.exists() or given.is_symlink()):
             raise PathError(f"{display_path(given)}: no such file or directory")
@@ -220,18 +243,27 @@ def discover(paths: Sequence[Path], root: Path | None = None,
             continue
         refusal = _escape(given, boundary)
         if given.is_dir() and refusal is None:
-            found: Iterable[Target] = (
-                Target(t.path, display_path(t.path), t.refusal)
-                for t in _walk_targets(given, Path(boundary), exclusions)
-            )
+            found: Iterable[Target] = _folder_targets(given, Path(boundary), exclusions)
         else:
             found = [Target(given, display_path(given), refusal)]
+        if len(paths) == 1:  # a walk finds each file once: nothing to tell apart
+            targets.extend(found)
+            continue
         for target in found:
-            key = Path(os.path.abspath(target.path))
+            key = os.path.abspath(target.path)
             if key not in seen:
                 seen.add(key)
                 targets.append(target)
     return targets
+
+
+def _folder_targets(folder: Path, within: Path, exclusions: Exclusions) -> Iterator[Target]:
+    """:func:`_walk_targets`, each named by its path as found (not relative to the working
+    folder), with one Path per file."""
+    for entry, _ in _scan(folder, exclusions):
+        path = Path(entry.path)
+        display = display_path(path)
+        yield contained_target(path, display, within) if entry.is_symlink() else Target(path, display)
 
 
 def _common_folder(paths: Sequence[Path]) -> Path:
@@ -323,12 +355,18 @@ def git_work_tree(start: Path) -> Path | None:
 def other_corpus_files(root: Path, targets: Sequence[Target], config: Config) -> list[Target]:
     """The profile files below the corpus root, not excluded, that are not among the targets
     (a target that is a text stands in for the file of its name)."""
+    return [_found_target(entry, display, root) for entry, display in _found_elsewhere(root, targets, config.exclusions())]
+
+
+def _found_elsewhere(root: Path, targets: Sequence[Target],
+                     exclusions: Exclusions) -> list[tuple[os.DirEntry[str], str]]:
+    """:func:`other_corpus_files` as scandir entries and display paths (no Path, no Target)."""
+    if not root.is_dir():
+        return []
     target_keys = _locations(t.path for t in targets)
-    return [
-        target  # the walk of a resolved root follows no folder link: its paths are locations
-        for target in (_walk_targets(root, exclusions=config.exclusions()) if root.is_dir() else ())
-        if os.path.abspath(target.path) not in target_keys
-    ]
+    # The walk of a resolved root follows no folder link and joins names to it: its paths are
+    # absolute and normal already, locations to compare as they are.
+    return [found for found in _scan(root, exclusions) if found[0].path not in target_keys]
 
 
 def read_stream(stream: BinaryIO, max_size: int) -> Contents:
@@ -784,7 +822,7 @@ def run(
     targets += [t for t in texts if not (config.force_exclude and config.exclusions().excludes(t.path))]
     # A text stands in for the file of its name, even when excluded: that file's bytes on disk
     # are not indexed.
-    others = other_corpus_files(root, [*targets, *texts], config)
+    found = _found_elsewhere(root, [*targets, *texts], config.exclusions())
     cache = None
     if cache_dir is not None:
         from .cache import ResultCache
@@ -792,47 +830,79 @@ def run(
         cache = ResultCache(cache_dir, ResultCache.namespace(linter.fingerprint(), linter.schema_bytes()))
 
     results: dict[str, FileResult] = {}
-    entries: list[ProfileEntry] = []
+    entries: list[ProfileEntry | DeferredEntry] = []
     pending: list[Job] = []
-    pending_keys: list[str | None] = []
-    live_keys: set[str] = set()
-    for target, is_target in [*((t, True) for t in targets), *((t, False) for t in others)]:
+    pending_keys: list[FileKey | None] = []
+    live_keys: list[FileKey] = []
+    for target in targets:
         key = None
         if cache is not None and target.refusal is None and target.contents is None:
             from .cache import file_key
 
             key = file_key(target.path)
         if key is not None and cache is not None:
-            live_keys.add(key)
-            if is_target:
-                cached_result = cache.result(key, target.display)
-                if cached_result is not None:
-                    results[target.display] = cached_result
-                    continue
+            live_keys.append(key)
+            cached_result = cache.result(key, target.display)
+            if cached_result is not None:
+                results[target.display] = cached_result
+                continue
+        pending.append((target, True))
+        pending_keys.append(key)
+
+    def reindex(path: str, display: str) -> tuple[ProfileEntry, bool]:
+        """A file's index entry from its bytes (its cached one turned out damaged)."""
+        _, entry, cacheable = linter.process_file(Target(Path(path), display), False)
+        return entry, cacheable
+
+    for entry, display in found:
+        if cache is None:
+            pending.append((_found_target(entry, display, root), False))
+            pending_keys.append(None)
+            continue
+        # The other files are only looked up in the index: their key from the scandir entry's
+        # own `lstat` (a link's target is stat'ed), their entry deferred until it is used.
+        path = entry.path
+        target = None
+        key = None
+        try:
+            if entry.is_symlink():
+                target = _found_target(entry, display, root)
+                status = os.stat(path) if target.refusal is None else None
             else:
-                cached_entry = cache.entry(key, target.display)
-                if cached_entry is not None:
-                    entries.append(cached_entry)
-                    continue
-        pending.append((target, is_target))
+                status = entry.stat(follow_symlinks=False)
+        except OSError:
+            status = None
+        if status is not None:
+            key = (path, status.st_size, status.st_mtime_ns, status.st_ino)
+            live_keys.append(key)
+            deferred = cache.deferred(key, display, reindex)
+            if deferred is not None:
+                entries.append(deferred)
+                continue
+        pending.append((target or _found_target(entry, display, root), False))
         pending_keys.append(key)
 
     if any(is_target for _, is_target in pending):
         linter.schema  # noqa: B018 - a broken schema must stop the run here, with exit 2
-    for (target, is_target), key, (result, entry, cacheable) in zip(
+    for (target, is_target), key, (result, entry_of_file, cacheable) in zip(
         pending, pending_keys, _map(linter, pending, jobs or os.cpu_count() or 1), strict=True
     ):
         if is_target and result is not None:
             results[target.display] = result
         else:
-            entries.append(entry)
+            entries.append(entry_of_file)
         if cache is not None and key is not None and cacheable:
-            cache.store(key, entry, result)
+            cache.store(key, entry_of_file, result)
     if cache is not None:
         cache.save(live_keys)
 
     ordered = [results[t.display] for t in targets]
     corpus = Corpus.from_entries(Path(shown_folder(root)), [*(r.entry for r in ordered), *entries])
+    if cache is not None and not SUGGESTING_RULES.isdisjoint(linter.selected_codes):
+        _prepare_suggestions(cache, corpus, [*(r.entry for r in ordered), *(entries if corpus_wide else ())])
+    # Other files as targets only where cross-file findings can land in them: a run that is
+    # not corpus-wide reports in its targets alone, and makes no Target per corpus file.
+    others = [_found_target(entry, display, root) for entry, display in found] if corpus_wide else []
     cross_file = linter.lint_corpus(ordered, corpus)
     by_path: dict[str, list[Diagnostic]] = {}
     for diagnostic in cross_file:
@@ -882,33 +952,49 @@ def lint_text(
     return run(config, [], debug=debug, cache_dir=cache_dir, corpus_wide=corpus_wide, texts=[target])
 
 
-def _cross_file_elsewhere(linter: Linter, corpus: Corpus, entries: Sequence[ProfileEntry],
+def _cross_file_elsewhere(linter: Linter, corpus: Corpus, entries: Sequence[ProfileEntry | DeferredEntry],
                           others: Sequence[Target], tracebacks: list[str]) -> list[Diagnostic]:
     """Cross-file findings in the corpus files that were not linted, under their own
     suppression comments and per-file ignores.
 
-    Only a file with findings is read again (for its comments), so a hook run on a commit
-    stays an index lookup.  Its unused suppressions are not reported: its other rules did
-    not run.
+    The comments come with each file's index entry, so a hook run on a commit stays an index
+    lookup: no file is read again (``others``, the files as targets, are not needed here).
+    Its unused suppressions are not reported: its other rules did not run.
     """
-    found: dict[str, list[Diagnostic]] = {}
-    for entry in entries:
-        for diagnostic in linter.lint_entry(entry, corpus, tracebacks):
-            found.setdefault(diagnostic.path, []).append(diagnostic)
-    by_display = {target.display: target for target in others}
+    found: dict[str, tuple[ProfileEntry, list[Diagnostic]]] = {}
+    for deferred in entries:
+        entry = resolved(deferred)
+        diagnostics = linter.lint_entry(entry, corpus, tracebacks)
+        if diagnostics:
+            found.setdefault(entry.path, (entry, []))[1].extend(diagnostics)
     kept: list[Diagnostic] = []
-    for path, diagnostics in found.items():
-        result = FileResult(path, ProfileEntry(path, None, None), [], _directives(by_display[path], linter))
+    for path, (entry, diagnostics) in found.items():
+        result = FileResult(path, ProfileEntry(path, None, None), [], list(entry.directives))
         kept.extend(linter.finish(result, diagnostics, report_unused=False))
     return kept
 
 
-def _directives(target: Target, linter: Linter) -> list[suppressions.Directive]:
-    """A file's suppression comments; parsed only when its text has one (most have none)."""
-    raw = read_raw(target, linter.config.max_file_size)
-    if isinstance(raw, Document) or "profilelint:" not in _text(raw):
-        return []
-    return suppressions.find_directives(load(target.display, raw))
+SUGGESTING_RULES = frozenset(("REL001",))
+"""The cross-file rules that ask `Corpus.near_slugs` (whose answers the cache keeps)."""
+
+
+def _prepare_suggestions(cache: ResultCache, corpus: Corpus, entries: Sequence[ProfileEntry | DeferredEntry]) -> None:
+    """Rank the suggestions for every dangling slug of these entries now, from the cache where
+    an earlier run ranked them for the same set of slugs, and cache what is new.
+
+    The ranking (trigram candidates, then difflib) was most of a `--corpus-wide` run: it
+    depends only on the dangling slug and the set of slugs, so it is exact to keep it.  Done
+    here, before the cross-file rules run, so that the cache is written with the rest of it.
+    """
+    dangling = sorted({link.slug for entry in entries for link in resolved(entry).links if link.slug not in corpus})
+    if not dangling:
+        return
+    digest = corpus.slug_digest()
+    corpus.near.update(cache.near(digest))
+    for slug in dangling:
+        corpus.near_slugs(slug)
+    if corpus.near_added:
+        cache.save_near(digest, corpus.near)
 
 
 def _locations(paths: Iterable[Path]) -> set[str]:

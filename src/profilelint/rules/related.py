@@ -8,15 +8,14 @@ look at one document.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..corpus import SUGGESTION_CUTOFF, Link, ProfileEntry
+from ..corpus import Link, ProfileEntry
 from ..diagnostics import Applicability, DataChange, Edit, Fix, Severity
 from ..document import Document, show_text, writes_as_plain
 from ..registry import Finding, RuleContext, rule
-from ..suggest import clear_best, ranked
+from ..suggest import clear_best
 
 _ITEM_PREFIX = re.compile(r" *- +")
 """What precedes a block sequence item on its first line."""
@@ -68,8 +67,7 @@ def unknown_related_slug(entry: ProfileEntry, ctx: RuleContext) -> Iterator[Find
     for link in entry.links:
         if link.slug in corpus:
             continue
-        candidates = _within_reach(link.slug, corpus.slug_candidates(link.slug, exclude=entry.slug))
-        near = ranked(link.slug, candidates, cutoff=SUGGESTION_CUTOFF)
+        near = corpus.near_slugs(link.slug, exclude=entry.slug)
         suggestion = clear_best(near)
         pointer = f"/related/{link.index}/slug"
         message = f"related slug `{link.slug}` names no profile in the corpus"
@@ -85,21 +83,6 @@ def unknown_related_slug(entry: ProfileEntry, ctx: RuleContext) -> Iterator[Find
         fix = None if suggestion is None else _rename_link_fix(link, pointer, suggestion)
         yield Finding(link.span, message, help_text, fix=fix, pointer=pointer,
                       fingerprint=link.slug)
-
-
-def _within_reach(slug: str, candidates: list[str]) -> list[str]:
-    """The candidates whose similarity to ``slug`` could reach SUGGESTION_CUTOFF.
-
-    difflib's ratio is 2·M / (len(a) + len(b)) for M matched characters, and M is at most the
-    characters the two strings share counted with multiplicity (difflib's `quick_ratio`). So a
-    candidate whose bound is below the cutoff can never be ranked: skipping it changes no
-    suggestion, and spares the full comparison, the costly part of a `--corpus-wide` run.
-    """
-    counts = Counter(slug)
-    return [
-        candidate for candidate in candidates
-        if 2.0 * (counts & Counter(candidate)).total() / (len(slug) + len(candidate)) >= SUGGESTION_CUTOFF
-    ]
 
 
 def _rename_link_fix(link: Link, pointer: str, slug: str) -> Fix | None:

@@ -1,0 +1,201 @@
+"""The lazy corpus index: other files' entries decoded only when a cross-file rule asks.
+
+A pre-commit run on one file reads every file's slug from the index and nothing else of the
+other entries; an entry found damaged when it is finally used still gives the one warning and
+the result of a run without the cache.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from profilelint import cache_format
+from profilelint.cache import CACHE_DIR_NAME
+from profilelint.cache_format import FORMAT
+from profilelint.cli import app
+from tests.helpers import TODAY, seed_with
+
+
+def profile(slug: str, *related: str) -> str:
+    entries = "".join(f"\n  - slug: {target}\n    type: related" for target in related)
+    return seed_with(slug=slug, related=entries or "[]").replace("related: \n", "related:\n")
+
+
+@pytest.fixture
+def corpus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """a links to b and to a dangling slug; c declares b's slug too; d links to nothing known."""
+    root = tmp_path / "repo"
+    (root / ".git").mkdir(parents=True)
+    (root / "a.yaml").write_text(profile("a", "b", "customs-oficer"), encoding="utf-8")
+    (root / "b.yaml").write_text(profile("b", "a"), encoding="utf-8")
+    (root / "c.yaml").write_text(profile("b", "a"), encoding="utf-8")
+    (root / "d.yaml").write_text(profile("customs-officer", "polise-officer"), encoding="utf-8")
+    monkeypatch.chdir(root)
+    return root
+
+
+def invoke(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(app, ["check", "-f", "concise", "--today", TODAY.isoformat(), *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def index_of(root: Path) -> Path:
+    (index,) = (root / CACHE_DIR_NAME).glob("*/index.json")
+    return index
+
+
+def change_record(root: Path, name: str, change: Any) -> None:
+    index = index_of(root)
+    stored = json.loads(index.read_text())
+    (path,) = [p for p in stored["files"] if p.endswith(f"/{name}")]
+    change(stored["files"][path])
+    index.write_text(json.dumps(stored))
+
+
+def test_a_warm_pre_commit_run_reports_what_a_full_run_reports_for_that_file(corpus: Path) -> None:
+    full = invoke(".")
+    assert full[0] == 1
+    expected = "".join(line for line in full[1].splitlines(keepends=True) if line.startswith("a.yaml:"))
+    assert "REL001" in expected and "REL005" not in expected
+    for _ in range(2):  # the first from the full run's cache, the second from its own
+        code, stdout, stderr = invoke("a.yaml")
+        assert (code, stderr) == (1, "")
+        assert stdout.startswith(expected)  # then the summary line
+    assert invoke("b.yaml") == invoke("b.yaml", "--no-cache")
+    assert "REL005" in invoke("b.yaml")[1]
+
+
+def test_other_entries_are_not_decoded_when_no_rule_asks(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    invoke(".")
+    decoded: list[str] = []
+    original = cache_format.entry_of
+
+    def spy(record: cache_format.IndexRecord, path: str) -> Any:
+        decoded.append(path)
+        return original(record, path)
+
+    monkeypatch.setattr("profilelint.cache.entry_of", spy)
+    invoke("a.yaml")
+    assert decoded == ["a.yaml"]  # the target's own; b's, c's and d's slugs sufficed
+    decoded.clear()
+    invoke("b.yaml")
+    assert decoded == ["b.yaml", "./c.yaml"]  # REL005 names the other file and its line
+
+
+@pytest.mark.parametrize("args", [["b.yaml"], ["--corpus-wide", "a.yaml"]])
+def test_a_deferred_entry_found_damaged_when_used_is_recomputed_with_one_warning(
+    corpus: Path, args: list[str]
+) -> None:
+    expected = invoke(*args, "--no-cache")
+    assert invoke(".")[0] == 1  # every file indexed
+    change_record(corpus, "c.yaml", lambda record: record[4].__setitem__(1, 5))  # title: a number
+
+    code, stdout, stderr = invoke(*args)
+
+    assert (code, stdout) == expected[:2]
+    assert stderr == (
+        f"profilelint: warning: discarded the damaged cache file `{index_of(corpus)}`: it holds an entry"
+        " of the wrong shape (Expected `str | null`, got `int` - at `$[1]`); its results are computed afresh.\n"
+    )
+    assert invoke(*args) == expected  # the index was written again without the damage
+    assert json.loads(index_of(corpus).read_text())["format"] == FORMAT
+
+
+def test_a_record_whose_slug_is_damaged_discards_the_index(corpus: Path) -> None:
+    expected = invoke("a.yaml", "--no-cache")
+    invoke(".")
+    change_record(corpus, "d.yaml", lambda record: record.__setitem__(3, ["customs-officer"]))
+
+    code, stdout, stderr = invoke("a.yaml")
+
+    assert (code, stdout) == expected[:2]
+    assert stderr.startswith(
+        f"profilelint: warning: discarded the damaged cache file `{index_of(corpus)}`: it holds an entry"
+        " of the wrong shape (Expected `str | null`, got `array` - at `$.files[...][3]`)"
+    )
+    assert invoke("a.yaml") == expected
+
+
+@pytest.mark.parametrize("other", [FORMAT - 1, FORMAT + 1, "5"])
+def test_a_cache_of_another_format_is_ignored_quietly_and_rewritten(corpus: Path, other: object) -> None:
+    expected = invoke(".", "--no-cache")
+    invoke(".")
+    index = index_of(corpus)
+    (shard,) = [p for p in index.parent.glob("results-*.json") if "a.yaml" in p.read_text()]
+    for path in (index, shard):
+        stored = json.loads(path.read_text())
+        stored["format"] = other
+        path.write_text(json.dumps(stored))
+
+    assert invoke(".") == expected  # no warning: an older profilelint's cache is not damage
+    assert json.loads(index.read_text())["format"] == FORMAT
+    assert json.loads(shard.read_text())["format"] == FORMAT
+
+
+def test_an_edited_file_replaces_its_record_and_a_deleted_one_drops_out(corpus: Path) -> None:
+    invoke(".")
+    (corpus / "c.yaml").unlink()
+    (corpus / "d.yaml").write_text(profile("e", "a"), encoding="utf-8")
+    assert invoke("a.yaml") == invoke("a.yaml", "--no-cache")
+    stored = json.loads(index_of(corpus).read_text())["files"]
+    assert sorted((Path(path).name, record[3]) for path, record in stored.items()) == [
+        ("a.yaml", "a"), ("b.yaml", "b"), ("d.yaml", "e"),
+    ]
+
+
+def test_corpus_wide_reads_no_other_file_and_honours_its_suppression_comments(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """d's dangling link is suppressed by a comment in d: the comment comes from d's index entry."""
+    text = profile("customs-officer", "polise-officer").replace(
+        "- slug: polise-officer", "- slug: polise-officer  # profilelint: disable=REL001"
+    )
+    (corpus / "d.yaml").write_text(text, encoding="utf-8")
+    expected = invoke("--corpus-wide", "a.yaml", "--no-cache")
+    assert "d.yaml" not in expected[1] and "./c.yaml" in expected[1]
+    invoke(".")
+    from profilelint import engine
+
+    read: list[str] = []
+    original = engine.read_raw
+
+    def spy(target: engine.Target, max_size: int) -> Any:
+        read.append(target.display)
+        return original(target, max_size)
+
+    monkeypatch.setattr(engine, "read_raw", spy)
+    assert invoke("--corpus-wide", "a.yaml") == expected
+    assert read == []  # not even a.yaml: its result is cached, and the concise report shows no source
+
+
+def test_suggestions_are_cached_for_the_set_of_slugs_and_follow_an_added_or_removed_slug(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (corpus / "d.yaml").unlink()
+    fresh = invoke("a.yaml", "--no-cache")
+    assert "`customs-oficer` names no profile in the corpus\n" in fresh[1].replace("; did", "\n")
+    assert invoke("a.yaml") == fresh
+    (suggestions,) = (corpus / CACHE_DIR_NAME).glob("*/suggestions.json")
+    assert json.loads(suggestions.read_text())["files"].popitem()[1] == {"customs-oficer": []}
+
+    from profilelint import corpus as corpus_module
+
+    ranked: list[str] = []
+    original = corpus_module.ranked
+    monkeypatch.setattr(corpus_module, "ranked", lambda slug, *a, **k: ranked.append(slug) or original(slug, *a, **k))
+    assert invoke("a.yaml") == fresh
+    assert ranked == []  # served from the cache
+
+    (corpus / "d.yaml").write_text(profile("customs-officer"), encoding="utf-8")  # a slug added
+    added = invoke("a.yaml")
+    assert added == invoke("a.yaml", "--no-cache")
+    assert "did you mean `customs-officer`?" in added[1]
+    assert ranked == ["customs-oficer", "customs-oficer"]  # ranked again for the new set of slugs, then
+
+    (corpus / "d.yaml").unlink()  # and removed
+    assert invoke("a.yaml") == fresh
