@@ -199,3 +199,39 @@ def test_suggestions_are_cached_for_the_set_of_slugs_and_follow_an_added_or_remo
 
     (corpus / "d.yaml").unlink()  # and removed
     assert invoke("a.yaml") == fresh
+
+
+def test_a_shard_let_go_of_after_reading_keeps_its_entries_when_rewritten(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A warm run lets go of each result shard once its files are read; storing a new result in
+    one later rewrites it with the other files' results read again from disk."""
+    from profilelint.cache import ResultCache
+    from profilelint.engine import Linter, Target
+
+    root = tmp_path / "repo"
+    (root / ".git").mkdir(parents=True)
+    monkeypatch.chdir(root)
+    names = [f"p{n}.yaml" for n in range(40)]
+    by_shard: dict[str, list[str]] = {}
+    for name in names:
+        by_shard.setdefault(ResultCache.shard_name((str(root / name), 0, 0, 0)), []).append(name)
+    first, second = next(files for files in by_shard.values() if len(files) >= 2)[:2]
+    for name in names:
+        (root / name).write_text(profile(name[:-5]), encoding="utf-8")
+    expected = invoke(".")
+
+    processed: list[str] = []
+    original = Linter.process_file
+
+    def spy(self: Linter, target: Target, full: bool) -> object:
+        processed.append(target.path.name)
+        return original(self, target, full)
+
+    monkeypatch.setattr(Linter, "process_file", spy)
+    assert invoke(".") == expected and processed == []
+    (root / first).write_text(profile(first[:-5]) + "\n", encoding="utf-8")
+    assert invoke(".") == expected and processed == [first]
+    processed.clear()
+    assert invoke(".") == expected and processed == []  # `second`'s result survived the rewrite
+    assert second != first

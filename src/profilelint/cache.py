@@ -37,6 +37,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import msgspec
+
 from . import __version__
 from .cache_format import (
     Damaged,
@@ -138,6 +140,10 @@ def file_key(path: Path | str) -> FileKey | None:
     except OSError:
         return None
     return (absolute, status.st_size, status.st_mtime_ns, status.st_ino)
+
+
+_ON_DISK = msgspec.Raw(b"null")
+"""A shard entry let go of after reading (see `ResultCache.release_shards`)."""
 
 
 def _shard_name(path: str) -> str:
@@ -442,6 +448,18 @@ class ResultCache:
             return None
         return record
 
+    @staticmethod
+    def shard_name(key: FileKey) -> str:
+        return _shard_name(key[0])
+
+    def release_shards(self) -> None:
+        """Let go of the bytes of the shards read so far that nothing was stored in: their
+        entries stay on disk (read again only if the shard has to be rewritten).  A stored
+        result still being encoded keeps its shard's whole file in memory."""
+        for name, shard in self.shards.items():
+            if name not in self.dirty_shards:
+                self.shards[name] = dict.fromkeys(shard, _ON_DISK)
+
     def result(self, key: FileKey, path: str) -> FileResult | None:
         """The cached per-file result, its paths set to ``path`` (the display path)."""
         entry = self.entry(key, path)
@@ -450,7 +468,7 @@ class ResultCache:
         name = _shard_name(key[0])
         shard = self._shard(name)
         raw = shard.get(key[0])
-        if raw is None:
+        if raw is None or raw is _ON_DISK:  # none (or let go of: a file is looked up once a run)
             return None
         try:
             with _collector_paused():  # ~20 objects per finding, in no cycle
@@ -536,6 +554,10 @@ class ResultCache:
             for name, shard in self.shards.items():
                 if name in self.dirty_shards or not shard.keys() <= live:
                     kept = {path: result for path, result in shard.items() if path in live}
+                    if _ON_DISK in kept.values():
+                        on_disk = self._read(self.directory / f"results-{name}.json", decode_shard)
+                        kept = {path: on_disk[path] if result is _ON_DISK else result
+                                for path, result in kept.items() if result is not _ON_DISK or path in on_disk}
                     _write_json_object(self.directory / f"results-{name}.json", kept, encode_shard)
             self.dirty_shards.clear()
         except (OSError, ValueError, TypeError, RecursionError):

@@ -834,20 +834,30 @@ def run(
     pending: list[Job] = []
     pending_keys: list[FileKey | None] = []
     live_keys: list[FileKey] = []
-    for target in targets:
-        key = None
-        if cache is not None and target.refusal is None and target.contents is None:
-            from .cache import file_key
+    keyed: list[tuple[Target, FileKey | None]] = []
+    if cache is not None:
+        from .cache import file_key
 
-            key = file_key(target.path)
-        if key is not None and cache is not None:
-            live_keys.append(key)
-            cached_result = cache.result(key, target.display)
-            if cached_result is not None:
-                results[target.display] = cached_result
-                continue
-        pending.append((target, True))
-        pending_keys.append(key)
+        keyed = [
+            (t, file_key(t.path) if t.refusal is None and t.contents is None else None) for t in targets
+        ]
+        # Looked up a result shard at a time, each let go of once its files are read: a warm
+        # run over 10,000 files would otherwise hold every shard's bytes next to the results.
+        shard = ""
+        for target, key in sorted(keyed, key=lambda pair: "" if pair[1] is None else cache.shard_name(pair[1])):
+            if key is not None:
+                if cache.shard_name(key) != shard:
+                    cache.release_shards()
+                    shard = cache.shard_name(key)
+                live_keys.append(key)
+                cached_result = cache.result(key, target.display)
+                if cached_result is not None:
+                    results[target.display] = cached_result
+        cache.release_shards()
+    for target, key in keyed or [(t, None) for t in targets]:
+        if target.display not in results:
+            pending.append((target, True))
+            pending_keys.append(key)
 
     def reindex(path: str, display: str) -> tuple[ProfileEntry, bool]:
         """A file's index entry from its bytes (its cached one turned out damaged)."""
