@@ -1,9 +1,12 @@
-"""A content-hash cache of per-file results in `.profilelint_cache/`.
+"""A cache of per-file results in `.profilelint_cache/`, keyed by each file's metadata.
 
 One folder per *namespace* (tool version + Python + effective configuration + schema bytes),
-holding an index of every file's entry and shards of per-file results, keyed by the file's
-identity.  Cross-file results are never cached: they are recomputed from the cached index
-entries on every run, so an edit in one file is seen by every file that links to it.
+holding an index of every file's entry and shards of per-file results, both keyed by the
+file's absolute path and valid for its size, modification time and inode.  Cross-file
+results are never cached: they are recomputed from the cached index entries on every run,
+so an edit in one file is seen by every file that links to it.  What they cost most is
+cached, exactly: REL001's ranked suggestions, for the set of slugs they were ranked in
+(``suggestions.json``).
 
 The folder can be committed by anyone who can open a pull request, so nothing in it is
 trusted:
@@ -17,7 +20,13 @@ trusted:
 - Cache files are read only when ``lstat`` says they are regular files, opened without
   following links, up to a size cap; every decoded value is checked for its exact shape, so a
   damaged or planted file is discarded with one warning and the run computes afresh.
-- JSON rather than pickle: a planted cache file must not be able to run code.
+- JSON rather than pickle: a planted cache file must not be able to run code.  msgspec
+  decodes it into typed values (the index's records, `Diagnostic` and `Link` themselves),
+  checking every type in C; what types do not say (no negative position, an edit that ends
+  after it starts) is checked after.  An index entry's fields after its slug are checked
+  when the entry is first used, which may be after the run's save: the entry is then
+  recomputed from its file and the index written again.
+- A cache file of another FORMAT (another profilelint's) is ignored and replaced, quietly.
 
 Writes are atomic (temporary file + os.replace), so two concurrent runs never corrupt it.
 """

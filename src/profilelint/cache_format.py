@@ -3,9 +3,11 @@
 A cache file may have been planted (it can be committed in a pull request) or damaged, so
 every value read back is checked for exactly the type and shape that encoding writes: a
 wrong one raises `Damaged`, never a TypeError deep inside a rule or a reporter, and never a
-finding that a real run would not report.  Decoded data is shallow (lists of scalars), apart
-from a fix's data-change value, which is whatever JSON the fix sets; json.loads refuses to
-nest past the recursion limit, and that refusal is `Damaged` too.
+finding that a real run would not report.  msgspec checks the types as it decodes (into
+typed structs, and into `Diagnostic`, `Fix`, `Edit`, `DataChange` and `Link` themselves);
+the few things types do not say are checked after.  Decoded data is shallow, apart from a
+fix's data-change value, which is whatever JSON the fix sets; nesting past the recursion
+limit is `Damaged` too.
 """
 
 from __future__ import annotations
@@ -17,16 +19,7 @@ from typing import Annotated, Any, Literal
 import msgspec
 
 from .corpus import Link, ProfileEntry
-from .diagnostics import (
-    Applicability,
-    DataChange,
-    Diagnostic,
-    Edit,
-    Fix,
-    Position,
-    Severity,
-    Span,
-)
+from .diagnostics import Diagnostic, Position, Span
 from .engine import FileResult
 from .suppressions import Directive
 
