@@ -498,7 +498,8 @@ class ResultCache:
         if known is not None:
             return known if known.path == path else dataclasses.replace(known, path=path)
         try:
-            entry = entry_of(record, path)
+            with _collector_paused():  # a run may decode 10,000 entries, ~20 objects each
+                entry = entry_of(record, path)
         except Damaged as damage:
             del self.records[key[0]]
             self.index_dirty = True
