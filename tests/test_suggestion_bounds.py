@@ -12,7 +12,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from profilelint.cache_format import Damaged, IndexRecord, entry_of
-from profilelint.corpus import SUGGESTION_CANDIDATES, SUGGESTION_CUTOFF, Corpus, ProfileEntry, _grams
+from profilelint.corpus import (
+    SUGGESTION_CANDIDATES,
+    SUGGESTION_CUTOFF,
+    Corpus,
+    ProfileEntry,
+    _grams,
+)
 from profilelint.corpus import within_reach as _within_reach
 
 slugs = st.text(alphabet="abcde-", min_size=1, max_size=12)
