@@ -64,6 +64,7 @@ from .cache_format import (
     encode_shard,
     entry_of,
     record_of,
+    rest_in,
 )
 from .corpus import DeferredEntry, ProfileEntry
 from .engine import FileResult
@@ -375,6 +376,10 @@ class ResultCache:
         self.enabled = True
         self.records: dict[str, IndexRecord] = {}
         """The index as read or to be written: absolute path → record."""
+        self._rests: bytes | memoryview = b""
+        """The second part of the index file read: the records' rests, one after another."""
+        self._fresh: dict[str, bytes] = {}
+        """The rests of the records stored this run, by absolute path."""
         self._entries: dict[str, ProfileEntry] = {}
         """Entries already decoded or stored this run, by absolute path (their display path
         is the one they were first asked for with)."""
@@ -394,7 +399,9 @@ class ResultCache:
                 "follows or deletes it. Delete the link (it is not profilelint's)."
             )
         with _collector_paused():
-            self.records = self._read(self.directory / "index.json", decode_index)
+            read = self._read(self.directory / "index.json", decode_index)
+        if read:
+            self.records, self._rests = read
 
     def _refusal(self) -> tuple[Path, str] | None:
         """(path, why) if the cache folder or this namespace's folder is not profilelint's."""
@@ -411,7 +418,7 @@ class ResultCache:
 
     def _turn_off(self, path: Path, problem: str) -> None:
         self.enabled = False
-        self.records, self.shards, self._entries = {}, {}, {}
+        self.records, self.shards, self._entries, self._fresh = {}, {}, {}, {}
         self._tell(
             f"`{path}` {problem}; the result cache is off for this run and nothing in it is "
             "read, written or deleted. Remove or rename it if it is not needed, or pass --no-cache."
@@ -420,7 +427,7 @@ class ResultCache:
     def _damaged(self, path: Path, reason: str) -> None:
         self._tell(f"discarded the damaged cache file `{path}`: it {reason}; its results are computed afresh.")
 
-    def _read(self, path: Path, decode: Callable[[bytes], dict[str, Any]]) -> dict[str, Any]:
+    def _read(self, path: Path, decode: Callable[[bytes], Any]) -> Any:
         """The entries of one cache file; {} for a file of another format, {} with a warning
         for a damaged one."""
         try:
@@ -498,8 +505,9 @@ class ResultCache:
         if known is not None:
             return known if known.path == path else dataclasses.replace(known, path=path)
         try:
+            rest = self._fresh.get(key[0])
             with _collector_paused():  # a run may decode 10,000 entries, ~20 objects each
-                entry = entry_of(record, path)
+                entry = entry_of(record, rest_in(record, self._rests) if rest is None else rest, path)
         except Damaged as damage:
             del self.records[key[0]]
             self.index_dirty = True
@@ -508,11 +516,20 @@ class ResultCache:
         self._entries[key[0]] = entry
         return entry
 
+    def _rest_of(self, path: str, record: IndexRecord) -> bytes | memoryview | None:
+        fresh = self._fresh.get(path)
+        if fresh is not None:
+            return fresh
+        try:
+            return rest_in(record, self._rests)
+        except Damaged:
+            return None
+
     def store(self, key: FileKey, entry: ProfileEntry, result: FileResult | None = None) -> None:
         if not self.enabled:
             return
         path, size, mtime_ns, inode = key
-        self.records[path] = record_of(size, mtime_ns, inode, entry)
+        self.records[path], self._fresh[path] = record_of(size, mtime_ns, inode, entry)
         self._entries[path] = entry
         self.index_dirty = True
         if result is not None:
@@ -559,7 +576,7 @@ class ResultCache:
                     _remove_own_files(other)
             if self.index_dirty or not self.records.keys() <= live:
                 kept = {path: record for path, record in self.records.items() if path in live}
-                _write_json_object(self.directory / "index.json", kept, encode_index)
+                _write_json_object(self.directory / "index.json", kept, lambda records: encode_index(records, self._rest_of))
                 self.index_dirty = False
             for name, shard in self.shards.items():
                 if name in self.dirty_shards or not shard.keys() <= live:
