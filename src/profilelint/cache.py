@@ -153,7 +153,7 @@ def file_key(path: Path | str) -> FileKey | None:
 
 
 _ON_DISK = msgspec.Raw(b"null")
-"""A shard entry let go of after reading (see `ResultCache.release_shards`)."""
+"""A shard entry let go of after reading (see `ResultCache.release_shard`)."""
 
 
 def _shard_name(path: str) -> str:
@@ -468,13 +468,13 @@ class ResultCache:
     def shard_name(key: FileKey) -> str:
         return _shard_name(key[0])
 
-    def release_shards(self) -> None:
-        """Let go of the bytes of the shards read so far that nothing was stored in: their
+    def release_shard(self, name: str) -> None:
+        """Let go of the bytes of a shard read so far, unless something was stored in it: its
         entries stay on disk (read again only if the shard has to be rewritten).  A stored
         result still being encoded keeps its shard's whole file in memory."""
-        for name, shard in self.shards.items():
-            if name not in self.dirty_shards:
-                self.shards[name] = dict.fromkeys(shard, _ON_DISK)
+        shard = self.shards.get(name)
+        if shard and name not in self.dirty_shards:
+            self.shards[name] = dict.fromkeys(shard, _ON_DISK)
 
     def result(self, key: FileKey, path: str) -> FileResult | None:
         """The cached per-file result, its paths set to ``path`` (the display path)."""
