@@ -385,6 +385,8 @@ class ResultCache:
         is the one they were first asked for with)."""
         self.index_dirty = False
         self.shards: dict[str, dict[str, Any]] = {}
+        """Result shards read or written this run: absolute path → the stored result (still
+        encoded), or (result, stamp) for one stored this run."""
         self.dirty_shards: set[str] = set()
         self._live: set[str] | None = None
         """The paths the last :meth:`save` kept, for a save after a deferred entry's damage."""
@@ -484,7 +486,7 @@ class ResultCache:
         name = _shard_name(key[0])
         shard = self._shard(name)
         raw = shard.get(key[0])
-        if raw is None or raw is _ON_DISK:  # none (or let go of: a file is looked up once a run)
+        if type(raw) is not msgspec.Raw or raw is _ON_DISK:  # none, stored this run, or let go of
             return None
         try:
             with _collector_paused():  # ~20 objects per finding, in no cycle
@@ -534,7 +536,9 @@ class ResultCache:
         self.index_dirty = True
         if result is not None:
             name = _shard_name(path)
-            self._shard(name)[path] = encode_result(result, (size, mtime_ns, inode))
+            # Encoded when the shard is written: the bytes of 10,000 results (whole re-emitted
+            # sections in their fixes) would otherwise sit next to the results themselves.
+            self._shard(name)[path] = (result, (size, mtime_ns, inode))
             self.dirty_shards.add(name)
 
     def save(self, live_keys: Iterable[FileKey]) -> None:
@@ -585,7 +589,9 @@ class ResultCache:
                         on_disk = self._read(self.directory / f"results-{name}.json", decode_shard)
                         kept = {path: on_disk[path] if result is _ON_DISK else result
                                 for path, result in kept.items() if result is not _ON_DISK or path in on_disk}
-                    _write_json_object(self.directory / f"results-{name}.json", kept, encode_shard)
+                    encoded = {path: encode_result(*result) if type(result) is tuple else result
+                               for path, result in kept.items()}
+                    _write_json_object(self.directory / f"results-{name}.json", encoded, encode_shard)
             self.dirty_shards.clear()
         except (OSError, ValueError, TypeError, RecursionError):
             pass  # a cache that cannot be written (or encoded) only costs speed next time
