@@ -184,7 +184,11 @@ def test_suggestions_are_cached_for_the_set_of_slugs_and_follow_an_added_or_remo
 
     ranked: list[str] = []
     original = corpus_module.ranked
-    monkeypatch.setattr(corpus_module, "ranked", lambda slug, *a, **k: ranked.append(slug) or original(slug, *a, **k))
+    def spy(slug: str, *args: Any, **settings: Any) -> Any:
+        ranked.append(slug)
+        return original(slug, *args, **settings)
+
+    monkeypatch.setattr(corpus_module, "ranked", spy)
     assert invoke("a.yaml") == fresh
     assert ranked == []  # served from the cache
 

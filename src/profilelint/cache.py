@@ -584,13 +584,13 @@ class ResultCache:
                 self.index_dirty = False
             for name, shard in self.shards.items():
                 if name in self.dirty_shards or not shard.keys() <= live:
-                    kept = {path: result for path, result in shard.items() if path in live}
-                    if _ON_DISK in kept.values():
+                    results = {path: result for path, result in shard.items() if path in live}
+                    if _ON_DISK in results.values():
                         on_disk = self._read(self.directory / f"results-{name}.json", decode_shard)
-                        kept = {path: on_disk[path] if result is _ON_DISK else result
-                                for path, result in kept.items() if result is not _ON_DISK or path in on_disk}
+                        results = {path: on_disk[path] if result is _ON_DISK else result
+                                   for path, result in results.items() if result is not _ON_DISK or path in on_disk}
                     encoded = {path: encode_result(*result) if type(result) is tuple else result
-                               for path, result in kept.items()}
+                               for path, result in results.items()}
                     _write_json_object(self.directory / f"results-{name}.json", encoded, encode_shard)
             self.dirty_shards.clear()
         except (OSError, ValueError, TypeError, RecursionError):

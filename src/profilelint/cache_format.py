@@ -94,7 +94,7 @@ def _json_bytes(value: Any) -> bytes:
         return json.dumps(msgspec.to_builtins(value), separators=(",", ":")).encode("ascii")
 
 
-def _typed(data: bytes, decoder: msgspec.json.Decoder[Any], kind: Any) -> Any:
+def _typed(data: bytes | memoryview, decoder: msgspec.json.Decoder[Any], kind: Any) -> Any:
     """``data`` decoded and checked as ``kind``; `Damaged` for anything else.
 
     msgspec refuses JSON with an escaped lone surrogate, which json.dumps writes (see
@@ -219,7 +219,7 @@ def encode_near(files: dict[str, Near]) -> bytes:
 def decode_near(data: bytes) -> dict[str, Near]:
     """What :func:`encode_near` wrote; `Stale` for another format, `Damaged` for anything else."""
     try:
-        return msgspec.convert(decode_files(data), _StoredNear)  # type: ignore[no-any-return]
+        return msgspec.convert(decode_files(data), _StoredNear)
     except msgspec.ValidationError as error:
         raise Damaged(f"holds an entry of the wrong shape ({error})") from None
 

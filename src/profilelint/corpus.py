@@ -133,7 +133,7 @@ AnyEntry = ProfileEntry | DeferredEntry
 
 
 def resolved(entry: AnyEntry) -> ProfileEntry:
-    return entry.resolve() if type(entry) is DeferredEntry else entry  # type: ignore[union-attr,return-value]
+    return entry.resolve() if type(entry) is DeferredEntry else entry  # type: ignore[return-value]
 
 
 class _BySlug(Mapping[str, list[ProfileEntry]]):

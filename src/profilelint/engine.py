@@ -884,12 +884,12 @@ def run(
         # The other files are only looked up in the index: their key from the scandir entry's
         # own `lstat` (a link's target is stat'ed), their entry deferred until it is used.
         path = entry.path
-        target = None
+        link: Target | None = None
         key = None
         try:
             if entry.is_symlink():
-                target = _found_target(entry, display, root)
-                status = os.stat(path) if target.refusal is None else None
+                link = _found_target(entry, display, root)
+                status = os.stat(path) if link.refusal is None else None
             else:
                 status = entry.stat(follow_symlinks=False)
         except OSError:
@@ -901,7 +901,7 @@ def run(
             if deferred is not None:
                 entries.append(deferred)
                 continue
-        pending.append((target or _found_target(entry, display, root), False))
+        pending.append((link or _found_target(entry, display, root), False))
         pending_keys.append(key)
 
     if any(is_target for _, is_target in pending):
