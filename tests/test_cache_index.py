@@ -76,7 +76,7 @@ def test_other_entries_are_not_decoded_when_no_rule_asks(corpus: Path, monkeypat
         decoded.append(path)
         return original(record, rest, path)
 
-    monkeypatch.setattr("profilelint.cache.entry_of", spy)
+    monkeypatch.setattr(cache_format, "entry_of", spy)
     invoke("a.yaml")
     assert decoded == ["a.yaml"]  # the target's own; b's, c's and d's slugs sufficed
     decoded.clear()

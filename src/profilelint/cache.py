@@ -44,30 +44,14 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import msgspec
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
-from .cache_format import (
-    Damaged,
-    IndexRecord,
-    Near,
-    Stale,
-    decode_index,
-    decode_near,
-    decode_result,
-    decode_shard,
-    encode_index,
-    encode_near,
-    encode_result,
-    encode_shard,
-    entry_of,
-    record_of,
-    rest_in,
-)
 from .corpus import DeferredEntry, ProfileEntry
 from .engine import FileResult
+
+if TYPE_CHECKING:
+    from .cache_format import IndexRecord, Near
 
 CACHE_DIR_NAME = ".profilelint_cache"
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -101,6 +85,15 @@ SUGGESTIONS = "suggestions.json"
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
 
 Warn = Callable[[str], None]
+
+
+class Damaged(Exception):
+    """A cache file or entry that is not what profilelint writes; the message says how."""
+
+
+class Stale(Damaged):
+    """A cache file of another FORMAT (an older or newer profilelint's): ignored, not damage."""
+
 Recompute = Callable[[str, str], "tuple[ProfileEntry, bool]"]
 
 
@@ -152,7 +145,7 @@ def file_key(path: Path | str) -> FileKey | None:
     return (absolute, status.st_size, status.st_mtime_ns, status.st_ino)
 
 
-_ON_DISK = msgspec.Raw(b"null")
+_ON_DISK: Any = object()
 """A shard entry let go of after reading (see `ResultCache.release_shard`)."""
 
 
@@ -388,6 +381,11 @@ class ResultCache:
         """Result shards read or written this run: absolute path → the stored result (still
         encoded), or (result, stamp) for one stored this run."""
         self.dirty_shards: set[str] = set()
+        # The formats (and msgspec) are imported by a run that uses the cache, not by every
+        # run that imports this module.
+        from . import cache_format
+
+        self._format = cache_format
         self._live: set[str] | None = None
         """The paths the last :meth:`save` kept, for a save after a deferred entry's damage."""
         refused = self._refusal()
@@ -401,7 +399,7 @@ class ResultCache:
                 "follows or deletes it. Delete the link (it is not profilelint's)."
             )
         with _collector_paused():
-            read = self._read(self.directory / "index.json", decode_index)
+            read = self._read(self.directory / "index.json", self._format.decode_index)
         if read:
             self.records, self._rests = read
 
@@ -455,7 +453,7 @@ class ResultCache:
         shard = self.shards.get(name)
         if shard is None:
             with _collector_paused():
-                shard = self.shards[name] = self._read(self.directory / f"results-{name}.json", decode_shard) if self.enabled else {}
+                shard = self.shards[name] = self._read(self.directory / f"results-{name}.json", self._format.decode_shard) if self.enabled else {}
         return shard
 
     def record(self, key: FileKey) -> IndexRecord | None:
@@ -486,11 +484,11 @@ class ResultCache:
         name = _shard_name(key[0])
         shard = self._shard(name)
         raw = shard.get(key[0])
-        if type(raw) is not msgspec.Raw or raw is _ON_DISK:  # none, stored this run, or let go of
+        if raw is None or raw is _ON_DISK or type(raw) is tuple:  # none, let go of, or stored this run
             return None
         try:
             with _collector_paused():  # ~20 objects per finding, in no cycle
-                return decode_result(raw, path, entry, key[1:])  # None: of another version of the file
+                return self._format.decode_result(raw, path, entry, key[1:])  # None: of another version of the file
         except Damaged as damage:
             del shard[key[0]]  # dropped now, so the next save writes the shard without it
             self.dirty_shards.add(name)
@@ -509,7 +507,7 @@ class ResultCache:
         try:
             rest = self._fresh.get(key[0])
             with _collector_paused():  # a run may decode 10,000 entries, ~20 objects each
-                entry = entry_of(record, rest_in(record, self._rests) if rest is None else rest, path)
+                entry = self._format.entry_of(record, self._format.rest_in(record, self._rests) if rest is None else rest, path)
         except Damaged as damage:
             del self.records[key[0]]
             self.index_dirty = True
@@ -523,7 +521,7 @@ class ResultCache:
         if fresh is not None:
             return fresh
         try:
-            return rest_in(record, self._rests)
+            return self._format.rest_in(record, self._rests)
         except Damaged:
             return None
 
@@ -531,7 +529,7 @@ class ResultCache:
         if not self.enabled:
             return
         path, size, mtime_ns, inode = key
-        self.records[path], self._fresh[path] = record_of(size, mtime_ns, inode, entry)
+        self.records[path], self._fresh[path] = self._format.record_of(size, mtime_ns, inode, entry)
         self._entries[path] = entry
         self.index_dirty = True
         if result is not None:
@@ -580,18 +578,18 @@ class ResultCache:
                     _remove_own_files(other)
             if self.index_dirty or not self.records.keys() <= live:
                 kept = {path: record for path, record in self.records.items() if path in live}
-                _write_json_object(self.directory / "index.json", kept, lambda records: encode_index(records, self._rest_of))
+                _write_json_object(self.directory / "index.json", kept, lambda records: self._format.encode_index(records, self._rest_of))
                 self.index_dirty = False
             for name, shard in self.shards.items():
                 if name in self.dirty_shards or not shard.keys() <= live:
                     results = {path: result for path, result in shard.items() if path in live}
                     if _ON_DISK in results.values():
-                        on_disk = self._read(self.directory / f"results-{name}.json", decode_shard)
+                        on_disk = self._read(self.directory / f"results-{name}.json", self._format.decode_shard)
                         results = {path: on_disk[path] if result is _ON_DISK else result
                                    for path, result in results.items() if result is not _ON_DISK or path in on_disk}
-                    encoded = {path: encode_result(*result) if type(result) is tuple else result
+                    encoded = {path: self._format.encode_result(*result) if type(result) is tuple else result
                                for path, result in results.items()}
-                    _write_json_object(self.directory / f"results-{name}.json", encoded, encode_shard)
+                    _write_json_object(self.directory / f"results-{name}.json", encoded, self._format.encode_shard)
             self.dirty_shards.clear()
         except (OSError, ValueError, TypeError, RecursionError):
             pass  # a cache that cannot be written (or encoded) only costs speed next time
@@ -601,13 +599,13 @@ class ResultCache:
         if not self.enabled:
             return {}
         with _collector_paused():
-            return self._read(self.directory / SUGGESTIONS, decode_near).get(digest, {})  # type: ignore[no-any-return]
+            return self._read(self.directory / SUGGESTIONS, self._format.decode_near).get(digest, {})  # type: ignore[no-any-return]
 
     def save_near(self, digest: str, near: Near) -> None:
         """Cache the suggestions for this set of slugs, in place of any other set's."""
         try:
             if self._own_folder():
-                _write_json_object(self.directory / SUGGESTIONS, {digest: near}, encode_near)
+                _write_json_object(self.directory / SUGGESTIONS, {digest: near}, self._format.encode_near)
         except (OSError, ValueError, TypeError, RecursionError):
             pass  # only costs speed next time
 

@@ -19,6 +19,7 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
+from .cache import Damaged, Stale
 from .corpus import Link, ProfileEntry
 from .diagnostics import Diagnostic, Position, Span
 from .engine import FileResult
@@ -28,12 +29,6 @@ FORMAT = 9
 """The layout of every cache file; a file of another layout is ignored (and rewritten)."""
 
 
-class Damaged(Exception):
-    """A cache file or entry that is not what profilelint writes; the message says how."""
-
-
-class Stale(Damaged):
-    """A cache file of another FORMAT (an older or newer profilelint's): ignored, not damage."""
 
 
 def _span(span: Span) -> list[int]:
