@@ -19,6 +19,7 @@ from profilelint.cache import CACHE_DIR_NAME
 from profilelint.cache_format import FORMAT
 from profilelint.cli import app
 from tests.helpers import TODAY, seed_with
+from tests.index_file import change_records, head_of, read_records, write_records
 
 
 def profile(slug: str, *related: str) -> str:
@@ -50,11 +51,7 @@ def index_of(root: Path) -> Path:
 
 
 def change_record(root: Path, name: str, change: Any) -> None:
-    index = index_of(root)
-    stored = json.loads(index.read_text())
-    (path,) = [p for p in stored["files"] if p.endswith(f"/{name}")]
-    change(stored["files"][path])
-    index.write_text(json.dumps(stored))
+    change_records(index_of(root), change, only=name)
 
 
 def test_a_warm_pre_commit_run_reports_what_a_full_run_reports_for_that_file(corpus: Path) -> None:
@@ -75,11 +72,11 @@ def test_other_entries_are_not_decoded_when_no_rule_asks(corpus: Path, monkeypat
     decoded: list[str] = []
     original = cache_format.entry_of
 
-    def spy(record: cache_format.IndexRecord, path: str) -> Any:
+    def spy(record: cache_format.IndexRecord, rest: bytes, path: str) -> Any:
         decoded.append(path)
-        return original(record, path)
+        return original(record, rest, path)
 
-    monkeypatch.setattr("profilelint.cache.entry_of", spy)
+    monkeypatch.setattr(cache_format, "entry_of", spy)
     invoke("a.yaml")
     assert decoded == ["a.yaml"]  # the target's own; b's, c's and d's slugs sufficed
     decoded.clear()
@@ -103,7 +100,7 @@ def test_a_deferred_entry_found_damaged_when_used_is_recomputed_with_one_warning
         " of the wrong shape (Expected `str | null`, got `int` - at `$[1]`); its results are computed afresh.\n"
     )
     assert invoke(*args) == expected  # the index was written again without the damage
-    assert json.loads(index_of(corpus).read_text())["format"] == FORMAT
+    assert head_of(index_of(corpus))["format"] == FORMAT
 
 
 def test_a_record_whose_slug_is_damaged_discards_the_index(corpus: Path) -> None:
@@ -126,14 +123,14 @@ def test_a_cache_of_another_format_is_ignored_quietly_and_rewritten(corpus: Path
     expected = invoke(".", "--no-cache")
     invoke(".")
     index = index_of(corpus)
-    (shard,) = [p for p in index.parent.glob("results-*.json") if "a.yaml" in p.read_text()]
-    for path in (index, shard):
-        stored = json.loads(path.read_text())
-        stored["format"] = other
-        path.write_text(json.dumps(stored))
+    (shard,) = [p for p in index.parent.glob("results-*.json") if "a.yaml" in p.read_text()]  # a's result
+    write_records(index, read_records(index), other)
+    stored = json.loads(shard.read_text())
+    stored["format"] = other
+    shard.write_text(json.dumps(stored))
 
     assert invoke(".") == expected  # no warning: an older profilelint's cache is not damage
-    assert json.loads(index.read_text())["format"] == FORMAT
+    assert head_of(index)["format"] == FORMAT
     assert json.loads(shard.read_text())["format"] == FORMAT
 
 
@@ -142,7 +139,7 @@ def test_an_edited_file_replaces_its_record_and_a_deleted_one_drops_out(corpus: 
     (corpus / "c.yaml").unlink()
     (corpus / "d.yaml").write_text(profile("e", "a"), encoding="utf-8")
     assert invoke("a.yaml") == invoke("a.yaml", "--no-cache")
-    stored = json.loads(index_of(corpus).read_text())["files"]
+    stored = read_records(index_of(corpus))
     assert sorted((Path(path).name, record[3]) for path, record in stored.items()) == [
         ("a.yaml", "a"), ("b.yaml", "b"), ("d.yaml", "e"),
     ]
@@ -187,7 +184,11 @@ def test_suggestions_are_cached_for_the_set_of_slugs_and_follow_an_added_or_remo
 
     ranked: list[str] = []
     original = corpus_module.ranked
-    monkeypatch.setattr(corpus_module, "ranked", lambda slug, *a, **k: ranked.append(slug) or original(slug, *a, **k))
+    def spy(slug: str, *args: Any, **settings: Any) -> Any:
+        ranked.append(slug)
+        return original(slug, *args, **settings)
+
+    monkeypatch.setattr(corpus_module, "ranked", spy)
     assert invoke("a.yaml") == fresh
     assert ranked == []  # served from the cache
 
@@ -199,3 +200,42 @@ def test_suggestions_are_cached_for_the_set_of_slugs_and_follow_an_added_or_remo
 
     (corpus / "d.yaml").unlink()  # and removed
     assert invoke("a.yaml") == fresh
+
+
+def test_a_shard_let_go_of_after_reading_keeps_its_entries_when_rewritten(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A warm run lets go of each result shard once its files are read; storing a new result in
+    one later rewrites it with the other files' results read again from disk."""
+    from profilelint.cache import ResultCache
+    from profilelint.engine import Linter, Target
+
+    root = tmp_path / "repo"
+    (root / ".git").mkdir(parents=True)
+    monkeypatch.chdir(root)
+    names: list[str] = []
+    by_shard: dict[str, str] = {}
+    while True:  # files until two share a shard (~20 of them: 256 shards)
+        names.append(f"p{len(names)}.yaml")
+        second = by_shard.setdefault(ResultCache.shard_name((str(root / names[-1]), 0, 0, 0)), names[-1])
+        if second != names[-1]:
+            first = names[-1]
+            break
+    for name in names:
+        (root / name).write_text(profile(name[:-5]), encoding="utf-8")
+    expected = invoke(".")
+
+    processed: list[str] = []
+    original = Linter.process_file
+
+    def spy(self: Linter, target: Target, full: bool) -> object:
+        processed.append(target.path.name)
+        return original(self, target, full)
+
+    monkeypatch.setattr(Linter, "process_file", spy)
+    assert invoke(".") == expected and processed == []
+    (root / first).write_text(profile(first[:-5]) + "\n", encoding="utf-8")
+    assert invoke(".") == expected and processed == [first]
+    processed.clear()
+    assert invoke(".") == expected and processed == []  # `second`'s result survived the rewrite
+    assert second != first

@@ -24,6 +24,7 @@ from profilelint.cache_format import FORMAT, Damaged
 from profilelint.cli import app
 from profilelint.lsp.session import Session
 from tests.helpers import SEED, TODAY
+from tests.index_file import change_records, head_of
 
 CHECK = ["check", "-f", "concise", "--today", TODAY.isoformat(), "seeds"]
 OFF = "the result cache is off for this run and nothing in it is read, written or deleted. Remove or rename it if it is not needed, or pass --no-cache."
@@ -259,6 +260,13 @@ def not_utf8(index: Path) -> None:
 
 
 def truncated(index: Path) -> None:
+    """The line of records cut short."""
+    records, _, rests = index.read_bytes().partition(b"\n")
+    index.write_bytes(records[:-7] + b"\n" + rests)
+
+
+def rests_truncated(index: Path) -> None:
+    """The records' rests cut short: found when the entry is used."""
     index.write_bytes(index.read_bytes()[:-7])
 
 
@@ -278,6 +286,7 @@ def huge(index: Path) -> None:
         (to_dev_zero, "is a symbolic link"),
         (not_utf8, "is not UTF-8"),
         (truncated, "is not valid JSON"),
+        (rests_truncated, "holds an entry of the wrong shape (a record's rest lies outside the file)"),
         (files_not_a_mapping, "does not map keys to entries"),
         (huge, f"is larger than {MAX_FILE_BYTES:,} bytes"),
     ],
@@ -290,7 +299,7 @@ def test_a_damaged_index_is_discarded_with_one_warning(
     assert invoke(*CHECK) == (
         *expected[:2], warned(f"discarded the damaged cache file `{index}`: it {reason}; its results are computed afresh.")
     )
-    assert not index.is_symlink() and json.loads(index.read_text())["format"] == FORMAT
+    assert not index.is_symlink() and head_of(index)["format"] == FORMAT
     assert invoke(*CHECK) == expected  # rewritten whole: the next run is quiet
 
 
@@ -335,7 +344,7 @@ def retype_entries(path: Path, change: Callable[[Any], None]) -> None:
          "offsets-reversed"],
 )
 def test_an_index_entry_of_the_wrong_types_is_a_miss(repo: Path, change: Callable[[Any], None]) -> None:
-    expected, index = damage_index(repo, lambda index: retype_entries(index, change))
+    expected, index = damage_index(repo, lambda index: change_records(index, change))
 
     code, stdout, stderr = invoke(*CHECK)
 

@@ -7,7 +7,6 @@ import json
 import math
 from pathlib import Path
 
-import msgspec
 import pytest
 
 from profilelint.cache import ResultCache
@@ -22,6 +21,7 @@ from profilelint.cache_format import (
     encode_result,
     entry_of,
     record_of,
+    rest_in,
 )
 from profilelint.corpus import Link, ProfileEntry
 from profilelint.diagnostics import Applicability, DataChange, Diagnostic, Edit, Fix, Severity, Span
@@ -40,15 +40,24 @@ def _entry(path: str) -> ProfileEntry:
 
 
 def test_entry_round_trips_with_the_path_of_the_reading_run() -> None:
-    record = decode_index(encode_index({"/c/a.yaml": record_of(1, 2, 3, _entry("old/a.yaml"))}))["/c/a.yaml"]
-    decoded = entry_of(record, "new/a.yaml")
+    records, rests = round_trip({"/c/a.yaml": record_of(1, 2, 3, _entry("old/a.yaml"))})
+    record = records["/c/a.yaml"]
+    decoded = entry_of(record, rest_in(record, rests), "new/a.yaml")
     assert decoded == _entry("new/a.yaml")
     assert type(decoded.slug_span) is Span and type(decoded.links[0].span.start).__name__ == "Position"
     assert (record.size, record.mtime_ns, record.inode, record.slug) == (1, 2, 3, "customs-officer")
 
 
-def _with_link(link: object) -> IndexRecord:
-    return IndexRecord(1, 2, 3, "s", msgspec.Raw(json.dumps([None, None, None, None, None, [link], []]).encode()))
+def round_trip(stored: dict[str, tuple[IndexRecord, bytes]]) -> tuple[dict[str, IndexRecord], memoryview]:
+    """Records and their rests, written as an index file and read back."""
+    return decode_index(encode_index({path: record for path, (record, _) in stored.items()}, lambda path, _: stored[path][1]))
+
+
+def _with_link(link: object) -> bytes:
+    return json.dumps([None, None, None, None, None, [link], []]).encode()
+
+
+RECORD = IndexRecord(1, 2, 3, "s", 0, 0)
 
 
 LINK = {"slug": "s", "type": None, "index": 0, "span": [[0, 0], [0, 1]], "value_offsets": None}
@@ -72,7 +81,7 @@ LINK = {"slug": "s", "type": None, "index": 0, "span": [[0, 0], [0, 1]], "value_
 )
 def test_a_damaged_link_names_what_is_wrong(raw: list[object], reason: str) -> None:
     with pytest.raises(Damaged) as raised:
-        entry_of(_with_link(raw), "a.yaml")
+        entry_of(RECORD, _with_link(raw), "a.yaml")
     assert str(raised.value) == reason
 
 
@@ -110,13 +119,21 @@ def test_an_index_with_a_lone_surrogate_is_written_and_read_back(tmp_path: Path)
     """YAML's `"\\udcff"` escape puts a lone surrogate in a slug; a file name that is not UTF-8
     puts one in a path. msgspec can write neither: json.dumps does, and json.loads reads it."""
     entry = ProfileEntry("a.yaml", "a\udcffb", None, "Zoll – café \udcff", links=(Link("x\udcff", None, 0, Span.of(1, 2, 1, 3)),))
-    records = {"/c/\udcff.yaml": record_of(1, 2, 3, entry), "/c/b.yaml": record_of(4, 5, 6, _entry("b.yaml"))}
-    decoded = decode_index(encode_index(records))
-    assert decoded.keys() == records.keys()
-    assert entry_of(decoded["/c/\udcff.yaml"], "a.yaml") == entry
-    assert entry_of(decoded["/c/b.yaml"], "b.yaml") == _entry("b.yaml")
-    plain = decode_index(encode_index({"/c/b.yaml": records["/c/b.yaml"]}))
-    assert entry_of(plain["/c/b.yaml"], "b.yaml") == _entry("b.yaml")
+    stored = {"/c/\udcff.yaml": record_of(1, 2, 3, entry), "/c/b.yaml": record_of(4, 5, 6, _entry("b.yaml"))}
+    records, rests = round_trip(stored)
+    assert records.keys() == stored.keys()
+    assert entry_of(records["/c/\udcff.yaml"], rest_in(records["/c/\udcff.yaml"], rests), "a.yaml") == entry
+    assert entry_of(records["/c/b.yaml"], rest_in(records["/c/b.yaml"], rests), "b.yaml") == _entry("b.yaml")
+    records, rests = round_trip({"/c/b.yaml": stored["/c/b.yaml"]})
+    assert entry_of(records["/c/b.yaml"], rest_in(records["/c/b.yaml"], rests), "b.yaml") == _entry("b.yaml")
+
+
+def test_a_record_whose_rest_lies_outside_the_file_is_damaged() -> None:
+    records, rests = round_trip({"/c/a.yaml": record_of(1, 2, 3, _entry("a.yaml"))})
+    record = records["/c/a.yaml"]
+    for start, end in [(0, record.end + 1), (record.end, record.end - 1)]:
+        with pytest.raises(Damaged, match="^a record's rest lies outside the file$"):
+            rest_in(IndexRecord(1, 2, 3, "s", start, end), rests)
 
 
 def _result(path: str, value: object) -> FileResult:

@@ -254,8 +254,10 @@ def test_damaged_cache_is_ignored(corpus: Path) -> None:
     assert run_cli(".", cwd=corpus).code == 1  # writes the cache
     stored = sorted((corpus / ".profilelint_cache").glob("*/*.json"))
     assert [p.name for p in stored if p.name == "index.json"] == ["index.json"]
-    cache_format = json.loads(stored[0].read_text())["format"]
-    keys = {p: list(json.loads(p.read_text())["files"]) for p in stored}
+    # The first line of each file is its JSON frame (the index holds its records' rests after it).
+    frames = {p: json.loads(p.read_bytes().partition(b"\n")[0]) for p in stored}
+    cache_format = frames[stored[0]]["format"]
+    keys = {p: list(frame["files"]) for p, frame in frames.items()}
     for path in stored:  # the wrong shape altogether
         path.write_text('{"format": %s, "files": []}' % cache_format, encoding="utf-8")
     assert run_cli(".", cwd=corpus).code == 1

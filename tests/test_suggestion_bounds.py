@@ -6,13 +6,18 @@ import difflib
 import json
 from collections import Counter
 
-import msgspec
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from profilelint.cache_format import Damaged, IndexRecord, entry_of
-from profilelint.corpus import SUGGESTION_CANDIDATES, SUGGESTION_CUTOFF, Corpus, ProfileEntry, _grams
+from profilelint.corpus import (
+    SUGGESTION_CANDIDATES,
+    SUGGESTION_CUTOFF,
+    Corpus,
+    ProfileEntry,
+    _grams,
+)
 from profilelint.corpus import within_reach as _within_reach
 
 slugs = st.text(alphabet="abcde-", min_size=1, max_size=12)
@@ -52,18 +57,18 @@ def test_slug_candidates_are_the_sorted_best(known: list[str], slug: str, exclud
 # --- the cache's inline check of a link's offsets (speed only) must refuse what it refused ----
 
 
-def _entry_with_offsets(offsets: object) -> IndexRecord:
+def _entry_with_offsets(offsets: object) -> bytes:
     link = {"slug": "b", "type": None, "index": 0, "span": [[3, 8], [3, 9]], "value_offsets": offsets}
     rest = [[0, 6, 0, 7], None, None, None, None, [link], []]
-    return IndexRecord(1, 2, 3, "a", msgspec.Raw(json.dumps(rest).encode()))
+    return json.dumps(rest).encode()
 
 
 def test_link_offsets_decode_to_a_pair() -> None:
-    links = entry_of(_entry_with_offsets([40, 41]), "a.yaml").links
+    links = entry_of(IndexRecord(1, 2, 3, "a", 0, 0), _entry_with_offsets([40, 41]), "a.yaml").links
     assert [(link.slug, link.index, link.value_offsets) for link in links] == [("b", 0, (40, 41))]
 
 
 @pytest.mark.parametrize("offsets", [[41, 40], [-1, 2], [True, 3], [1.0, 2], [1, 2, 3], "1,2"])
 def test_damaged_link_offsets_are_refused(offsets: object) -> None:
     with pytest.raises(Damaged):
-        entry_of(_entry_with_offsets(offsets), "a.yaml")
+        entry_of(IndexRecord(1, 2, 3, "a", 0, 0), _entry_with_offsets(offsets), "a.yaml")

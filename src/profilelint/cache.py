@@ -1,9 +1,12 @@
-"""A content-hash cache of per-file results in `.profilelint_cache/`.
+"""A cache of per-file results in `.profilelint_cache/`, keyed by each file's metadata.
 
 One folder per *namespace* (tool version + Python + effective configuration + schema bytes),
-holding an index of every file's entry and shards of per-file results, keyed by the file's
-identity.  Cross-file results are never cached: they are recomputed from the cached index
-entries on every run, so an edit in one file is seen by every file that links to it.
+holding an index of every file's entry and shards of per-file results, both keyed by the
+file's absolute path and valid for its size, modification time and inode.  Cross-file
+results are never cached: they are recomputed from the cached index entries on every run,
+so an edit in one file is seen by every file that links to it.  What they cost most is
+cached, exactly: REL001's ranked suggestions, for the set of slugs they were ranked in
+(``suggestions.json``).
 
 The folder can be committed by anyone who can open a pull request, so nothing in it is
 trusted:
@@ -17,7 +20,13 @@ trusted:
 - Cache files are read only when ``lstat`` says they are regular files, opened without
   following links, up to a size cap; every decoded value is checked for its exact shape, so a
   damaged or planted file is discarded with one warning and the run computes afresh.
-- JSON rather than pickle: a planted cache file must not be able to run code.
+- JSON rather than pickle: a planted cache file must not be able to run code.  msgspec
+  decodes it into typed values (the index's records, `Diagnostic` and `Link` themselves),
+  checking every type in C; what types do not say (no negative position, an edit that ends
+  after it starts) is checked after.  An index entry's fields after its slug are checked
+  when the entry is first used, which may be after the run's save: the entry is then
+  recomputed from its file and the index written again.
+- A cache file of another FORMAT (another profilelint's) is ignored and replaced, quietly.
 
 Writes are atomic (temporary file + os.replace), so two concurrent runs never corrupt it.
 """
@@ -35,28 +44,15 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
-from .cache_format import (
-    Damaged,
-    IndexRecord,
-    Near,
-    Stale,
-    decode_index,
-    decode_near,
-    decode_result,
-    decode_shard,
-    encode_index,
-    encode_near,
-    encode_result,
-    encode_shard,
-    entry_of,
-    record_of,
-)
 from .cache_location import CACHE_DIR_NAME as CACHE_DIR_NAME  # re-exported: still importable from here
 from .corpus import DeferredEntry, ProfileEntry
 from .engine import FileResult
+
+if TYPE_CHECKING:
+    from .cache_format import IndexRecord, Near
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 """The largest cache file read or written: an index of ~90,000 profiles. A bigger one is not
@@ -89,6 +85,15 @@ SUGGESTIONS = "suggestions.json"
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
 
 Warn = Callable[[str], None]
+
+
+class Damaged(Exception):
+    """A cache file or entry that is not what profilelint writes; the message says how."""
+
+
+class Stale(Damaged):
+    """A cache file of another FORMAT (an older or newer profilelint's): ignored, not damage."""
+
 Recompute = Callable[[str, str], "tuple[ProfileEntry, bool]"]
 
 
@@ -138,6 +143,10 @@ def file_key(path: Path | str) -> FileKey | None:
     except OSError:
         return None
     return (absolute, status.st_size, status.st_mtime_ns, status.st_ino)
+
+
+_ON_DISK: Any = object()
+"""A shard entry let go of after reading (see `ResultCache.release_shard`)."""
 
 
 def _shard_name(path: str) -> str:
@@ -360,12 +369,23 @@ class ResultCache:
         self.enabled = True
         self.records: dict[str, IndexRecord] = {}
         """The index as read or to be written: absolute path → record."""
+        self._rests: bytes | memoryview = b""
+        """The second part of the index file read: the records' rests, one after another."""
+        self._fresh: dict[str, bytes] = {}
+        """The rests of the records stored this run, by absolute path."""
         self._entries: dict[str, ProfileEntry] = {}
         """Entries already decoded or stored this run, by absolute path (their display path
         is the one they were first asked for with)."""
         self.index_dirty = False
         self.shards: dict[str, dict[str, Any]] = {}
+        """Result shards read or written this run: absolute path → the stored result (still
+        encoded), or (result, stamp) for one stored this run."""
         self.dirty_shards: set[str] = set()
+        # The formats (and msgspec) are imported by a run that uses the cache, not by every
+        # run that imports this module.
+        from . import cache_format
+
+        self._format = cache_format
         self._live: set[str] | None = None
         """The paths the last :meth:`save` kept, for a save after a deferred entry's damage."""
         refused = self._refusal()
@@ -379,7 +399,9 @@ class ResultCache:
                 "follows or deletes it. Delete the link (it is not profilelint's)."
             )
         with _collector_paused():
-            self.records = self._read(self.directory / "index.json", decode_index)
+            read = self._read(self.directory / "index.json", self._format.decode_index)
+        if read:
+            self.records, self._rests = read
 
     def _refusal(self) -> tuple[Path, str] | None:
         """(path, why) if the cache folder or this namespace's folder is not profilelint's."""
@@ -396,7 +418,7 @@ class ResultCache:
 
     def _turn_off(self, path: Path, problem: str) -> None:
         self.enabled = False
-        self.records, self.shards, self._entries = {}, {}, {}
+        self.records, self.shards, self._entries, self._fresh = {}, {}, {}, {}
         self._tell(
             f"`{path}` {problem}; the result cache is off for this run and nothing in it is "
             "read, written or deleted. Remove or rename it if it is not needed, or pass --no-cache."
@@ -405,7 +427,7 @@ class ResultCache:
     def _damaged(self, path: Path, reason: str) -> None:
         self._tell(f"discarded the damaged cache file `{path}`: it {reason}; its results are computed afresh.")
 
-    def _read(self, path: Path, decode: Callable[[bytes], dict[str, Any]]) -> dict[str, Any]:
+    def _read(self, path: Path, decode: Callable[[bytes], Any]) -> Any:
         """The entries of one cache file; {} for a file of another format, {} with a warning
         for a damaged one."""
         try:
@@ -431,7 +453,7 @@ class ResultCache:
         shard = self.shards.get(name)
         if shard is None:
             with _collector_paused():
-                shard = self.shards[name] = self._read(self.directory / f"results-{name}.json", decode_shard) if self.enabled else {}
+                shard = self.shards[name] = self._read(self.directory / f"results-{name}.json", self._format.decode_shard) if self.enabled else {}
         return shard
 
     def record(self, key: FileKey) -> IndexRecord | None:
@@ -442,6 +464,18 @@ class ResultCache:
             return None
         return record
 
+    @staticmethod
+    def shard_name(key: FileKey) -> str:
+        return _shard_name(key[0])
+
+    def release_shard(self, name: str) -> None:
+        """Let go of the bytes of a shard read so far, unless something was stored in it: its
+        entries stay on disk (read again only if the shard has to be rewritten).  A stored
+        result still being encoded keeps its shard's whole file in memory."""
+        shard = self.shards.get(name)
+        if shard and name not in self.dirty_shards:
+            self.shards[name] = dict.fromkeys(shard, _ON_DISK)
+
     def result(self, key: FileKey, path: str) -> FileResult | None:
         """The cached per-file result, its paths set to ``path`` (the display path)."""
         entry = self.entry(key, path)
@@ -450,11 +484,11 @@ class ResultCache:
         name = _shard_name(key[0])
         shard = self._shard(name)
         raw = shard.get(key[0])
-        if raw is None:
+        if raw is None or raw is _ON_DISK or type(raw) is tuple:  # none, let go of, or stored this run
             return None
         try:
             with _collector_paused():  # ~20 objects per finding, in no cycle
-                return decode_result(raw, path, entry, key[1:])  # None: of another version of the file
+                return self._format.decode_result(raw, path, entry, key[1:])  # None: of another version of the file
         except Damaged as damage:
             del shard[key[0]]  # dropped now, so the next save writes the shard without it
             self.dirty_shards.add(name)
@@ -471,7 +505,9 @@ class ResultCache:
         if known is not None:
             return known if known.path == path else dataclasses.replace(known, path=path)
         try:
-            entry = entry_of(record, path)
+            rest = self._fresh.get(key[0])
+            with _collector_paused():  # a run may decode 10,000 entries, ~20 objects each
+                entry = self._format.entry_of(record, self._format.rest_in(record, self._rests) if rest is None else rest, path)
         except Damaged as damage:
             del self.records[key[0]]
             self.index_dirty = True
@@ -480,16 +516,27 @@ class ResultCache:
         self._entries[key[0]] = entry
         return entry
 
+    def _rest_of(self, path: str, record: IndexRecord) -> bytes | memoryview | None:
+        fresh = self._fresh.get(path)
+        if fresh is not None:
+            return fresh
+        try:
+            return self._format.rest_in(record, self._rests)
+        except Damaged:
+            return None
+
     def store(self, key: FileKey, entry: ProfileEntry, result: FileResult | None = None) -> None:
         if not self.enabled:
             return
         path, size, mtime_ns, inode = key
-        self.records[path] = record_of(size, mtime_ns, inode, entry)
+        self.records[path], self._fresh[path] = self._format.record_of(size, mtime_ns, inode, entry)
         self._entries[path] = entry
         self.index_dirty = True
         if result is not None:
             name = _shard_name(path)
-            self._shard(name)[path] = encode_result(result, (size, mtime_ns, inode))
+            # Encoded when the shard is written: the bytes of 10,000 results (whole re-emitted
+            # sections in their fixes) would otherwise sit next to the results themselves.
+            self._shard(name)[path] = (result, (size, mtime_ns, inode))
             self.dirty_shards.add(name)
 
     def save(self, live_keys: Iterable[FileKey]) -> None:
@@ -531,12 +578,18 @@ class ResultCache:
                     _remove_own_files(other)
             if self.index_dirty or not self.records.keys() <= live:
                 kept = {path: record for path, record in self.records.items() if path in live}
-                _write_json_object(self.directory / "index.json", kept, encode_index)
+                _write_json_object(self.directory / "index.json", kept, lambda records: self._format.encode_index(records, self._rest_of))
                 self.index_dirty = False
             for name, shard in self.shards.items():
                 if name in self.dirty_shards or not shard.keys() <= live:
-                    kept = {path: result for path, result in shard.items() if path in live}
-                    _write_json_object(self.directory / f"results-{name}.json", kept, encode_shard)
+                    results = {path: result for path, result in shard.items() if path in live}
+                    if _ON_DISK in results.values():
+                        on_disk = self._read(self.directory / f"results-{name}.json", self._format.decode_shard)
+                        results = {path: on_disk[path] if result is _ON_DISK else result
+                                   for path, result in results.items() if result is not _ON_DISK or path in on_disk}
+                    encoded = {path: self._format.encode_result(*result) if type(result) is tuple else result
+                               for path, result in results.items()}
+                    _write_json_object(self.directory / f"results-{name}.json", encoded, self._format.encode_shard)
             self.dirty_shards.clear()
         except (OSError, ValueError, TypeError, RecursionError):
             pass  # a cache that cannot be written (or encoded) only costs speed next time
@@ -546,13 +599,13 @@ class ResultCache:
         if not self.enabled:
             return {}
         with _collector_paused():
-            return self._read(self.directory / SUGGESTIONS, decode_near).get(digest, {})  # type: ignore[no-any-return]
+            return self._read(self.directory / SUGGESTIONS, self._format.decode_near).get(digest, {})  # type: ignore[no-any-return]
 
     def save_near(self, digest: str, near: Near) -> None:
         """Cache the suggestions for this set of slugs, in place of any other set's."""
         try:
             if self._own_folder():
-                _write_json_object(self.directory / SUGGESTIONS, {digest: near}, encode_near)
+                _write_json_object(self.directory / SUGGESTIONS, {digest: near}, self._format.encode_near)
         except (OSError, ValueError, TypeError, RecursionError):
             pass  # only costs speed next time
 

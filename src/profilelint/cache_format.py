@@ -3,43 +3,32 @@
 A cache file may have been planted (it can be committed in a pull request) or damaged, so
 every value read back is checked for exactly the type and shape that encoding writes: a
 wrong one raises `Damaged`, never a TypeError deep inside a rule or a reporter, and never a
-finding that a real run would not report.  Decoded data is shallow (lists of scalars), apart
-from a fix's data-change value, which is whatever JSON the fix sets; json.loads refuses to
-nest past the recursion limit, and that refusal is `Damaged` too.
+finding that a real run would not report.  msgspec checks the types as it decodes (into
+typed structs, and into `Diagnostic`, `Fix`, `Edit`, `DataChange` and `Link` themselves);
+the few things types do not say are checked after.  Decoded data is shallow, apart from a
+fix's data-change value, which is whatever JSON the fix sets; nesting past the recursion
+limit is `Damaged` too.
 """
 
 from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 import msgspec
 
+from .cache import Damaged, Stale
 from .corpus import Link, ProfileEntry
-from .diagnostics import (
-    Applicability,
-    DataChange,
-    Diagnostic,
-    Edit,
-    Fix,
-    Position,
-    Severity,
-    Span,
-)
+from .diagnostics import Diagnostic, Position, Span
 from .engine import FileResult
 from .suppressions import Directive
 
-FORMAT = 8
+FORMAT = 9
 """The layout of every cache file; a file of another layout is ignored (and rewritten)."""
 
 
-class Damaged(Exception):
-    """A cache file or entry that is not what profilelint writes; the message says how."""
-
-
-class Stale(Damaged):
-    """A cache file of another FORMAT (an older or newer profilelint's): ignored, not damage."""
 
 
 def _span(span: Span) -> list[int]:
@@ -64,14 +53,16 @@ suppression comments."""
 
 
 class IndexRecord(msgspec.Struct, array_like=True, frozen=True, gc=False):
-    """One file's index entry as stored: the metadata it was read with, its slug, and the rest
-    of the entry still encoded (checked and decoded by :func:`entry_of` when it is used)."""
+    """One file's index entry as stored: the metadata it was read with, its slug, and where
+    the rest of the entry lies in the index file's second part, still encoded (checked and
+    decoded by :func:`entry_of` when it is used)."""
 
     size: NonNegative
     mtime_ns: int
     inode: NonNegative
     slug: str | None
-    rest: msgspec.Raw
+    start: NonNegative
+    end: NonNegative
 
 
 class _IndexFile(msgspec.Struct):
@@ -79,7 +70,7 @@ class _IndexFile(msgspec.Struct):
     files: dict[str, IndexRecord]
 
 
-_RecordFields = tuple[NonNegative, int, NonNegative, str | None, Any]
+_RecordFields = tuple[NonNegative, int, NonNegative, str | None, NonNegative, NonNegative]
 _index_decoder = msgspec.json.Decoder(_IndexFile)
 _rest_decoder = msgspec.json.Decoder(_EntryRest)
 
@@ -98,7 +89,7 @@ def _json_bytes(value: Any) -> bytes:
         return json.dumps(msgspec.to_builtins(value), separators=(",", ":")).encode("ascii")
 
 
-def _typed(data: bytes, decoder: msgspec.json.Decoder[Any], kind: Any) -> Any:
+def _typed(data: bytes | memoryview, decoder: msgspec.json.Decoder[Any], kind: Any) -> Any:
     """``data`` decoded and checked as ``kind``; `Damaged` for anything else.
 
     msgspec refuses JSON with an escaped lone surrogate, which json.dumps writes (see
@@ -118,7 +109,9 @@ def _typed(data: bytes, decoder: msgspec.json.Decoder[Any], kind: Any) -> Any:
         raise Damaged("is not valid JSON") from None
 
 
-def record_of(size: int, mtime_ns: int, inode: int, entry: ProfileEntry) -> IndexRecord:
+def record_of(size: int, mtime_ns: int, inode: int, entry: ProfileEntry) -> tuple[IndexRecord, bytes]:
+    """The record of a file's entry, and the rest of the entry encoded (its place in the index
+    file is set when the file is written)."""
     rest = [
         _span(entry.slug_span) if entry.slug_span else None,
         entry.title,
@@ -128,15 +121,14 @@ def record_of(size: int, mtime_ns: int, inode: int, entry: ProfileEntry) -> Inde
         entry.links,  # objects, which msgspec decodes into Link itself (in C, types checked)
         [[d.kind, d.code, d.target_line, _span(d.span)] for d in entry.directives],
     ]
-    return IndexRecord(size, mtime_ns, inode, entry.slug, msgspec.Raw(_json_bytes(rest)))
+    encoded = _json_bytes(rest)
+    return IndexRecord(size, mtime_ns, inode, entry.slug, 0, len(encoded)), encoded
 
 
-def entry_of(record: IndexRecord, path: str) -> ProfileEntry:
-    """The entry a record holds, with ``path`` (the display path of the run that reads it);
-    `Damaged` if its fields are not of the shape :func:`record_of` writes."""
-    slug_span, title, summary, status, provenance, raw_links, raw_directives = _typed(
-        record.rest, _rest_decoder, _EntryRest
-    )
+def entry_of(record: IndexRecord, rest: bytes | memoryview, path: str) -> ProfileEntry:
+    """The entry of a record whose rest is ``rest``, with ``path`` (the display path of the run
+    that reads it); `Damaged` if its fields are not of the shape :func:`record_of` writes."""
+    slug_span, title, summary, status, provenance, raw_links, raw_directives = _typed(rest, _rest_decoder, _EntryRest)
     for link in raw_links:  # what types alone do not say
         (line, column), (end_line, end_column) = link.span
         if link.index < 0 or line < 0 or column < 0 or end_line < 0 or end_column < 0:
@@ -151,35 +143,62 @@ def entry_of(record: IndexRecord, path: str) -> ProfileEntry:
     )
 
 
-def encode_index(records: dict[str, IndexRecord]) -> bytes:
-    """The index file: {"format": FORMAT, "files": {absolute path: record}}."""
+def rest_in(record: IndexRecord, rests: bytes | memoryview) -> bytes | memoryview:
+    """The encoded rest of a record read from an index file whose second part is ``rests``."""
+    if not record.start <= record.end <= len(rests):
+        raise Damaged("a record's rest lies outside the file")
+    return rests[record.start : record.end]
+
+
+def encode_index(records: dict[str, IndexRecord],
+                 rest_of: Callable[[str, IndexRecord], bytes | memoryview | None]) -> bytes:
+    """The index file: a line of JSON, {"format": FORMAT, "files": {absolute path: record}},
+    then the records' rests one after another (a record says where its rest starts and ends).
+
+    Two parts, so that a run reads the first (~130 bytes a file) and skips the rest (~750
+    bytes a file) until a cross-file rule asks for an entry.
+    """
+    placed: dict[str, IndexRecord] = {}
+    rests: list[bytes | memoryview] = []
+    offset = 0
+    for path, record in records.items():
+        rest = rest_of(path, record)
+        if rest is None:  # lost (a damaged file's record that no run has used): left out
+            continue
+        placed[path] = IndexRecord(record.size, record.mtime_ns, record.inode, record.slug, offset, offset + len(rest))
+        rests.append(rest)
+        offset += len(rest)
     try:
-        return msgspec.json.encode(_IndexFile(FORMAT, records))
+        head = msgspec.json.encode(_IndexFile(FORMAT, placed))
     except UnicodeEncodeError:  # a path or slug that is not UTF-8: json.dumps escapes it
         parts = [
-            f"{json.dumps(path)}:[{r.size},{r.mtime_ns},{r.inode},{json.dumps(r.slug)},"
-            + bytes(r.rest).decode("utf-8") + "]"
-            for path, r in records.items()
+            f"{json.dumps(path)}:[{r.size},{r.mtime_ns},{r.inode},{json.dumps(r.slug)},{r.start},{r.end}]"
+            for path, r in placed.items()
         ]
-        return f'{{"format":{FORMAT},"files":{{{",".join(parts)}}}}}'.encode("ascii")
+        head = f'{{"format":{FORMAT},"files":{{{",".join(parts)}}}}}'.encode("ascii")
+    return b"".join([head, b"\n", *rests])  # JSON as written here holds no line break
 
 
-def decode_index(data: bytes) -> dict[str, IndexRecord]:
-    """The records of an index file; `Stale` for another format, `Damaged` for anything else.
+def decode_index(data: bytes) -> tuple[dict[str, IndexRecord], memoryview]:
+    """The records of an index file and its second part (the rests, see :func:`rest_in`);
+    `Stale` for another format, `Damaged` for anything else.
 
-    Checked in C at once: the frame, every record's metadata and slug. The rest of a record
-    stays encoded until :func:`entry_of` is asked for it.
+    Checked in C at once: the frame, every record's metadata, slug and place.  The rest of a
+    record is not even read until :func:`entry_of` is asked for it.
     """
+    cut = data.find(b"\n")
+    head = data if cut < 0 else data[:cut]
+    rests = memoryview(data)[len(data) if cut < 0 else cut + 1 :]
     try:
-        index = _index_decoder.decode(data)
+        index = _index_decoder.decode(head)
     except msgspec.ValidationError as error:
-        decode_files(data)  # names damage to the frame (or another format) as for any cache file
+        decode_files(head)  # names damage to the frame (or another format) as for any cache file
         raise Damaged(f"holds an entry of the wrong shape ({error})") from None
     except (msgspec.DecodeError, RecursionError, ValueError):
-        return _records_of(decode_files(data))  # json decides (a lone surrogate, or damage)
+        return _records_of(decode_files(head)), rests  # json decides (a lone surrogate, or damage)
     if index.format != FORMAT:
         raise Stale("is of another format")
-    return index.files
+    return index.files, rests
 
 
 Near = dict[str, list[tuple[str, float]]]
@@ -195,7 +214,7 @@ def encode_near(files: dict[str, Near]) -> bytes:
 def decode_near(data: bytes) -> dict[str, Near]:
     """What :func:`encode_near` wrote; `Stale` for another format, `Damaged` for anything else."""
     try:
-        return msgspec.convert(decode_files(data), _StoredNear)  # type: ignore[no-any-return]
+        return msgspec.convert(decode_files(data), _StoredNear)
     except msgspec.ValidationError as error:
         raise Damaged(f"holds an entry of the wrong shape ({error})") from None
 
@@ -204,10 +223,9 @@ def _records_of(files: dict[str, Any]) -> dict[str, IndexRecord]:
     records = {}
     for path, value in files.items():
         try:
-            size, mtime_ns, inode, slug, rest = msgspec.convert(value, _RecordFields)
+            records[path] = IndexRecord(*msgspec.convert(value, _RecordFields))
         except msgspec.ValidationError as error:
             raise Damaged(f"holds an entry of the wrong shape ({error})") from None
-        records[path] = IndexRecord(size, mtime_ns, inode, slug, msgspec.Raw(_json_bytes(rest)))
     return records
 
 

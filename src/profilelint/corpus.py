@@ -114,7 +114,7 @@ class DeferredEntry:
     those undecoded until a cross-file rule asks for the entry.
     """
 
-    __slots__ = ("path", "slug", "_load", "_source", "_entry")
+    __slots__ = ("_entry", "_load", "_source", "path", "slug")
 
     def __init__(self, path: str, slug: str | None, load: Callable[[Any, str], ProfileEntry], source: Any) -> None:
         self.path = path
@@ -133,7 +133,7 @@ AnyEntry = ProfileEntry | DeferredEntry
 
 
 def resolved(entry: AnyEntry) -> ProfileEntry:
-    return entry.resolve() if type(entry) is DeferredEntry else entry  # type: ignore[union-attr,return-value]
+    return entry.resolve() if type(entry) is DeferredEntry else entry  # type: ignore[return-value]
 
 
 class _BySlug(Mapping[str, list[ProfileEntry]]):

@@ -358,11 +358,17 @@ def other_corpus_files(root: Path, targets: Sequence[Target], config: Config) ->
     return [_found_target(entry, display, root) for entry, display in _found_elsewhere(root, targets, config.exclusions())]
 
 
-def _found_elsewhere(root: Path, targets: Sequence[Target],
-                     exclusions: Exclusions) -> list[tuple[os.DirEntry[str], str]]:
-    """:func:`other_corpus_files` as scandir entries and display paths (no Path, no Target)."""
+def _found_elsewhere(root: Path, targets: Sequence[Target], exclusions: Exclusions,
+                     walked: str | None = None) -> list[tuple[os.DirEntry[str], str]]:
+    """:func:`other_corpus_files` as scandir entries and display paths (no Path, no Target).
+
+    ``walked``: the absolute path of the one folder the targets were found in, if they were
+    (a folder walk, not files named); when it is the root, there is nothing else to find.
+    """
     if not root.is_dir():
         return []
+    if walked == os.fspath(root):
+        return []  # the targets are the walk of the root itself, exclusions and all
     target_keys = _locations(t.path for t in targets)
     # The walk of a resolved root follows no folder link and joins names to it: its paths are
     # absolute and normal already, locations to compare as they are.
@@ -822,7 +828,13 @@ def run(
     targets += [t for t in texts if not (config.force_exclude and config.exclusions().excludes(t.path))]
     # A text stands in for the file of its name, even when excluded: that file's bytes on disk
     # are not indexed.
-    found = _found_elsewhere(root, [*targets, *texts], config.exclusions())
+    walked = (
+        os.path.abspath(paths[0])
+        if len(paths) == 1 and not texts and paths[0].is_dir()
+        and not (config.force_exclude and config.exclusions().excludes(paths[0]))
+        else None
+    )
+    found = _found_elsewhere(root, [*targets, *texts], config.exclusions(), walked)
     cache = None
     if cache_dir is not None:
         from .cache import ResultCache
@@ -834,20 +846,30 @@ def run(
     pending: list[Job] = []
     pending_keys: list[FileKey | None] = []
     live_keys: list[FileKey] = []
-    for target in targets:
-        key = None
-        if cache is not None and target.refusal is None and target.contents is None:
-            from .cache import file_key
+    keyed: list[tuple[Target, FileKey | None]] = []
+    if cache is not None:
+        from .cache import file_key
 
-            key = file_key(target.path)
-        if key is not None and cache is not None:
-            live_keys.append(key)
-            cached_result = cache.result(key, target.display)
-            if cached_result is not None:
-                results[target.display] = cached_result
-                continue
-        pending.append((target, True))
-        pending_keys.append(key)
+        keyed = [
+            (t, file_key(t.path) if t.refusal is None and t.contents is None else None) for t in targets
+        ]
+        # Looked up a result shard at a time, each let go of once its files are read: a warm
+        # run over 10,000 files would otherwise hold every shard's bytes next to the results.
+        shard = ""
+        for target, key in sorted(keyed, key=lambda pair: "" if pair[1] is None else cache.shard_name(pair[1])):
+            if key is not None:
+                if cache.shard_name(key) != shard:
+                    cache.release_shard(shard)
+                    shard = cache.shard_name(key)
+                live_keys.append(key)
+                cached_result = cache.result(key, target.display)
+                if cached_result is not None:
+                    results[target.display] = cached_result
+        cache.release_shard(shard)
+    for target, key in keyed or [(t, None) for t in targets]:
+        if target.display not in results:
+            pending.append((target, True))
+            pending_keys.append(key)
 
     def reindex(path: str, display: str) -> tuple[ProfileEntry, bool]:
         """A file's index entry from its bytes (its cached one turned out damaged)."""
@@ -862,12 +884,12 @@ def run(
         # The other files are only looked up in the index: their key from the scandir entry's
         # own `lstat` (a link's target is stat'ed), their entry deferred until it is used.
         path = entry.path
-        target = None
+        link: Target | None = None
         key = None
         try:
             if entry.is_symlink():
-                target = _found_target(entry, display, root)
-                status = os.stat(path) if target.refusal is None else None
+                link = _found_target(entry, display, root)
+                status = os.stat(path) if link.refusal is None else None
             else:
                 status = entry.stat(follow_symlinks=False)
         except OSError:
@@ -879,7 +901,7 @@ def run(
             if deferred is not None:
                 entries.append(deferred)
                 continue
-        pending.append((target or _found_target(entry, display, root), False))
+        pending.append((link or _found_target(entry, display, root), False))
         pending_keys.append(key)
 
     if any(is_target for _, is_target in pending):

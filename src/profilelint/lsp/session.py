@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..cache import CACHE_DIR_NAME, ResultCache, file_key, warn_on_stderr
+from ..cache import CACHE_DIR_NAME, FileKey, ResultCache, file_key, warn_on_stderr
 from ..config import Config, ConfigError, check_codes, load_config
 from ..corpus import Corpus, ProfileEntry, entry_for
 from ..diagnostics import Diagnostic, LineIndex
@@ -197,7 +197,7 @@ class Session:
         if not root.is_dir():
             return entries
         cache = self._result_cache() if use_cache else None
-        live_keys: set[str] = set()
+        live_keys: set[FileKey] = set()
         for target in discover([root], None, self.config.exclusions()):  # the same walk as `profilelint check`
             absolute = Path(os.path.abspath(target.path))
             display = self.display(absolute)
