@@ -99,14 +99,16 @@ class PackedResult:
     path: str
     entry: ProfileEntry
     packed: bytes
+    """Empty when the file has neither."""
     tracebacks: tuple[str, ...]
 
     @classmethod
     def of(cls, result: FileResult) -> PackedResult:
-        return cls(result.path, result.entry, pack(result.diagnostics, result.directives), tuple(result.tracebacks))
+        packed = pack(result.diagnostics, result.directives) if result.diagnostics or result.directives else b""
+        return cls(result.path, result.entry, packed, tuple(result.tracebacks))
 
     def unpacked(self) -> FileResult:
-        diagnostics, directives = unpack(self.path, self.packed)
+        diagnostics, directives = unpack(self.path, self.packed) if self.packed else ([], [])
         return FileResult(self.path, self.entry, diagnostics, directives, list(self.tracebacks))
 
 
@@ -885,7 +887,7 @@ def run(
     for display in displays:
         # The cross-file pass runs now, on the complete index, so every traceback is known
         # before the report starts; its findings join the file's in the spill.
-        crashes = list(results.tracebacks[display])
+        crashes = list(results.tracebacks.get(display, ()))
         results.add_cross_file(display, linter.lint_entry(results.entries[display], corpus, crashes))
         tracebacks.extend(crashes)
     elsewhere: dict[str, list[Diagnostic]] = {}
@@ -923,6 +925,7 @@ class _Results:
     def __init__(self, *, spill: bool) -> None:
         self.entries: dict[str, ProfileEntry] = {}
         self.tracebacks: dict[str, tuple[str, ...]] = {}
+        """Rule crashes, of the files that had any."""
         self.held: dict[str, FileResult] | None = None if spill else {}
         self.spill = Spill(in_memory=False) if spill else None
         self.cross_file: dict[str, list[Diagnostic]] = {}
@@ -933,15 +936,19 @@ class _Results:
     def add(self, result: FileResult | PackedResult) -> None:
         path = result.path
         self.entries[path] = result.entry
-        self.tracebacks[path] = tuple(result.tracebacks)
+        if result.tracebacks:
+            self.tracebacks[path] = tuple(result.tracebacks)
         if self.held is not None:
             held = self.held[path] = result.unpacked() if isinstance(result, PackedResult) else result
             if held.diagnostics or held.directives:
                 self.with_findings.add(path)
             return
         assert self.spill is not None
-        packed = result.packed if isinstance(result, PackedResult) else pack(result.diagnostics, result.directives)
-        if isinstance(result, PackedResult) or result.diagnostics or result.directives:
+        if isinstance(result, PackedResult):
+            packed = result.packed
+        else:
+            packed = pack(result.diagnostics, result.directives) if result.diagnostics or result.directives else b""
+        if packed:
             self.spill.add(path, packed)
             self.with_findings.add(path)
 
@@ -963,11 +970,11 @@ class _Results:
         assert self.spill is not None
         diagnostics: list[Diagnostic] = []
         directives: list[suppressions.Directive] = []
-        for packed in self.spill.get(path):
-            found, comments = unpack(path, packed)
-            diagnostics.extend(found)
-            directives.extend(comments)
-        cross_file = [d for packed in self.spill.get(f"{path}\0cross-file") for d in unpack(path, packed)[0]]
+        own = self.spill.get(path)
+        if own is not None:
+            diagnostics, directives = unpack(path, own)
+        cross = self.spill.get(f"{path}\0cross-file")
+        cross_file = [] if cross is None else unpack(path, cross)[0]
         result = FileResult(path, self.entries[path], diagnostics, directives)
         return linter.finish(result, cross_file)
 

@@ -76,36 +76,34 @@ def unpack(path: str, packed: bytes) -> tuple[list[Diagnostic], Any]:
 
 
 class Spill:
-    """Packed chunks by key, in an anonymous temporary file (or in memory when ``in_memory``:
-    a small run is faster without the file).  A key may get several chunks."""
+    """Packed bytes by key, in an anonymous temporary file (or in memory when ``in_memory``)."""
 
     def __init__(self, *, in_memory: bool) -> None:
         self._file = None if in_memory else tempfile.TemporaryFile(buffering=0)
         self._size = 0
-        self._chunks: dict[str, list[bytes | tuple[int, int]]] = {}
+        self._held: dict[str, bytes | tuple[int, int]] = {}
 
     def add(self, key: str, packed: bytes) -> None:
+        """Keep ``packed`` under ``key`` (in place of what it held)."""
         if self._file is None:
-            self._chunks.setdefault(key, []).append(packed)
+            self._held[key] = packed
             return
         # Written through the descriptor and read back with pread: no seek position to share.
-        written = 0
-        while written < len(packed):
-            written += os.write(self._file.fileno(), packed[written:] if written else packed)
-        self._chunks.setdefault(key, []).append((self._size, len(packed)))
+        view = memoryview(packed)
+        while view:
+            view = view[os.write(self._file.fileno(), view):]
+        self._held[key] = (self._size, len(packed))
         self._size += len(packed)
 
     def __contains__(self, key: str) -> bool:
-        return key in self._chunks
+        return key in self._held
 
-    def get(self, key: str) -> list[bytes]:
-        return [self._read(chunk) for chunk in self._chunks.get(key, ())]
-
-    def _read(self, chunk: bytes | tuple[int, int]) -> bytes:
-        if isinstance(chunk, bytes):
-            return chunk
+    def get(self, key: str) -> bytes | None:
+        held = self._held.get(key)
+        if held is None or isinstance(held, bytes):
+            return held
         assert self._file is not None
-        offset, length = chunk
+        offset, length = held
         return os.pread(self._file.fileno(), length, offset)
 
     def close(self) -> None:
