@@ -35,12 +35,12 @@ def spilled(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.mark.parametrize("name", sorted(RUNS))
-def test_spilled_run_gives_the_golden_bytes(golden_corpus: Path, spilled: None, name: str) -> None:
+def test_spilled_run_gives_the_golden_bytes(golden_corpus: Path, spilled: None, name: str) -> None:  # noqa: F811
     code, output = _run("--no-cache", "--jobs", "2", *RUNS[name])
     _compare(name, code, output)
 
 
-def test_spilled_cached_run_gives_the_golden_bytes(golden_corpus: Path, spilled: None) -> None:
+def test_spilled_cached_run_gives_the_golden_bytes(golden_corpus: Path, spilled: None) -> None:  # noqa: F811
     _run("--format", "json", "--jobs", "2")
     _compare("json", *_run("--format", "json", "--jobs", "2"))
 
@@ -121,8 +121,8 @@ def test_baseline_filters_the_stream_and_counts_what_it_hid(odd_names: Path, spi
     tail = result.stdout.splitlines()[-5:]
     assert tail == [
         "4 findings hidden by baseline baseline.json.",
-        "1 baseline entry in baseline.json no longer occurs; run `profilelint check --write-baseline "
-        "baseline.json` to drop it:",
+        ("1 baseline entry in baseline.json no longer occurs; run `profilelint check --write-baseline "
+         "baseline.json` to drop it:"),
         "  b.yaml: SCH002 /unknown-b",
         "Found 1 problem (1 error) in 1 of 6 files.",
         "    1 × SCH002  unknown-field",

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from collections.abc import Callable, Sequence
 from enum import Enum
 from pathlib import Path
-from collections.abc import Callable, Sequence
 from typing import Annotated, Any, NoReturn
 
 import typer

@@ -114,9 +114,9 @@ class PackedResult:
 
 @dataclass
 class RunResult:
-    findings: Findings | Sequence[Diagnostic]
+    findings: Findings
     """In report order (path, position, code); a run over many files produces them from its
-    spill file by file, on each read (see :mod:`findings`)."""
+    spill file by file, on each read (see :mod:`findings`).  A list given here is wrapped."""
     files: list[str]
     sources: Mapping[str, str]
     """File texts by display path, for the files that may have diagnostics (read on demand)."""
@@ -128,7 +128,7 @@ class RunResult:
     """Files not given that `--corpus-wide` reports cross-file findings in (display paths)."""
 
     def __post_init__(self) -> None:
-        self.findings = findings_of(self.findings)
+        self.findings = findings_of(self.findings)  # a list from an older caller, or a test
 
     @cached_property
     def diagnostics(self) -> list[Diagnostic]:
@@ -724,7 +724,7 @@ def _request_death_signal() -> None:
         pass  # no prctl (an unusual libc): the polling thread still covers it
 
 
-def _work(job: Job) -> JobOutput:
+def _work(job: Job) -> tuple[FileResult | None, ProfileEntry, bool]:
     assert _worker is not None
     return _worker.process_file(*job)
 

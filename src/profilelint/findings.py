@@ -79,7 +79,8 @@ class Spill:
     """Packed bytes by key, in an anonymous temporary file (or in memory when ``in_memory``)."""
 
     def __init__(self, *, in_memory: bool) -> None:
-        self._file = None if in_memory else tempfile.TemporaryFile(buffering=0)
+        # Open for as long as the findings may be read again; closed by close() or collection.
+        self._file = None if in_memory else tempfile.TemporaryFile(buffering=0)  # noqa: SIM115
         self._size = 0
         self._held: dict[str, bytes | tuple[int, int]] = {}
 

@@ -80,7 +80,7 @@ def render(report: Report, stream: TextIO, **_: object) -> None:
     """Written as `json.dump(build(report), indent=2)` would, but one diagnostic at a time."""
     head = json.dumps({"source": _source(), "diagnostics": []}, indent=2, ensure_ascii=False)
     # `diagnostics` is the last key, so the last `[]` is its list.
-    before, _, after = head.rpartition('"diagnostics": []')
+    before, _list, after = head.rpartition('"diagnostics": []')
     stream.write(before + '"diagnostics": [')
     lines_of = SourceLines(report.sources)
     urls = {code: rule_url(rule) for code, rule in report.rules.items()}
