@@ -14,11 +14,8 @@ from __future__ import annotations
 
 import heapq
 import os
-import pickle
-import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
 from itertools import groupby
 from typing import Any
 
@@ -54,6 +51,8 @@ def pack(diagnostics: Iterable[Diagnostic], extra: object = None) -> bytes:
     """Diagnostics of one file (and anything else of it that pickles, e.g. its suppression
     comments) as bytes: plain tuples, which pickle and unpickle in C, while a frozen slotted
     dataclass goes through Python code per object.  The path is left out: it is the file's."""
+    import pickle  # here: a run below SPILL_THRESHOLD (a pre-commit hook's) never packs
+
     rows = [
         (*d.span.start, *d.span.end, d.code, int(d.severity), d.message, d.help,
          _pack_fix(d.fix), d.pointer, d.fingerprint)
@@ -64,6 +63,8 @@ def pack(diagnostics: Iterable[Diagnostic], extra: object = None) -> bytes:
 
 def unpack(path: str, packed: bytes) -> tuple[list[Diagnostic], Any]:
     """What :func:`pack` packed, the diagnostics given ``path`` back."""
+    import pickle
+
     rows, extra = pickle.loads(packed)
     severities = {int(s): s for s in Severity}
     diagnostics = [
@@ -79,6 +80,8 @@ class Spill:
     """Packed bytes by key, in an anonymous temporary file (or in memory when ``in_memory``)."""
 
     def __init__(self, *, in_memory: bool) -> None:
+        import tempfile
+
         # Open for as long as the findings may be read again; closed by close() or collection.
         self._file = None if in_memory else tempfile.TemporaryFile(buffering=0)  # noqa: SIM115
         self._size = 0
@@ -117,19 +120,21 @@ class Spill:
 
 # --- the stream -----------------------------------------------------------------------------
 
-@dataclass
 class Tally:
-    """Counts of a complete pass over the findings: summaries, statistics and the exit code."""
+    """Counts of a complete pass over the findings: summaries, statistics and the exit code.
 
-    total: int = 0
-    files: int = 0
-    """Files with at least one finding."""
-    by_severity: Counter[Severity] = field(default_factory=Counter)
-    by_code: Counter[str] = field(default_factory=Counter)
-    fixes_by_code: Counter[str] = field(default_factory=Counter)
-    """Findings that carry a fix (safe or not), by code."""
-    safe_fixes: int = 0
-    unsafe_fixes: int = 0
+    A plain class: a dataclass would compile its generated methods at every start-up."""
+
+    __slots__ = ("by_code", "by_severity", "files", "fixes_by_code", "safe_fixes", "total", "unsafe_fixes")
+
+    def __init__(self) -> None:
+        self.total = 0
+        self.files = 0  # files with at least one finding
+        self.by_severity: Counter[Severity] = Counter()
+        self.by_code: Counter[str] = Counter()
+        self.fixes_by_code: Counter[str] = Counter()  # findings with a fix, safe or not
+        self.safe_fixes = 0
+        self.unsafe_fixes = 0
 
     def add(self, diagnostics: Sequence[Diagnostic]) -> None:
         if not diagnostics:

@@ -15,7 +15,6 @@ name with a newline cannot put a `::error` line on a CI log.
 from __future__ import annotations
 
 import re
-import tempfile
 import xml.etree.ElementTree as ET
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -97,6 +96,8 @@ def render(report: Report, stream: TextIO, **_: object) -> None:
     header counts the files with findings: each file's test case is written, as the findings
     stream by, into an anonymous temporary file, then copied out in the files' order.
     """
+    import tempfile
+
     with tempfile.TemporaryFile() as held:
         written: dict[str, tuple[int, int]] = {}
         size = 0
