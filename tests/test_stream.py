@@ -45,6 +45,16 @@ def test_spilled_cached_run_gives_the_golden_bytes(golden_corpus: Path, spilled:
     _compare("json", *_run("--format", "json", "--jobs", "2"))
 
 
+def test_spilled_fix_reports_and_writes_the_golden_bytes(golden_corpus: Path, spilled: None) -> None:  # noqa: F811
+    """`--fix` with the spill: the report (fix refusals merged into the stream) and every file."""
+    code, output = _run("--no-cache", "--fix", "--no-color", "--jobs", "2")
+    written = "".join(
+        f"=== {path.relative_to(golden_corpus).as_posix()}\n{path.read_bytes().decode('utf-8', 'replace')}\n"
+        for path in sorted(golden_corpus.rglob("*.yaml"))
+    )
+    _compare("fix", code, output + written)
+
+
 PROFILE = """\
 slug: {slug}
 title: Title
