@@ -14,7 +14,7 @@ import json
 import os
 import tempfile
 from collections import Counter
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -174,26 +174,52 @@ def apply(
     checked_files: Iterable[str],
     active_codes: Collection[str],
 ) -> Filtered:
-    """Hide baselined findings; find the entries that no longer occur.
+    """Hide baselined findings; find the entries that no longer occur (see :class:`Filter`)."""
+    hide = Filter(baseline, checked_files=checked_files, active_codes=active_codes)
+    new = [d for _, kept in hide([("", list(diagnostics))]) for d in kept]
+    return Filtered(new, hide.hidden, hide.stale)
+
+
+class Filter:
+    """A step over a stream of findings, (path, findings) file by file, that hides the
+    baselined ones; after a complete pass, `hidden` and `stale` tell what it did.
 
     An entry is only stale when this run could have seen it again: its file was checked and
     its rule is selected.  Linting one file must not declare the rest of the baseline fixed.
+    Each pass starts from the whole baseline, so the findings can be read more than once.
     """
-    remaining = Counter(baseline.counts)
-    new: list[Diagnostic] = []
-    for diagnostic in diagnostics:
-        key = baseline.key(diagnostic)
-        if remaining[key] > 0:
-            remaining[key] -= 1
-        else:
-            new.append(diagnostic)
-    checked = {baseline.file_key(path) for path in checked_files}
-    stale = [
-        (key, count)
-        for key, count in sorted(remaining.items())
-        if count > 0 and key.file in checked and key.code in active_codes
-    ]
-    return Filtered(new, len(diagnostics) - len(new), stale)
+
+    def __init__(self, baseline: Baseline, *, checked_files: Iterable[str], active_codes: Collection[str]) -> None:
+        self.baseline = baseline
+        self.checked_files = list(checked_files)
+        self.active_codes = active_codes
+        self.hidden = 0
+        self.stale: list[tuple[Key, int]] = []
+
+    def __call__(self, groups: Iterable[tuple[str, list[Diagnostic]]]) -> Iterator[tuple[str, list[Diagnostic]]]:
+        remaining = Counter(self.baseline.counts)
+        hidden = 0
+        for path, diagnostics in groups:
+            new: list[Diagnostic] = []
+            files: dict[str, str] = {}  # the file keys of this group's paths, made once each
+            for diagnostic in diagnostics:
+                file = files.get(diagnostic.path)
+                if file is None:
+                    file = files[diagnostic.path] = self.baseline.file_key(diagnostic.path)
+                key = Key(file, diagnostic.code, _fingerprint(diagnostic))
+                if remaining[key] > 0:
+                    remaining[key] -= 1
+                    hidden += 1
+                else:
+                    new.append(diagnostic)
+            yield path, new
+        checked = {self.baseline.file_key(path) for path in self.checked_files}
+        self.hidden = hidden
+        self.stale = [
+            (key, count)
+            for key, count in sorted(remaining.items())
+            if count > 0 and key.file in checked and key.code in self.active_codes
+        ]
 
 
 def stale_notes(path: Path, stale: Sequence[tuple[Key, int]]) -> list[str]:

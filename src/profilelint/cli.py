@@ -6,7 +6,7 @@ internal error.  No Python traceback reaches the user unless `--debug` asks for 
 
 import datetime as dt
 import sys
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Callable, Iterator, MutableMapping, Sequence
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
@@ -214,20 +214,22 @@ def check(
     if debug:
         for trace in result.tracebacks:
             typer.echo(printable(trace, keep_newlines=True), err=True)
-    diagnostics = result.diagnostics
-    notes = [] if fix_run is None else _fix_notes(fix_run)
+    findings = result.findings
+    notes: Sequence[str] = [] if fix_run is None else _fix_notes(fix_run)
     if fix_run is not None:
-        diagnostics = sorted([*diagnostics, *_refusals(fix_run, result, config)], key=lambda d: d.sort_key())
+        from .findings import merged
+
+        findings = findings.then(merged(_refusals(fix_run, result, config)))
     if write_baseline is not None:
-        notes.append(_save_baseline(write_baseline, diagnostics))
+        notes = [*notes, _save_baseline(write_baseline, findings)]
     elif known is not None and baseline_path is not None:
-        diagnostics, baseline_notes = _filter_baseline(known, baseline_path, diagnostics, result)
-        notes.extend(baseline_notes)
+        findings, baseline_notes = _filter_baseline(known, baseline_path, findings, result)
+        notes = _LateNotes(notes, baseline_notes)
     fixed = 0 if fix_run is None else fix_run.applied
     # Files --corpus-wide found cross-file problems in were checked too (the baseline's
     # staleness still counts only the given files: their per-file rules did not run).
     checked = [*result.files, *result.elsewhere]
-    report = Report(diagnostics, checked, result.sources, result.rules, fixed=fixed, notes=notes)
+    report = Report(findings, checked, result.sources, result.rules, fixed=fixed, notes=notes)
     terminal_format = OutputFormat.text if output is not None else output_format
     # `--fix -`: standard output carries the fixed text, so the report goes to standard error.
     stream = sys.stderr if stdin_path is not None and fix else sys.stdout
@@ -246,7 +248,8 @@ def check(
         raise typer.Exit(EXIT_ERROR)
     if exit_zero or write_baseline is not None:
         raise typer.Exit(EXIT_OK)
-    failed = any(d.severity >= config.fail_on for d in diagnostics)
+    worst = findings.tally().worst()
+    failed = worst is not None and worst >= config.fail_on
     raise typer.Exit(EXIT_FINDINGS if failed else EXIT_OK)
 
 
@@ -286,8 +289,8 @@ def _watched_run(make_config: Any, given: list[Path], known: Any, baseline_path:
         except (ConfigError, SchemaError, PathError, RegistryError) as error:
             raise RunFailed(str(error)) from None
         if known is not None and baseline_path is not None:
-            diagnostics, _ = _filter_baseline(known, baseline_path, result.diagnostics, result)
-            result = dataclasses.replace(result, diagnostics=diagnostics)
+            findings, _ = _filter_baseline(known, baseline_path, result.findings, result)
+            result = dataclasses.replace(result, findings=findings)
         return result
 
     return lint
@@ -490,16 +493,42 @@ def _save_baseline(path: Path, diagnostics: Any) -> str:
     return f"Wrote {total} finding{'s' if total != 1 else ''} to baseline {path}."
 
 
-def _filter_baseline(known: Any, path: Path, diagnostics: Any, result: Any) -> tuple[Any, list[str]]:
-    """Hide baselined findings; notes say how many were hidden and which entries are stale."""
-    from .baseline import apply, stale_notes
+def _filter_baseline(known: Any, path: Path, findings: Any, result: Any) -> tuple[Any, Callable[[], list[str]]]:
+    """Hide baselined findings; the notes (how many were hidden, which entries are stale) are
+    known once the findings have been read through, and made then."""
+    from .baseline import Filter, stale_notes
 
-    filtered = apply(known, diagnostics, checked_files=result.files, active_codes=set(result.selected))
-    notes = []
-    if filtered.hidden:
-        notes.append(f"{filtered.hidden} finding{'s' if filtered.hidden != 1 else ''} hidden by baseline {path}.")
-    notes.extend(stale_notes(path, filtered.stale))
-    return filtered.diagnostics, notes
+    hide = Filter(known, checked_files=result.files, active_codes=set(result.selected))
+    filtered = findings.then(hide)
+
+    def notes() -> list[str]:
+        filtered.tally()  # a complete pass, if the report has not made one
+        hidden, stale = hide.hidden, hide.stale
+        counted = [f"{hidden} finding{'s' if hidden != 1 else ''} hidden by baseline {path}."] if hidden else []
+        return [*counted, *stale_notes(path, stale)]
+
+    return filtered, notes
+
+
+class _LateNotes(Sequence[str]):
+    """Run-level notes, some of which can only be written once the findings have been read
+    through (they are streamed): made on first use, which every report puts after them."""
+
+    def __init__(self, early: Sequence[str], late: Callable[[], list[str]]) -> None:
+        self.early = list(early)
+        self.late = late
+        self.made: list[str] | None = None
+
+    def _notes(self) -> list[str]:
+        if self.made is None:
+            self.made = [*self.early, *self.late()]
+        return self.made
+
+    def __getitem__(self, index: Any) -> Any:
+        return self._notes()[index]
+
+    def __len__(self) -> int:
+        return len(self._notes())
 
 
 def _write_report(path: Path, format_name: str, report: Any) -> None:
@@ -512,20 +541,19 @@ def _write_report(path: Path, format_name: str, report: Any) -> None:
         fail(f"cannot write report to {path}: {error.strerror or error}")
 
 
+def _by_count(counts: Any) -> list[tuple[str, int]]:
+    """Codes with their counts, most frequent first, then by code."""
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+
 def statistics_json(report: Any) -> dict[str, Any]:
     """`--statistics --format json`: counts by code, most frequent first, then by code."""
-    from collections import Counter
-
-    counts = Counter(d.code for d in report.diagnostics)
+    tally = report.findings.tally()
     by_code = {}
-    for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+    for code, count in _by_count(tally.by_code):
         rule = report.rules.get(code)
-        by_code[code] = {
-            "count": count,
-            "name": rule.name if rule else None,
-            "fixable": sum(1 for d in report.diagnostics if d.code == code and d.fix is not None),
-        }
-    return {"total": len(report.diagnostics), "files": len(report.files), "by_code": by_code}
+        by_code[code] = {"count": count, "name": rule.name if rule else None, "fixable": tally.fixes_by_code[code]}
+    return {"total": tally.total, "files": len(report.files), "by_code": by_code}
 
 
 def _print_statistics_json(report: Any) -> None:
@@ -535,16 +563,13 @@ def _print_statistics_json(report: Any) -> None:
 
 
 def _print_statistics(report: Any, *, color: bool | None) -> None:
-    from collections import Counter
-
     from .tables import fixed, table, write
 
-    counts = Counter(d.code for d in report.diagnostics)
+    tally = report.findings.tally()
     rows = table(fixed("count"), fixed("code"), "name", fixed("fixable"), boxed=False)
-    for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+    for code, count in _by_count(tally.by_code):
         rule = report.rules.get(code)
-        fixable = any(d.fix is not None for d in report.diagnostics if d.code == code)
-        rows.add_row(str(count), code, rule.name if rule else "", "yes" if fixable else "")
+        rows.add_row(str(count), code, rule.name if rule else "", "yes" if tally.fixes_by_code[code] else "")
     write([rows], sys.stdout, color=color)
 
 

@@ -3,6 +3,8 @@
 Per-file work (loading, per-file rules, suppression directives, the index entry) yields a
 :class:`FileResult` that depends only on the file's bytes and the configuration, so it can be
 cached and computed in worker processes.  Cross-file rules then run on the corpus index alone.
+A run's findings do not stay in memory: each file's are spilled as they arrive and produced
+again, file by file in report order, whenever the report reads them (see :mod:`findings`).
 """
 
 from __future__ import annotations
@@ -17,8 +19,10 @@ import sys
 import threading
 import time
 import traceback
+from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
@@ -28,6 +32,7 @@ from .corpus import Corpus, DeferredEntry, ProfileEntry, entry_for, resolved
 from .diagnostics import Diagnostic, Severity, Span
 from .document import Document, LoadProblem, decode, load, parse
 from .exclude import Exclusions
+from .findings import Findings, Group, Spill, findings_of, pack, unpack
 from .registry import (  # noqa: F401 - RuleContext is re-exported for plugins written against 0.1
     INTERNAL_ERROR,
     TOO_LARGE,
@@ -90,18 +95,51 @@ class FileResult:
     tracebacks: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True, slots=True)
+class PackedResult:
+    """A FileResult as a worker sends it: its findings and suppression comments packed by
+    :func:`findings.pack`, so the parent moves bytes into the spill instead of rebuilding
+    ~20 objects per finding that it would only spill again."""
+
+    path: str
+    entry: ProfileEntry
+    packed: bytes
+    """Empty when the file has neither."""
+    tracebacks: tuple[str, ...]
+
+    @classmethod
+    def of(cls, result: FileResult) -> PackedResult:
+        packed = pack(result.diagnostics, result.directives) if result.diagnostics or result.directives else b""
+        return cls(result.path, result.entry, packed, tuple(result.tracebacks))
+
+    def unpacked(self) -> FileResult:
+        diagnostics, directives = unpack(self.path, self.packed) if self.packed else ([], [])
+        return FileResult(self.path, self.entry, diagnostics, directives, list(self.tracebacks))
+
+
 @dataclass
 class RunResult:
-    diagnostics: list[Diagnostic]
+    findings: Findings
+    """In report order (path, position, code); a run over many files produces them from its
+    spill file by file, on each read (see :mod:`findings`).  A list given here is wrapped."""
     files: list[str]
     sources: Mapping[str, str]
-    """File texts by display path, for the files that have diagnostics (read on demand)."""
+    """File texts by display path, for the files that may have diagnostics (read on demand)."""
     rules: dict[str, Rule]
     selected: frozenset[str] = frozenset()
     """Codes of the rules this run had switched on."""
     tracebacks: list[str] = field(default_factory=list)
     elsewhere: list[str] = field(default_factory=list)
     """Files not given that `--corpus-wide` reports cross-file findings in (display paths)."""
+
+    def __post_init__(self) -> None:
+        self.findings = findings_of(self.findings)  # a list from an older caller, or a test
+
+    @cached_property
+    def diagnostics(self) -> list[Diagnostic]:
+        """Every finding at once, for callers that want a list (the language server's and the
+        HTML report's scale); the CLI reads :attr:`findings` as a stream."""
+        return list(self.findings)
 
 
 def display_path(path: Path | str) -> str:
@@ -657,8 +695,9 @@ _worker: Linter | None = None
 
 Job = tuple[Target, bool]
 """(file, lint it fully (else only index it))."""
-JobOutput = tuple[FileResult | None, ProfileEntry, bool]
-"""(per-file result for a full lint, index entry, may it be cached)."""
+JobOutput = tuple[FileResult | PackedResult | None, ProfileEntry, bool]
+"""(per-file result for a full lint, index entry, may it be cached); packed when it comes
+from a worker process."""
 
 
 def _start_worker(config: Config, main: int) -> None:
@@ -731,37 +770,50 @@ def _request_death_signal() -> None:
         pass  # no prctl (an unusual libc): the polling thread still covers it
 
 
-def _work(job: Job) -> JobOutput:
+def _work(job: Job) -> tuple[FileResult | None, ProfileEntry, bool]:
     assert _worker is not None
     return _worker.process_file(*job)
 
 
-def _map(linter: Linter, jobs: list[Job], workers: int) -> list[JobOutput]:
-    """Run jobs in worker processes when there are enough of them to pay for the start-up."""
+CHUNK_LIMIT = 32
+"""Files per task sent to a worker, at most: each task's results wait whole in the parent
+until it takes them (a file's packed findings are ~20 KB in a seed-like corpus)."""
+
+
+def _map(linter: Linter, jobs: list[Job], workers: int) -> Iterator[JobOutput]:
+    """Run jobs in worker processes when there are enough of them to pay for the start-up;
+    outputs come in the jobs' order, each task's as soon as it is done and the ones before it
+    have been taken, so they never pile up in the parent."""
     if workers > 1 and len(jobs) >= PARALLEL_THRESHOLD:
         from concurrent.futures import ProcessPoolExecutor
 
-        size = max(1, len(jobs) // (workers * 8))
+        size = max(1, min(CHUNK_LIMIT, len(jobs) // (workers * 8)))
         initargs = (linter.config, os.getpid())
         pool = ProcessPoolExecutor(workers, initializer=_start_worker, initargs=initargs)
         # Chunks are submitted one by one, not through `pool.map`: on an interrupt, `map`
         # cancels the futures it still holds, and Python 3.11's pool then fails ("Exception in
         # thread") marking those cancelled futures broken once the workers are stopped.
-        chunks = [pool.submit(_work_chunk, jobs[start:start + size]) for start in range(0, len(jobs), size)]
+        chunks = deque(pool.submit(_work_chunk, jobs[start:start + size]) for start in range(0, len(jobs), size))
         try:
-            outputs = [output for chunk in chunks for output in chunk.result()]
+            while chunks:
+                yield from chunks.popleft().result()  # the future, and its outputs, let go
         except BaseException:
             # Ctrl-C (or any error) while workers are busy: do not wait for the chunks in
             # flight; the pool marks the rest failed once its workers are gone.
             _stop_workers(pool)
             raise
         pool.shutdown()
-        return outputs
-    return [linter.process_file(*job) for job in jobs]
+        return
+    for job in jobs:
+        yield linter.process_file(*job)
 
 
 def _work_chunk(jobs: list[Job]) -> list[JobOutput]:
-    return [_work(job) for job in jobs]
+    outputs: list[JobOutput] = []
+    for job in jobs:
+        result, entry, cacheable = _work(job)
+        outputs.append((None if result is None else PackedResult.of(result), entry, cacheable))
+    return outputs
 
 
 def _stop_workers(pool: ProcessPoolExecutor) -> None:
@@ -814,8 +866,9 @@ def run(
     :func:`lint_text`); with texts and no paths, only the texts are linted.
 
     ``cache_dir`` enables the per-file result cache; ``jobs`` caps worker processes
-    (default: one per core).  Files are read, hashed and dropped: memory holds results and
-    index entries, never the corpus's text.
+    (default: one per core).  Files are read, hashed and dropped: memory holds index entries,
+    never the corpus's text, and the findings of one file at a time (the others wait in a
+    temporary file without a name, from SPILL_THRESHOLD files on).
 
     ``corpus_wide``: cross-file rules also report in every other file of the corpus, from
     its index entry (what a commit that renames or deletes a profile breaks elsewhere); the
@@ -841,7 +894,7 @@ def run(
 
         cache = ResultCache(cache_dir, ResultCache.namespace(linter.fingerprint(), linter.schema_bytes()))
 
-    results: dict[str, FileResult] = {}
+    results = _Results(spill=len(targets) >= SPILL_THRESHOLD)
     entries: list[ProfileEntry | DeferredEntry] = []
     pending: list[Job] = []
     pending_keys: list[FileKey | None] = []
@@ -864,10 +917,10 @@ def run(
                 live_keys.append(key)
                 cached_result = cache.result(key, target.display)
                 if cached_result is not None:
-                    results[target.display] = cached_result
+                    results.add(cached_result)
         cache.release_shard(shard)
     for target, key in keyed or [(t, None) for t in targets]:
-        if target.display not in results:
+        if target.display not in results.entries:
             pending.append((target, True))
             pending_keys.append(key)
 
@@ -910,45 +963,118 @@ def run(
         pending, pending_keys, _map(linter, pending, jobs or os.cpu_count() or 1), strict=True
     ):
         if is_target and result is not None:
-            results[target.display] = result
+            results.add(result)
         else:
             entries.append(entry_of_file)
         if cache is not None and key is not None and cacheable:
-            cache.store(key, entry_of_file, result)
+            cache.store(key, entry_of_file, result.unpacked() if isinstance(result, PackedResult) else result)
     if cache is not None:
         cache.save(live_keys)
 
-    ordered = [results[t.display] for t in targets]
-    corpus = Corpus.from_entries(Path(shown_folder(root)), [*(r.entry for r in ordered), *entries])
+    displays = list(dict.fromkeys(t.display for t in targets))
+    linted = [results.entries[d] for d in displays]
+    corpus = Corpus.from_entries(Path(shown_folder(root)), [*linted, *entries])
     if cache is not None and not SUGGESTING_RULES.isdisjoint(linter.selected_codes):
-        _prepare_suggestions(cache, corpus, [*(r.entry for r in ordered), *(entries if corpus_wide else ())])
+        _prepare_suggestions(cache, corpus, [*linted, *(entries if corpus_wide else ())])
     # Other files as targets only where cross-file findings can land in them: a run that is
     # not corpus-wide reports in its targets alone, and makes no Target per corpus file.
     others = [_found_target(entry, display, root) for entry, display in found] if corpus_wide else []
-    cross_file = linter.lint_corpus(ordered, corpus)
-    by_path: dict[str, list[Diagnostic]] = {}
-    for diagnostic in cross_file:
-        by_path.setdefault(diagnostic.path, []).append(diagnostic)
-    diagnostics: list[Diagnostic] = []
     tracebacks: list[str] = []
-    for result in ordered:
-        diagnostics.extend(linter.finish(result, by_path.get(result.path, ())))
-        tracebacks.extend(result.tracebacks)
+    for display in displays:
+        # The cross-file pass runs now, on the complete index, so every traceback is known
+        # before the report starts; its findings join the file's in the spill.
+        crashes = list(results.tracebacks.get(display, ()))
+        results.add_cross_file(display, linter.lint_entry(results.entries[display], corpus, crashes))
+        tracebacks.extend(crashes)
+    elsewhere: dict[str, list[Diagnostic]] = {}
     if corpus_wide:
-        diagnostics.extend(_cross_file_elsewhere(linter, corpus, entries, others, tracebacks))
-    diagnostics.sort(key=Diagnostic.sort_key)
-    with_findings = {d.path for d in diagnostics}
+        for diagnostic in _cross_file_elsewhere(linter, corpus, entries, others, tracebacks):
+            elsewhere.setdefault(diagnostic.path, []).append(diagnostic)
+
+    def groups() -> Iterator[Group]:
+        for display in sorted({*displays, *elsewhere}):
+            found = results.finished(display, linter) if display in results.entries else []
+            found.extend(elsewhere.get(display, ()))
+            found.sort(key=Diagnostic.sort_key)
+            yield display, found
+
     return RunResult(
-        diagnostics=diagnostics,
+        findings=Findings(groups),
         files=[t.display for t in targets],
-        sources=SourceTexts(
-            (t for t in [*targets, *others] if t.display in with_findings), config.max_file_size
-        ),
+        sources=SourceTexts([*targets, *others], config.max_file_size),
         rules=linter.rules,
         selected=frozenset(linter.selected_codes),
         tracebacks=tracebacks,
-        elsewhere=[t.display for t in others if t.display in with_findings],
+        elsewhere=[t.display for t in others if t.display in elsewhere],
     )
+
+
+SPILL_THRESHOLD = 64
+"""From this many files to lint on, per-file findings wait in a temporary file, not in memory.
+Below it they stay as objects: no time is lost either way at 60 files, and a one-file run
+(a pre-commit hook's) never imports pickle or packs anything."""
+
+
+class _Results:
+    """The per-file results of the linted files by display path: index entries and crash
+    reports in memory, findings and suppression comments in a :class:`Spill` (or as objects,
+    for a small run), until :meth:`finished` reads them back one file at a time."""
+
+    def __init__(self, *, spill: bool) -> None:
+        self.entries: dict[str, ProfileEntry] = {}
+        self.tracebacks: dict[str, tuple[str, ...]] = {}
+        """Rule crashes, of the files that had any."""
+        self.held: dict[str, FileResult] | None = None if spill else {}
+        self.spill = Spill(in_memory=False) if spill else None
+        self.cross_file: dict[str, list[Diagnostic]] = {}
+        """Cross-file findings of a small run (a spilled run adds them to the spill)."""
+        self.with_findings: set[str] = set()
+        """Files with findings or suppression comments; the others finish with none."""
+
+    def add(self, result: FileResult | PackedResult) -> None:
+        path = result.path
+        self.entries[path] = result.entry
+        if result.tracebacks:
+            self.tracebacks[path] = tuple(result.tracebacks)
+        if self.held is not None:
+            held = self.held[path] = result.unpacked() if isinstance(result, PackedResult) else result
+            if held.diagnostics or held.directives:
+                self.with_findings.add(path)
+            return
+        assert self.spill is not None
+        if isinstance(result, PackedResult):
+            packed = result.packed
+        else:
+            packed = pack(result.diagnostics, result.directives) if result.diagnostics or result.directives else b""
+        if packed:
+            self.spill.add(path, packed)
+            self.with_findings.add(path)
+
+    def add_cross_file(self, path: str, diagnostics: list[Diagnostic]) -> None:
+        if not diagnostics:
+            return
+        self.with_findings.add(path)
+        if self.spill is None:
+            self.cross_file[path] = diagnostics
+        else:
+            self.spill.add(f"{path}\0cross-file", pack(diagnostics))
+
+    def finished(self, path: str, linter: Linter) -> list[Diagnostic]:
+        """The file's findings after suppression comments and per-file ignores (unsorted)."""
+        if path not in self.with_findings:
+            return []
+        if self.held is not None:
+            return linter.finish(self.held[path], self.cross_file.get(path, ()))
+        assert self.spill is not None
+        diagnostics: list[Diagnostic] = []
+        directives: list[suppressions.Directive] = []
+        own = self.spill.get(path)
+        if own is not None:
+            diagnostics, directives = unpack(path, own)
+        cross = self.spill.get(f"{path}\0cross-file")
+        cross_file = [] if cross is None else unpack(path, cross)[0]
+        result = FileResult(path, self.entries[path], diagnostics, directives)
+        return linter.finish(result, cross_file)
 
 
 def lint_text(

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import importlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, TextIO
 
 from ..diagnostics import Diagnostic, LineIndex
+from ..findings import Findings, findings_of
 
 if TYPE_CHECKING:
     from ..registry import Rule
@@ -18,8 +20,9 @@ FORMATS = ("text", "concise", "json", "github", "sarif", "junit", "gitlab", "rdj
 class Report:
     """Everything a renderer may show; renderers derive nothing else."""
 
-    diagnostics: Sequence[Diagnostic]
-    """Sorted by path, then position, then code."""
+    diagnostics: Iterable[Diagnostic]
+    """Sorted by path, then position, then code: a list, or the run's :class:`Findings`,
+    produced file by file on each read (renderers read it once, in order)."""
     files: Sequence[str]
     """Display paths of every file that was checked, in order."""
     sources: Mapping[str, str]
@@ -28,7 +31,13 @@ class Report:
     """Every known rule by code (for catalogues and help texts)."""
     fixed: int = 0
     notes: Sequence[str] = field(default_factory=tuple)
-    """Run-level remarks (e.g. "3 fixes applied"), shown by human-facing formats."""
+    """Run-level remarks (e.g. "3 fixes applied"), shown by human-facing formats; read only
+    after the diagnostics (some are known only then)."""
+
+    @cached_property
+    def findings(self) -> Findings:
+        """The diagnostics as a stream with its counts (see :class:`Findings`)."""
+        return findings_of(self.diagnostics)
 
 
 class SourceLines:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any, TextIO
 
 from ..diagnostics import Diagnostic, Severity
@@ -28,9 +28,10 @@ def _identity(d: Diagnostic) -> str:
     return "\0".join((d.path.replace("\\", "/"), d.code, d.fingerprint or d.message))
 
 
-def fingerprints(diagnostics: list[Diagnostic] | tuple[Diagnostic, ...]) -> Iterator[str]:
-    """One stable, unique fingerprint per diagnostic, in order."""
-    seen: Counter[str] = Counter()
+def fingerprints(diagnostics: Iterable[Diagnostic], seen: Counter[str] | None = None) -> Iterator[str]:
+    """One stable, unique fingerprint per diagnostic, in order; ``seen`` counts the identities
+    met before them (a fresh count when not given)."""
+    seen = Counter() if seen is None else seen
     for d in diagnostics:
         identity = _identity(d)
         occurrence = seen[identity]
@@ -52,8 +53,34 @@ def issue(d: Diagnostic, fingerprint: str) -> dict[str, Any]:
     }
 
 
+def _shared_paths(files: Iterable[str]) -> set[str]:
+    """Paths as GitLab sees them (forward slashes) that two different checked paths share."""
+    first: dict[str, str] = {}
+    shared = set()
+    for path in files:
+        seen_as = first.setdefault(path.replace("\\", "/"), path)
+        if seen_as != path:
+            shared.add(seen_as.replace("\\", "/"))
+    return shared
+
+
 def render(report: Report, stream: TextIO, **_: object) -> None:
-    diagnostics = tuple(report.diagnostics)
-    payload = [issue(d, fingerprint) for d, fingerprint in zip(diagnostics, fingerprints(diagnostics))]
-    json.dump(payload, stream, indent=2, ensure_ascii=False)
-    stream.write("\n")
+    """Laid out as `json.dump(payload, indent=2)` would, but one issue at a time.
+
+    Occurrences are counted per file, as findings stream by file: a file's counts are
+    dropped after it, unless another file has the same forward-slash path (`a\\b.yaml` and
+    `a/b.yaml`) or the file is not among those checked."""
+    checked = set(report.files)
+    shared = _shared_paths(report.files)
+    seen: dict[str, Counter[str]] = {}
+    separator = "[\n  "
+    for path, diagnostics in report.findings.by_file():
+        shown = path.replace("\\", "/")
+        counts = seen.setdefault(shown, Counter())
+        for d, fingerprint in zip(diagnostics, fingerprints(diagnostics, counts)):
+            encoded = json.dumps(issue(d, fingerprint), indent=2, ensure_ascii=False)
+            stream.write(separator + encoded.replace("\n", "\n  "))
+            separator = ",\n  "
+        if shown not in shared and path in checked:
+            del seen[shown]
+    stream.write("[]\n" if separator == "[\n  " else "\n]\n")

@@ -90,14 +90,39 @@ def build(report: Report) -> ET.Element:
 
 
 def render(report: Report, stream: TextIO, **_: object) -> None:
-    """Laid out as `ET.indent` lays out `build(report)`, but written one testcase at a time."""
-    files, by_file = _by_file(report)
-    # Our own name and numbers only: nothing here needs XML escaping.
-    counts = {"name": SUITE_NAME, **_counts(files, by_file)}
-    attributes = " ".join(f'{name}="{value}"' for name, value in counts.items())
-    stream.write(f'<?xml version="1.0" encoding="UTF-8"?>\n<testsuites {attributes}>\n  <testsuite {attributes}>\n')
-    for path in files:
-        case = _testcase(path, by_file.get(path, []))
-        ET.indent(case, level=2)
-        stream.write("    " + xml_references(ET.tostring(case, encoding="unicode")) + "\n")
-    stream.write("  </testsuite>\n</testsuites>\n")
+    """Laid out as `ET.indent` lays out `build(report)`, but written one testcase at a time.
+
+    Test cases follow the order of the files checked, findings come in path order, and the
+    header counts the files with findings: each file's test case is written, as the findings
+    stream by, into an anonymous temporary file, then copied out in the files' order.
+    """
+    import tempfile
+
+    with tempfile.TemporaryFile() as held:
+        written: dict[str, tuple[int, int]] = {}
+        size = 0
+        for path, diagnostics in report.findings.by_file():
+            data = _testcase_text(path, diagnostics).encode("utf-8", "surrogatepass")
+            held.write(data)
+            written[path] = (size, len(data))
+            size += len(data)
+        checked = set(report.files)
+        files = list(report.files) + [p for p in written if p not in checked]
+        # Our own name and numbers only: nothing here needs XML escaping.
+        counts = {"name": SUITE_NAME, "tests": str(len(files)), "failures": str(len(written)), "errors": "0", "skipped": "0"}
+        attributes = " ".join(f'{name}="{value}"' for name, value in counts.items())
+        stream.write(f'<?xml version="1.0" encoding="UTF-8"?>\n<testsuites {attributes}>\n  <testsuite {attributes}>\n')
+        for path in files:
+            if path in written:
+                start, length = written[path]
+                held.seek(start)
+                stream.write(held.read(length).decode("utf-8", "surrogatepass"))
+            else:
+                stream.write(_testcase_text(path, []))
+        stream.write("  </testsuite>\n</testsuites>\n")
+
+
+def _testcase_text(path: str, diagnostics: list[Diagnostic]) -> str:
+    case = _testcase(path, diagnostics)
+    ET.indent(case, level=2)
+    return "    " + xml_references(ET.tostring(case, encoding="unicode")) + "\n"

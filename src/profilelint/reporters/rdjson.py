@@ -59,19 +59,35 @@ def diagnostic(d: Diagnostic, index: LineIndex | None, url: str | None) -> dict[
     return result
 
 
-def build(report: Report) -> dict[str, Any]:
-    lines_of = SourceLines(report.sources)
-    urls = {code: rule_url(rule) for code, rule in report.rules.items()}
+def _source() -> dict[str, str]:
     source: dict[str, str] = {"name": SOURCE_NAME}
     homepage = homepage_url()
     if homepage:
         source["url"] = homepage
+    return source
+
+
+def build(report: Report) -> dict[str, Any]:
+    lines_of = SourceLines(report.sources)
+    urls = {code: rule_url(rule) for code, rule in report.rules.items()}
     return {
-        "source": source,
+        "source": _source(),
         "diagnostics": [diagnostic(d, lines_of(d.path), urls.get(d.code)) for d in report.diagnostics],
     }
 
 
 def render(report: Report, stream: TextIO, **_: object) -> None:
-    json.dump(build(report), stream, indent=2, ensure_ascii=False)
-    stream.write("\n")
+    """Written as `json.dump(build(report), indent=2)` would, but one diagnostic at a time."""
+    head = json.dumps({"source": _source(), "diagnostics": []}, indent=2, ensure_ascii=False)
+    # `diagnostics` is the last key, so the last `[]` is its list.
+    before, _list, after = head.rpartition('"diagnostics": []')
+    stream.write(before + '"diagnostics": [')
+    lines_of = SourceLines(report.sources)
+    urls = {code: rule_url(rule) for code, rule in report.rules.items()}
+    indent = "\n" + " " * 4
+    separator = indent
+    for d in report.findings:
+        encoded = json.dumps(diagnostic(d, lines_of(d.path), urls.get(d.code)), indent=2, ensure_ascii=False)
+        stream.write(separator + encoded.replace("\n", indent))
+        separator = "," + indent
+    stream.write(("]" if separator == indent else "\n" + " " * 2 + "]") + after + "\n")

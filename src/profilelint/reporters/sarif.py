@@ -152,7 +152,7 @@ def render(report: Report, stream: TextIO, **_: object) -> None:
     """Written as `json.dump(build(report), indent=2)` would, but one result at a time."""
     head = json_text(json.dumps(_skeleton(report), indent=2, ensure_ascii=False))
     # Nothing after the empty results list comes from the report, so the last `[]` is it.
-    before, _, after = head.rpartition('"results": []')
+    before, _list, after = head.rpartition('"results": []')
     stream.write(before + '"results": [')
     lines_of = SourceLines(report.sources)
     rule_index = _rule_index(report)

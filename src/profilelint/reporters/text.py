@@ -9,7 +9,6 @@ table of character widths, to put the carets under the span in terminal cells.
 from __future__ import annotations
 
 import os
-from collections import Counter
 from collections.abc import Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING, TextIO
@@ -165,28 +164,26 @@ def render_diagnostic(d: Diagnostic, index: LineIndex | None) -> list[Line]:
 
 
 def summary(report: Report) -> list[Line]:
+    """The closing lines, from the counts of the pass that printed the diagnostics."""
     files = len(report.files)
-    if not report.diagnostics:
+    tally = report.findings.tally()
+    if not tally.total:
         return [(("All checks passed", "bold green"), f" ({files} file{'s' if files != 1 else ''} checked).")]
-    by_severity = Counter(d.severity for d in report.diagnostics)
+    by_severity = tally.by_severity
     parts = [f"{by_severity[s]} {s.label}{'s' if by_severity[s] != 1 else ''}" for s in sorted(by_severity, reverse=True)]
-    affected = len({d.path for d in report.diagnostics})
-    total = len(report.diagnostics)
+    total = tally.total
     out: list[Line] = [(
         (f"Found {total} problem{'s' if total != 1 else ''}", "bold"),
-        f" ({', '.join(parts)}) in {affected} of {files} file{'s' if files != 1 else ''}.",
+        f" ({', '.join(parts)}) in {tally.files} of {files} file{'s' if files != 1 else ''}.",
     )]
-    by_code = Counter(d.code for d in report.diagnostics)
-    for code, count in sorted(by_code.items(), key=lambda item: (-item[1], item[0])):
+    for code, count in sorted(tally.by_code.items(), key=lambda item: (-item[1], item[0])):
         rule = report.rules.get(code)
         name = printable(rule.name) if rule else ""
         out.append((f"{count:>5} × ", (code, "bold"), f"  {name}"))
-    fixable = sum(1 for d in report.diagnostics if d.fix is not None and d.fix.applicability.value == "safe")
-    unsafe = sum(1 for d in report.diagnostics if d.fix is not None and d.fix.applicability.value == "unsafe")
-    if fixable:
-        out.append((f"{fixable} fixable with `profilelint check --fix`.",))
-    if unsafe:
-        out.append((f"{unsafe} more fixable with `--fix --unsafe-fixes`.",))
+    if tally.safe_fixes:
+        out.append((f"{tally.safe_fixes} fixable with `profilelint check --fix`.",))
+    if tally.unsafe_fixes:
+        out.append((f"{tally.unsafe_fixes} more fixable with `--fix --unsafe-fixes`.",))
     return out
 
 
@@ -197,7 +194,7 @@ def _plain(line: Line) -> str:
 def _report_lines(report: Report, quiet: bool) -> Iterator[list[Line]]:
     """The report one diagnostic at a time, then the notes and summary."""
     lines_of = SourceLines(report.sources)
-    for d in report.diagnostics:
+    for d in report.findings:
         yield [*render_diagnostic(d, lines_of(d.path)), ()]
     if not quiet:
         yield [*((printable(note),) for note in report.notes), *summary(report)]

@@ -1,0 +1,241 @@
+"""A run's findings as a stream: file by file, in report order, readable more than once.
+
+A run over 10,000 files finds ~190,000 problems, and a fix can carry a whole re-emitted
+section: held as objects, they cost more memory than everything else the run does.  So the
+per-file findings leave memory as they arrive (packed into an anonymous temporary file, which
+has no name and vanishes when closed), and the report reads them back one file at a time.
+
+Report order is what sorting every diagnostic by :meth:`Diagnostic.sort_key` gives: by path
+as a string (so `a-b.yaml` comes before `a/x.yaml`, which comes before `a0.yaml`, whatever
+order the files were found in), then position, then code.
+"""
+
+from __future__ import annotations
+
+import heapq
+import os
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import groupby
+from typing import Any
+
+from .diagnostics import Applicability, DataChange, Diagnostic, Edit, Fix, Position, Severity, Span
+
+Group = tuple[str, list[Diagnostic]]
+"""A file's display path and its findings, in report order."""
+
+
+# --- packing --------------------------------------------------------------------------------
+
+def _pack_fix(fix: Fix | None) -> Any:
+    if fix is None:
+        return None
+    edits = tuple((edit.start, edit.end, edit.replacement) for edit in fix.edits)
+    changes = tuple((change.pointer, change.value, change.delete) for change in fix.data_changes)
+    return (fix.description, fix.applicability is Applicability.SAFE, edits, changes)
+
+
+def _unpack_fix(packed: Any) -> Fix | None:
+    if packed is None:
+        return None
+    description, safe, edits, changes = packed
+    return Fix(
+        description,
+        tuple(Edit(*edit) for edit in edits),
+        Applicability.SAFE if safe else Applicability.UNSAFE,
+        tuple(DataChange(*change) for change in changes),
+    )
+
+
+def pack(diagnostics: Iterable[Diagnostic], extra: object = None) -> bytes:
+    """Diagnostics of one file (and anything else of it that pickles, e.g. its suppression
+    comments) as bytes: plain tuples, which pickle and unpickle in C, while a frozen slotted
+    dataclass goes through Python code per object.  The path is left out: it is the file's."""
+    import pickle  # here: a run below SPILL_THRESHOLD (a pre-commit hook's) never packs
+
+    rows = [
+        (*d.span.start, *d.span.end, d.code, int(d.severity), d.message, d.help,
+         _pack_fix(d.fix), d.pointer, d.fingerprint)
+        for d in diagnostics
+    ]
+    return pickle.dumps((rows, extra), pickle.HIGHEST_PROTOCOL)
+
+
+def unpack(path: str, packed: bytes) -> tuple[list[Diagnostic], Any]:
+    """What :func:`pack` packed, the diagnostics given ``path`` back."""
+    import pickle
+
+    rows, extra = pickle.loads(packed)
+    severities = {int(s): s for s in Severity}
+    diagnostics = [
+        Diagnostic(path, Span(Position(line, column), Position(end_line, end_column)), code,
+                   severities[severity], message, help_text, _unpack_fix(fix), pointer, fingerprint)
+        for (line, column, end_line, end_column, code, severity, message, help_text, fix, pointer,
+             fingerprint) in rows
+    ]
+    return diagnostics, extra
+
+
+class Spill:
+    """Packed bytes by key, in an anonymous temporary file (or in memory when ``in_memory``)."""
+
+    def __init__(self, *, in_memory: bool) -> None:
+        import tempfile
+
+        # Open for as long as the findings may be read again; closed by close() or collection.
+        self._file = None if in_memory else tempfile.TemporaryFile(buffering=0)  # noqa: SIM115
+        self._size = 0
+        self._held: dict[str, bytes | tuple[int, int]] = {}
+
+    def add(self, key: str, packed: bytes) -> None:
+        """Keep ``packed`` under ``key`` (in place of what it held)."""
+        if self._file is None:
+            self._held[key] = packed
+            return
+        # Written through the descriptor and read back with pread: no seek position to share.
+        view = memoryview(packed)
+        while view:
+            view = view[os.write(self._file.fileno(), view):]
+        self._held[key] = (self._size, len(packed))
+        self._size += len(packed)
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._held
+
+    def get(self, key: str) -> bytes | None:
+        held = self._held.get(key)
+        if held is None or isinstance(held, bytes):
+            return held
+        assert self._file is not None
+        offset, length = held
+        return os.pread(self._file.fileno(), length, offset)
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+
+    def __del__(self) -> None:
+        self.close()
+
+
+# --- the stream -----------------------------------------------------------------------------
+
+class Tally:
+    """Counts of a complete pass over the findings: summaries, statistics and the exit code.
+
+    A plain class: a dataclass would compile its generated methods at every start-up."""
+
+    __slots__ = ("by_code", "by_severity", "files", "fixes_by_code", "safe_fixes", "total", "unsafe_fixes")
+
+    def __init__(self) -> None:
+        self.total = 0
+        self.files = 0  # files with at least one finding
+        self.by_severity: Counter[Severity] = Counter()
+        self.by_code: Counter[str] = Counter()
+        self.fixes_by_code: Counter[str] = Counter()  # findings with a fix, safe or not
+        self.safe_fixes = 0
+        self.unsafe_fixes = 0
+
+    def add(self, diagnostics: Sequence[Diagnostic]) -> None:
+        if not diagnostics:
+            return
+        self.files += 1
+        self.total += len(diagnostics)
+        for d in diagnostics:
+            self.by_severity[d.severity] += 1
+            self.by_code[d.code] += 1
+            if d.fix is not None:
+                self.fixes_by_code[d.code] += 1
+                if d.fix.applicability is Applicability.SAFE:
+                    self.safe_fixes += 1
+                else:
+                    self.unsafe_fixes += 1
+
+    def worst(self) -> Severity | None:
+        return max(self.by_severity, default=None)
+
+
+class Findings:
+    """Diagnostics in report order, produced file by file each time they are read.
+
+    ``groups`` makes a fresh pass: (path, findings) for each file with findings, paths
+    ascending, each file's findings sorted.  The first complete pass leaves its :class:`Tally`.
+    """
+
+    def __init__(self, groups: Callable[[], Iterable[Group]]) -> None:
+        self._groups = groups
+        self._tally: Tally | None = None
+
+    @classmethod
+    def of(cls, diagnostics: Sequence[Diagnostic]) -> Findings:
+        """Findings already in memory (a small run, a test, `--watch`).  Read flat, they come
+        in the list's order; by file, each path once, in order of first appearance."""
+        return _Listed(diagnostics)
+
+    def by_file(self) -> Iterator[Group]:
+        tally = Tally()
+        for path, diagnostics in self._groups():
+            if diagnostics:
+                tally.add(diagnostics)
+                yield path, diagnostics
+        self._tally = tally
+
+    def __iter__(self) -> Iterator[Diagnostic]:
+        for _, diagnostics in self.by_file():
+            yield from diagnostics
+
+    def tally(self) -> Tally:
+        """The counts; a pass is made for them if none has been completed yet."""
+        if self._tally is None:
+            for _ in self.by_file():
+                pass
+        assert self._tally is not None
+        return self._tally
+
+    def then(self, step: Callable[[Iterable[Group]], Iterable[Group]]) -> Findings:
+        """These findings passed through ``step`` on each read (a filter, a merge)."""
+        return Findings(lambda: step(self.by_file()))
+
+
+class _Listed(Findings):
+    def __init__(self, diagnostics: Sequence[Diagnostic]) -> None:
+        self.diagnostics = diagnostics
+
+        def groups() -> Iterator[Group]:
+            by_path: dict[str, list[Diagnostic]] = {}
+            for d in diagnostics:
+                by_path.setdefault(d.path, []).append(d)
+            return iter(by_path.items())
+
+        super().__init__(groups)
+
+    def __iter__(self) -> Iterator[Diagnostic]:
+        return iter(self.diagnostics)
+
+
+def findings_of(diagnostics: Iterable[Diagnostic]) -> Findings:
+    """``diagnostics`` as Findings (a list is wrapped, Findings pass through)."""
+    if isinstance(diagnostics, Findings):
+        return diagnostics
+    return Findings.of(diagnostics if isinstance(diagnostics, Sequence) else list(diagnostics))
+
+
+def merged(extra: Sequence[Diagnostic]) -> Callable[[Iterable[Group]], Iterator[Group]]:
+    """A step that adds ``extra`` findings to a stream in report order: a file's own findings
+    first, then the extra ones, sorted together (as one stable sort of both lists would)."""
+    by_path: dict[str, list[Diagnostic]] = {}
+    for d in extra:
+        by_path.setdefault(d.path, []).append(d)
+    added = sorted(by_path.items(), key=lambda item: item[0])
+
+    def step(groups: Iterable[Group]) -> Iterator[Group]:
+        tagged = heapq.merge(
+            ((path, 0, ds) for path, ds in groups), ((path, 1, ds) for path, ds in added),
+            key=lambda item: (item[0], item[1]),
+        )
+        for path, parts in groupby(tagged, key=lambda item: item[0]):
+            together = [d for _, _, ds in parts for d in ds]
+            together.sort(key=Diagnostic.sort_key)
+            yield path, together
+
+    return step

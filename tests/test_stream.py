@@ -1,0 +1,196 @@
+"""Findings streamed from the spill: the same bytes as a run that holds them all in memory.
+
+A run over enough files spills each file's findings into an anonymous temporary file and
+reads them back one file at a time, in report order.  The golden corpus (45 files, below
+both thresholds) is linted here with the spill and the worker processes switched on, and
+every format must still give the golden bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from profilelint import engine
+from profilelint.cli import app
+from profilelint.diagnostics import Diagnostic, Severity, Span
+from profilelint.findings import Findings, Spill, merged, pack, unpack
+from tests.test_output_identity import RUNS, TODAY, _compare, _run
+from tests.test_output_identity import corpus as golden_corpus  # noqa: F401 - a fixture
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def spilled(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every run spills its findings, and one of two files is linted by a worker process."""
+    monkeypatch.setattr(engine, "SPILL_THRESHOLD", 1)
+    monkeypatch.setattr(engine, "PARALLEL_THRESHOLD", 2)
+
+
+@pytest.mark.parametrize("name", sorted(RUNS))
+def test_spilled_run_gives_the_golden_bytes(golden_corpus: Path, spilled: None, name: str) -> None:  # noqa: F811
+    code, output = _run("--no-cache", "--jobs", "2", *RUNS[name])
+    _compare(name, code, output)
+
+
+def test_spilled_cached_run_gives_the_golden_bytes(golden_corpus: Path, spilled: None) -> None:  # noqa: F811
+    _run("--format", "json", "--jobs", "2")
+    _compare("json", *_run("--format", "json", "--jobs", "2"))
+
+
+def test_spilled_fix_reports_and_writes_the_golden_bytes(golden_corpus: Path, spilled: None) -> None:  # noqa: F811
+    """`--fix` with the spill: the report (fix refusals merged into the stream) and every file."""
+    code, output = _run("--no-cache", "--fix", "--no-color", "--jobs", "2")
+    written = "".join(
+        f"=== {path.relative_to(golden_corpus).as_posix()}\n{path.read_bytes().decode('utf-8', 'replace')}\n"
+        for path in sorted(golden_corpus.rglob("*.yaml"))
+    )
+    _compare("fix", code, output + written)
+
+
+PROFILE = """\
+slug: {slug}
+title: Title
+unknown-{slug}: 1
+"""
+
+
+def _write(root: Path, *names: str) -> None:
+    for name in names:
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        slug = path.stem
+        path.write_text(PROFILE.format(slug=slug), encoding="utf-8")
+
+
+def _concise(*args: str) -> tuple[int, str]:
+    result = runner.invoke(app, ["check", "--no-cache", "--today", TODAY, "--format", "concise", *args])
+    assert "Traceback" not in result.output
+    return result.exit_code, result.stdout
+
+
+@pytest.fixture
+def odd_names(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Files whose discovery order (a folder's files, then its subfolders) is not report order
+    (paths sorted as strings: `-` < `/` < `0`)."""
+    (tmp_path / ".git").mkdir()
+    _write(tmp_path, "a0.yaml", "a-b.yaml", "a/x.yaml", "a/b/y.yaml", "b.yaml")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def _paths(output: str) -> list[str]:
+    return list(dict.fromkeys(line.split(":", 1)[0] for line in output.splitlines()))
+
+
+def test_files_are_reported_in_path_order_not_discovery_order(odd_names: Path, spilled: None) -> None:
+    _, spilled_output = _concise("--select", "SCH002", ".")
+    assert _paths(spilled_output) == ["a-b.yaml", "a/b/y.yaml", "a/x.yaml", "a0.yaml", "b.yaml"]
+
+
+def test_spilled_and_held_runs_agree_on_order(odd_names: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    held = _concise(".")
+    monkeypatch.setattr(engine, "SPILL_THRESHOLD", 1)
+    assert _concise(".") == held
+    assert "a-b.yaml:3:1: SCH" in held[1]
+
+
+def test_output_writes_a_second_format_from_the_same_stream(odd_names: Path, spilled: None) -> None:
+    """`--output` reads the findings again: the file holds what `--format json` prints."""
+    code, printed_json = _concise("--select", "SCH002", ".")
+    result = runner.invoke(app, ["check", "--no-cache", "--today", TODAY, "--select", "SCH002",
+                                 "--format", "json", ".", "--output", "report.json", "--no-color"])
+    alone = runner.invoke(app, ["check", "--no-cache", "--today", TODAY, "--select", "SCH002", "--format", "json", "."])
+    assert result.exit_code == alone.exit_code == code == 1
+    assert (odd_names / "report.json").read_text(encoding="utf-8") == alone.stdout
+    assert result.stdout.startswith("error[SCH002]: ")
+    assert "Found 5 problems (5 errors) in 5 of 5 files." in result.stdout
+    assert [d["path"] for d in json.loads(alone.stdout)] == _paths(printed_json)
+
+
+def test_baseline_filters_the_stream_and_counts_what_it_hid(odd_names: Path, spilled: None) -> None:
+    args = ("--select", "SCH002", ".")
+    code, _ = _concise("--write-baseline", "baseline.json", *args)
+    assert code == 0
+    _write(odd_names, "a/c.yaml")  # one new finding, between a/b/y.yaml and a/x.yaml
+    (odd_names / "b.yaml").write_text("slug: b\ntitle: Title\n", encoding="utf-8")  # one gone
+    result = runner.invoke(app, ["check", "--no-cache", "--today", TODAY, "--baseline", "baseline.json",
+                                 "--no-color", *args])
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[:2] == [
+        "error[SCH002]: unknown field `unknown-c`",
+        " --> a/c.yaml:3:1",
+    ]
+    tail = result.stdout.splitlines()[-5:]
+    assert tail == [
+        "4 findings hidden by baseline baseline.json.",
+        ("1 baseline entry in baseline.json no longer occurs; run `profilelint check --write-baseline "
+         "baseline.json` to drop it:"),
+        "  b.yaml: SCH002 /unknown-b",
+        "Found 1 problem (1 error) in 1 of 6 files.",
+        "    1 × SCH002  unknown-field",
+    ]
+
+
+def test_baseline_notes_come_after_a_machine_format(odd_names: Path, spilled: None) -> None:
+    _concise("--write-baseline", "baseline.json", "--select", "SCH002", ".")
+    result = runner.invoke(app, ["check", "--no-cache", "--today", TODAY, "--baseline", "baseline.json",
+                                 "--select", "SCH002", "--format", "gitlab", "."])
+    assert (result.exit_code, result.stdout) == (0, "[]\n")
+    assert result.stderr == "5 findings hidden by baseline baseline.json.\n"
+
+
+def test_the_spill_leaves_no_file_behind(odd_names: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The spill and junit's holding file have no name: TMPDIR stays empty, during and after."""
+    empty = tmp_path_factory.mktemp("tmpdir")
+    script = (
+        "import sys; from profilelint import engine; engine.SPILL_THRESHOLD = 1; "
+        "from profilelint.cli import main; sys.argv = ['profilelint', *sys.argv[1:]]; main()"
+    )
+    env = {**os.environ, "TMPDIR": str(empty)}
+    for output_format in ("json", "junit"):
+        done = subprocess.run(
+            [sys.executable, "-c", script, "check", "--no-cache", "--format", output_format, "."],
+            cwd=odd_names, env=env, capture_output=True, text=True, timeout=60, check=False,
+        )
+        assert done.returncode == 1, done.stderr
+        assert "a-b.yaml" in done.stdout
+    assert list(empty.iterdir()) == []
+
+
+def _diagnostic(path: str, line: int, code: str = "SCH002") -> Diagnostic:
+    return Diagnostic(path, Span.of(line, 0, line, 4), code, Severity.ERROR, f"{code} at {line}",
+                      fingerprint=str(line))
+
+
+def test_packing_keeps_every_field() -> None:
+    from profilelint.diagnostics import Applicability, DataChange, Edit, Fix
+
+    fix = Fix("drop it", (Edit(1, 4, "x\n"),), Applicability.UNSAFE, (DataChange("/a", {"b": [1]}, False),))
+    original = Diagnostic("p.yaml", Span.of(2, 3, 4, 5), "FMT002", Severity.WARNING, "m", "h", fix, "/a", "f")
+    (found, extra) = unpack("p.yaml", pack([original], ["directive"]))
+    assert found == [original] and extra == ["directive"]
+
+
+def test_spill_reads_back_each_key() -> None:
+    spill = Spill(in_memory=False)
+    spill.add("a", b"first")
+    spill.add("b", b"second")
+    assert (spill.get("b"), spill.get("a"), spill.get("c")) == (b"second", b"first", None)
+    spill.close()
+
+
+def test_merged_findings_keep_the_order_of_one_stable_sort() -> None:
+    """Fix refusals join a file's findings: the file's own first, sorted together."""
+    stream = [_diagnostic("a-b.yaml", 1), _diagnostic("a/x.yaml", 2), _diagnostic("a/x.yaml", 7)]
+    extra = [_diagnostic("a/x.yaml", 2, "PLN004"), _diagnostic("a/x.yaml", 5), _diagnostic("a.yaml", 0)]
+    findings = Findings.of(stream).then(merged(extra))
+    assert list(findings) == sorted([*stream, *extra], key=Diagnostic.sort_key)
+    assert findings.tally().files == 3 and findings.tally().total == 6
