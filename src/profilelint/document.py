@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Final
+from typing import Any, Final
 
 import yaml
 from yaml import events as ev
@@ -155,7 +156,7 @@ class Location:
     which builds its spans when first read; to every reader it is a Location like this one.
     """
 
-    __slots__ = ("_value", "_key", "_style")
+    __slots__ = ("_key", "_style", "_value")
     _value: Any
     _key: Any
     _style: str | None
@@ -739,7 +740,7 @@ MarkPosition = Callable[[Any], Position]
 def _mark_position(mark: Any) -> Position:
     """A mark's own line and column: ours in a text of LF breaks that ends with one."""
     # tuple.__new__ skips the named tuple's Python-level __new__ (same values, same type).
-    return _new_tuple(Position, (mark.line, mark.column))  # type: ignore[no-any-return]
+    return _new_tuple(Position, (mark.line, mark.column))
 
 
 def _end_node(node: Node) -> Node:
@@ -755,7 +756,7 @@ def _end_node(node: Node) -> Node:
 
 
 def _node_span(node: Node, position: MarkPosition) -> Span:
-    return _new_tuple(Span, (position(node.start_mark), position(_end_node(node).end_mark)))  # type: ignore[no-any-return]
+    return _new_tuple(Span, (position(node.start_mark), position(_end_node(node).end_mark)))
 
 
 class _NodeLocation(Location):
@@ -766,7 +767,7 @@ class _NodeLocation(Location):
     marks are plain objects (line, column, index) that outlive the parser.
     """
 
-    __slots__ = ("_value_node", "_key_node", "_position")
+    __slots__ = ("_key_node", "_position", "_value_node")
 
     def __init__(
         self, value_node: Node, key_node: Node | None, style: str | None, position: MarkPosition
