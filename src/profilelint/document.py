@@ -260,13 +260,12 @@ class Document:
     has_bom: bool = False
     derived: dict[str, Any] = field(default_factory=dict, repr=False)
     """Facts computed once and shared by several rules (e.g. the schema errors)."""
-    _lines: LineIndex | None = field(default=None, repr=False)
 
-    @property
+    @functools.cached_property
     def lines(self) -> LineIndex:
-        if self._lines is None:
-            self._lines = LineIndex(self.text)
-        return self._lines
+        """The text's line index, built on first use (FMT002 reads it ~100 times a file: once
+        built it is a plain attribute, with no property call)."""
+        return LineIndex(self.text)
 
     @property
     def is_profile(self) -> bool:
