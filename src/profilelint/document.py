@@ -778,23 +778,24 @@ class _NodeLocation(Location):
 
     @property
     def value(self) -> Span:
-        if self._position is not None:
-            self._build()
+        position = self._position
+        if position is not None:
+            self._build(position)
         return self._value  # type: ignore[no-any-return]
 
     @property
     def key(self) -> Span | None:
-        if self._position is not None:
-            self._build()
+        position = self._position
+        if position is not None:
+            self._build(position)
         return self._key  # type: ignore[no-any-return]
 
-    def _build(self) -> None:
-        position = self._position
-        assert position is not None
+    def _build(self, position: MarkPosition) -> None:
         key_node = self._key_node
         self._value = _node_span(self._value_node, position)
         self._key = None if key_node is None else _node_span(key_node, position)
-        self._position = None  # built: both spans stay these objects
+        # Last, so a reader (in any thread) that finds it None finds both spans set.
+        self._position = None
 
     def offsets(self) -> tuple[int, int]:
         """Where the value starts and ends in the text: libyaml's character indexes, which
