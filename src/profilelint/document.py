@@ -732,7 +732,7 @@ def _may_hold_anchor(text: str) -> bool:
 
 
 _new_tuple = tuple.__new__
-MarkPosition = Callable[[Any], Position]
+_MarkPosition = Callable[[Any], Position]
 """Maps a libyaml mark to a Position in the terms of the document's LineIndex."""
 
 
@@ -754,7 +754,7 @@ def _end_node(node: Node) -> Node:
     return node
 
 
-def _node_span(node: Node, position: MarkPosition) -> Span:
+def _node_span(node: Node, position: _MarkPosition) -> Span:
     return _new_tuple(Span, (position(node.start_mark), position(_end_node(node).end_mark)))
 
 
@@ -769,12 +769,12 @@ class _NodeLocation(Location):
     __slots__ = ("_key_node", "_position", "_value_node")
 
     def __init__(
-        self, value_node: Node, key_node: Node | None, style: str | None, position: MarkPosition
+        self, value_node: Node, key_node: Node | None, style: str | None, position: _MarkPosition
     ) -> None:
         self._value_node = value_node
         self._key_node = key_node
         self._style = style
-        self._position: MarkPosition | None = position
+        self._position: _MarkPosition | None = position
 
     @property
     def value(self) -> Span:
@@ -790,7 +790,7 @@ class _NodeLocation(Location):
             self._build(position)
         return self._key  # type: ignore[no-any-return]
 
-    def _build(self, position: MarkPosition) -> None:
+    def _build(self, position: _MarkPosition) -> None:
         key_node = self._key_node
         self._value = _node_span(self._value_node, position)
         self._key = None if key_node is None else _node_span(key_node, position)
@@ -868,7 +868,7 @@ class _NodeWalk:
         # only a text that ends with a LF is read directly; :class:`_Marks` maps the rest.
         text = doc.text
         direct = text.endswith("\n") and not any(brk in text for brk in _ODD_BREAK_CHARACTERS)
-        self.position: MarkPosition = _mark_position if direct else _Marks(doc.lines, text).position
+        self.position: _MarkPosition = _mark_position if direct else _Marks(doc.lines, text).position
 
     def run(self, root: Node) -> None:
         if root.tag is not None:
