@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import copy
+import pickle
 import time
 
 import pytest
 
-from profilelint.diagnostics import Span
-from profilelint.document import ALIAS, load, parse, pointer_label, show_text
+from profilelint.diagnostics import LineIndex, Position, Span
+from profilelint.document import (
+    ALIAS,
+    Location,
+    _parse_composed,
+    load,
+    parse,
+    pointer_label,
+    show_text,
+)
 from tests.helpers import SEED
 
 
@@ -181,3 +191,55 @@ def test_written_is_the_value_as_the_user_wrote_it(text: str, written: str) -> N
 def test_show_text_escapes_line_breaks_instead_of_joining_them() -> None:
     assert show_text("a\nb\r\nc\u2028d") == "a\\nb\\r\\nc\\u2028d"
     assert show_text("x" * 10, 5) == "xxxx…"
+
+
+# -- locations of the fast path: spans built when first read ----------------------------------
+
+BLOCK = "a:\n  b: [1, 2]\n  c: x  # note\n\n# trailing comment\nd: 'q'\n"
+
+
+def test_a_location_reads_as_its_spans_and_the_same_objects_twice() -> None:
+    doc = parse("x.yaml", BLOCK)
+    location = doc.locations["/a"]
+    # A block mapping ends with its last child (`x`), not on the line its end mark names.
+    assert location == Location(Span.of(1, 2, 2, 6), Span.of(0, 0, 0, 1), None)
+    assert location.value is location.value and location.key is location.key
+    assert type(location.value.start) is Position
+    assert hash(location) == hash(Location(Span.of(1, 2, 2, 6), Span.of(0, 0, 0, 1), None))
+    assert repr(location) == (
+        "Location(value=Span(start=Position(line=1, column=2), end=Position(line=2, column=6)), "
+        "key=Span(start=Position(line=0, column=0), end=Position(line=0, column=1)), style=None)"
+    )
+    assert doc.locations["/d"] == Location(Span.of(5, 3, 5, 6), Span.of(5, 0, 5, 1), "'")
+    assert doc.locations["/a/b/1"] == Location(Span.of(1, 9, 1, 10), None, "")
+
+
+def test_a_location_cannot_be_changed_and_copies_as_plain_spans() -> None:
+    location = parse("x.yaml", BLOCK).locations["/a/c"]
+    with pytest.raises(AttributeError):
+        location.value = Span.point(0, 0)  # type: ignore[misc]
+    for copied in (pickle.loads(pickle.dumps(location)), copy.deepcopy(location)):
+        assert type(copied) is Location
+        assert copied == location == Location(Span.of(2, 5, 2, 6), Span.of(2, 2, 2, 3), "")
+
+
+def test_scalar_offsets_of_a_clean_file_need_no_line_index() -> None:
+    doc = parse("x.yaml", "title: é😀 x\nrelated:\n  - slug: \"a-b\"\n")
+    assert doc.scalar_offsets("/related/0/slug") == (31, 36)
+    assert doc.text[31:36] == '"a-b"'
+    assert doc.written("/title", 1) == "é😀 x"
+    assert "lines" not in vars(doc)  # the marks' character indexes gave the offsets, not a line index
+
+
+def test_offsets_after_odd_line_breaks_are_the_line_index_ones() -> None:
+    doc = _parse_composed("x.yaml", "a: 1\rb: 'x'\r\nc: [y]")  # the fast path maps its marks
+    assert doc is not None
+    assert doc.scalar_offsets("/b") == (8, 11)
+    assert doc.locations["/b"].value == Span.of(0, 8, 0, 11)  # a lone CR is no line break to us
+    assert doc.written("/c", ["y"]) == "[y]"
+
+
+def test_line_index_positions_are_named_tuples() -> None:
+    lines = LineIndex("ab\ncd\n")
+    assert lines.position(4) == Position(1, 1) and type(lines.position(4)) is Position
+    assert lines.offset(lines.position(4)) == 4

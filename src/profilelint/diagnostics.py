@@ -56,6 +56,7 @@ class Span(NamedTuple):
 
 
 _PLUS_ONE = (1).__add__
+_new_tuple = tuple.__new__
 
 
 class LineIndex:
@@ -81,7 +82,9 @@ class LineIndex:
 
     def position(self, offset: int) -> Position:
         line = bisect.bisect_right(self.starts, offset) - 1
-        return Position(line, offset - self.starts[line])
+        # tuple.__new__ skips the named tuple's Python-level __new__ (same values, same type):
+        # the JSON report maps both ends of every fix edit, ~40,000 per 1,000 seed-like files.
+        return _new_tuple(Position, (line, offset - self.starts[line]))
 
     def line_text(self, line: int) -> str:
         """The text of a 0-based line, without its line break."""

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -147,14 +148,50 @@ def pointer_label(pointer: str) -> str:
     return label or "(top level)"
 
 
-@dataclass(frozen=True, slots=True)
 class Location:
-    """Where one value sits in the source: its key (if a mapping entry) and the value itself."""
+    """Where one value sits in the source: its key (if a mapping entry) and the value itself.
 
-    value: Span
-    key: Span | None = None
-    style: str | None = None
-    """Scalar style: '' plain, "'" or '"' quoted, '|' literal, '>' folded; None for collections."""
+    A value like a frozen record: equal, hashed and shown by ``value``, ``key`` and ``style``,
+    none of which can be assigned.  The loader's fast path records a :class:`_NodeLocation`,
+    which builds its spans when first read; to every reader it is a Location like this one.
+    """
+
+    __slots__ = ("_key", "_style", "_value")
+    _value: Any
+    _key: Any
+    _style: str | None
+
+    def __init__(self, value: Span, key: Span | None = None, style: str | None = None) -> None:
+        self._value = value
+        self._key = key
+        self._style = style
+
+    @property
+    def value(self) -> Span:
+        return self._value  # type: ignore[no-any-return]
+
+    @property
+    def key(self) -> Span | None:
+        return self._key  # type: ignore[no-any-return]
+
+    @property
+    def style(self) -> str | None:
+        """Scalar style: '' plain, "'" or '"' quoted, '|' literal, '>' folded; None for collections."""
+        return self._style
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Location):
+            return NotImplemented
+        return (self.value, self.key, self.style) == (other.value, other.key, other.style)
+
+    def __hash__(self) -> int:
+        return hash((self.value, self.key, self.style))
+
+    def __repr__(self) -> str:
+        return f"Location(value={self.value!r}, key={self.key!r}, style={self.style!r})"
+
+    def __reduce__(self) -> tuple[type[Location], tuple[Span, Span | None, str | None]]:
+        return Location, (self.value, self.key, self.style)  # copied and pickled as spans
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,13 +260,12 @@ class Document:
     has_bom: bool = False
     derived: dict[str, Any] = field(default_factory=dict, repr=False)
     """Facts computed once and shared by several rules (e.g. the schema errors)."""
-    _lines: LineIndex | None = field(default=None, repr=False)
 
-    @property
+    @functools.cached_property
     def lines(self) -> LineIndex:
-        if self._lines is None:
-            self._lines = LineIndex(self.text)
-        return self._lines
+        """The text's line index, built on first use (FMT002 reads it ~100 times a file: once
+        built it is a plain attribute, with no property call)."""
+        return LineIndex(self.text)
 
     @property
     def is_profile(self) -> bool:
@@ -265,14 +301,13 @@ class Document:
         location = self.locations.get(pointer)
         if location is None or not needle:
             return None
-        lines = self.lines
-        start = lines.offset(location.value.start)
-        end = lines.offset(location.value.end)
+        start, end = self._offsets(location)
         found = start - 1
         for _ in range(occurrence + 1):
             found = self.text.find(needle, found + 1, end)
             if found == -1:
                 return None
+        lines = self.lines
         return Span(lines.position(found), lines.position(found + len(needle)))
 
     def scalar_offsets(self, pointer: str) -> tuple[int, int] | None:
@@ -283,6 +318,12 @@ class Document:
             return None
         if location.value.start.line != location.value.end.line:
             return None
+        return self._offsets(location)
+
+    def _offsets(self, location: Location) -> tuple[int, int]:
+        """Where the value of ``location`` starts and ends, as offsets into the text."""
+        if type(location) is _NodeLocation:
+            return location.offsets()  # libyaml's indexes: no line index to build
         lines = self.lines
         return lines.offset(location.value.start), lines.offset(location.value.end)
 
@@ -317,8 +358,8 @@ class Document:
         location = self.locations.get(pointer)
         if location is None:
             return str(value)
-        lines = self.lines
-        return self.text[lines.offset(location.value.start) : lines.offset(location.value.end)]
+        start, end = self._offsets(location)
+        return self.text[start:end]
 
     def under_alias(self, pointer: str) -> bool:
         """Is the value at ``pointer`` an alias, or inside one (so unknown)?"""
@@ -691,20 +732,76 @@ def _may_hold_anchor(text: str) -> bool:
 
 
 _new_tuple = tuple.__new__
-# Location is a frozen dataclass: its __init__ sets each field through object.__setattr__, half
-# the cost of building it; the fast path sets the slots directly (same object, same values).
-_new_location = object.__new__
-_set_location_value = Location.value.__set__  # type: ignore[attr-defined]
-_set_location_key = Location.key.__set__  # type: ignore[attr-defined]
-_set_location_style = Location.style.__set__  # type: ignore[attr-defined]
+_MarkPosition = Callable[[Any], Position]
+"""Maps a libyaml mark to a Position in the terms of the document's LineIndex."""
 
 
-def _location(value: Span, key: Span | None, style: str | None) -> Location:
-    location = _new_location(Location)
-    _set_location_value(location, value)
-    _set_location_key(location, key)
-    _set_location_style(location, style)
-    return location
+def _mark_position(mark: Any) -> Position:
+    """A mark's own line and column: ours in a text of LF breaks that ends with one."""
+    # tuple.__new__ skips the named tuple's Python-level __new__ (same values, same type).
+    return _new_tuple(Position, (mark.line, mark.column))
+
+
+def _end_node(node: Node) -> Node:
+    """The node whose end mark ends ``node``'s span, as the event walk ends it.
+
+    A block collection's own end mark sits on the line after it (past any comments that
+    follow); its last child ends it instead, down to a scalar, a flow or an empty collection.
+    """
+    while type(node) is not ScalarNode and not node.flow_style and node.value:
+        last = node.value[-1]
+        node = last[1] if type(node) is MappingNode else last
+    return node
+
+
+def _node_span(node: Node, position: _MarkPosition) -> Span:
+    return _new_tuple(Span, (position(node.start_mark), position(_end_node(node).end_mark)))
+
+
+class _NodeLocation(Location):
+    """A Location of the composed tree: it keeps the nodes and builds its spans when first read.
+
+    A file has ~190 locations and the rules read the spans of a few; building two Spans of
+    two Positions for every one of them was an eighth of a serial cold run.  The nodes'
+    marks are plain objects (line, column, index) that outlive the parser.
+    """
+
+    __slots__ = ("_key_node", "_position", "_value_node")
+
+    def __init__(
+        self, value_node: Node, key_node: Node | None, style: str | None, position: _MarkPosition
+    ) -> None:
+        self._value_node = value_node
+        self._key_node = key_node
+        self._style = style
+        self._position: _MarkPosition | None = position
+
+    @property
+    def value(self) -> Span:
+        position = self._position
+        if position is not None:
+            self._build(position)
+        return self._value  # type: ignore[no-any-return]
+
+    @property
+    def key(self) -> Span | None:
+        position = self._position
+        if position is not None:
+            self._build(position)
+        return self._key  # type: ignore[no-any-return]
+
+    def _build(self, position: _MarkPosition) -> None:
+        key_node = self._key_node
+        self._value = _node_span(self._value_node, position)
+        self._key = None if key_node is None else _node_span(key_node, position)
+        # Last, so a reader (in any thread) that finds it None finds both spans set.
+        self._position = None
+
+    def offsets(self) -> tuple[int, int]:
+        """Where the value starts and ends in the text: libyaml's character indexes, which
+        are what ``LineIndex.offset`` gives for its span (no line index needed)."""
+        node = self._value_node
+        return node.start_mark.index, _end_node(node).end_mark.index
 
 
 class _Fallback(Exception):
@@ -755,7 +852,8 @@ class _NodeWalk:
 
     Every node is visited once (without anchors no node is shared), iterating over entries and
     recursing only into collections, at most :data:`MAX_NESTING` deep.  Locations are recorded
-    in the event walk's order: a collection's after its children's.
+    in the event walk's order: a collection's after its children's.  Each is a
+    :class:`_NodeLocation`; scalars are read inline, the bulk of the nodes.
     """
 
     __slots__ = ("doc", "locations", "implicit_scalars", "position")
@@ -770,102 +868,96 @@ class _NodeWalk:
         # only a text that ends with a LF is read directly; :class:`_Marks` maps the rest.
         text = doc.text
         direct = text.endswith("\n") and not any(brk in text for brk in _ODD_BREAK_CHARACTERS)
-        self.position = None if direct else _Marks(doc.lines, text).position
+        self.position: _MarkPosition = _mark_position if direct else _Marks(doc.lines, text).position
 
     def run(self, root: Node) -> None:
-        value, span, style = self.node(root, "", 0)
-        self.doc.data = value
-        self.locations[""] = _location(span, None, style)
-
-    def span(self, node: Node) -> Span:
-        start = node.start_mark
-        end = node.end_mark
-        position = self.position
-        # A third of the walk goes into these tuples: tuple.__new__ skips the named tuples'
-        # Python-level __new__ (same values, same types).
-        if position is None:
-            start = _new_tuple(Position, (start.line, start.column))
-            end = _new_tuple(Position, (end.line, end.column))
-        else:
-            start = position(start)
-            end = position(end)
-        return _new_tuple(Span, (start, end))  # type: ignore[no-any-return]
-
-    def node(self, node: Node, pointer: str, depth: int) -> tuple[Any, Span, str | None]:
-        """A value's data, span and style (None for a collection) at ``pointer``."""
-        if node.tag is not None:
+        if root.tag is not None:
             raise _Fallback
-        if type(node) is not ScalarNode:
-            return self.collection(node, pointer, depth + 1)
-        style = node.style
-        value = node.value
-        if not style:
-            value, implicit = _plain_scalar(value)
-            if implicit is not None:
-                self.implicit_scalars[pointer] = implicit
-        return value, self.span(node), style
+        if type(root) is ScalarNode:
+            style = root.style
+            value = root.value
+            if not style:
+                value, implicit = _plain_scalar(value)
+                if implicit is not None:
+                    self.implicit_scalars[""] = implicit
+        else:
+            value = self.collection(root, "", 1)
+            style = None
+        self.doc.data = value
+        self.locations[""] = _NodeLocation(root, None, style, self.position)
 
-    def collection(self, node: Node, pointer: str, depth: int) -> tuple[Any, Span, None]:
+    def collection(self, node: Node, pointer: str, depth: int) -> Any:
         if depth > MAX_NESTING:
             raise _Fallback
         if type(node) is MappingNode:
-            value, last_end = self.mapping(node, pointer, depth)
-        else:
-            value, last_end = self.sequence(node, pointer, depth)
-        span = self.span(node)
-        if node.flow_style or last_end is None:
-            return value, span, None
-        # A block collection's end mark sits on the next line; its last child ends it.
-        return value, _new_tuple(Span, (span[0], last_end)), None
+            return self.mapping(node, pointer, depth)
+        return self.sequence(node, pointer, depth)
 
-    def sequence(self, node: Node, pointer: str, depth: int) -> tuple[list[Any], Position | None]:
+    def sequence(self, node: Node, pointer: str, depth: int) -> list[Any]:
         items: list[Any] = []
         locations = self.locations
-        walk = self.node
-        span = None
+        position = self.position
         for index, child in enumerate(node.value):
             child_pointer = f"{pointer}/{index}"
-            value, span, style = walk(child, child_pointer, depth)
-            locations[child_pointer] = _location(span, None, style)
+            if child.tag is not None:
+                raise _Fallback
+            if type(child) is ScalarNode:  # as in `run`, inline: most nodes are scalars
+                style = child.style
+                value = child.value
+                if not style:
+                    value, implicit = _plain_scalar(value)
+                    if implicit is not None:
+                        self.implicit_scalars[child_pointer] = implicit
+            else:
+                value = self.collection(child, child_pointer, depth + 1)
+                style = None
+            locations[child_pointer] = _NodeLocation(child, None, style, position)
             items.append(value)
-        return items, None if span is None else span[1]
+        return items
 
-    def mapping(
-        self, node: Node, pointer: str, depth: int
-    ) -> tuple[dict[str, Any], Position | None]:
+    def mapping(self, node: Node, pointer: str, depth: int) -> dict[str, Any]:
         entries: dict[str, Any] = {}
         locations = self.locations
-        walk = self.node
-        span_of = self.span
-        span = None
+        position = self.position
         for key_node, value_node in node.value:
             if type(key_node) is not ScalarNode or key_node.tag is not None:
                 raise _Fallback
             key = key_node.value
-            key_span = span_of(key_node)
             if not key_node.style:
                 key = _plain_scalar(key)[0]
                 if type(key) is not str:
-                    key = self.key_source(pointer, key_span)
+                    key = self.key_source(pointer, key_node)
             token = key if "~" not in key and "/" not in key else escape_pointer_token(key)
             child_pointer = f"{pointer}/{token}"
+            if value_node.tag is not None:
+                raise _Fallback
             if key in entries:
                 # The value of a duplicate key is dropped; the event walk records nothing
                 # under it, and nothing but the duplicate itself.
-                if type(value_node) is not ScalarNode or value_node.tag is not None:
+                if type(value_node) is not ScalarNode:
                     raise _Fallback
-                span = span_of(value_node)
                 first = locations[child_pointer].key
                 assert first is not None
-                self.doc.duplicate_keys.append(DuplicateKey(child_pointer, key, first, key_span))
+                duplicate = _node_span(key_node, position)
+                self.doc.duplicate_keys.append(DuplicateKey(child_pointer, key, first, duplicate))
                 continue
-            value, span, style = walk(value_node, child_pointer, depth)
-            locations[child_pointer] = _location(span, key_span, style)
+            if type(value_node) is ScalarNode:  # as in `run`, inline: most nodes are scalars
+                style = value_node.style
+                value = value_node.value
+                if not style:
+                    value, implicit = _plain_scalar(value)
+                    if implicit is not None:
+                        self.implicit_scalars[child_pointer] = implicit
+            else:
+                value = self.collection(value_node, child_pointer, depth + 1)
+                style = None
+            locations[child_pointer] = _NodeLocation(value_node, key_node, style, position)
             entries[key] = value
-        return entries, None if span is None else span[1]
+        return entries
 
-    def key_source(self, pointer: str, span: Span) -> str:
+    def key_source(self, pointer: str, key_node: Node) -> str:
         """A key YAML reads as a non-string (`1`, `true`, `~`) names a field by its source text."""
+        span = _node_span(key_node, self.position)
         lines = self.doc.lines
         raw = self.doc.text[lines.offset(span.start) : lines.offset(span.end)]
         self.doc.non_string_keys.append(NonStringKey(join_pointer(pointer, raw), raw, span))
