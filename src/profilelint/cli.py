@@ -158,6 +158,10 @@ def check(
     from .reporters import Report, render
     from .schema import SchemaError
 
+    if not watch:
+        from .engine import collect_garbage_rarely
+
+        collect_garbage_rarely()
     given = list(paths or [])
     stdin_path = _stdin_path(given, stdin_filename)
     if stdin_path is not None:

@@ -7,7 +7,6 @@ cached per file and recomputed cheaply when any one file changes.
 from __future__ import annotations
 
 import difflib
-import hashlib
 import heapq
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -240,6 +239,8 @@ class Corpus:
 
     def slug_digest(self) -> str:
         """A digest of the set of slugs: what :meth:`near_slugs`' answers depend on."""
+        import hashlib  # only a run that caches suggestions needs it: not a one-file --no-cache check
+
         digest = hashlib.blake2b(digest_size=16)
         digest.update("\0".join(sorted(self._positions)).encode("utf-8", "surrogatepass"))
         return digest.hexdigest()
