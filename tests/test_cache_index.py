@@ -239,3 +239,33 @@ def test_a_shard_let_go_of_after_reading_keeps_its_entries_when_rewritten(
     processed.clear()
     assert invoke(".") == expected and processed == []  # `second`'s result survived the rewrite
     assert second != first
+
+
+def test_an_edited_file_appends_its_entry_and_keeps_the_others_bytes(corpus: Path) -> None:
+    """A pre-commit run rewrites one record of the index: the rests already written stay as
+    they are (none re-encoded), the new one follows them, and every entry reads back."""
+    invoke(".")
+    before_rests = index_of(corpus).read_bytes().partition(b"\n")[2]
+    (corpus / "b.yaml").write_text(profile("b", "a", "c"), encoding="utf-8")
+    assert invoke("b.yaml") == invoke("b.yaml", "--no-cache")
+    after_rests = index_of(corpus).read_bytes().partition(b"\n")[2]
+    assert after_rests.startswith(before_rests) and len(after_rests) > len(before_rests)
+    stored = read_records(index_of(corpus))
+    assert sorted((Path(path).name, record[3], [link["slug"] for link in record[4][5]])
+                  for path, record in stored.items()) == [
+        ("a.yaml", "a", ["b", "customs-oficer"]), ("b.yaml", "b", ["a", "c"]), ("c.yaml", "b", ["a"]),
+        ("d.yaml", "customs-officer", ["polise-officer"]),
+    ]
+    assert invoke("--corpus-wide", "a.yaml") == invoke("--corpus-wide", "a.yaml", "--no-cache")
+
+
+def test_the_index_is_laid_out_anew_when_most_of_its_bytes_are_dropped_entries(corpus: Path) -> None:
+    invoke(".")
+    written = len(index_of(corpus).read_bytes())
+    for name in ("b.yaml", "c.yaml", "d.yaml"):
+        (corpus / name).unlink()
+    invoke(".")
+    head, _, rests = index_of(corpus).read_bytes().partition(b"\n")
+    (record,) = json.loads(head)["files"].values()
+    assert record[4:] == [0, len(rests)]  # a.yaml's rest, alone and first
+    assert len(head) + 1 + len(rests) < written

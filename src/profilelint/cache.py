@@ -525,6 +525,10 @@ class ResultCache:
         except Damaged:
             return None
 
+    def _encode_index(self, records: dict[str, IndexRecord]) -> bytes:
+        appended = self._format.encode_index_appending(records, self._rests, self._fresh)
+        return appended if appended is not None else self._format.encode_index(records, self._rest_of)
+
     def store(self, key: FileKey, entry: ProfileEntry, result: FileResult | None = None) -> None:
         if not self.enabled:
             return
@@ -578,7 +582,7 @@ class ResultCache:
                     _remove_own_files(other)
             if self.index_dirty or not self.records.keys() <= live:
                 kept = {path: record for path, record in self.records.items() if path in live}
-                _write_json_object(self.directory / "index.json", kept, lambda records: self._format.encode_index(records, self._rest_of))
+                _write_json_object(self.directory / "index.json", kept, self._encode_index)
                 self.index_dirty = False
             for name, shard in self.shards.items():
                 if name in self.dirty_shards or not shard.keys() <= live:

@@ -168,6 +168,40 @@ def encode_index(records: dict[str, IndexRecord],
         placed[path] = IndexRecord(record.size, record.mtime_ns, record.inode, record.slug, offset, offset + len(rest))
         rests.append(rest)
         offset += len(rest)
+    return _index_file(placed, rests)
+
+
+def encode_index_appending(records: dict[str, IndexRecord], old_rests: bytes | memoryview,
+                           fresh: dict[str, bytes]) -> bytes | None:
+    """The index file of :func:`encode_index`, written by keeping the second part read
+    (``old_rests``) as it is and appending the ``fresh`` rests of the records stored this run;
+    None when that would leave more bytes of dropped entries than of kept ones (then the
+    whole file is laid out anew).
+
+    A pre-commit run changes one record of 10,000: this re-encodes that one, not every
+    record's place.  A record whose rest is not inside ``old_rests`` is left out, as
+    :func:`encode_index` leaves out a lost one.
+    """
+    placed: dict[str, IndexRecord] = {}
+    end = len(old_rests)
+    kept_bytes = 0
+    appended: list[bytes] = []
+    for path, record in records.items():
+        rest = fresh.get(path)
+        if rest is None:
+            if record.start <= record.end <= len(old_rests):
+                placed[path] = record
+                kept_bytes += record.end - record.start
+            continue
+        placed[path] = IndexRecord(record.size, record.mtime_ns, record.inode, record.slug, end, end + len(rest))
+        appended.append(rest)
+        end += len(rest)
+    if 2 * kept_bytes < len(old_rests):
+        return None
+    return _index_file(placed, [old_rests, *appended])
+
+
+def _index_file(placed: dict[str, IndexRecord], rests: list[bytes | memoryview]) -> bytes:
     try:
         head = msgspec.json.encode(_IndexFile(FORMAT, placed))
     except UnicodeEncodeError:  # a path or slug that is not UTF-8: json.dumps escapes it
