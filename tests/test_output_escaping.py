@@ -26,7 +26,15 @@ from profilelint.config import Config
 from profilelint.corpus import ProfileEntry
 from profilelint.diagnostics import Diagnostic
 from profilelint.engine import run
-from profilelint.escape import _CANDIDATE, _hidden, json_text, markdown_code, markdown_text, printable, xml_references
+from profilelint.escape import (
+    _CANDIDATE,
+    _hidden,
+    json_text,
+    markdown_code,
+    markdown_text,
+    printable,
+    xml_references,
+)
 from profilelint.fixes import unified_diff
 from profilelint.lsp import features
 from profilelint.reporters import Report, render

@@ -14,10 +14,10 @@ import signal
 import subprocess
 import sys
 import time
-from typing import Any
 from collections.abc import Callable, Iterator
 from importlib.metadata import EntryPoint
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner

@@ -32,12 +32,12 @@ from typer.testing import CliRunner
 from profilelint.cli import app
 from profilelint.config import ConfigError, find_config_file, load_config
 from profilelint.document import load
+from profilelint.escape import printable
 from profilelint.graph import mermaid_ids
 from profilelint.lsp.context import block_scalar_owners, context_at, shape_of, written_headings
 from profilelint.lsp.features import completions, text_lines
 from profilelint.lsp.positions import UTF16
 from profilelint.lsp.session import Session
-from profilelint.escape import printable
 from profilelint.reporters.junit import xml_text
 from profilelint.rules import formatting, related, review
 from profilelint.rules._markdown import could_have_heading, could_mix_list_markers

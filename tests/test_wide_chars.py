@@ -13,7 +13,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from rich.cells import cell_len
 from typer.testing import CliRunner
 

@@ -47,7 +47,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
-from .cache_location import CACHE_DIR_NAME as CACHE_DIR_NAME  # re-exported: still importable from here
+from .cache_location import (
+    CACHE_DIR_NAME as CACHE_DIR_NAME,  # re-exported: still importable from here
+)
 from .corpus import DeferredEntry, ProfileEntry
 from .engine import FileResult
 
