@@ -194,3 +194,29 @@ def test_merged_findings_keep_the_order_of_one_stable_sort() -> None:
     findings = Findings.of(stream).then(merged(extra))
     assert list(findings) == sorted([*stream, *extra], key=Diagnostic.sort_key)
     assert findings.tally().files == 3 and findings.tally().total == 6
+
+
+def test_compact_entries_come_back_equal_on_every_use(golden_corpus: Path) -> None:  # noqa: F811
+    """Every index entry of the golden corpus (hostile strings, odd keys, suppression comments
+    included) survives the compact form a large run keeps, and is rebuilt on each use, never
+    kept as objects."""
+    from profilelint.corpus import DeferredEntry, entry_for
+    from profilelint.document import load
+
+    compacted = 0
+    for path in sorted(golden_corpus.rglob("*.yaml")):
+        entry = entry_for(load(path.name, path.read_bytes()))
+        compact = engine.compact_entry(entry)
+        assert isinstance(compact, DeferredEntry)
+        assert (compact.path, compact.slug) == (entry.path, entry.slug)
+        first, second = compact.resolve(), compact.resolve()
+        assert first == entry and second == entry and first is not second
+        compacted += bool(entry.links) + bool(entry.directives)
+    assert compacted > 10  # links and suppression comments were really carried
+
+
+def test_an_entry_the_compact_form_cannot_carry_stays_as_it_is() -> None:
+    from profilelint.corpus import ProfileEntry
+
+    odd = ProfileEntry("x.yaml", "x", None, title=object())  # type: ignore[arg-type]
+    assert engine.compact_entry(odd) is odd

@@ -113,19 +113,26 @@ class DeferredEntry:
     those undecoded until a cross-file rule asks for the entry.
     """
 
-    __slots__ = ("_entry", "_load", "_source", "path", "slug")
+    __slots__ = ("_entry", "_keep", "_load", "_source", "path", "slug")
 
-    def __init__(self, path: str, slug: str | None, load: Callable[[Any, str], ProfileEntry], source: Any) -> None:
+    def __init__(self, path: str, slug: str | None, load: Callable[[Any, str], ProfileEntry], source: Any,
+                 *, keep: bool = True) -> None:
         self.path = path
         self.slug = slug
         self._load = load
         self._source = source
+        self._keep = keep
+        """Keep the entry once decoded; else decode it on every use (a large run's entries
+        stay compact: see `engine.compact_entry`)."""
         self._entry: ProfileEntry | None = None
 
     def resolve(self) -> ProfileEntry:
-        if self._entry is None:
-            self._entry = self._load(self._source, self.path)
-        return self._entry
+        if self._entry is not None:
+            return self._entry
+        entry = self._load(self._source, self.path)
+        if self._keep:
+            self._entry = entry
+        return entry
 
 
 AnyEntry = ProfileEntry | DeferredEntry
