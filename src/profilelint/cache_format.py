@@ -223,16 +223,26 @@ def decode_index(data: bytes) -> tuple[dict[str, IndexRecord], memoryview]:
     cut = data.find(b"\n")
     head = data if cut < 0 else data[:cut]
     rests = memoryview(data)[len(data) if cut < 0 else cut + 1 :]
+    index = _decode_framed(_index_decoder, head)
+    if index is None:  # json decides (a lone surrogate, or damage)
+        return _records_of(decode_files(head)), rests
+    return index.files, rests
+
+
+def _decode_framed(decoder: Any, data: bytes) -> Any:
+    """A cache file decoded by its typed msgspec decoder (checked in C); None when msgspec
+    cannot read it as JSON (a lone surrogate, or damage), which :func:`decode_files` then
+    judges; `Stale` for another format, `Damaged` for a wrong shape."""
     try:
-        index = _index_decoder.decode(head)
+        framed = decoder.decode(data)
     except msgspec.ValidationError as error:
-        decode_files(head)  # names damage to the frame (or another format) as for any cache file
+        decode_files(data)  # names damage to the frame (or another format) as for any cache file
         raise Damaged(f"holds an entry of the wrong shape ({error})") from None
     except (msgspec.DecodeError, RecursionError, ValueError):
-        return _records_of(decode_files(head)), rests  # json decides (a lone surrogate, or damage)
-    if index.format != FORMAT:
+        return None
+    if framed.format != FORMAT:
         raise Stale("is of another format")
-    return index.files, rests
+    return framed
 
 
 Near = dict[str, list[tuple[str, float]]]
@@ -355,17 +365,11 @@ def encode_shard(files: dict[str, msgspec.Raw]) -> bytes:
 def decode_shard(data: bytes) -> dict[str, msgspec.Raw]:
     """The stored results of a shard, still encoded; `Stale` for another format, `Damaged`
     for anything else."""
-    try:
-        shard = _shard_decoder.decode(data)
-    except msgspec.ValidationError as error:
-        decode_files(data)  # names damage to the frame (or another format) as for any cache file
-        raise Damaged(f"holds an entry of the wrong shape ({error})") from None
-    except (msgspec.DecodeError, RecursionError, ValueError):
-        files = decode_files(data)  # json decides (a lone surrogate, or damage)
+    shard = _decode_framed(_shard_decoder, data)
+    if shard is None:  # json decides (a lone surrogate, or damage)
+        files = decode_files(data)
         return {path: msgspec.Raw(json.dumps(value, separators=(",", ":")).encode("ascii")) for path, value in files.items()}
-    if shard.format != FORMAT:
-        raise Stale("is of another format")
-    return shard.files
+    return shard.files  # type: ignore[no-any-return]
 
 
 # --- whole files --------------------------------------------------------------------------
