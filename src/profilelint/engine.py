@@ -879,7 +879,7 @@ def _expand_entry(packed: bytes, path: str) -> ProfileEntry:
     slug, slug_span, title, summary, status, provenance, links, directives = marshal.loads(zlib.decompress(packed))
     return ProfileEntry(
         path, slug, None if slug_span is None else _span_of(slug_span), title, summary, status, provenance,
-        tuple(Link(slug, kind, index, _span_of(span), offsets) for slug, kind, index, span, offsets in links),
+        tuple(Link(target, kind, index, _span_of(span), offsets) for target, kind, index, span, offsets in links),
         tuple(suppressions.Directive(kind, code, line, _span_of(span)) for kind, code, line, span in directives),
     )
 
