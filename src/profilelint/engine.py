@@ -1045,9 +1045,6 @@ def run(
     corpus = Corpus.from_entries(Path(shown_folder(root)), [*linted, *entries])
     if cache is not None and not SUGGESTING_RULES.isdisjoint(linter.selected_codes):
         _prepare_suggestions(cache, corpus, [*linted, *(entries if corpus_wide else ())])
-    # Other files as targets only where cross-file findings can land in them: a run that is
-    # not corpus-wide reports in its targets alone, and makes no Target per corpus file.
-    others = [_found_target(entry, display, root) for entry, display in found] if corpus_wide else []
     tracebacks: list[str] = []
     for display in displays:
         # The cross-file pass runs now, on the complete index, so every traceback is known
@@ -1057,8 +1054,11 @@ def run(
         tracebacks.extend(crashes)
     elsewhere: dict[str, list[Diagnostic]] = {}
     if corpus_wide:
-        for diagnostic in _cross_file_elsewhere(linter, corpus, entries, others, tracebacks):
+        for diagnostic in _cross_file_elsewhere(linter, corpus, entries, tracebacks):
             elsewhere.setdefault(diagnostic.path, []).append(diagnostic)
+    # Other files become targets (whose texts a report may read) only where cross-file
+    # findings landed in them: not one Target per corpus file (10,000 Paths at 10,000).
+    others = [_found_target(entry, display, root) for entry, display in found if display in elsewhere]
 
     def groups() -> Iterator[Group]:
         for display in sorted({*displays, *elsewhere}):
@@ -1074,7 +1074,7 @@ def run(
         rules=linter.rules,
         selected=frozenset(linter.selected_codes),
         tracebacks=tracebacks,
-        elsewhere=[t.display for t in others if t.display in elsewhere],
+        elsewhere=[t.display for t in others],
     )
 
 
@@ -1171,13 +1171,13 @@ def lint_text(
 
 
 def _cross_file_elsewhere(linter: Linter, corpus: Corpus, entries: Sequence[ProfileEntry | DeferredEntry],
-                          others: Sequence[Target], tracebacks: list[str]) -> list[Diagnostic]:
+                          tracebacks: list[str]) -> list[Diagnostic]:
     """Cross-file findings in the corpus files that were not linted, under their own
     suppression comments and per-file ignores.
 
     The comments come with each file's index entry, so a hook run on a commit stays an index
-    lookup: no file is read again (``others``, the files as targets, are not needed here).
-    Its unused suppressions are not reported: its other rules did not run.
+    lookup: no file is read again.  Its unused suppressions are not reported: its other rules
+    did not run.
     """
     found: dict[str, tuple[ProfileEntry, list[Diagnostic]]] = {}
     for deferred in entries:
