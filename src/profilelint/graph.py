@@ -17,7 +17,7 @@ import json
 import os
 import re
 from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -146,7 +146,7 @@ def _profile_node(entry: ProfileEntry, node_id: str, slug: str, duplicate: bool)
     )
 
 
-def _node_ids(by_slug: dict[str, list[ProfileEntry]], taken: set[str]) -> dict[str, list[str]]:
+def _node_ids(by_slug: Mapping[str, list[ProfileEntry]], taken: set[str]) -> dict[str, list[str]]:
     """Slug → the node id of each of its files: the slug, or `slug#1`, `slug#2`, … for a
     duplicate (skipping any such name that is itself a slug, so ids stay unique)."""
     ids: dict[str, list[str]] = {}

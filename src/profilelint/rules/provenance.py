@@ -239,9 +239,9 @@ def _plain_references(markdown: str) -> list[_Reference] | None:
 
 def _references(doc: Document, body: SectionBody) -> Iterator[_Reference]:
     """The list items of a section: each item's first paragraph."""
-    plain = _plain_references(body.markdown)
-    if plain is not None:
-        yield from plain
+    listed = _plain_references(body.markdown)
+    if listed is not None:
+        yield from listed
         return
     tokens = markdown_tokens(doc, body)
     for position, token in enumerate(tokens):
