@@ -1,11 +1,16 @@
-"""Shared helpers: lint inline YAML snippets written into a temporary corpus."""
+"""Shared helpers: lint inline YAML snippets written into a temporary corpus; run the CLI."""
 
 from __future__ import annotations
 
 import datetime as dt
 import textwrap
+from collections.abc import Mapping
 from pathlib import Path
+from typing import NamedTuple
 
+from typer.testing import CliRunner
+
+from profilelint.cli import app
 from profilelint.config import Config
 from profilelint.diagnostics import Diagnostic
 from profilelint.engine import run
@@ -64,3 +69,28 @@ def seed_with(**changes: str) -> str:
             end += 1
         lines[start:end] = [f"{key}: {value}\n"]
     return "".join(lines)
+
+
+class Invoked(NamedTuple):
+    """What one in-process run of `profilelint` left: exit code, the two streams, and
+    `output`, both streams interleaved as a user would see them."""
+
+    code: int
+    stdout: str
+    stderr: str
+    output: str
+
+
+def cli(*args: str, env: Mapping[str, str | None] | None = None, debug: bool = False) -> Invoked:
+    """Run `profilelint ARGS` in process (with `env` overriding the environment).
+
+    No traceback may ever reach the user: any exception must be the SystemExit that sets the
+    exit code, and "Traceback" appears in neither stream — except on stderr when `debug` says
+    the run was asked (`--debug`) to print one there.
+    """
+    result = CliRunner().invoke(app, list(args), env=env)
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert "Traceback" not in result.stdout
+    if not debug:
+        assert "Traceback" not in result.stderr
+    return Invoked(result.exit_code, result.stdout, result.stderr, result.output)

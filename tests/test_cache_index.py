@@ -12,13 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
 from profilelint import cache_format
 from profilelint.cache import CACHE_DIR_NAME
 from profilelint.cache_format import FORMAT
-from profilelint.cli import app
-from tests.helpers import TODAY, seed_with
+from tests.helpers import TODAY, Invoked, cli, seed_with
 from tests.index_file import change_records, head_of, read_records, write_records
 
 
@@ -40,9 +38,9 @@ def corpus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return root
 
 
-def invoke(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(app, ["check", "-f", "concise", "--today", TODAY.isoformat(), *args])
-    return result.exit_code, result.stdout, result.stderr
+def invoke(*args: str) -> Invoked:
+    """`profilelint check -f concise --today TODAY ARGS`."""
+    return cli("check", "-f", "concise", "--today", TODAY.isoformat(), *args)
 
 
 def index_of(root: Path) -> Path:
@@ -60,7 +58,7 @@ def test_a_warm_pre_commit_run_reports_what_a_full_run_reports_for_that_file(cor
     expected = "".join(line for line in full[1].splitlines(keepends=True) if line.startswith("a.yaml:"))
     assert "REL001" in expected and "REL005" not in expected
     for _ in range(2):  # the first from the full run's cache, the second from its own
-        code, stdout, stderr = invoke("a.yaml")
+        code, stdout, stderr, _ = invoke("a.yaml")
         assert (code, stderr) == (1, "")
         assert stdout.startswith(expected)  # then the summary line
     assert invoke("b.yaml") == invoke("b.yaml", "--no-cache")
@@ -92,7 +90,7 @@ def test_a_deferred_entry_found_damaged_when_used_is_recomputed_with_one_warning
     assert invoke(".")[0] == 1  # every file indexed
     change_record(corpus, "c.yaml", lambda record: record[4].__setitem__(1, 5))  # title: a number
 
-    code, stdout, stderr = invoke(*args)
+    code, stdout, stderr, _ = invoke(*args)
 
     assert (code, stdout) == expected[:2]
     assert stderr == (
@@ -108,7 +106,7 @@ def test_a_record_whose_slug_is_damaged_discards_the_index(corpus: Path) -> None
     invoke(".")
     change_record(corpus, "d.yaml", lambda record: record.__setitem__(3, ["customs-officer"]))
 
-    code, stdout, stderr = invoke("a.yaml")
+    code, stdout, stderr, _ = invoke("a.yaml")
 
     assert (code, stdout) == expected[:2]
     assert stderr.startswith(

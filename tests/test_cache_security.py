@@ -16,14 +16,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
 from profilelint import cache as cache_module
 from profilelint.cache import CACHE_DIR_NAME, MAX_FILE_BYTES
 from profilelint.cache_format import FORMAT, Damaged
-from profilelint.cli import app
 from profilelint.lsp.session import Session
-from tests.helpers import SEED, TODAY
+from tests.helpers import SEED, TODAY, cli
 from tests.index_file import change_records, head_of
 
 CHECK = ["check", "-f", "concise", "--today", TODAY.isoformat(), "seeds"]
@@ -68,11 +66,6 @@ def snapshot(folder: Path) -> dict[str, str]:
             else:
                 found[relative] = f"file {path.read_bytes()!r}"
     return found
-
-
-def invoke(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(app, list(args))
-    return result.exit_code, result.stdout, result.stderr
 
 
 def warned(message: str) -> str:
@@ -123,16 +116,16 @@ FOLDER_ATTACKS = [link_to_repo, link_to_victim, link_to_a_file, unmarked_folder]
 def test_check_neither_writes_into_nor_deletes_from_a_folder_that_is_not_ours(
     repo: Path, plant: Callable[[Path], tuple[Path, str]]
 ) -> None:
-    expected = invoke(*CHECK, "--no-cache")
+    expected = cli(*CHECK, "--no-cache")
     watched, problem = plant(repo)
     before = snapshot(watched)
 
-    code, stdout, stderr = invoke(*CHECK)
+    code, stdout, stderr, _ = cli(*CHECK)
 
     assert (code, stdout) == expected[:2] and code == 1
     assert stderr == warned(f"{problem}; {OFF}")
     assert snapshot(watched) == before
-    assert invoke(*CHECK)[:2] == expected[:2]  # and again: still off, still the same results
+    assert cli(*CHECK)[:2] == expected[:2]  # and again: still off, still the same results
     assert snapshot(watched) == before
 
 
@@ -141,7 +134,7 @@ def test_clean_leaves_a_folder_that_is_not_ours(repo: Path, plant: Callable[[Pat
     watched, problem = plant(repo)
     before = snapshot(watched)
 
-    assert invoke("clean") == (0, "", warned(f"{problem}; {CLEAN_REFUSED}"))
+    assert cli("clean")[:3] == (0, "", warned(f"{problem}; {CLEAN_REFUSED}"))
     assert snapshot(watched) == before
 
 
@@ -180,18 +173,18 @@ def link_inside_a_stale_namespace(repo: Path) -> tuple[Path, Path]:
 def test_a_link_planted_in_our_folder_is_never_followed_or_deleted(
     repo: Path, plant: Callable[[Path], tuple[Path, Path]]
 ) -> None:
-    expected = invoke(*CHECK, "--no-cache")
-    assert invoke(*CHECK) == expected  # creates the marked folder
+    expected = cli(*CHECK, "--no-cache")
+    assert cli(*CHECK) == expected  # creates the marked folder
     link, victim = plant(repo)
     before = snapshot(victim)
 
-    assert invoke(*CHECK) == (*expected[:2], warned(f"`{link}` {LINK_INSIDE}"))
+    assert cli(*CHECK)[:3] == (*expected[:2], warned(f"`{link}` {LINK_INSIDE}"))
     assert snapshot(victim) == before
     assert link.is_symlink()
     assert not (link.parent / "results-00.json").exists()  # our own stale file did go
 
     folder = repo / CACHE_DIR_NAME
-    assert invoke("clean") == (0, "", warned(
+    assert cli("clean")[:3] == (0, "", warned(
         f"removed profilelint's files from `{folder}` but kept the folder, which holds what "
         f"profilelint did not create: `{link}`. Delete that yourself if it is not needed."
     ))
@@ -201,37 +194,37 @@ def test_a_link_planted_in_our_folder_is_never_followed_or_deleted(
 
 
 def test_our_namespace_folder_replaced_by_a_link_turns_the_cache_off(repo: Path) -> None:
-    expected = invoke(*CHECK, "--no-cache")
-    invoke(*CHECK)
+    expected = cli(*CHECK, "--no-cache")
+    cli(*CHECK)
     namespace = namespace_folder(repo)
     shutil.rmtree(namespace)
     namespace.symlink_to(Path("..") / ".." / "victim")
     victim = repo.parent / "victim"
     before = snapshot(victim)
 
-    assert invoke(*CHECK) == (*expected[:2], warned(f"`{namespace}` is a symbolic link; {OFF}"))
+    assert cli(*CHECK)[:3] == (*expected[:2], warned(f"`{namespace}` is a symbolic link; {OFF}"))
     assert snapshot(victim) == before
 
 
 def test_a_file_named_like_the_cache_is_left_alone(repo: Path) -> None:
     (repo / CACHE_DIR_NAME).write_text("not a folder\n")
-    expected = invoke(*CHECK, "--no-cache")
-    assert invoke(*CHECK) == (*expected[:2], warned(f"`{repo / CACHE_DIR_NAME}` is not a folder; {OFF}"))
+    expected = cli(*CHECK, "--no-cache")
+    assert cli(*CHECK)[:3] == (*expected[:2], warned(f"`{repo / CACHE_DIR_NAME}` is not a folder; {OFF}"))
     assert (repo / CACHE_DIR_NAME).read_text() == "not a folder\n"
 
 
 def test_the_folder_we_create_is_tagged_and_clean_removes_it_whole(repo: Path) -> None:
-    expected = invoke(*CHECK, "--no-cache")
-    assert invoke(*CHECK) == expected
+    expected = cli(*CHECK, "--no-cache")
+    assert cli(*CHECK) == expected
     folder = repo / CACHE_DIR_NAME
     assert (folder / "CACHEDIR.TAG").read_text().startswith("Signature: 8a477f597d28d172789f06886806bc55\n")
     assert (folder / "PROFILELINT_CACHE").read_text() == "profilelint result cache, layout 1\n"
     assert (folder / ".gitignore").read_text() == "*\n"
     assert not list(repo.glob(f"{CACHE_DIR_NAME}.*"))  # no staging folder left behind
-    assert invoke(*CHECK) == expected
-    assert invoke("clean") == (0, f"removed {folder}\n", "")
+    assert cli(*CHECK) == expected
+    assert cli("clean")[:3] == (0, f"removed {folder}\n", "")
     assert sorted(p.name for p in repo.iterdir()) == [".git", "seeds", "src"]
-    assert invoke("clean") == (0, f"no cache at {folder}\n", "")
+    assert cli("clean")[:3] == (0, f"no cache at {folder}\n", "")
 
 
 # --- 12.8: planted or damaged cache files ------------------------------------------------------
@@ -239,8 +232,8 @@ def test_the_folder_we_create_is_tagged_and_clean_removes_it_whole(repo: Path) -
 
 def damage_index(repo: Path, damage: Callable[[Path], None]) -> tuple[tuple[int, str, str], Path]:
     """A cached run, then ``damage`` done to its index; returns the no-cache output and the index."""
-    expected = invoke(*CHECK, "--no-cache")
-    assert invoke(*CHECK) == expected
+    expected = cli(*CHECK, "--no-cache")
+    assert cli(*CHECK) == expected
     index = namespace_folder(repo) / "index.json"
     damage(index)
     return expected, index
@@ -296,11 +289,11 @@ def test_a_damaged_index_is_discarded_with_one_warning(
 ) -> None:
     expected, index = damage_index(repo, damage)
 
-    assert invoke(*CHECK) == (
+    assert cli(*CHECK)[:3] == (
         *expected[:2], warned(f"discarded the damaged cache file `{index}`: it {reason}; its results are computed afresh.")
     )
     assert not index.is_symlink() and head_of(index)["format"] == FORMAT
-    assert invoke(*CHECK) == expected  # rewritten whole: the next run is quiet
+    assert cli(*CHECK) == expected  # rewritten whole: the next run is quiet
 
 
 def test_an_index_linked_to_a_file_outside_is_neither_read_nor_written(repo: Path) -> None:
@@ -311,7 +304,7 @@ def test_an_index_linked_to_a_file_outside_is_neither_read_nor_written(repo: Pat
     index.symlink_to(victim / "index.json")
     before = snapshot(victim)
 
-    assert invoke(*CHECK) == (
+    assert cli(*CHECK)[:3] == (
         *expected[:2],
         warned(f"discarded the damaged cache file `{index}`: it is a symbolic link; its results are computed afresh."),
     )
@@ -346,12 +339,12 @@ def retype_entries(path: Path, change: Callable[[Any], None]) -> None:
 def test_an_index_entry_of_the_wrong_types_is_a_miss(repo: Path, change: Callable[[Any], None]) -> None:
     expected, index = damage_index(repo, lambda index: change_records(index, change))
 
-    code, stdout, stderr = invoke(*CHECK)
+    code, stdout, stderr, _ = cli(*CHECK)
 
     assert (code, stdout) == expected[:2]
     assert stderr.startswith(f"profilelint: warning: discarded the damaged cache file `{index}`: it holds an entry of the wrong shape (")
     assert stderr.count("\n") == 1
-    assert invoke(*CHECK) == expected
+    assert cli(*CHECK) == expected
 
 
 def first_diagnostic(change: Callable[[dict[str, object]], object]) -> Callable[[list[Any]], None]:
@@ -378,25 +371,25 @@ def first_diagnostic(change: Callable[[dict[str, object]], object]) -> Callable[
          "result-short"],
 )
 def test_a_result_shard_of_the_wrong_types_is_a_miss(repo: Path, change: Callable[[Any], None], reason: str) -> None:
-    expected = invoke(*CHECK, "--no-cache")
-    invoke(*CHECK)
+    expected = cli(*CHECK, "--no-cache")
+    cli(*CHECK)
     (shard,) = namespace_folder(repo).glob("results-*.json")
     retype_entries(shard, change)
 
-    assert invoke(*CHECK) == (
+    assert cli(*CHECK)[:3] == (
         *expected[:2],
         warned(f"discarded the damaged cache file `{shard}`: it holds an entry of the wrong shape ({reason}); its results are computed afresh."),
     )
-    assert invoke(*CHECK) == expected
+    assert cli(*CHECK) == expected
 
 
 def test_a_huge_shard_is_not_read(repo: Path) -> None:
-    expected = invoke(*CHECK, "--no-cache")
-    invoke(*CHECK)
+    expected = cli(*CHECK, "--no-cache")
+    cli(*CHECK)
     (shard,) = namespace_folder(repo).glob("results-*.json")
     huge(shard)
 
-    assert invoke(*CHECK) == (
+    assert cli(*CHECK)[:3] == (
         *expected[:2],
         warned(f"discarded the damaged cache file `{shard}`: it is larger than {MAX_FILE_BYTES:,} bytes; its results are computed afresh."),
     )
@@ -431,7 +424,7 @@ def test_several_damaged_files_give_one_warning(repo: Path) -> None:
     shard.write_bytes(b"\xff")
     (repo / CACHE_DIR_NAME / ("0" * 24)).symlink_to(repo.parent / "victim")
 
-    code, stdout, stderr = invoke(*CHECK)
+    code, stdout, stderr, _ = cli(*CHECK)
 
     assert (code, stdout) == expected[:2]
     assert stderr.count("profilelint: warning:") == 1

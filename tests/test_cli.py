@@ -10,20 +10,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from profilelint.cli import app
-from tests.helpers import SEED, seed_with
+from tests.helpers import SEED, cli, seed_with
 
-runner = CliRunner()
 BAD = seed_with(status="publised")
 STATUS_LINE = 52
-
-
-def invoke(*args: str) -> tuple[int, str]:
-    result = runner.invoke(app, list(args))
-    assert "Traceback" not in result.output
-    return result.exit_code, result.output
 
 
 @pytest.fixture
@@ -33,14 +24,14 @@ def corpus(tmp_path: Path) -> Path:
 
 
 def test_concise_format(corpus: Path) -> None:
-    code, output = invoke("check", str(corpus), "--select", "SCH", "--format", "concise", "--today", "2026-11-25")
+    code, *_, output = cli("check", str(corpus), "--select", "SCH", "--format", "concise", "--today", "2026-11-25")
     path = corpus / "customs-officer.yaml"
     assert output == f"{path}:{STATUS_LINE}:9: SCH004 `status` value `publised` is not allowed; did you mean `published`?\n"
     assert code == 1
 
 
 def test_json_format(corpus: Path) -> None:
-    code, output = invoke("check", str(corpus), "--select", "SCH004", "-f", "json")
+    code, *_, output = cli("check", str(corpus), "--select", "SCH004", "-f", "json")
     (item,) = json.loads(output)
     assert code == 1
     assert item["code"] == "SCH004"
@@ -53,7 +44,7 @@ def test_json_format(corpus: Path) -> None:
 
 
 def test_text_format_shows_source_and_underline(corpus: Path) -> None:
-    code, output = invoke("check", str(corpus), "--select", "SCH004", "--no-color")
+    code, *_, output = cli("check", str(corpus), "--select", "SCH004", "--no-color")
     lines = output.splitlines()
     assert lines[0] == "error[SCH004]: `status` value `publised` is not allowed; did you mean `published`?"
     assert lines[1].endswith(f"customs-officer.yaml:{STATUS_LINE}:9")
@@ -68,7 +59,7 @@ def test_text_snapshot_for_bundled_seed(tmp_path: Path, monkeypatch: pytest.Monk
     shutil.copy(SEED, tmp_path / SEED.name)
     snapshot = Path(__file__).parent / "snapshots" / "seed-text.txt"
     monkeypatch.chdir(tmp_path)  # the corpus root (named in REL001's help) is then `.`
-    code, output = invoke("check", SEED.name, "--no-color", "--today", "2026-11-25")
+    code, *_, output = cli("check", SEED.name, "--no-color", "--today", "2026-11-25")
     if os.environ.get("UPDATE_SNAPSHOTS"):
         snapshot.parent.mkdir(exist_ok=True)
         snapshot.write_text(output, encoding="utf-8")
@@ -78,61 +69,61 @@ def test_text_snapshot_for_bundled_seed(tmp_path: Path, monkeypatch: pytest.Monk
 
 def test_clean_file_exits_zero(tmp_path: Path) -> None:
     shutil.copy(SEED, tmp_path / SEED.name)
-    code, output = invoke("check", str(tmp_path), "--select", "SCH,SEC,YML")
+    code, *_, output = cli("check", str(tmp_path), "--select", "SCH,SEC,YML")
     assert code == 0
     assert "All checks passed (1 file checked)." in output
 
 
 def test_fail_on_and_exit_zero(corpus: Path) -> None:
     (corpus / "customs-officer.yaml").write_text(seed_with(created="2026-06-26"), encoding="utf-8")
-    assert invoke("check", str(corpus), "--select", "YML005")[0] == 1
-    assert invoke("check", str(corpus), "--select", "YML005", "--fail-on", "error")[0] == 0
+    assert cli("check", str(corpus), "--select", "YML005")[0] == 1
+    assert cli("check", str(corpus), "--select", "YML005", "--fail-on", "error")[0] == 0
     (corpus / "customs-officer.yaml").write_text(BAD, encoding="utf-8")
-    assert invoke("check", str(corpus), "--select", "SCH004", "--exit-zero")[0] == 0
+    assert cli("check", str(corpus), "--select", "SCH004", "--exit-zero")[0] == 0
 
 
 def test_usage_errors_exit_two(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["check", str(tmp_path / "missing.yaml")])
-    assert result.exit_code == 2
+    result = cli("check", str(tmp_path / "missing.yaml"))
+    assert result.code == 2
     assert "missing.yaml: no such file or directory" in result.output
-    result = runner.invoke(app, ["check", str(tmp_path), "--select", "SCH999"])
-    assert result.exit_code == 2
-    result = runner.invoke(app, ["check", str(tmp_path), "--today", "tomorrow"])
-    assert result.exit_code == 2
+    result = cli("check", str(tmp_path), "--select", "SCH999")
+    assert result.code == 2
+    result = cli("check", str(tmp_path), "--today", "tomorrow")
+    assert result.code == 2
     assert "--today 'tomorrow' is not a date" in result.output
 
 
 def test_empty_folder_is_a_usage_error(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["check", str(tmp_path)])
-    assert result.exit_code == 2
+    result = cli("check", str(tmp_path))
+    assert result.code == 2
     assert "no profile files" in result.output
 
 
 def test_output_file_and_statistics(corpus: Path, tmp_path: Path) -> None:
     report = tmp_path / "out" / "report.json"
     report.parent.mkdir()
-    code, output = invoke("check", str(corpus), "--select", "SCH", "-f", "json", "-o", str(report), "--no-color")
+    code, *_, output = cli("check", str(corpus), "--select", "SCH", "-f", "json", "-o", str(report), "--no-color")
     assert code == 1
     assert output.startswith("error[SCH004]")
     assert [d["code"] for d in json.loads(report.read_text())] == ["SCH004"]
-    code, output = invoke("check", str(corpus), "--select", "SCH", "--statistics", "--no-color")
+    code, *_, output = cli("check", str(corpus), "--select", "SCH", "--statistics", "--no-color")
     assert output.split("\n")[1].split() == ["1", "SCH004", "value-not-allowed", "yes"]
 
 
 def test_rules_and_rule(tmp_path: Path) -> None:
-    code, output = invoke("rules", "--format", "json")
+    code, *_, output = cli("rules", "--format", "json")
     rules = json.loads(output)
     assert code == 0
     assert {"code": "SCH002", "name": "unknown-field", "family": "schema", "severity": "error",
             "fixable": False, "default_enabled": True, "summary": "A field the schema does not define."} in rules
-    code, output = invoke("rule", "SCH002")
+    code, *_, output = cli("rule", "SCH002")
     assert code == 0
     assert output.startswith("# SCH002 (unknown-field)")
     assert "## Example" in output and "## Use instead" in output
-    code, output = invoke("rule", "unknown-field")
+    code, *_, output = cli("rule", "unknown-field")
     assert output.startswith("# SCH002 (unknown-field)")
-    result = runner.invoke(app, ["rule", "SCH02"])
-    assert result.exit_code == 2
+    result = cli("rule", "SCH02")
+    assert result.code == 2
     assert "did you mean `SCH002`?" in result.output
 
 

@@ -9,19 +9,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 import socket
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
-from profilelint.cli import app
 from profilelint.config import Config, ConfigError, load_config
 from profilelint.diagnostics import Severity
 from profilelint.engine import Linter, corpus_root
 from profilelint.schema import SchemaError, load_schema, packaged_schema_path
-from tests.helpers import seed_with
+from tests.helpers import Invoked, cli, seed_with
 
 PROFILE = "profile.yaml"
 PYPROJECT_HEADER = '[project]\nname = "team-profiles"\n\n[tool.profilelint]\n'
@@ -29,22 +26,6 @@ STYLES = ("profilelint.toml", "pyproject.toml")
 
 
 # --- helpers -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CliResult:
-    exit_code: int
-    stdout: str
-    stderr: str
-
-
-def invoke(*args: str) -> CliResult:
-    """Run `profilelint ARGS`; no traceback may ever reach the user."""
-    result = CliRunner().invoke(app, list(args))
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    assert "Traceback" not in result.stderr
-    assert "Traceback" not in result.stdout
-    return CliResult(result.exit_code, result.stdout, result.stderr)
 
 
 def line_of(text: str, start: str) -> int:
@@ -93,12 +74,12 @@ def key_prefix(style: str) -> str:
 
 def check_with_config(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, style: str, body: str, *extra: str
-) -> CliResult:
+) -> Invoked:
     """Lint BAD as ./profile.yaml in tmp_path with the given config, concise output."""
     monkeypatch.chdir(tmp_path)
     (tmp_path / PROFILE).write_text(BAD, encoding="utf-8")
     write_config(tmp_path, style, body)
-    return invoke("check", PROFILE, "--format", "concise", *extra)
+    return cli("check", PROFILE, "--format", "concise", *extra)
 
 
 @pytest.fixture(params=STYLES)
@@ -114,8 +95,8 @@ def test_without_configuration_the_defaults_apply(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / PROFILE).write_text(BAD, encoding="utf-8")
-    result = invoke("check", PROFILE, "--format", "concise", "--select", "SCH")
-    assert (result.exit_code, reported(result.stdout)) == (1, [SCH004, SCH002])
+    result = cli("check", PROFILE, "--format", "concise", "--select", "SCH")
+    assert (result.code, reported(result.stdout)) == (1, [SCH004, SCH002])
     assert load_config(None, search_from=tmp_path) == Config()
 
 
@@ -144,7 +125,7 @@ def test_rule_selection_keys(
     result = check_with_config(tmp_path, monkeypatch, style, body)
     assert result.stderr == ""
     assert reported(result.stdout) == expected
-    assert result.exit_code == (1 if expected else 0)
+    assert result.code == (1 if expected else 0)
 
 
 def test_command_line_select_replaces_the_configured_one(
@@ -153,7 +134,7 @@ def test_command_line_select_replaces_the_configured_one(
     result = check_with_config(
         tmp_path, monkeypatch, style, 'select = ["SCH002"]\n', "--select", "SCH004"
     )
-    assert (result.exit_code, reported(result.stdout)) == (1, [SCH004])
+    assert (result.code, reported(result.stdout)) == (1, [SCH004])
 
 
 # --- per-file-ignores ----------------------------------------------------------------------
@@ -177,9 +158,9 @@ def test_per_file_ignores_apply_to_matching_files_only(
     write_config(
         tmp_path, style, f'select = ["SCH"]\nper-file-ignores = {{ "drafts/*.yaml" = {codes} }}\n'
     )
-    result = invoke("check", "drafts", "final", "--format", "concise")
+    result = cli("check", "drafts", "final", "--format", "concise")
     assert reported(result.stdout) == [*left_in_drafts, f"final/{SCH004}", f"final/{SCH002}"]
-    assert result.exit_code == 1
+    assert result.code == 1
 
 
 # --- severity and fail-on ------------------------------------------------------------------
@@ -201,7 +182,7 @@ def test_severity_overrides_per_code(
         ("SCH004", STATUS_LINE, 9, "info"),
         ("SCH002", REVIEWER_LINE, 1, "warning"),
     ]
-    assert result.exit_code == 1  # the warning still fails at the default fail-on = warning
+    assert result.code == 1  # the warning still fails at the default fail-on = warning
 
 
 @pytest.mark.parametrize(
@@ -228,7 +209,7 @@ def test_fail_on_decides_the_exit_code(
 ) -> None:
     result = check_with_config(tmp_path, monkeypatch, style, 'select = ["SCH"]\n' + body, *flags)
     assert reported(result.stdout) == [SCH004, SCH002]  # reported either way
-    assert result.exit_code == exit_code
+    assert result.code == exit_code
 
 
 # --- schema --------------------------------------------------------------------------------
@@ -256,7 +237,7 @@ def test_replacement_schema_is_used(
     category_line = line_of(BAD, "category:")
     assert reported(result.stdout) == [f"{PROFILE}:{category_line}:11: SCH004", SCH004, SCH002]
     assert "`category` value `Government` is not allowed" in result.stdout
-    assert result.exit_code == 1
+    assert result.code == 1
 
 
 # --- max-file-size, paths, corpus, today, baseline -------------------------------------------
@@ -270,7 +251,7 @@ def test_max_file_size(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, style: s
     assert result.stdout == (
         f"{PROFILE}:1:1: PLN003 file is {size:,} bytes, over the 100-byte limit; it was not read\n"
     )
-    assert result.exit_code == 1
+    assert result.code == 1
 
 
 def test_paths_are_linted_when_no_path_is_given(
@@ -282,9 +263,9 @@ def test_paths_are_linted_when_no_path_is_given(
     (tmp_path / "elsewhere").mkdir()
     (tmp_path / "elsewhere" / PROFILE).write_text(seed_with(status="x"), encoding="utf-8")
     write_config(tmp_path, style, 'select = ["SCH"]\npaths = ["profiles"]\n')
-    result = invoke("check", "--format", "concise")
+    result = cli("check", "--format", "concise")
     assert reported(result.stdout) == [f"profiles/{SCH004}", f"profiles/{SCH002}"]
-    assert result.exit_code == 1
+    assert result.code == 1
 
 
 def test_path_keys_are_relative_to_the_config_file(tmp_path: Path, style: str) -> None:
@@ -341,8 +322,8 @@ def test_config_two_levels_up_is_discovered(
     deep.mkdir(parents=True)
     (deep / PROFILE).write_text(BAD, encoding="utf-8")
     write_config(tmp_path / "team", style, 'select = ["SCH002"]\n')
-    result = invoke("check", f"team/a/b/{PROFILE}", "--format", "concise")
-    assert (result.exit_code, reported(result.stdout)) == (1, [f"team/a/b/{SCH002}"])
+    result = cli("check", f"team/a/b/{PROFILE}", "--format", "concise")
+    assert (result.code, reported(result.stdout)) == (1, [f"team/a/b/{SCH002}"])
 
 
 def test_nearest_config_wins_and_pyproject_without_table_is_skipped(
@@ -355,7 +336,7 @@ def test_nearest_config_wins_and_pyproject_without_table_is_skipped(
     write_config(tmp_path, "profilelint.toml", 'select = ["SCH004"]\n')
     write_config(tmp_path / "a", "pyproject.toml", 'select = ["SCH002"]\n')
     (deep / "pyproject.toml").write_text('[tool.ruff]\nselect = ["E"]\n', encoding="utf-8")
-    result = invoke("check", f"a/b/{PROFILE}", "--format", "concise")
+    result = cli("check", f"a/b/{PROFILE}", "--format", "concise")
     assert reported(result.stdout) == [f"a/b/{SCH002}"]
 
 
@@ -379,14 +360,14 @@ def test_explicit_config_overrides_discovery(
         "--config",
         f"other/{style}",
     )
-    assert (result.exit_code, reported(result.stdout)) == (1, [SCH004])
+    assert (result.code, reported(result.stdout)) == (1, [SCH004])
 
 
 # --- configuration errors: exit 2, file, line and a suggestion --------------------------------
 
 
-def assert_config_error(result: CliResult, message: str) -> None:
-    assert result.exit_code == 2
+def assert_config_error(result: Invoked, message: str) -> None:
+    assert result.code == 2
     assert result.stdout == ""
     assert result.stderr == f"profilelint: error: {message}\n"
 
@@ -456,7 +437,7 @@ def test_wrong_type_in_a_subtable_points_at_its_header(
     monkeypatch.chdir(tmp_path)
     (tmp_path / PROFILE).write_text(BAD, encoding="utf-8")
     (tmp_path / "pyproject.toml").write_text(body, encoding="utf-8")
-    result = invoke("check", PROFILE)
+    result = cli("check", PROFILE)
     assert_config_error(
         result,
         f"{(tmp_path / 'pyproject.toml').resolve()}:7: "
@@ -471,8 +452,8 @@ def test_pyproject_error_line_is_inside_the_profilelint_table(
     monkeypatch.chdir(tmp_path)
     (tmp_path / PROFILE).write_text(BAD, encoding="utf-8")
     (tmp_path / "pyproject.toml").write_text(body, encoding="utf-8")
-    result = invoke("check", PROFILE)
-    assert result.exit_code == 2
+    result = cli("check", PROFILE)
+    assert result.code == 2
     assert result.stderr.startswith(
         f"profilelint: error: {(tmp_path / 'pyproject.toml').resolve()}:5: "
     )
@@ -589,7 +570,7 @@ def test_unknown_code_from_the_command_line_does_not_blame_the_file(
 def test_missing_explicit_config_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / PROFILE).write_text(BAD, encoding="utf-8")
-    result = invoke("check", PROFILE, "--config", "team/profilelint.toml")
+    result = cli("check", PROFILE, "--config", "team/profilelint.toml")
     assert_config_error(result, "team/profilelint.toml: configuration file not found")
 
 
@@ -668,7 +649,7 @@ def test_broken_schema_stops_check_with_exit_two(
     monkeypatch.setattr(socket, "create_connection", lambda *a, **k: pytest.fail("network used"))
     (tmp_path / "bad.schema.json").write_text(content, encoding="utf-8")
     result = check_with_config(tmp_path, monkeypatch, "profilelint.toml", 'schema = "bad.schema.json"\n', "--no-cache")
-    assert result.exit_code == 2
+    assert result.code == 2
     assert message in result.stderr
     assert "PLN900" not in result.stdout
 

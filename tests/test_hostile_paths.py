@@ -11,17 +11,14 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import pytest
-from typer.testing import CliRunner
 
 from profilelint import engine
-from profilelint.cli import app
-from tests.helpers import SEED, seed_with
+from tests.helpers import SEED, cli, seed_with
 from tests.test_hostile_input import CliResult, main_in_process, positions, run_cli
 
 SEED_NAME = SEED.name
@@ -270,19 +267,6 @@ def test_damaged_cache_is_ignored(corpus: Path) -> None:
 SECRET = "SECRET-MARKER-7f3a"
 
 
-@dataclass(frozen=True)
-class Invoked:
-    code: int
-    stdout: str
-    stderr: str
-
-
-def invoke(*args: str) -> Invoked:
-    result = CliRunner().invoke(app, list(args))
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    return Invoked(result.exit_code, result.stdout, result.stderr)
-
-
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """tmp/project (the working folder, with a profilelint.toml) and tmp/outside/secret.yaml:
@@ -314,7 +298,7 @@ def test_configured_path_out_of_the_project_is_a_configuration_error(
     before = outside_bytes(project)
     what = "entry" if key == "paths" else "folder"
     for args in ([], ["--fix"], ["--diff"]):
-        result = invoke("check", *args)
+        result = cli("check", *args)
         assert (result.code, result.stdout) == (2, ""), args
         assert result.stderr == (
             f"profilelint: error: {project.resolve() / 'profilelint.toml'}:2: `{key}` {what} `{written}` is "
@@ -335,7 +319,7 @@ def test_configured_schema_or_baseline_out_of_the_project_is_never_read(
     (project / "inside-link.yaml").symlink_to(secret)
     written = written.format(absolute=secret)
     (project / "profilelint.toml").write_text(f'today = "2026-11-25"\n{key} = "{written}"\n', encoding="utf-8")
-    result = invoke("check")
+    result = cli("check")
     assert (result.code, result.stdout) == (2, "")
     assert result.stderr == (
         f"profilelint: error: {project.resolve() / 'profilelint.toml'}:2: `{key}` file `{written}` is "
@@ -359,24 +343,24 @@ def test_symlink_named_on_the_command_line_is_never_read_nor_fixed(
     (project / "link.yaml").symlink_to(project.parent / "outside" / "secret.yaml")
     (project / "linkdir").symlink_to(project.parent / "outside", target_is_directory=True)
     before = outside_bytes(project)
-    result = invoke("check", "--format", "json", argument)
+    result = cli("check", "--format", "json", argument)
     assert result.code == 1
     assert [(d["path"], d["code"], d["line"], d["column"], d["message"]) for d in json.loads(result.stdout)] == [
         (argument, "PLN002", 1, 1, reason)
     ]
     outputs = [result]
     for args in (["--fix"], ["--fix", "--unsafe-fixes", "--no-color"], ["--diff"]):
-        outputs.append(invoke("check", *args, argument))
+        outputs.append(cli("check", *args, argument))
         assert outside_bytes(project) == before, args
-    outputs.append(invoke("stats", "--format", "json", argument))
-    outputs.append(invoke("graph", "--format", "json", argument))
+    outputs.append(cli("stats", "--format", "json", argument))
+    outputs.append(cli("graph", "--format", "json", argument))
     for output in outputs:
         assert SECRET not in output.stdout + output.stderr
 
 
 def test_symlink_into_the_project_named_on_the_command_line_is_linted(project: Path) -> None:
     (project / "alias.yaml").symlink_to(project / "seeds" / SEED_NAME)
-    result = invoke("check", "--format", "json", "--select", "REL005", "alias.yaml")
+    result = cli("check", "--format", "json", "--select", "REL005", "alias.yaml")
     assert [(d["path"], d["code"], d["line"], d["column"]) for d in json.loads(result.stdout)] == [
         ("alias.yaml", "REL005", 2, 7)  # read: its slug is also seeds/customs-officer.yaml's
     ]

@@ -18,10 +18,8 @@ from typing import Any
 
 import pytest
 from lsprotocol import types
-from typer.testing import CliRunner
 
 from profilelint import cli
-from profilelint.cli import app
 from profilelint.config import Config
 from profilelint.corpus import ProfileEntry
 from profilelint.diagnostics import Diagnostic
@@ -39,9 +37,9 @@ from profilelint.fixes import unified_diff
 from profilelint.lsp import features
 from profilelint.reporters import Report, render
 from profilelint.reporters.text import SNIPPET_COLUMNS
-from tests.helpers import SEED, TODAY, seed_with
+from tests import helpers
+from tests.helpers import SEED, TODAY, Invoked, seed_with
 
-runner = CliRunner()
 FORGED_NAME = "a\n::error file=x::forged\n::add-mask::x\n.yaml"
 SHOWN_NAME = "a\\n::error file=x::forged\\n::add-mask::x\\n.yaml"
 GITHUB_FILE = "a%0A%3A%3Aerror file=x%3A%3Aforged%0A%3A%3Aadd-mask%3A%3Ax%0A.yaml"
@@ -50,17 +48,16 @@ RAW = ("\x1b", "\x07", "\u202e", "\u2066", "\u200b")
 """Characters that must never reach an output raw."""
 
 
-def invoke(*args: str) -> Any:
-    result = runner.invoke(app, list(args), env={"COLUMNS": "250"})  # rich tables unwrapped
-    assert "Traceback" not in result.output
-    return result
+def invoke(*args: str) -> Invoked:
+    """`profilelint ARGS` on a terminal wide enough that rich tables are not wrapped."""
+    return helpers.cli(*args, env={"COLUMNS": "250"})
 
 
-def lines_of(result: Any) -> list[str]:
+def lines_of(result: Invoked) -> list[str]:
     return result.stdout.splitlines() + result.stderr.splitlines()
 
 
-def assert_no_forged_command(result: Any, *, github: bool = False) -> None:
+def assert_no_forged_command(result: Invoked, *, github: bool = False) -> None:
     """No line of stdout or stderr starts a workflow command, except github-format annotations
     of the hostile file (whose name is then percent-escaped)."""
     for line in lines_of(result):
@@ -161,14 +158,14 @@ def forged(tmp_path: Path) -> Path:
 @pytest.mark.parametrize("output_format", ["text", "concise", "json", "github", "sarif", "junit"])
 def test_forged_file_name_cannot_start_a_command_in_any_format(forged: Path, output_format: str) -> None:
     result = invoke("check", str(forged), "--no-cache", "--today", "2026-11-25", "-f", output_format)
-    assert result.exit_code == 1
+    assert result.code == 1
     assert_no_forged_command(result, github=output_format == "github")
     assert SHOWN_NAME in result.stdout or GITHUB_FILE in result.stdout or output_format in ("json", "sarif")
 
 
 def test_forged_file_name_in_diff_headers_and_fix_messages(forged: Path) -> None:
     result = invoke("check", str(forged), "--no-cache", "--today", "2026-11-25", "--diff")
-    assert result.exit_code == 1
+    assert result.code == 1
     assert_no_forged_command(result)
     assert result.stdout.startswith(f"--- a/{forged}/{SHOWN_NAME}\n+++ b/{forged}/{SHOWN_NAME}\n@@ ")
 
@@ -180,7 +177,7 @@ def test_forged_file_name_in_diff_headers_and_fix_messages(forged: Path) -> None
 def test_forged_file_name_in_baseline_notes(forged: Path, tmp_path: Path) -> None:
     baseline = tmp_path / "baseline.json"
     result = invoke("check", str(forged), "--no-cache", "--today", "2026-11-25", "--write-baseline", str(baseline))
-    assert result.exit_code == 0
+    assert result.code == 0
     assert_no_forged_command(result)
     data = json.loads(baseline.read_text(encoding="utf-8"))
     stale = dict(data["findings"][0], code="SCH002", fingerprint="gone\n::add-mask::y")
@@ -200,7 +197,7 @@ def test_forged_configuration_key_and_value(tmp_path: Path) -> None:
     config.write_text('[tool.profilelint]\n"a\\n::add-mask::x\\u001b]52;c;aGk=\\u0007" = 1\n', encoding="utf-8")
     for command in ("check", "stats", "graph"):
         result = invoke(command, str(tmp_path))
-        assert result.exit_code == 2
+        assert result.code == 2
         assert_no_forged_command(result)
         assert result.stderr.startswith(f"profilelint: error: {config}:")
         assert ": unknown configuration key `tool.profilelint.a\\n::add-mask::x\\x1b]52;c;aGk=\\x07`;" in result.stderr
@@ -212,7 +209,7 @@ def test_forged_configuration_key_and_value(tmp_path: Path) -> None:
 
 def test_forged_file_name_in_stats(forged: Path) -> None:
     result = invoke("stats", str(forged), "--no-cache", "--today", "2026-11-25")
-    assert result.exit_code == 0
+    assert result.code == 0
     assert_no_forged_command(result)
 
 
@@ -261,7 +258,7 @@ def test_text_and_concise_show_hostile_values_escaped(hostile: Path) -> None:
 
 def test_stats_tables_show_tags_and_categories_escaped_and_never_as_markup(hostile: Path) -> None:
     result = invoke("stats", str(hostile), "--no-cache", "--today", "2026-11-25", "--color")
-    assert result.exit_code == 0
+    assert result.code == 0
     plain = re.sub(r"\x1b\[[0-9;]*m", "", result.stdout)  # the colours --color asked for
     assert_nothing_raw(plain)
     assert "\x1b]" not in result.stdout and "\x07" not in result.stdout
@@ -275,7 +272,7 @@ def test_stats_tables_show_tags_and_categories_escaped_and_never_as_markup(hosti
 
 def test_fix_and_diff_show_invisible_characters_escaped(hostile: Path) -> None:
     result = invoke("check", str(hostile), "--no-cache", "--today", "2026-11-25", "--diff")
-    assert result.exit_code == 1
+    assert result.code == 1
     assert_nothing_raw(result.output)
     assert re.search(r"^[-+] +A customs\\u202e\\u200b officer exists", result.stdout, re.MULTILINE)
 

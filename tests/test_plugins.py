@@ -20,14 +20,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
 from profilelint import engine, registry
-from profilelint.cli import app
 from profilelint.config import Config
 from profilelint.engine import run
 from profilelint.registry import Rule
-from tests.helpers import SEED, TODAY, found, lint, seed_with, write_corpus
+from tests.helpers import SEED, TODAY, cli, found, lint, seed_with, write_corpus
 
 PLUGIN_DIR = Path(__file__).resolve().parent / "plugin_fixture"
 EXAMPLE = "profilelint_example_plugin"
@@ -68,20 +66,13 @@ def load_plugins(monkeypatch: pytest.MonkeyPatch) -> Iterator[LoadPlugins]:
         sys.modules.pop(module, None)
 
 
-def invoke(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(app, list(args))
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    assert "Traceback" not in result.stdout
-    return result.exit_code, result.stdout, result.stderr
-
-
 # --- loading and reporting ----------------------------------------------------------------
 
 
 def test_a_plugin_that_fails_to_import_is_a_usage_error(load_plugins: LoadPlugins) -> None:
     with pytest.raises(registry.RegistryError, match=r"plugin `missing` \(profilelint_missing_plugin\) failed to load: ModuleNotFoundError"):
         load_plugins("profilelint_missing_plugin")
-    code, _, stderr = invoke("rules")
+    code, _, stderr, _ = cli("rules")
     assert code == 2
     assert "profilelint: error: plugin `missing` (profilelint_missing_plugin) failed to load" in stderr
 
@@ -140,7 +131,7 @@ def test_plugin_through_the_cli(
     load_plugins(EXAMPLE)
     monkeypatch.chdir(tmp_path)
     (tmp_path / NAME).write_text(FORBIDDEN, encoding="utf-8")
-    exit_code, stdout, stderr = invoke(
+    exit_code, stdout, stderr, _ = cli(
         "check", NAME, "--select", "XMP001", "--format", "concise", "--no-cache"
     )
     assert (exit_code, stdout, stderr) == (
@@ -159,7 +150,7 @@ def test_plugin_code_in_configuration_is_known(
     (tmp_path / "profilelint.toml").write_text(
         'select = ["example"]\nseverity = { XMP001 = "info" }\n', encoding="utf-8"
     )
-    exit_code, stdout, _ = invoke("check", NAME, "--format", "json", "--no-cache")
+    exit_code, stdout, _, _ = cli("check", NAME, "--format", "json", "--no-cache")
     assert exit_code == 0
     payload = json.loads(stdout)
     assert [(d["code"], d["line"], d["column"], d["severity"]) for d in payload] == [
@@ -169,18 +160,18 @@ def test_plugin_code_in_configuration_is_known(
 
 def test_rule_command_prints_the_plugin_docstring(load_plugins: LoadPlugins) -> None:
     rules = load_plugins(EXAMPLE)
-    exit_code, stdout, _ = invoke("rule", "XMP001")
+    exit_code, stdout, _, _ = cli("rule", "XMP001")
     assert exit_code == 0
     assert stdout.startswith("# XMP001 (forbidden-title)\n")
     assert "Family: example" in stdout
     assert rules["XMP001"].documentation in stdout
     assert "Reports a `title` whose value is exactly `forbidden`." in stdout
-    assert invoke("rule", "forbidden-title")[1] == stdout
+    assert cli("rule", "forbidden-title")[1] == stdout
 
 
 def test_rules_command_lists_the_plugin(load_plugins: LoadPlugins) -> None:
     load_plugins(EXAMPLE)
-    exit_code, stdout, _ = invoke("rules", "--format", "json")
+    exit_code, stdout, _, _ = cli("rules", "--format", "json")
     listed = {entry["code"]: entry for entry in json.loads(stdout)}
     assert exit_code == 0
     assert listed["XMP001"]["summary"] == "The profile's title is the word `forbidden`."
@@ -246,13 +237,13 @@ def test_crash_through_the_cli_prints_no_traceback_unless_debug(
     monkeypatch.chdir(tmp_path)
     (tmp_path / NAME).write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
     args = ("check", NAME, "--select", "XMP002", "--format", "concise", "--no-cache")
-    exit_code, stdout, stderr = invoke(*args)
+    exit_code, stdout, stderr, _ = cli(*args)
     expected = (
         f"{NAME}:1:1: PLN900 rule XMP002 (always-crashes) from plugin `crashing` crashed on this file: "
         "RuntimeError: boom in customs-officer\n"
     )
     assert (exit_code, stdout, stderr) == (1, expected, "")
-    exit_code, stdout, stderr = invoke(*args, "--debug")
+    exit_code, stdout, stderr, _ = cli(*args, "--debug", debug=True)
     assert exit_code == 1
     assert stderr.startswith(f"XMP002 on {NAME}:\nTraceback (most recent call last):")
     assert "RuntimeError: boom in customs-officer" in stderr
@@ -273,7 +264,7 @@ def test_a_plugin_calling_sys_exit_on_import_is_a_usage_error(
         load_plugins(EXITING)
     assert str(raised.value) == message
     (tmp_path / NAME).write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
-    code, stdout, stderr = invoke("check", str(tmp_path), "--no-cache")
+    code, stdout, stderr, _ = cli("check", str(tmp_path), "--no-cache")
     assert (code, stdout, stderr) == (2, "", f"profilelint: error: {message}\n")
 
 
@@ -300,7 +291,7 @@ def test_a_rule_calling_sys_exit_becomes_pln900_naming_its_plugin(
     monkeypatch.chdir(tmp_path)
     (tmp_path / NAME).write_text(seed_with(status="publised"), encoding="utf-8")
     status_line = seed_with().splitlines().index("status: draft") + 1
-    code, stdout, stderr = invoke(
+    code, stdout, stderr, _ = cli(
         "check", NAME, "--select", "XMP004,SCH004", "--format", "concise", "--no-cache"
     )
     assert (code, stderr) == (1, "")

@@ -14,14 +14,11 @@ from pathlib import Path
 
 import pytest
 from rich.cells import cell_len
-from typer.testing import CliRunner
 
-from profilelint.cli import app
 from profilelint.registry import load_rules
 from profilelint.tables import plain_rows, table
-from tests.helpers import seed_with
+from tests.helpers import cli, seed_with
 
-runner = CliRunner()
 PIPE = {"FORCE_COLOR": None, "NO_COLOR": None}
 """CliRunner's stdout is not a terminal; the environment must not force one either."""
 NARROW = {"COLUMNS": "60", "FORCE_COLOR": "1", "NO_COLOR": None}
@@ -33,12 +30,6 @@ TAG = "a-single-tag-word-wider-than-the-terminal-itself-so-it-must-fold"
 FMT001 = "\t".join(
     ["FMT001", "trailing-whitespace", "formatting", "warning", "yes", "on", "A line ends with spaces or tabs."]
 )
-
-
-def invoke(args: list[str], env: dict[str, str | None]) -> str:
-    result = runner.invoke(app, args, env=env)
-    assert "Traceback" not in result.output
-    return result.stdout
 
 
 def rule_rows() -> list[list[str]]:
@@ -83,7 +74,7 @@ def squeezed(row: list[str]) -> list[str]:
 
 
 def test_rules_piped_is_one_tab_separated_line_per_rule() -> None:
-    lines = invoke(["rules"], PIPE).splitlines()
+    lines = cli("rules", env=PIPE).stdout.splitlines()
     assert lines[0] == "code\tname\tfamily\tseverity\tfix\tdefault\tsummary"
     assert lines[1:] == ["\t".join(row) for row in rule_rows()]
     assert FMT001 in lines
@@ -101,7 +92,7 @@ def test_rules_piped_to_grep_finds_the_whole_row() -> None:
 
 def test_statistics_piped_is_tab_separated(tmp_path: Path) -> None:
     (tmp_path / "customs-officer.yaml").write_text(seed_with(status="publised"), encoding="utf-8")
-    output = invoke(["check", str(tmp_path), "--select", "SCH", "--statistics"], PIPE)
+    output = cli("check", str(tmp_path), "--select", "SCH", "--statistics", env=PIPE).stdout
     assert output.splitlines() == [
         "count\tcode\tname\tfixable",
         "1\tSCH004\tvalue-not-allowed\tyes",
@@ -119,7 +110,7 @@ def long_corpus(root: Path) -> Path:
 
 def test_stats_piped_prints_every_table_plain(tmp_path: Path) -> None:
     folder = long_corpus(tmp_path)
-    output = invoke(["stats", str(folder), "--today", TODAY], PIPE)
+    output = cli("stats", str(folder), "--today", TODAY, env=PIPE).stdout
     lines = output.splitlines()
     path = str(folder / "customs-officer.yaml")
     waiting = lines.index("Oldest profiles waiting for review (1 waiting)")
@@ -160,7 +151,7 @@ def assert_fits(output: str, width: int) -> None:
 
 
 def test_rules_on_a_narrow_terminal_wrap_and_keep_every_value() -> None:
-    output = invoke(["rules"], {**NARROW, "COLUMNS": "70"})
+    output = cli("rules", env={**NARROW, "COLUMNS": "70"}).stdout
     assert_fits(output, 70)
     assert boxed_rows(output) == [
         squeezed(["code", "name", "family", "severity", "fix", "default", "summary"]),
@@ -171,21 +162,21 @@ def test_rules_on_a_narrow_terminal_wrap_and_keep_every_value() -> None:
 def test_rules_too_narrow_for_the_table_print_whole_rows() -> None:
     """Seven columns cannot each keep a readable width in 40 cells: rather than let rich
     squeeze some to nothing, the rows are printed whole and the terminal wraps them."""
-    output = invoke(["rules"], {**NARROW, "COLUMNS": "40"})
+    output = cli("rules", env={**NARROW, "COLUMNS": "40"}).stdout
     assert ANSI.sub("", output).splitlines()[1:] == ["\t".join(row) for row in rule_rows()]
 
 
 def test_statistics_on_a_narrow_terminal_fold_the_name(tmp_path: Path) -> None:
     (tmp_path / "customs-officer.yaml").write_text(seed_with(status="publised"), encoding="utf-8")
     args = ["check", str(tmp_path), "--select", "SCH", "--statistics"]
-    lines = ANSI.sub("", invoke(args, {**NARROW, "COLUMNS": "32"})).splitlines()
+    lines = ANSI.sub("", cli(*args, env={**NARROW, "COLUMNS": "32"}).stdout).splitlines()
     assert [line.rstrip() for line in lines] == [
         " count  code    name    fixable",
         " 1      SCH004  value-  yes",
         "                not-al",
         "                lowed",
     ]
-    lines = ANSI.sub("", invoke(args, {**NARROW, "COLUMNS": "20"})).splitlines()
+    lines = ANSI.sub("", cli(*args, env={**NARROW, "COLUMNS": "20"}).stdout).splitlines()
     assert lines == ["count\tcode\tname\tfixable", "1\tSCH004\tvalue-not-allowed\tyes"]
 
 
@@ -195,7 +186,7 @@ def test_stats_on_a_narrow_terminal_wrap_and_keep_every_value(
 ) -> None:
     folder = long_corpus(tmp_path)
     env = NARROW if not color else {**NARROW, "FORCE_COLOR": None}
-    output = invoke(["stats", str(folder), "--today", TODAY, *color], env)
+    output = cli("stats", str(folder), "--today", TODAY, *color, env=env).stdout
     assert_fits(output, 60)
     assert "…" not in output
     path = str(folder / "customs-officer.yaml")
