@@ -853,7 +853,7 @@ class _NodeWalk:
     Every node is visited once (without anchors no node is shared), iterating over entries and
     recursing only into collections, at most :data:`MAX_NESTING` deep.  Locations are recorded
     in the event walk's order: a collection's after its children's.  Each is a
-    :class:`_NodeLocation`; scalars are read inline, the bulk of the nodes.
+    :class:`_NodeLocation`; every value, root, item or entry, is read by :meth:`value`.
     """
 
     __slots__ = ("doc", "locations", "implicit_scalars", "position")
@@ -871,20 +871,23 @@ class _NodeWalk:
         self.position: _MarkPosition = _mark_position if direct else _Marks(doc.lines, text).position
 
     def run(self, root: Node) -> None:
-        if root.tag is not None:
-            raise _Fallback
-        if type(root) is ScalarNode:
-            style = root.style
-            value = root.value
-            if not style:
-                value, implicit = _plain_scalar(value)
-                if implicit is not None:
-                    self.implicit_scalars[""] = implicit
-        else:
-            value = self.collection(root, "", 1)
-            style = None
+        value, style = self.value(root, "", 1)
         self.doc.data = value
         self.locations[""] = _NodeLocation(root, None, style, self.position)
+
+    def value(self, node: Node, pointer: str, depth: int) -> tuple[Any, str | None]:
+        """A node's data and style (None for a collection), at ``pointer``, ``depth`` deep."""
+        if node.tag is not None:
+            raise _Fallback
+        if type(node) is not ScalarNode:
+            return self.collection(node, pointer, depth), None
+        style = node.style
+        value = node.value
+        if not style:
+            value, implicit = _plain_scalar(value)
+            if implicit is not None:
+                self.implicit_scalars[pointer] = implicit
+        return value, style
 
     def collection(self, node: Node, pointer: str, depth: int) -> Any:
         if depth > MAX_NESTING:
@@ -899,18 +902,7 @@ class _NodeWalk:
         position = self.position
         for index, child in enumerate(node.value):
             child_pointer = f"{pointer}/{index}"
-            if child.tag is not None:
-                raise _Fallback
-            if type(child) is ScalarNode:  # as in `run`, inline: most nodes are scalars
-                style = child.style
-                value = child.value
-                if not style:
-                    value, implicit = _plain_scalar(value)
-                    if implicit is not None:
-                        self.implicit_scalars[child_pointer] = implicit
-            else:
-                value = self.collection(child, child_pointer, depth + 1)
-                style = None
+            value, style = self.value(child, child_pointer, depth + 1)
             locations[child_pointer] = _NodeLocation(child, None, style, position)
             items.append(value)
         return items
@@ -929,28 +921,17 @@ class _NodeWalk:
                     key = self.key_source(pointer, key_node)
             token = key if "~" not in key and "/" not in key else escape_pointer_token(key)
             child_pointer = f"{pointer}/{token}"
-            if value_node.tag is not None:
-                raise _Fallback
             if key in entries:
                 # The value of a duplicate key is dropped; the event walk records nothing
                 # under it, and nothing but the duplicate itself.
-                if type(value_node) is not ScalarNode:
+                if type(value_node) is not ScalarNode or value_node.tag is not None:
                     raise _Fallback
                 first = locations[child_pointer].key
                 assert first is not None
                 duplicate = _node_span(key_node, position)
                 self.doc.duplicate_keys.append(DuplicateKey(child_pointer, key, first, duplicate))
                 continue
-            if type(value_node) is ScalarNode:  # as in `run`, inline: most nodes are scalars
-                style = value_node.style
-                value = value_node.value
-                if not style:
-                    value, implicit = _plain_scalar(value)
-                    if implicit is not None:
-                        self.implicit_scalars[child_pointer] = implicit
-            else:
-                value = self.collection(value_node, child_pointer, depth + 1)
-                style = None
+            value, style = self.value(value_node, child_pointer, depth + 1)
             locations[child_pointer] = _NodeLocation(value_node, key_node, style, position)
             entries[key] = value
         return entries
