@@ -8,12 +8,13 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import NamedTuple
 
+import pytest
 from typer.testing import CliRunner
 
 from profilelint.cli import app
 from profilelint.config import Config
 from profilelint.diagnostics import Diagnostic
-from profilelint.engine import run
+from profilelint.engine import Linter, Target, run
 
 SEED = Path(__file__).resolve().parent.parent / "seeds" / "customs-officer.yaml"
 TODAY = dt.date(2026, 11, 25)
@@ -94,3 +95,16 @@ def cli(*args: str, env: Mapping[str, str | None] | None = None, debug: bool = F
     if not debug:
         assert "Traceback" not in result.stderr
     return Invoked(result.exit_code, result.stdout, result.stderr, result.output)
+
+
+def counting(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record the name of every file the linter really processes (a cache miss)."""
+    processed: list[str] = []
+    original = Linter.process_file
+
+    def spy(self: Linter, target: Target, full: bool) -> object:
+        processed.append(target.path.name)
+        return original(self, target, full)
+
+    monkeypatch.setattr(Linter, "process_file", spy)
+    return processed

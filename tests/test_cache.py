@@ -12,8 +12,8 @@ import profilelint
 from profilelint import cache as cache_module
 from profilelint.config import Config
 from profilelint.diagnostics import Severity
-from profilelint.engine import Linter, Target, run
-from tests.helpers import SEED, TODAY, seed_with
+from profilelint.engine import run
+from tests.helpers import SEED, TODAY, counting, seed_with
 from tests.index_file import head_of
 
 
@@ -35,19 +35,6 @@ def lint(root: Path, *targets: str, cache_dir: Path, **settings: object) -> list
     config = Config(today=TODAY, corpus=root, select=("REL001", "SCH", "YML"), **settings)  # type: ignore[arg-type]
     paths = [root / t for t in targets] or [root]
     return [(Path(d.path).name, d.code, d.span.start.line + 1) for d in run(config, paths, cache_dir=cache_dir).diagnostics]
-
-
-def counting(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Record every file the linter really processes (a cache miss)."""
-    processed: list[str] = []
-    original = Linter.process_file
-
-    def spy(self: Linter, target: Target, full: bool) -> object:
-        processed.append(target.path.name)
-        return original(self, target, full)
-
-    monkeypatch.setattr(Linter, "process_file", spy)
-    return processed
 
 
 def test_second_run_is_served_from_the_cache(corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -16,7 +16,7 @@ import pytest
 from profilelint import cache_format
 from profilelint.cache import CACHE_DIR_NAME
 from profilelint.cache_format import FORMAT
-from tests.helpers import TODAY, Invoked, cli, seed_with
+from tests.helpers import TODAY, Invoked, cli, counting, seed_with
 from tests.index_file import change_records, head_of, read_records, write_records
 
 
@@ -206,8 +206,6 @@ def test_a_shard_let_go_of_after_reading_keeps_its_entries_when_rewritten(
     """A warm run lets go of each result shard once its files are read; storing a new result in
     one later rewrites it with the other files' results read again from disk."""
     from profilelint.cache import ResultCache
-    from profilelint.engine import Linter, Target
-
     root = tmp_path / "repo"
     (root / ".git").mkdir(parents=True)
     monkeypatch.chdir(root)
@@ -223,14 +221,7 @@ def test_a_shard_let_go_of_after_reading_keeps_its_entries_when_rewritten(
         (root / name).write_text(profile(name[:-5]), encoding="utf-8")
     expected = invoke(".")
 
-    processed: list[str] = []
-    original = Linter.process_file
-
-    def spy(self: Linter, target: Target, full: bool) -> object:
-        processed.append(target.path.name)
-        return original(self, target, full)
-
-    monkeypatch.setattr(Linter, "process_file", spy)
+    processed = counting(monkeypatch)
     assert invoke(".") == expected and processed == []
     (root / first).write_text(profile(first[:-5]) + "\n", encoding="utf-8")
     assert invoke(".") == expected and processed == [first]
