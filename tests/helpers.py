@@ -108,3 +108,15 @@ def counting(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     monkeypatch.setattr(Linter, "process_file", spy)
     return processed
+
+
+def assert_valid(instance: object, schema: dict[str, object]) -> None:
+    """The instance is valid against a published JSON Schema (itself checked first), formats
+    included; the failure names every error by its path."""
+    import jsonschema
+
+    validator_class = jsonschema.validators.validator_for(schema)
+    validator_class.check_schema(schema)
+    validator = validator_class(schema, format_checker=validator_class.FORMAT_CHECKER)
+    errors = sorted(validator.iter_errors(instance), key=lambda e: list(e.path))
+    assert not errors, "\n".join(f"{list(e.path)}: {e.message}" for e in errors)

@@ -7,7 +7,6 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 import pytest
 from typer.testing import CliRunner
 
@@ -15,7 +14,7 @@ from profilelint.cli import app
 from profilelint.diagnostics import Diagnostic, Severity, Span
 from profilelint.registry import load_rules
 from profilelint.reporters import Report, github, junit, sarif
-from tests.helpers import TODAY, seed_with
+from tests.helpers import TODAY, assert_valid, seed_with
 
 SARIF_SCHEMA = json.loads((Path(__file__).parent / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
 FOLDER = "profiles"
@@ -101,9 +100,7 @@ def test_github_with_nothing_to_report_prints_nothing(corpus: Path) -> None:
 def sarif_run(*args: str) -> tuple[int, dict[str, Any]]:
     code, stdout = check("--format", "sarif", *args)
     log = json.loads(stdout)
-    validator = jsonschema.validators.validator_for(SARIF_SCHEMA)(SARIF_SCHEMA)
-    errors = sorted(validator.iter_errors(log), key=lambda e: list(e.path))
-    assert not errors, "\n".join(f"{list(e.path)}: {e.message}" for e in errors)
+    assert_valid(log, SARIF_SCHEMA)
     return code, log
 
 

@@ -9,14 +9,13 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 import pytest
 from typer.testing import CliRunner
 
 from profilelint.cli import app
 from profilelint.diagnostics import Diagnostic, Severity, Span
 from profilelint.reporters import gitlab
-from tests.helpers import TODAY, seed_with
+from tests.helpers import TODAY, assert_valid, seed_with
 
 RDJSON_SCHEMA = json.loads((Path(__file__).parent / "rdjson-schema.json").read_text(encoding="utf-8"))
 BAD = "profiles/customs-officer.yaml"
@@ -109,11 +108,7 @@ def test_gitlab_with_nothing_to_report_is_an_empty_array(corpus: Path) -> None:
 def rdjson_result(*args: str) -> tuple[int, dict[str, Any]]:
     code, stdout = check("--format", "rdjson", *args)
     result = json.loads(stdout)
-    validator_class = jsonschema.validators.validator_for(RDJSON_SCHEMA)
-    validator_class.check_schema(RDJSON_SCHEMA)
-    validator = validator_class(RDJSON_SCHEMA, format_checker=validator_class.FORMAT_CHECKER)
-    errors = sorted(validator.iter_errors(result), key=lambda e: list(e.path))
-    assert not errors, "\n".join(f"{list(e.path)}: {e.message}" for e in errors)
+    assert_valid(result, RDJSON_SCHEMA)
     return code, result
 
 
