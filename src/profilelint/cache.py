@@ -79,9 +79,10 @@ _OWN_TOP_LEVEL = {_GITIGNORE, *_MARKER_FILES}
 _NAMESPACE_NAME = re.compile(r"[0-9a-f]{24}")
 _OWN_FILE_NAME = re.compile(
     r"(?:index|suggestions|results-[0-9a-f]{2})\.json|\.(?:index|suggestions|results-[0-9a-f]{2})-[a-z0-9_]+\.tmp"
+    r"|reports-[a-z]+-[0-9a-f]{2}\.bin|\.reports-[a-z]+-[0-9a-f]{2}-[a-z0-9_]+\.tmp"
 )
-"""What profilelint writes in a namespace folder: index, suggestions, result shards and their
-temporaries."""
+"""What profilelint writes in a namespace folder: index, suggestions, result shards, report
+texts (see :mod:`report_cache`) and their temporaries."""
 SUGGESTIONS = "suggestions.json"
 
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
@@ -139,12 +140,18 @@ def file_key(path: Path | str) -> FileKey | None:
     display path: `check seeds/` and a hook's `check seeds/a.yaml` run from elsewhere must share
     an entry; stored paths are filled in with the current display path when read back.
     """
+    keyed = file_key_and_status(path)
+    return None if keyed is None else keyed[0]
+
+
+def file_key_and_status(path: Path | str) -> tuple[FileKey, os.stat_result] | None:
+    """:func:`file_key`, and the status it was made from."""
     absolute = os.path.abspath(path)
     try:
         status = os.stat(absolute)
     except OSError:
         return None
-    return (absolute, status.st_size, status.st_mtime_ns, status.st_ino)
+    return (absolute, status.st_size, status.st_mtime_ns, status.st_ino), status
 
 
 _ON_DISK: Any = object()
@@ -197,10 +204,14 @@ def _read_capped(path: Path, cap: int) -> bytes | None:
 
 
 def _write_json_object(path: Path, files: dict[str, Any], encode: Callable[[dict[str, Any]], bytes]) -> None:
-    """Replace ``path`` atomically; a link planted there is replaced, never written through."""
     encoded = encode(files)
     if len(encoded) > MAX_FILE_BYTES:
         return  # it would be refused when read back
+    write_atomically(path, encoded)
+
+
+def write_atomically(path: Path, encoded: bytes) -> None:
+    """Replace ``path`` atomically; a link planted there is replaced, never written through."""
     temporary = path.with_name(f".{path.stem}-{os.urandom(6).hex()}.tmp")
     handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0), 0o666)
     try:
@@ -426,6 +437,14 @@ class ResultCache:
             "read, written or deleted. Remove or rename it if it is not needed, or pass --no-cache."
         )
 
+    def discard(self, path: Path, reason: str) -> None:
+        """Tell (once per run) that the cache file at ``path`` was damaged and is not used."""
+        self._damaged(path, reason)
+
+    def writable(self) -> bool:
+        """Whether the cache may be written now (its folders created and judged ours)."""
+        return self._own_folder()
+
     def _damaged(self, path: Path, reason: str) -> None:
         self._tell(f"discarded the damaged cache file `{path}`: it {reason}; its results are computed afresh.")
 
@@ -486,7 +505,11 @@ class ResultCache:
         name = _shard_name(key[0])
         shard = self._shard(name)
         raw = shard.get(key[0])
-        if raw is None or raw is _ON_DISK or type(raw) is tuple:  # none, let go of, or stored this run
+        if raw is _ON_DISK:  # let go of after an earlier lookup: read again
+            del self.shards[name]
+            shard = self._shard(name)
+            raw = shard.get(key[0])
+        if raw is None or raw is _ON_DISK or type(raw) is tuple:  # none, or stored this run
             return None
         try:
             with _collector_paused():  # ~20 objects per finding, in no cycle

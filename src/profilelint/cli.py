@@ -211,7 +211,14 @@ def check(
                     raise typer.Exit(EXIT_OK)
                 _show_diff(config, given, unsafe=unsafe_fixes)
             fix_run = _fix_files(config, given, unsafe=unsafe_fixes) if fix and fixes_files else None
-            result = run(config, given, debug=debug, jobs=jobs, cache_dir=cache_dir, corpus_wide=corpus_wide)
+            # Files are reported from the texts an earlier run kept, unless the findings are
+            # to be filtered or merged with others first.
+            variants = (
+                () if fix_run is not None or known is not None or write_baseline is not None or statistics
+                else _report_variants(output_format, output, color)
+            )
+            result = run(config, given, debug=debug, jobs=jobs, cache_dir=cache_dir, corpus_wide=corpus_wide,
+                         report_variants=variants)
     except (ConfigError, SchemaError, PathError, RegistryError, _baseline_error()) as error:
         fail(str(error))
 
@@ -255,6 +262,17 @@ def check(
     worst = findings.tally().worst()
     failed = worst is not None and worst >= config.fail_on
     raise typer.Exit(EXIT_FINDINGS if failed else EXIT_OK)
+
+
+def _report_variants(output_format: OutputFormat, output: Path | None, color: bool | None) -> tuple[str, ...]:
+    """The texts the report will keep per file: on the terminal, and in the `--output` file."""
+    from .reporters import variant
+
+    if output is None:
+        shown = [variant(output_format.value, sys.stdout, color=color)]
+    else:
+        shown = [variant(OutputFormat.text.value, sys.stdout, color=color), variant(output_format.value, sys.stdout, color=False)]
+    return () if None in shown else tuple(v for v in shown if v is not None)
 
 
 def _check_watch_options(output_format: OutputFormat, **others: object) -> None:

@@ -22,7 +22,7 @@ import traceback
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
@@ -927,6 +927,7 @@ def run(
     cache_dir: Path | None = None,
     corpus_wide: bool = False,
     texts: Sequence[Target] = (),
+    report_variants: Sequence[str] = (),
 ) -> RunResult:
     """Lint the given paths (or the configured default) against the whole corpus.
 
@@ -941,6 +942,12 @@ def run(
     ``corpus_wide``: cross-file rules also report in every other file of the corpus, from
     its index entry (what a commit that renames or deletes a profile breaks elsewhere); the
     per-file rules still run on the given paths only, and with no paths on none.
+
+    ``report_variants``: the report texts the findings will be rendered as (see
+    :mod:`report_cache`).  With the cache on, a file whose texts in all of them an earlier run
+    kept, for the file as it is and the same cross-file findings, is reported from those texts:
+    its findings are decoded only if something other than its reporters reads them.  The
+    texts the reporters render are kept for the next run.
     """
     linter = Linter(config, debug=debug)
     paths = [] if (corpus_wide or texts) and not paths else paths_or_default(config, paths)
@@ -968,12 +975,19 @@ def run(
     pending_keys: list[FileKey | None] = []
     live_keys: list[FileKey] = []
     keyed: list[tuple[Target, FileKey | None]] = []
-    if cache is not None:
-        from .cache import file_key
+    report_texts = None
+    if cache is not None and cache.enabled and report_variants:
+        from .report_cache import RunTexts
 
-        keyed = [
-            (t, file_key(t.path) if t.refusal is None and t.contents is None else None) for t in targets
-        ]
+        report_texts = RunTexts(cache, report_variants, many=len(targets) >= SPILL_THRESHOLD)
+    if cache is not None:
+        from .cache import file_key_and_status
+
+        for target in targets:
+            found_key = file_key_and_status(target.path) if target.refusal is None and target.contents is None else None
+            keyed.append((target, None if found_key is None else found_key[0]))
+            if found_key is not None and report_texts is not None:
+                report_texts.stamp(target, *found_key)
         # Looked up a result shard at a time, each let go of once its files are read: a warm
         # run over 10,000 files would otherwise hold every shard's bytes next to the results.
         shard = ""
@@ -983,6 +997,12 @@ def run(
                     cache.release_shard(shard)
                     shard = cache.shard_name(key)
                 live_keys.append(key)
+                if report_texts is not None and report_texts.hold(target.display):
+                    entry_of_target = cache.entry(key, target.display)
+                    if entry_of_target is not None:
+                        results.entries[target.display] = entry_of_target
+                        continue
+                    report_texts.release(target.display)
                 cached_result = cache.result(key, target.display)
                 if cached_result is not None:
                     results.add(cached_result)
@@ -1050,7 +1070,10 @@ def run(
         # The cross-file pass runs now, on the complete index, so every traceback is known
         # before the report starts; its findings join the file's in the spill.
         crashes = list(results.tracebacks.get(display, ()))
-        results.add_cross_file(display, linter.lint_entry(resolved(results.entries[display]), corpus, crashes))
+        cross_file = linter.lint_entry(resolved(results.entries[display]), corpus, crashes)
+        if report_texts is not None and not report_texts.rendered_with(display, cross_file, crashes):
+            results.add(report_texts.own_result(display, linter))  # its texts are of other cross-file findings
+        results.add_cross_file(display, cross_file)
         tracebacks.extend(crashes)
     elsewhere: dict[str, list[Diagnostic]] = {}
     if corpus_wide:
@@ -1060,12 +1083,23 @@ def run(
     # findings landed in them: not one Target per corpus file (10,000 Paths at 10,000).
     others = [_found_target(entry, display, root) for entry, display in found if display in elsewhere]
 
+    def finish_held(display: str) -> list[Diagnostic]:
+        """The findings of a file reported from its texts, for a reader that wants them."""
+        assert report_texts is not None
+        results.add(report_texts.own_result(display, linter))
+        return sorted(results.finished(display, linter), key=Diagnostic.sort_key)
+
     def groups() -> Iterator[Group]:
         for display in sorted({*displays, *elsewhere}):
+            if report_texts is not None and report_texts.holds(display):
+                yield display, report_texts.held_findings(display, partial(finish_held, display))
+                continue
             found = results.finished(display, linter) if display in results.entries else []
             found.extend(elsewhere.get(display, ()))
             found.sort(key=Diagnostic.sort_key)
-            yield display, found
+            yield display, found if report_texts is None else report_texts.fresh_findings(display, found)
+        if report_texts is not None:
+            report_texts.save({key[0] for key in live_keys})
 
     return RunResult(
         findings=Findings(groups),

@@ -21,7 +21,7 @@ from typing import Any
 
 from .diagnostics import Applicability, DataChange, Diagnostic, Edit, Fix, Position, Severity, Span
 
-Group = tuple[str, list[Diagnostic]]
+Group = tuple[str, Sequence[Diagnostic]]
 """A file's display path and its findings, in report order."""
 
 
@@ -120,6 +120,79 @@ class Spill:
 
 # --- the stream -----------------------------------------------------------------------------
 
+Counts = tuple[tuple[str, int, int, int], ...]
+"""What the counts of a run need of a file's findings: (code, severity, fix, how many), fix
+being 0 (none), SAFE_FIX or UNSAFE_FIX; one row for each such kind of finding, sorted."""
+SAFE_FIX, UNSAFE_FIX = 1, 2
+_SEVERITIES = {int(s): s for s in Severity}
+
+
+def counts_of(diagnostics: Iterable[Diagnostic]) -> Counts:
+    kinds = Counter(
+        (d.code, int(d.severity),
+         0 if d.fix is None else SAFE_FIX if d.fix.applicability is Applicability.SAFE else UNSAFE_FIX)
+        for d in diagnostics
+    )
+    return tuple(sorted((*kind, number) for kind, number in kinds.items()))
+
+
+class FileFindings(Sequence[Diagnostic]):
+    """One file's findings in report order, with the report text an earlier run wrote for them.
+
+    A reporter whose output for a file depends on that file's findings alone renders them
+    once: it asks :meth:`text` for its *variant* (the format, and any option that changes
+    the text) and hands what it rendered itself to :meth:`keep`.  A warm run over a corpus
+    then writes each file's cached text without decoding its findings, which are loaded
+    (``load``) only if something iterates them; ``counts`` stand in for them in the tally.
+    """
+
+    __slots__ = ("_diagnostics", "_keep", "_load", "_text", "counts")
+
+    def __init__(
+        self,
+        diagnostics: list[Diagnostic] | None = None,
+        *,
+        load: Callable[[], list[Diagnostic]] | None = None,
+        counts: Counts | None = None,
+        text: Callable[[str], bytes | None] | None = None,
+        keep: Callable[[str, str, FileFindings], None] | None = None,
+    ) -> None:
+        assert diagnostics is not None or (load is not None and counts is not None)
+        self._diagnostics = diagnostics
+        self._load = load
+        self.counts = counts
+        self._text = text
+        self._keep = keep
+
+    def _loaded(self) -> list[Diagnostic]:
+        if self._diagnostics is None:
+            assert self._load is not None
+            self._diagnostics = self._load()
+        return self._diagnostics
+
+    def __len__(self) -> int:
+        if self._diagnostics is None:
+            assert self.counts is not None
+            return sum(row[3] for row in self.counts)
+        return len(self._diagnostics)
+
+    def __getitem__(self, index: Any) -> Any:
+        return self._loaded()[index]
+
+    def __iter__(self) -> Iterator[Diagnostic]:
+        return iter(self._loaded())
+
+    def text(self, variant: str) -> bytes | None:
+        """The report text of these findings in ``variant``, if a run kept it (UTF-8)."""
+        return None if self._text is None else self._text(variant)
+
+    def keep(self, variant: str, text: str) -> None:
+        """Offer the text rendered for these findings in ``variant`` for later runs to reuse."""
+        if self._keep is not None:
+            self._keep(variant, text, self)
+
+
+
 class Tally:
     """Counts of a complete pass over the findings: summaries, statistics and the exit code.
 
@@ -141,15 +214,16 @@ class Tally:
             return
         self.files += 1
         self.total += len(diagnostics)
-        for d in diagnostics:
-            self.by_severity[d.severity] += 1
-            self.by_code[d.code] += 1
-            if d.fix is not None:
-                self.fixes_by_code[d.code] += 1
-                if d.fix.applicability is Applicability.SAFE:
-                    self.safe_fixes += 1
+        counts = diagnostics.counts if isinstance(diagnostics, FileFindings) else None
+        for code, severity, fix, number in counts_of(diagnostics) if counts is None else counts:
+            self.by_severity[_SEVERITIES[severity]] += number
+            self.by_code[code] += number
+            if fix:
+                self.fixes_by_code[code] += number
+                if fix == SAFE_FIX:
+                    self.safe_fixes += number
                 else:
-                    self.unsafe_fixes += 1
+                    self.unsafe_fixes += number
 
     def worst(self) -> Severity | None:
         return max(self.by_severity, default=None)
@@ -161,6 +235,9 @@ class Findings:
     ``groups`` makes a fresh pass: (path, findings) for each file with findings, paths
     ascending, each file's findings sorted.  The first complete pass leaves its :class:`Tally`.
     """
+
+    grouped = True
+    """Whether reading by file gives the flat order (a list of findings may not be sorted)."""
 
     def __init__(self, groups: Callable[[], Iterable[Group]]) -> None:
         self._groups = groups
@@ -198,6 +275,8 @@ class Findings:
 
 
 class _Listed(Findings):
+    grouped = False
+
     def __init__(self, diagnostics: Sequence[Diagnostic]) -> None:
         self.diagnostics = diagnostics
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import codecs
 import importlib
-from collections.abc import Iterable, Mapping, Sequence
+import os
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from ..diagnostics import Diagnostic, LineIndex
-from ..findings import Findings, findings_of
+from ..findings import FileFindings, Findings, findings_of
 
 if TYPE_CHECKING:
     from ..registry import Rule
@@ -57,8 +59,75 @@ class SourceLines:
         return self.latest[1]
 
 
-def render(format_name: str, report: Report, stream: TextIO, **options: object) -> None:
+def rendered_files(
+    report: Report, variant: str, render_file: Callable[[str, Sequence[Diagnostic]], str]
+) -> Iterator[str | bytes]:
+    """The report's text file by file, for a format whose text of a file depends on that
+    file's findings alone: the text an earlier run kept for ``variant`` (UTF-8 bytes, see
+    :class:`FileFindings`), else ``render_file(path, findings)``, offered for the next run.
+
+    Findings given as a list keep the list's order: one diagnostic at a time."""
+    findings = report.findings
+    if not findings.grouped:
+        for d in findings:
+            yield render_file(d.path, [d])
+        return
+    for path, diagnostics in findings.by_file():
+        if isinstance(diagnostics, FileFindings):
+            kept = diagnostics.text(variant)
+            if kept is not None:
+                yield kept
+                continue
+            text = render_file(path, diagnostics)
+            diagnostics.keep(variant, text)
+            yield text
+        else:
+            yield render_file(path, diagnostics)
+
+
+class Output:
+    """A report's way to its stream: text as text, and kept texts (UTF-8 bytes) straight to
+    the stream's binary buffer when the stream would write them unchanged, so that a warm
+    report of hundreds of megabytes is not decoded to be encoded again."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.binary = _utf8_buffer(stream)
+        if self.binary is not None:
+            stream.flush()  # what the stream holds goes first; the text layer stays empty
+
+    def write(self, text: str | bytes) -> None:
+        if self.binary is not None:
+            self.binary.write(text if isinstance(text, bytes) else text.encode("utf-8"))
+        else:
+            self.stream.write(text if isinstance(text, str) else text.decode("utf-8"))
+
+
+def _utf8_buffer(stream: TextIO) -> Any:
+    """The stream's binary buffer, if it encodes UTF-8 and writes line feeds as they are."""
+    buffer = getattr(stream, "buffer", None)
+    encoding = getattr(stream, "encoding", None)
+    if buffer is None or not isinstance(encoding, str) or os.linesep != "\n":
+        return None
+    try:
+        return buffer if codecs.lookup(encoding).name == "utf-8" else None
+    except LookupError:
+        return None
+
+
+def _module(format_name: str) -> Any:
     if format_name not in FORMATS:
         raise ValueError(f"unknown format {format_name!r}; expected one of {', '.join(FORMATS)}")
-    module = importlib.import_module(f"{__name__}.{format_name}")
-    module.render(report, stream, **options)
+    return importlib.import_module(f"{__name__}.{format_name}")
+
+
+def render(format_name: str, report: Report, stream: TextIO, **options: object) -> None:
+    _module(format_name).render(report, stream, **options)
+
+
+def variant(format_name: str, stream: TextIO, **options: object) -> str | None:
+    """The name under which ``render(format_name, …, stream, **options)`` keeps each file's
+    text for later runs (see :func:`rendered_files`); None if it keeps none (its text of a
+    file depends on more than that file's findings, or on the terminal)."""
+    of = getattr(_module(format_name), "variant", None)
+    return None if of is None else of(stream, **options)

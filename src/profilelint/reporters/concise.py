@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TextIO
 
+from ..diagnostics import Diagnostic
 from ..escape import printable
-from . import Report
+from . import Output, Report, rendered_files
+
+
+def variant(stream: TextIO, **_: object) -> str:
+    return "concise"
+
+
+def _lines(path: str, diagnostics: Sequence[Diagnostic]) -> str:
+    return "".join(
+        printable(f"{d.path}:{d.span.start.line + 1}:{d.span.start.column + 1}: {d.code} {d.message}") + "\n"
+        for d in diagnostics
+    )
 
 
 def render(report: Report, stream: TextIO, **_: object) -> None:
-    for d in report.diagnostics:
-        stream.write(printable(f"{d.path}:{d.span.start.line + 1}:{d.span.start.column + 1}: {d.code} {d.message}") + "\n")
+    out = Output(stream)
+    for text in rendered_files(report, "concise", _lines):
+        out.write(text)

@@ -8,11 +8,12 @@ no value can end the command or start another line.  The file property keeps the
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TextIO
 
 from ..diagnostics import Diagnostic, Severity
 from ..escape import printable
-from . import Report
+from . import Output, Report, rendered_files
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
@@ -39,6 +40,15 @@ def annotation(d: Diagnostic) -> str:
     return f"::{COMMANDS[d.severity]} {joined}::{escape_data(printable(d.message))}"
 
 
+def variant(stream: TextIO, **_: object) -> str:
+    return "github"
+
+
+def _annotations(path: str, diagnostics: Sequence[Diagnostic]) -> str:
+    return "".join(annotation(d) + "\n" for d in diagnostics)
+
+
 def render(report: Report, stream: TextIO, **_: object) -> None:
-    for d in report.diagnostics:
-        stream.write(annotation(d) + "\n")
+    out = Output(stream)
+    for text in rendered_files(report, "github", _annotations):
+        out.write(text)

@@ -4,12 +4,13 @@ name and documentation link (`url`, null for rules without one, such as plugins'
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any, TextIO
 
 from ..diagnostics import Applicability, Diagnostic, Fix, LineIndex, Severity
 from ..escape import json_text
 from ..metadata import rule_url
-from . import Report, SourceLines
+from . import Output, Report, SourceLines, rendered_files
 
 
 def _position(index: LineIndex | None, offset: int) -> dict[str, int]:
@@ -118,21 +119,32 @@ def diagnostic_text(d: Diagnostic, index: LineIndex | None, name: str | None, ur
     return json_text(_layout(d, index, _encode_string(d.path), _encode_string(d.code), _optional(name), _optional(url)))
 
 
+def variant(stream: TextIO, **_: object) -> str:
+    return "json"
+
+
 def render(report: Report, stream: TextIO, **_: object) -> None:
-    """The array is written one diagnostic at a time, laid out as `json.dump(indent=2)` would.
+    """The array is written one file at a time, laid out as `json.dump(indent=2)` would.
     `json_text` runs once per element: the layout around the encoded strings is ASCII, so
     escaping them together is escaping each (a report of 20,000 findings made 210,000 calls
-    of it, one per string)."""
+    of it, one per string).  A file's elements are one text (see `rendered_files`)."""
     lines_of = SourceLines(report.sources)
     labels: dict[str, tuple[str, str, str]] = {}
     for code, rule in report.rules.items():
         labels[code] = (_encode_string(code), _encode_string(rule.name), _optional(rule_url(rule)))
+
+    def elements(path: str, diagnostics: Sequence[Diagnostic]) -> str:
+        encoded_path = _encode_string(path)
+        index = lines_of(path)
+        return ",\n  ".join(
+            json_text(_layout(d, index, encoded_path, *(labels.get(d.code) or (_encode_string(d.code), "null", "null"))))
+            for d in diagnostics
+        )
+
+    out = Output(stream)
     separator = "[\n  "
-    path, encoded_path = None, ""
-    for d in report.findings:
-        if d.path != path:
-            path, encoded_path = d.path, _encode_string(d.path)
-        code, name, url = labels.get(d.code) or (_encode_string(d.code), "null", "null")
-        stream.write(separator + json_text(_layout(d, lines_of(d.path), encoded_path, code, name, url)))
+    for text in rendered_files(report, "json", elements):
+        out.write(separator)
+        out.write(text)
         separator = ",\n  "
-    stream.write("[]\n" if separator == "[\n  " else "\n]\n")
+    out.write("[]\n" if separator == "[\n  " else "\n]\n")

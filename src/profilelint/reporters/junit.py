@@ -122,7 +122,7 @@ def render(report: Report, stream: TextIO, **_: object) -> None:
         stream.write("  </testsuite>\n</testsuites>\n")
 
 
-def _testcase_text(path: str, diagnostics: list[Diagnostic]) -> str:
+def _testcase_text(path: str, diagnostics: Sequence[Diagnostic]) -> str:
     case = _testcase(path, diagnostics)
     ET.indent(case, level=2)
     return "    " + xml_references(ET.tostring(case, encoding="unicode")) + "\n"

@@ -9,13 +9,13 @@ table of character widths, to put the carets under the span in terminal cells.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, TextIO
 
 from ..diagnostics import Diagnostic, LineIndex, Severity
 from ..escape import printable
-from . import Report, SourceLines
+from . import Output, Report, SourceLines, rendered_files
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -200,19 +200,38 @@ def _report_lines(report: Report, quiet: bool) -> Iterator[list[Line]]:
         yield [*((printable(note),) for note in report.notes), *summary(report)]
 
 
+def variant(stream: TextIO, *, color: bool | None = None, **_: object) -> str | None:
+    """Plain text is kept file by file; coloured text is for a person at a terminal."""
+    return None if wants_color(stream, color) else "text"
+
+
+def _render_plain(report: Report, stream: TextIO, quiet: bool) -> None:
+    lines_of = SourceLines(report.sources)
+
+    def blocks(path: str, diagnostics: Sequence[Diagnostic]) -> str:
+        index = lines_of(path)
+        return "".join(
+            _plain(line) + "\n" for d in diagnostics for line in [*render_diagnostic(d, index), ()]
+        )
+
+    out = Output(stream)
+    for text in rendered_files(report, "text", blocks):
+        out.write(text)
+    if not quiet:
+        out.write("".join(_plain(line) + "\n" for line in [*((printable(note),) for note in report.notes), *summary(report)]))
+
+
 def render(report: Report, stream: TextIO, *, color: bool | None = None, quiet: bool = False, **_: object) -> None:
-    """Written as it is built, one diagnostic at a time: a huge report never sits in memory."""
-    blocks = _report_lines(report, quiet)
+    """Written as it is built, one file at a time: a huge report never sits in memory."""
     if not wants_color(stream, color):
-        for block in blocks:
-            stream.writelines(_plain(line) + "\n" for line in block)
+        _render_plain(report, stream, quiet)
         return
     from rich.text import Text
 
     console = make_console(stream, color=color)
     # Printed in chunks: one console.print per line costs ~2 ms, one per chunk about as much.
     chunk: list[Text] = []
-    for block in blocks:
+    for block in _report_lines(report, quiet):
         chunk.extend(Text.assemble(*line) for line in block)
         if len(chunk) >= 500:
             console.print(Text("\n").join(chunk))

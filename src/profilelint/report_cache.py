@@ -1,0 +1,378 @@
+"""Each file's report text as an earlier run wrote it, per output format, for warm runs.
+
+A warm run over 1,000 seed-like profiles (~19 findings each) spent four fifths of its time
+decoding findings from the cache only to render the same 33 MB of JSON again.  What a
+reporter writes for one file depends on that file's findings alone (see
+:class:`findings.FileFindings`); they are decided by the file's bytes, the run's
+configuration and schema (the cache's namespace), the file's display path and its cross-file
+findings.  So each text is kept with the file's metadata, its display path and a digest of the
+cross-file findings it was rendered with, and is written out again unchanged while all of
+them are the same.  Anything else (a baseline, `--fix`) makes the run render as usual.
+
+One file per *variant* (a format, with any option that changes its text) and shard:
+`reports-<variant>-XX.bin` in the namespace folder, 64 shards by path.  A shard is
+``MAGIC``, the header's length (8 bytes, little-endian), the header (MessagePack: absolute
+path → :class:`_Entry`), then the texts one after another.  A run reads the headers it needs
+and each text only when it writes it (``pread``), so it holds one text at a time, not the
+hundreds of megabytes of a 10,000-file report; new texts wait in a temporary file without a
+name until the shards are written, atomically, at the end of the report.
+
+The folder may be planted, like the rest of the cache: a header is decoded into typed values
+and checked (every text inside the file, known severities); a damaged shard is discarded
+with the cache's one warning.  A text itself cannot be proven to be what profilelint would
+write without rendering it again, which is the cost saved; it is used only for a file whose
+size, modification time, inode *and inode change time* are those it was written for.  No tool
+can set a change time (a modification time can be restored, by tar or by hand), so an entry
+planted in a committed cache does not match a checked-out file.  And a text holding ESC or
+the C1 introducers CSI and OSC, which no reporter writes raw, is refused all the same.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import stat
+import struct
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import msgspec
+
+from .cache import MAX_FILE_BYTES, Damaged, write_atomically
+from .findings import Counts, FileFindings, Spill, counts_of
+
+if TYPE_CHECKING:
+    from .cache import FileKey, ResultCache
+    from .diagnostics import Diagnostic
+    from .engine import FileResult, Linter, Target
+
+MAGIC = b"profilelint report texts 1\n"
+_LENGTH = struct.Struct("<Q")
+SHARDS = 64
+VARIANT_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+_C1_CONTROL = re.compile(b"\xc2[\x80-\x9f]")
+"""A C1 control in UTF-8 (CSI, OSC, DCS… start terminal sequences on some terminals)."""
+
+Stamp = tuple[str, int, int, int, int]
+"""A file's absolute path, size, modification time (ns), inode and inode change time (ns)."""
+
+NonNegative = Annotated[int, msgspec.Meta(ge=0)]
+Positive = Annotated[int, msgspec.Meta(ge=1)]
+_Severity = Annotated[int, msgspec.Meta(ge=1, le=3)]
+_FixKind = Annotated[int, msgspec.Meta(ge=0, le=2)]
+
+
+class _Entry(msgspec.Struct, array_like=True, frozen=True, gc=False):
+    """One file's text in a shard, and what it was rendered for."""
+
+    size: NonNegative
+    mtime_ns: int
+    inode: NonNegative
+    ctime_ns: int
+    display: str
+    cross_file: bytes
+    """Digest of the file's cross-file findings (:func:`cross_file_digest`)."""
+    counts: tuple[tuple[str, _Severity, _FixKind, Positive], ...]
+    offset: NonNegative
+    """Of the text, from the end of the header."""
+    length: NonNegative
+
+
+_decode_header = msgspec.msgpack.Decoder(dict[str, _Entry]).decode
+_encode_header = msgspec.msgpack.Encoder().encode
+
+
+def stamp_of(key: FileKey, status: os.stat_result) -> Stamp:
+    return (*key, status.st_ctime_ns)
+
+
+def cross_file_digest(diagnostics: Sequence[Diagnostic]) -> bytes:
+    """Equal for equal lists of findings (a Diagnostic's repr is its every field)."""
+    if not diagnostics:
+        return b""
+    return hashlib.blake2b(repr(list(diagnostics)).encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+def shard_name(variant: str, path: str) -> str:
+    number = hashlib.blake2b(path.encode("utf-8", "surrogatepass"), digest_size=1).digest()[0] % SHARDS
+    return f"reports-{variant}-{number:02x}.bin"
+
+
+def _inert(text: bytes) -> bool:
+    """No ESC and no C1 control: what every reporter writes escaped, and what a terminal
+    sequence starts with.  Searched by byte first (`memchr`): most texts have neither byte."""
+    return b"\x1b" not in text and (b"\xc2" not in text or _C1_CONTROL.search(text) is None)
+
+
+class Held:
+    """A file whose texts exist in every variant asked for: the counts of its findings and
+    the digest of the cross-file findings they were rendered with."""
+
+    __slots__ = ("counts", "cross_file")
+
+    def __init__(self, cross_file: bytes, counts: Counts) -> None:
+        self.cross_file = cross_file
+        self.counts = counts
+
+
+class _Shard:
+    """A shard's header, and the open file its texts are read from."""
+
+    __slots__ = ("base", "entries", "handle", "size")
+
+    def __init__(self, handle: int | None, size: int, base: int, entries: dict[str, _Entry]) -> None:
+        self.handle = handle
+        self.size = size
+        self.base = base
+        self.entries = entries
+
+    def read(self, entry: _Entry) -> bytes | None:
+        if self.handle is None:
+            return None
+        try:
+            text = os.pread(self.handle, entry.length, self.base + entry.offset)
+        except OSError:
+            return None
+        return text if len(text) == entry.length else None
+
+    def close(self) -> None:
+        if self.handle is not None:
+            os.close(self.handle)
+            self.handle = None
+
+
+_NO_SHARD = _Shard(None, 0, 0, {})
+
+
+def _read_shard(path: Path) -> _Shard:
+    """The shard at ``path``, kept open; an empty one if there is none; `Damaged` if it is not
+    a regular file of ours of a sane size and shape."""
+    try:
+        status = os.lstat(path)
+    except FileNotFoundError:
+        return _NO_SHARD
+    if stat.S_ISLNK(status.st_mode):
+        raise Damaged("is a symbolic link")
+    if not stat.S_ISREG(status.st_mode):
+        raise Damaged("is not a regular file")
+    try:
+        handle = os.open(path, _OPEN_FLAGS)
+    except FileNotFoundError:
+        return _NO_SHARD
+    try:
+        size = os.fstat(handle).st_size
+        if not stat.S_ISREG(os.fstat(handle).st_mode):
+            raise Damaged("is not a regular file")
+        if size > MAX_FILE_BYTES:
+            raise Damaged(f"is larger than {MAX_FILE_BYTES:,} bytes")
+        lead = os.pread(handle, len(MAGIC) + _LENGTH.size, 0)
+        if not lead.startswith(MAGIC) or len(lead) != len(MAGIC) + _LENGTH.size:
+            raise Damaged("does not start as a file of report texts does")
+        (header_length,) = _LENGTH.unpack_from(lead, len(MAGIC))
+        base = len(lead) + header_length
+        if base > size:
+            raise Damaged("is shorter than its header says")
+        try:
+            entries = _decode_header(os.pread(handle, header_length, len(lead)))
+        except (msgspec.DecodeError, msgspec.ValidationError) as error:
+            raise Damaged(f"has a header of the wrong shape ({error})") from None
+        if any(base + entry.offset + entry.length > size for entry in entries.values()):
+            raise Damaged("names a text past its end")
+        return _Shard(handle, size, base, entries)
+    except BaseException:
+        os.close(handle)
+        raise
+
+
+class ReportTexts:
+    """The report texts of one namespace's files in the given variants."""
+
+    def __init__(self, cache: ResultCache, variants: Iterable[str], *, many: bool) -> None:
+        self.cache = cache
+        self.variants = tuple(dict.fromkeys(variants))
+        assert all(v and VARIANT_CHARACTERS.issuperset(v) for v in self.variants)
+        self._shards: dict[str, _Shard] = {}
+        self._new: dict[str, dict[str, _Entry]] = {}
+        """Texts kept this run, by shard and path (offset and length are in ``_spill``)."""
+        self._spill = Spill(in_memory=not many)
+        self._live: set[str] | None = None
+
+    def _shard(self, name: str) -> _Shard:
+        shard = self._shards.get(name)
+        if shard is None:
+            path = self.cache.directory / name
+            try:
+                shard = _read_shard(path) if self.cache.enabled else _NO_SHARD
+            except Damaged as damage:
+                self.cache.discard(path, str(damage))
+                shard = _NO_SHARD
+            except OSError as error:
+                self.cache.discard(path, f"cannot be read ({error.strerror})")
+                shard = _NO_SHARD
+            self._shards[name] = shard
+        return shard
+
+    def _entry(self, variant: str, stamp: Stamp, display: str) -> _Entry | None:
+        entry = self._shard(shard_name(variant, stamp[0])).entries.get(stamp[0])
+        if entry is None or (entry.size, entry.mtime_ns, entry.inode, entry.ctime_ns) != stamp[1:] or entry.display != display:
+            return None
+        return entry
+
+    def held(self, stamp: Stamp, display: str) -> Held | None:
+        """What is known of the file's texts if every variant has one for it as it is now."""
+        found = [self._entry(variant, stamp, display) for variant in self.variants]
+        first = found[0] if found else None
+        if first is None or any(e is None or e.cross_file != first.cross_file or e.counts != first.counts for e in found):
+            return None
+        return Held(first.cross_file, first.counts)
+
+    def text(self, variant: str, stamp: Stamp, display: str) -> bytes | None:
+        """The file's text in ``variant`` (UTF-8), if it is there and intact."""
+        if variant not in self.variants:
+            return None
+        entry = self._entry(variant, stamp, display)
+        if entry is None:
+            return None
+        text = self._shard(shard_name(variant, stamp[0])).read(entry)
+        return text if text is not None and _inert(text) else None
+
+    def keep(self, variant: str, stamp: Stamp, display: str, cross_file: bytes, counts: Counts, text: str) -> None:
+        """Remember ``text`` as the file's in ``variant``, written by :meth:`save`."""
+        if variant not in self.variants or not self.cache.enabled:
+            return
+        name = shard_name(variant, stamp[0])
+        encoded = text.encode("utf-8")
+        key = f"{name}\0{stamp[0]}"
+        self._spill.add(key, encoded)
+        self._new.setdefault(name, {})[stamp[0]] = _Entry(
+            stamp[1], stamp[2], stamp[3], stamp[4], display, cross_file, counts, 0, len(encoded)
+        )
+
+    def save(self, live: set[str]) -> None:
+        """Write the shards that gained texts; texts of files no longer in the corpus drop out."""
+        if not self._new:
+            return
+        try:
+            if not self.cache.writable():
+                return
+            for name, new in sorted(self._new.items()):
+                self._write(name, new, live)
+        except (OSError, ValueError):
+            pass  # a cache that cannot be written only costs speed next time
+        finally:
+            self._new.clear()
+
+    def _write(self, name: str, new: dict[str, _Entry], live: set[str]) -> None:
+        old = self._shard(name)
+        header: dict[str, _Entry] = {}
+        texts: list[bytes] = []
+        offset = 0
+
+        def add(path: str, entry: _Entry, text: bytes | None) -> None:
+            nonlocal offset
+            if text is None or len(text) != entry.length:
+                return
+            header[path] = msgspec.structs.replace(entry, offset=offset)
+            texts.append(text)
+            offset += len(text)
+
+        for path, entry in old.entries.items():
+            if path in live and path not in new:
+                add(path, entry, old.read(entry))
+        for path, entry in new.items():
+            add(path, entry, self._spill.get(f"{name}\0{path}"))
+        encoded = _encode_header(header)
+        data = b"".join([MAGIC, _LENGTH.pack(len(encoded)), encoded, *texts])
+        if len(data) <= MAX_FILE_BYTES:
+            write_atomically(self.cache.directory / name, data)
+
+    def close(self) -> None:
+        for shard in self._shards.values():
+            shard.close()
+        self._shards.clear()
+        self._spill.close()
+
+    def __del__(self) -> None:
+        self.close()
+
+
+
+class RunTexts:
+    """What one run knows of its files' report texts: which it reports from kept texts, and
+    how to keep the texts of the others.  Used by :func:`engine.run`."""
+
+    def __init__(self, cache: ResultCache, variants: Iterable[str], *, many: bool) -> None:
+        self.cache = cache
+        self.store = ReportTexts(cache, variants, many=many)
+        self.stamps: dict[str, Stamp] = {}
+        self.targets: dict[str, Target] = {}
+        self.held: dict[str, Held] = {}
+        """Files reported from their texts, their findings not decoded."""
+        self.cross_file: dict[str, tuple[bytes, list[Diagnostic]]] = {}
+        """Of each linted file: the digest of its cross-file findings, and the findings."""
+        self.crashed: set[str] = set()
+
+    def stamp(self, target: Target, key: FileKey, status: os.stat_result) -> None:
+        self.stamps[target.display] = stamp_of(key, status)
+        self.targets[target.display] = target
+
+    def hold(self, display: str) -> bool:
+        """Whether the file's texts are kept in every variant (it is then held)."""
+        held = self.store.held(self.stamps[display], display)
+        if held is not None:
+            self.held[display] = held
+        return held is not None
+
+    def release(self, display: str) -> None:
+        """The file's findings are needed after all: it is linted or decoded as usual."""
+        self.held.pop(display, None)
+
+    def rendered_with(self, display: str, cross_file: list[Diagnostic], crashes: Sequence[str]) -> bool:
+        """Record the file's cross-file findings; False if it was held for texts rendered
+        with others (it is released: its own findings must be decoded now)."""
+        digest = cross_file_digest(cross_file)
+        self.cross_file[display] = (digest, cross_file)
+        if crashes:
+            self.crashed.add(display)
+        held = self.held.get(display)
+        if held is None or (held.cross_file == digest and not crashes):
+            return True
+        self.release(display)
+        return False
+
+    def own_result(self, display: str, linter: Linter) -> FileResult:
+        """The file's per-file result: from the result cache, or computed again if it has
+        gone from there since (damaged, or replaced by a concurrent run)."""
+        stamp = self.stamps[display]
+        result = self.cache.result(stamp[:4], display)
+        if result is None:
+            result, _, _ = linter.process_file(self.targets[display], True)
+            assert result is not None
+        return result
+
+    def holds(self, display: str) -> bool:
+        return display in self.held
+
+    def held_findings(self, display: str, load: Callable[[], list[Diagnostic]]) -> FileFindings:
+        stamp = self.stamps[display]
+        return FileFindings(load=load, counts=self.held[display].counts,
+                            text=lambda variant: self.store.text(variant, stamp, display))
+
+    def fresh_findings(self, display: str, found: list[Diagnostic]) -> Sequence[Diagnostic]:
+        """``found``, able to keep its texts if the file can have them (on disk, no crash)."""
+        stamp = self.stamps.get(display)
+        cross_file = self.cross_file.get(display)
+        if stamp is None or cross_file is None or display in self.crashed:
+            return found
+        digest = cross_file[0]
+
+        def keep(variant: str, text: str, findings: FileFindings) -> None:
+            self.store.keep(variant, stamp, display, digest, counts_of(findings), text)
+
+        return FileFindings(found, keep=keep)
+
+    def save(self, live: set[str]) -> None:
+        self.store.save(live)

@@ -1,0 +1,222 @@
+"""Report texts kept per file (report_cache): a warm run writes them instead of rendering, only
+while they are exactly what rendering would write; a planted or damaged shard is never trusted."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from profilelint import cache_format
+from profilelint.cache import CACHE_DIR_NAME, MAX_FILE_BYTES
+from profilelint.config import Config
+from profilelint.diagnostics import Diagnostic, Position, Severity, Span
+from profilelint.engine import run
+from profilelint.findings import FileFindings, Findings
+from profilelint.reporters import Report, render
+from tests.helpers import SEED, TODAY, cli, counting, seed_with
+
+DAY = ["--today", TODAY.isoformat()]
+
+
+@pytest.fixture
+def corpus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Three profiles with findings of their own, one linking to a profile that is missing."""
+    root = tmp_path / "corpus"
+    (root / "seeds").mkdir(parents=True)
+    (root / ".git").mkdir()
+    shutil.copy(SEED, root / "seeds" / SEED.name)
+    (root / "seeds" / "alpha.yaml").write_text(
+        seed_with(slug="alpha", title="Alpha", related="[{slug: beta, type: related, note: a profile added later}]") + "trailing: x   \n", encoding="utf-8")
+    (root / "seeds" / "gamma.yaml").write_text(seed_with(slug="gamma", title="Gamma", related="[]"), encoding="utf-8")
+    monkeypatch.chdir(root)
+    return root
+
+
+def shards(root: Path, variant: str) -> list[Path]:
+    (namespace,) = [p for p in (root / CACHE_DIR_NAME).iterdir() if p.is_dir()]
+    return sorted(namespace.glob(f"reports-{variant}-*.bin"))
+
+
+def decoded_results(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record each cached result decoded (a file not reported from its kept text)."""
+    decoded: list[str] = []
+    original = cache_format.decode_result
+
+    def spy(raw: object, path: str, *rest: object) -> object:
+        decoded.append(Path(path).name)
+        return original(raw, path, *rest)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cache_format, "decode_result", spy)
+    return decoded
+
+
+@pytest.mark.parametrize("options", [["-f", "json"], ["-f", "concise"], ["-f", "github"], ["--no-color"]])
+def test_a_warm_run_writes_the_kept_texts_without_decoding_a_finding(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch, options: list[str]
+) -> None:
+    expected = cli("check", *DAY, *options, "--no-cache", "seeds")
+    assert expected.code == 1 and expected.stdout
+    assert cli("check", *DAY, *options, "seeds") == expected
+    decoded = decoded_results(monkeypatch)
+    processed = counting(monkeypatch)
+
+    assert cli("check", *DAY, *options, "seeds") == expected
+    assert (decoded, processed) == ([], [])
+
+
+def test_texts_are_not_used_when_the_cross_file_findings_change(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cli("check", *DAY, "-f", "json", "seeds")
+    decoded = decoded_results(monkeypatch)
+    (corpus / "seeds" / "beta.yaml").write_text(seed_with(slug="beta", title="Beta", related="[]"), encoding="utf-8")
+
+    warm = cli("check", *DAY, "-f", "json", "seeds")
+    assert '"path": "seeds/alpha.yaml"' in warm.stdout and '"code": "REL001"' not in warm.stdout.split("seeds/beta.yaml")[0]
+    assert warm == cli("check", *DAY, "-f", "json", "--no-cache", "seeds")
+    assert "alpha.yaml" in decoded  # its dangling link is gone: its text of last time is not
+    assert "gamma.yaml" not in decoded
+
+
+def test_texts_are_kept_per_display_path(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cli("check", *DAY, "-f", "concise", "seeds")
+    monkeypatch.chdir(corpus / "seeds")
+    shown = cli("check", *DAY, "-f", "concise", ".")
+    assert shown == cli("check", *DAY, "-f", "concise", "--no-cache", ".")
+    assert shown.stdout.startswith("alpha.yaml:")
+
+
+def test_output_file_and_terminal_each_keep_their_texts(corpus: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    cli("check", *DAY, "-f", "json", "--output", str(tmp_path / "first.json"), "seeds")
+    expected = (tmp_path / "first.json").read_bytes()
+    decoded = decoded_results(monkeypatch)
+
+    terminal = cli("check", *DAY, "-f", "json", "--output", str(tmp_path / "second.json"), "seeds")
+    assert terminal == cli("check", *DAY, "--no-color", "--no-cache", "seeds")
+    assert (tmp_path / "second.json").read_bytes() == expected
+    assert decoded == []
+
+
+def test_a_file_whose_inode_changed_since_is_not_reported_from_its_text(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Size, modification time and inode can be what the entry says while the change time is
+    not: a mode change (or anything that touches the inode) makes the text unusable."""
+    cli("check", *DAY, "-f", "json", "seeds")
+    gamma = corpus / "seeds" / "gamma.yaml"
+    before = gamma.stat()
+    os.chmod(gamma, 0o600)
+    os.chmod(gamma, before.st_mode)
+    assert (gamma.stat().st_mtime_ns, gamma.stat().st_size) == (before.st_mtime_ns, before.st_size)
+    decoded = decoded_results(monkeypatch)
+
+    assert cli("check", *DAY, "-f", "json", "seeds") == cli("check", *DAY, "-f", "json", "--no-cache", "seeds")
+    assert decoded == ["gamma.yaml"]
+
+
+@pytest.mark.parametrize("planted", [b"\x1b]52;c;AAAA\x07", "\x9b".encode(), "\x9d0;title\x07".encode()])
+def test_a_text_holding_a_terminal_control_is_refused(corpus: Path, planted: bytes) -> None:
+    """Reporters write ESC and C1 controls escaped only: a kept text holding one is planted."""
+    expected = cli("check", *DAY, "-f", "concise", "--no-cache", "seeds")
+    cli("check", *DAY, "-f", "concise", "seeds")
+    for shard in shards(corpus, "concise"):
+        data = shard.read_bytes()
+        at = data.find(b"seeds/gamma.yaml:")
+        if at > 0:
+            shard.write_bytes(data[:at] + planted + data[at + len(planted):])
+
+    assert cli("check", *DAY, "-f", "concise", "seeds") == expected
+
+
+def damage_every_shard(root: Path, damage: str) -> None:
+    for shard in shards(root, "json"):
+        if damage == "magic":
+            shard.write_bytes(b"not ours" + shard.read_bytes())
+        elif damage == "header":
+            data = bytearray(shard.read_bytes())
+            start = len(b"profilelint report texts 1\n") + 8
+            data[start:start + 1] = b"\xc1"  # never valid in MessagePack
+            shard.write_bytes(bytes(data))
+        elif damage == "short":
+            with shard.open("r+b") as stream:
+                stream.truncate(shard.stat().st_size - 1)
+        elif damage == "huge":
+            with shard.open("r+b") as stream:
+                stream.truncate(MAX_FILE_BYTES + 1)
+
+
+@pytest.mark.parametrize(("damage", "reason"), [
+    ("magic", "it does not start as a file of report texts does"),
+    ("header", "it has a header of the wrong shape ("),
+    ("short", "it names a text past its end"),
+    ("huge", f"it is larger than {MAX_FILE_BYTES:,} bytes"),
+])
+def test_a_damaged_shard_is_discarded_with_one_warning_and_rewritten(corpus: Path, damage: str, reason: str) -> None:
+    expected = cli("check", *DAY, "-f", "json", "--no-cache", "seeds")
+    cli("check", *DAY, "-f", "json", "seeds")
+    damage_every_shard(corpus, damage)
+
+    warm = cli("check", *DAY, "-f", "json", "seeds")
+    assert (warm.code, warm.stdout) == expected[:2]
+    assert warm.stderr.startswith("profilelint: warning: discarded the damaged cache file `")
+    assert reason in warm.stderr and "reports-json-" in warm.stderr
+    assert warm.stderr.count("\n") == 1
+    assert cli("check", *DAY, "-f", "json", "seeds") == expected  # rewritten: no warning
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symbolic links")
+def test_a_shard_planted_as_a_link_is_neither_read_nor_written_through(corpus: Path, tmp_path: Path) -> None:
+    expected = cli("check", *DAY, "-f", "json", "--no-cache", "seeds")
+    cli("check", *DAY, "-f", "json", "seeds")
+    victim = tmp_path / "victim.bin"
+    victim.write_bytes(b"sentinel")
+    shard = shards(corpus, "json")[0]
+    shard.unlink()
+    shard.symlink_to(victim)
+    (corpus / "seeds" / "gamma.yaml").write_text(  # some text is kept again this run
+        seed_with(slug="gamma", title="Gamma!", related="[]"), encoding="utf-8")
+    expected = cli("check", *DAY, "-f", "json", "--no-cache", "seeds")
+
+    warm = cli("check", *DAY, "-f", "json", "seeds")
+    assert (warm.code, warm.stdout) == expected[:2]
+    assert "is a symbolic link" in warm.stderr
+    assert victim.read_bytes() == b"sentinel"
+
+
+def test_findings_reported_from_texts_still_load_when_read(corpus: Path) -> None:
+    """Something other than a reporter reading the findings gets them, decoded then."""
+    config = Config(today=TODAY, root=corpus)
+    cache_dir = corpus / CACHE_DIR_NAME
+    paths = [Path("seeds")]
+    expected = list(run(config, paths).findings)
+    first = run(config, paths, cache_dir=cache_dir, report_variants=("json",))
+    out = io.StringIO()
+    render("json", Report(first.findings, first.files, first.sources, first.rules), out)
+    warm = run(config, paths, cache_dir=cache_dir, report_variants=("json",))
+    groups = list(warm.findings.by_file())
+    assert all(isinstance(found, FileFindings) and found.text("json") for _, found in groups)
+    assert [d for _, found in groups for d in found] == expected
+    assert warm.findings.tally().total == len(expected)
+
+
+def one_finding(path: str) -> Diagnostic:
+    return Diagnostic(path, Span(Position(0, 0), Position(0, 1)), "FMT001", Severity.WARNING, "é message")
+
+
+@pytest.mark.parametrize("binary", [True, False])
+def test_kept_texts_and_rendered_ones_reach_any_text_stream_alike(binary: bool) -> None:
+    """Kept texts go to a UTF-8 stream's buffer as bytes, and are decoded for any other stream."""
+    kept = FileFindings(load=lambda: [one_finding("a.yaml")], counts=(("FMT001", 2, 0, 1),),
+                        text=lambda variant: "a.yaml:1:1: FMT001 é kept\n".encode())
+    fresh = FileFindings([one_finding("b.yaml")])
+    findings = Findings(lambda: [("a.yaml", kept), ("b.yaml", fresh)])
+    report = Report(findings, ["a.yaml", "b.yaml"], {}, {})
+    stream = io.TextIOWrapper(io.BytesIO(), encoding="utf-8") if binary else io.StringIO()
+    stream.write("before\n")
+
+    render("concise", report, stream)
+    stream.write("after\n")
+    stream.flush()
+    shown = stream.buffer.getvalue().decode() if isinstance(stream, io.TextIOWrapper) else stream.getvalue()
+    assert shown == "before\na.yaml:1:1: FMT001 é kept\nb.yaml:1:1: FMT001 é message\nafter\n"
+    assert findings.tally().total == 2
