@@ -16,6 +16,7 @@ from profilelint.config import Config
 from profilelint.diagnostics import Diagnostic, Position, Severity, Span
 from profilelint.engine import run
 from profilelint.findings import FileFindings, Findings
+from profilelint.report_cache import LAYOUT, MAGIC
 from profilelint.reporters import Report, render
 from tests.helpers import SEED, TODAY, cli, counting, seed_with
 
@@ -134,7 +135,7 @@ def damage_every_shard(root: Path, damage: str) -> None:
             shard.write_bytes(b"not ours" + shard.read_bytes())
         elif damage == "header":
             data = bytearray(shard.read_bytes())
-            start = len(b"profilelint report texts 1\n") + 8
+            start = len(MAGIC) + 8
             data[start:start + 1] = b"\xc1"  # never valid in MessagePack
             shard.write_bytes(bytes(data))
         elif damage == "short":
@@ -162,6 +163,16 @@ def test_a_damaged_shard_is_discarded_with_one_warning_and_rewritten(corpus: Pat
     assert reason in warm.stderr and "reports-json-" in warm.stderr
     assert warm.stderr.count("\n") == 1
     assert cli("check", *DAY, "-f", "json", "seeds") == expected  # rewritten: no warning
+
+
+def test_a_shard_of_another_layout_is_replaced_quietly(corpus: Path) -> None:
+    expected = cli("check", *DAY, "-f", "json", "--no-cache", "seeds")
+    cli("check", *DAY, "-f", "json", "seeds")
+    for shard in shards(corpus, "json"):
+        shard.write_bytes(LAYOUT + b"1\n" + shard.read_bytes()[len(MAGIC):])
+
+    assert cli("check", *DAY, "-f", "json", "seeds") == expected
+    assert all(shard.read_bytes().startswith(MAGIC) for shard in shards(corpus, "json"))
 
 
 @pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symbolic links")

@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import msgspec
 
-from .cache import MAX_FILE_BYTES, Damaged, write_atomically
+from .cache import MAX_FILE_BYTES, Damaged, Stale, write_atomically
 from .findings import Counts, FileFindings, Spill, counts_of
 
 if TYPE_CHECKING:
@@ -48,7 +48,9 @@ if TYPE_CHECKING:
     from .diagnostics import Diagnostic
     from .engine import FileResult, Linter, Target
 
-MAGIC = b"profilelint report texts 1\n"
+LAYOUT = b"profilelint report texts "
+MAGIC = LAYOUT + b"2\n"
+"""A shard of another layout (another profilelint's) is ignored, quietly, and replaced."""
 _LENGTH = struct.Struct("<Q")
 SHARDS = 64
 VARIANT_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
@@ -170,6 +172,8 @@ def _read_shard(path: Path) -> _Shard:
             raise Damaged(f"is larger than {MAX_FILE_BYTES:,} bytes")
         lead = os.pread(handle, len(MAGIC) + _LENGTH.size, 0)
         if not lead.startswith(MAGIC) or len(lead) != len(MAGIC) + _LENGTH.size:
+            if lead.startswith(LAYOUT):
+                raise Stale
             raise Damaged("does not start as a file of report texts does")
         (header_length,) = _LENGTH.unpack_from(lead, len(MAGIC))
         base = len(lead) + header_length
@@ -206,6 +210,8 @@ class ReportTexts:
             path = self.cache.directory / name
             try:
                 shard = _read_shard(path) if self.cache.enabled else _NO_SHARD
+            except Stale:
+                shard = _NO_SHARD
             except Damaged as damage:
                 self.cache.discard(path, str(damage))
                 shard = _NO_SHARD

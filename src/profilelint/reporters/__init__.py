@@ -59,18 +59,31 @@ class SourceLines:
         return self.latest[1]
 
 
-def rendered_files(
-    report: Report, variant: str, render_file: Callable[[str, Sequence[Diagnostic]], str]
-) -> Iterator[str | bytes]:
-    """The report's text file by file, for a format whose text of a file depends on that
-    file's findings alone: the text an earlier run kept for ``variant`` (UTF-8 bytes, see
-    :class:`FileFindings`), else ``render_file(path, findings)``, offered for the next run.
+FileText = Callable[[str, Sequence[Diagnostic], Callable[[], "LineIndex | None"], Mapping[str, "Rule"]], str]
+"""A format's text of one file's findings: (display path, findings, the file's LineIndex when
+asked for, every rule by code) → text.  Formats whose text of a file depends on nothing else
+define it as ``file_text`` (and ``variant``); it may then be kept, or rendered in a worker."""
+
+
+def file_text(variant: str, path: str, diagnostics: Sequence[Diagnostic], lines: LineIndex | None,
+              rules: Mapping[str, Rule]) -> str:
+    """The text ``variant`` (a format that keeps texts) writes for one file's findings."""
+    render_file: FileText = _module(variant).file_text
+    return render_file(path, diagnostics, lambda: lines, rules)
+
+
+def rendered_files(report: Report, variant: str) -> Iterator[str | bytes]:
+    """The report's text file by file, in a format that keeps texts (see :data:`FileText`):
+    the text a run kept or a worker rendered (UTF-8 bytes, see :class:`FileFindings`), else
+    the format's ``file_text``, offered for the next run.
 
     Findings given as a list keep the list's order: one diagnostic at a time."""
+    render_file: FileText = _module(variant).file_text
+    lines_of = SourceLines(report.sources)
     findings = report.findings
     if not findings.grouped:
         for d in findings:
-            yield render_file(d.path, [d])
+            yield render_file(d.path, [d], lambda path=d.path: lines_of(path), report.rules)
         return
     for path, diagnostics in findings.by_file():
         if isinstance(diagnostics, FileFindings):
@@ -78,11 +91,10 @@ def rendered_files(
             if kept is not None:
                 yield kept
                 continue
-            text = render_file(path, diagnostics)
+        text = render_file(path, diagnostics, lambda path=path: lines_of(path), report.rules)
+        if isinstance(diagnostics, FileFindings):
             diagnostics.keep(variant, text)
-            yield text
-        else:
-            yield render_file(path, diagnostics)
+        yield text
 
 
 class Output:

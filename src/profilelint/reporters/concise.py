@@ -14,7 +14,7 @@ def variant(stream: TextIO, **_: object) -> str:
     return "concise"
 
 
-def _lines(path: str, diagnostics: Sequence[Diagnostic]) -> str:
+def file_text(path: str, diagnostics: Sequence[Diagnostic], lines: object, rules: object) -> str:
     return "".join(
         printable(f"{d.path}:{d.span.start.line + 1}:{d.span.start.column + 1}: {d.code} {d.message}") + "\n"
         for d in diagnostics
@@ -23,5 +23,5 @@ def _lines(path: str, diagnostics: Sequence[Diagnostic]) -> str:
 
 def render(report: Report, stream: TextIO, **_: object) -> None:
     out = Output(stream)
-    for text in rendered_files(report, "concise", _lines):
+    for text in rendered_files(report, "concise"):
         out.write(text)

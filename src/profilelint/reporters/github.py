@@ -44,11 +44,11 @@ def variant(stream: TextIO, **_: object) -> str:
     return "github"
 
 
-def _annotations(path: str, diagnostics: Sequence[Diagnostic]) -> str:
+def file_text(path: str, diagnostics: Sequence[Diagnostic], lines: object, rules: object) -> str:
     return "".join(annotation(d) + "\n" for d in diagnostics)
 
 
 def render(report: Report, stream: TextIO, **_: object) -> None:
     out = Output(stream)
-    for text in rendered_files(report, "github", _annotations):
+    for text in rendered_files(report, "github"):
         out.write(text)

@@ -4,13 +4,16 @@ name and documentation link (`url`, null for rules without one, such as plugins'
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from typing import Any, TextIO
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, TextIO
 
 from ..diagnostics import Applicability, Diagnostic, Fix, LineIndex, Severity
 from ..escape import json_text
 from ..metadata import rule_url
-from . import Output, Report, SourceLines, rendered_files
+from . import Output, Report, rendered_files
+
+if TYPE_CHECKING:
+    from ..registry import Rule
 
 
 def _position(index: LineIndex | None, offset: int) -> dict[str, int]:
@@ -123,27 +126,40 @@ def variant(stream: TextIO, **_: object) -> str:
     return "json"
 
 
+_labels_of: tuple[Mapping[str, Rule], dict[str, tuple[str, str, str]]] | None = None
+
+
+def _labels(rules: Mapping[str, Rule]) -> dict[str, tuple[str, str, str]]:
+    """Each rule's code, name and url, encoded: once per set of rules (a run has one)."""
+    global _labels_of
+    if _labels_of is None or _labels_of[0] is not rules:
+        _labels_of = (rules, {
+            code: (_encode_string(code), _encode_string(rule.name), _optional(rule_url(rule)))
+            for code, rule in rules.items()
+        })
+    return _labels_of[1]
+
+
+def file_text(path: str, diagnostics: Sequence[Diagnostic], lines: Callable[[], LineIndex | None],
+              rules: Mapping[str, Rule]) -> str:
+    """A file's elements of the array, as `render` writes them between its separators."""
+    labels = _labels(rules)
+    encoded_path = _encode_string(path)
+    index = lines()
+    return ",\n  ".join(
+        json_text(_layout(d, index, encoded_path, *(labels.get(d.code) or (_encode_string(d.code), "null", "null"))))
+        for d in diagnostics
+    )
+
+
 def render(report: Report, stream: TextIO, **_: object) -> None:
     """The array is written one file at a time, laid out as `json.dump(indent=2)` would.
     `json_text` runs once per element: the layout around the encoded strings is ASCII, so
     escaping them together is escaping each (a report of 20,000 findings made 210,000 calls
-    of it, one per string).  A file's elements are one text (see `rendered_files`)."""
-    lines_of = SourceLines(report.sources)
-    labels: dict[str, tuple[str, str, str]] = {}
-    for code, rule in report.rules.items():
-        labels[code] = (_encode_string(code), _encode_string(rule.name), _optional(rule_url(rule)))
-
-    def elements(path: str, diagnostics: Sequence[Diagnostic]) -> str:
-        encoded_path = _encode_string(path)
-        index = lines_of(path)
-        return ",\n  ".join(
-            json_text(_layout(d, index, encoded_path, *(labels.get(d.code) or (_encode_string(d.code), "null", "null"))))
-            for d in diagnostics
-        )
-
+    of it, one per string)."""
     out = Output(stream)
     separator = "[\n  "
-    for text in rendered_files(report, "json", elements):
+    for text in rendered_files(report, "json"):
         out.write(separator)
         out.write(text)
         separator = ",\n  "

@@ -73,7 +73,7 @@ def _counts(files: list[str], by_file: dict[str, list[Diagnostic]]) -> dict[str,
     return {"tests": str(len(files)), "failures": str(len(by_file)), "errors": "0", "skipped": "0"}
 
 
-def _testcase(path: str, diagnostics: list[Diagnostic]) -> ET.Element:
+def _testcase(path: str, diagnostics: Sequence[Diagnostic]) -> ET.Element:
     case = ET.Element("testcase", {"classname": SUITE_NAME, "name": xml_text(path), "file": xml_text(path)})
     if diagnostics:
         case.append(_failure(diagnostics))

@@ -9,7 +9,7 @@ table of character widths, to put the carets under the span in terminal cells.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, TextIO
 
@@ -205,17 +205,15 @@ def variant(stream: TextIO, *, color: bool | None = None, **_: object) -> str | 
     return None if wants_color(stream, color) else "text"
 
 
+def file_text(path: str, diagnostics: Sequence[Diagnostic], lines: Callable[[], LineIndex | None], rules: object) -> str:
+    """A file's diagnostics as plain text."""
+    index = lines()
+    return "".join(_plain(line) + "\n" for d in diagnostics for line in [*render_diagnostic(d, index), ()])
+
+
 def _render_plain(report: Report, stream: TextIO, quiet: bool) -> None:
-    lines_of = SourceLines(report.sources)
-
-    def blocks(path: str, diagnostics: Sequence[Diagnostic]) -> str:
-        index = lines_of(path)
-        return "".join(
-            _plain(line) + "\n" for d in diagnostics for line in [*render_diagnostic(d, index), ()]
-        )
-
     out = Output(stream)
-    for text in rendered_files(report, "text", blocks):
+    for text in rendered_files(report, "text"):
         out.write(text)
     if not quiet:
         out.write("".join(_plain(line) + "\n" for line in [*((printable(note),) for note in report.notes), *summary(report)]))
