@@ -231,3 +231,26 @@ def test_kept_texts_and_rendered_ones_reach_any_text_stream_alike(binary: bool) 
     shown = stream.buffer.getvalue().decode() if isinstance(stream, io.TextIOWrapper) else stream.getvalue()
     assert shown == "before\na.yaml:1:1: FMT001 é kept\nb.yaml:1:1: FMT001 é message\nafter\n"
     assert findings.tally().total == 2
+
+
+def test_workers_render_the_texts_of_files_without_cross_file_findings(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker renders each file's text as if it had no cross-file findings; the parent
+    writes it for the files that have none, and renders the others itself."""
+    from profilelint import engine
+    from profilelint.reporters import json as json_format
+
+    expected = cli("check", *DAY, "-f", "json", "--no-cache", "seeds")
+    monkeypatch.setattr(engine, "PARALLEL_THRESHOLD", 2)
+    rendered_here: list[str] = []
+    original = json_format.file_text
+
+    def spy(path: str, *rest: object) -> str:
+        rendered_here.append(Path(path).name)
+        return original(path, *rest)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(json_format, "file_text", spy)
+
+    assert cli("check", *DAY, "-f", "json", "--no-cache", "--jobs", "2", "seeds") == expected
+    assert sorted(rendered_here) == ["alpha.yaml", "customs-officer.yaml"]  # their links dangle

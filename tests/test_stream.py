@@ -40,6 +40,17 @@ def test_spilled_run_gives_the_golden_bytes(golden_corpus: Path, spilled: None, 
     _compare(name, code, output)
 
 
+@pytest.mark.parametrize("name", ["text", "concise", "json", "github", "select-all"])
+def test_a_worker_run_held_in_memory_gives_the_golden_bytes(
+    golden_corpus: Path, monkeypatch: pytest.MonkeyPatch, name: str  # noqa: F811
+) -> None:
+    """Workers render report texts; a run below the spill threshold holds them in memory."""
+    monkeypatch.setattr(engine, "PARALLEL_THRESHOLD", 2)
+    monkeypatch.setattr(engine, "SPILL_THRESHOLD", 10_000)
+    code, output = _run("--no-cache", "--jobs", "2", *RUNS[name])
+    _compare(name, code, output)
+
+
 def test_spilled_cached_run_gives_the_golden_bytes(golden_corpus: Path, spilled: None) -> None:  # noqa: F811
     _run("--format", "json", "--jobs", "2")
     _compare("json", *_run("--format", "json", "--jobs", "2"))

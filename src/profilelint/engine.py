@@ -29,10 +29,10 @@ from typing import TYPE_CHECKING, BinaryIO
 from . import suppressions
 from .config import Config
 from .corpus import AnyEntry, Corpus, DeferredEntry, Link, ProfileEntry, entry_for, resolved
-from .diagnostics import Diagnostic, Severity, Span
+from .diagnostics import Diagnostic, LineIndex, Severity, Span
 from .document import Document, LoadProblem, decode, load, parse
 from .exclude import Exclusions
-from .findings import Findings, Group, Spill, findings_of, pack, unpack
+from .findings import Counts, FileFindings, Findings, Group, Spill, counts_of, findings_of, pack, unpack
 from .registry import (  # noqa: F401 - RuleContext is re-exported for plugins written against 0.1
     INTERNAL_ERROR,
     TOO_LARGE,
@@ -93,6 +93,9 @@ class FileResult:
     diagnostics: list[Diagnostic]
     directives: list[suppressions.Directive]
     tracebacks: list[str] = field(default_factory=list)
+    lines: LineIndex | None = None
+    """The file's line index, when it was linted from its text (for reports rendered in a
+    worker); never cached or sent."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,11 +110,27 @@ class PackedResult:
     packed: bytes
     """Empty when the file has neither."""
     tracebacks: tuple[str, ...]
+    texts: tuple[bytes, ...] = ()
+    """The file's report text in each of the run's report variants (UTF-8), rendered in the
+    worker as if it had no cross-file findings; empty when it has no finding of its own."""
+    counts: Counts = ()
+    """The counts of the findings in ``texts``."""
 
     @classmethod
-    def of(cls, result: FileResult, entry: AnyEntry) -> PackedResult:
+    def of(cls, result: FileResult, entry: AnyEntry, linter: Linter | None = None, variants: Sequence[str] = ()) -> PackedResult:
+        """``result`` packed; with ``variants``, its report texts rendered too, from what
+        ``linter`` makes of its findings alone (suppression comments, per-file ignores)."""
         packed = pack(result.diagnostics, result.directives) if result.diagnostics or result.directives else b""
-        return cls(result.path, entry, packed, tuple(result.tracebacks))
+        texts: tuple[bytes, ...] = ()
+        counts: Counts = ()
+        if linter is not None and variants and packed and not result.tracebacks:
+            from .reporters import file_text
+
+            found = sorted(linter.finish(result, ()), key=Diagnostic.sort_key)
+            if found:
+                counts = counts_of(found)
+                texts = tuple(file_text(v, result.path, found, result.lines, linter.rules).encode("utf-8") for v in variants)
+        return cls(result.path, entry, packed, tuple(result.tracebacks), texts, counts)
 
     def unpacked(self) -> FileResult:
         diagnostics, directives = unpack(self.path, self.packed) if self.packed else ([], [])
@@ -611,7 +630,7 @@ class Linter:
             if _runs_on(rule, doc):
                 diagnostics.extend(self._run_rule(rule, doc, doc.path, context, doc, tracebacks))
         directives = suppressions.find_directives(doc) if doc.text else []
-        return FileResult(doc.path, entry_for(doc), diagnostics, directives, tracebacks)
+        return FileResult(doc.path, entry_for(doc), diagnostics, directives, tracebacks, doc.lines)
 
     def lint_corpus(self, results: Sequence[FileResult], corpus: Corpus) -> list[Diagnostic]:
         """The cross-file pass over the index entries of the linted files."""
@@ -694,6 +713,8 @@ PARALLEL_THRESHOLD = 64
 """Below this many files to parse, worker start-up costs more than it saves."""
 
 _worker: Linter | None = None
+_worker_variants: tuple[str, ...] = ()
+"""The report variants the worker renders each linted file's texts in (see PackedResult)."""
 
 Job = tuple[Target, bool]
 """(file, lint it fully (else only index it))."""
@@ -702,13 +723,14 @@ JobOutput = tuple[FileResult | PackedResult | None, AnyEntry, bool]
 from a worker process."""
 
 
-def _start_worker(config: Config, main: int) -> None:
-    global _worker
+def _start_worker(config: Config, main: int, variants: tuple[str, ...] = ()) -> None:
+    global _worker, _worker_variants
     # Ctrl-C reaches the whole process group; the parent alone decides what it means (it stops
     # the workers), and a worker interrupted mid-task would leave the pool waiting for it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _die_with_parent(main)
     _worker = Linter(config)
+    _worker_variants = variants
     collect_garbage_rarely()
 
 
@@ -800,7 +822,7 @@ CHUNK_LIMIT = 32
 until it takes them (a file's packed findings are ~20 KB in a seed-like corpus)."""
 
 
-def _map(linter: Linter, jobs: list[Job], workers: int) -> Iterator[JobOutput]:
+def _map(linter: Linter, jobs: list[Job], workers: int, variants: tuple[str, ...] = ()) -> Iterator[JobOutput]:
     """Run jobs in worker processes when there are enough of them to pay for the start-up;
     outputs come in the jobs' order, each task's as soon as it is done and the ones before it
     have been taken, so they never pile up in the parent."""
@@ -808,7 +830,7 @@ def _map(linter: Linter, jobs: list[Job], workers: int) -> Iterator[JobOutput]:
         from concurrent.futures import ProcessPoolExecutor
 
         size = max(1, min(CHUNK_LIMIT, len(jobs) // (workers * 8)))
-        initargs = (linter.config, os.getpid())
+        initargs = (linter.config, os.getpid(), variants)
         pool = ProcessPoolExecutor(workers, initializer=_start_worker, initargs=initargs)
         # Chunks are submitted one by one, not through `pool.map`: on an interrupt, `map`
         # cancels the futures it still holds, and Python 3.11's pool then fails ("Exception in
@@ -833,7 +855,8 @@ def _work_chunk(jobs: list[Job]) -> list[JobOutput]:
     for job in jobs:
         result, entry, cacheable = _work(job)
         compact = compact_entry(entry)
-        outputs.append((None if result is None else PackedResult.of(result, compact), compact, cacheable))
+        packed = None if result is None else PackedResult.of(result, compact, _worker, _worker_variants)
+        outputs.append((packed, compact, cacheable))
     return outputs
 
 
@@ -950,6 +973,7 @@ def run(
     texts the reporters render are kept for the next run.
     """
     linter = Linter(config, debug=debug)
+    report_variants = tuple(dict.fromkeys(report_variants))
     paths = [] if (corpus_wide or texts) and not paths else paths_or_default(config, paths)
     root = corpus_root(config, [*paths, *(t.path for t in texts)])
     targets = discover_targets(paths, root, config) if paths else []
@@ -1048,7 +1072,7 @@ def run(
     if any(is_target for _, is_target in pending):
         linter.schema  # noqa: B018 - a broken schema must stop the run here, with exit 2
     for (target, is_target), key, (result, entry_of_file, cacheable) in zip(
-        pending, pending_keys, _map(linter, pending, jobs or os.cpu_count() or 1), strict=True
+        pending, pending_keys, _map(linter, pending, jobs or os.cpu_count() or 1, tuple(report_variants)), strict=True
     ):
         if is_target and result is not None:
             results.add(result)
@@ -1073,7 +1097,7 @@ def run(
         cross_file = linter.lint_entry(resolved(results.entries[display]), corpus, crashes)
         if report_texts is not None and not report_texts.rendered_with(display, cross_file, crashes):
             results.add(report_texts.own_result(display, linter))  # its texts are of other cross-file findings
-        results.add_cross_file(display, cross_file)
+        results.add_cross_file(display, cross_file, crashed=bool(crashes))
         tracebacks.extend(crashes)
     elsewhere: dict[str, list[Diagnostic]] = {}
     if corpus_wide:
@@ -1083,16 +1107,33 @@ def run(
     # findings landed in them: not one Target per corpus file (10,000 Paths at 10,000).
     others = [_found_target(entry, display, root) for entry, display in found if display in elsewhere]
 
+    def finished(display: str) -> list[Diagnostic]:
+        return sorted(results.finished(display, linter), key=Diagnostic.sort_key)
+
     def finish_held(display: str) -> list[Diagnostic]:
         """The findings of a file reported from its texts, for a reader that wants them."""
         assert report_texts is not None
         results.add(report_texts.own_result(display, linter))
-        return sorted(results.finished(display, linter), key=Diagnostic.sort_key)
+        return finished(display)
+
+    def rendered_text(display: str, counts: Counts, variant: str) -> bytes | None:
+        """A worker's text of the file, kept for the next run when the cache is on."""
+        if variant not in report_variants:
+            return None
+        text = results.text(display, report_variants.index(variant))
+        if text is not None and report_texts is not None:
+            report_texts.keep_rendered(display, variant, counts, text)
+        return text
 
     def groups() -> Iterator[Group]:
         for display in sorted({*displays, *elsewhere}):
             if report_texts is not None and report_texts.holds(display):
                 yield display, report_texts.held_findings(display, partial(finish_held, display))
+                continue
+            counts = results.rendered_counts(display)
+            if counts is not None:
+                yield display, FileFindings(load=partial(finished, display), counts=counts,
+                                            text=partial(rendered_text, display, counts))
                 continue
             found = results.finished(display, linter) if display in results.entries else []
             found.extend(elsewhere.get(display, ()))
@@ -1133,12 +1174,25 @@ class _Results:
         """Cross-file findings of a small run (a spilled run adds them to the spill)."""
         self.with_findings: set[str] = set()
         """Files with findings or suppression comments; the others finish with none."""
+        self.rendered: dict[str, Counts] = {}
+        """Files a worker rendered report texts for, with the counts of their findings."""
+        self.texts: dict[str, tuple[bytes, ...]] = {}
+        """Those texts, in a small run (a spilled run adds them to the spill)."""
+        self.crossed: set[str] = set()
+        """Files with cross-file findings, or a cross-file rule that crashed on them."""
 
     def add(self, result: FileResult | PackedResult) -> None:
         path = result.path
         self.entries[path] = result.entry
         if result.tracebacks:
             self.tracebacks[path] = tuple(result.tracebacks)
+        if isinstance(result, PackedResult) and result.texts:
+            self.rendered[path] = result.counts
+            if self.spill is None:
+                self.texts[path] = result.texts
+            else:
+                for number, text in enumerate(result.texts):
+                    self.spill.add(f"{path}\0text{number}", text)
         if self.held is not None:
             held = self.held[path] = result.unpacked() if isinstance(result, PackedResult) else result
             if held.diagnostics or held.directives:
@@ -1153,14 +1207,31 @@ class _Results:
             self.spill.add(path, packed)
             self.with_findings.add(path)
 
-    def add_cross_file(self, path: str, diagnostics: list[Diagnostic]) -> None:
+    def add_cross_file(self, path: str, diagnostics: list[Diagnostic], *, crashed: bool = False) -> None:
+        if crashed:
+            self.crossed.add(path)
         if not diagnostics:
             return
+        self.crossed.add(path)
         self.with_findings.add(path)
         if self.spill is None:
             self.cross_file[path] = diagnostics
         else:
             self.spill.add(f"{path}\0cross-file", pack(diagnostics))
+
+    def rendered_counts(self, path: str) -> Counts | None:
+        """The counts of the file's findings if its texts a worker rendered are its report's:
+        no cross-file finding, nothing crashed."""
+        if path not in self.rendered or path in self.crossed or path in self.tracebacks:
+            return None
+        return self.rendered[path]
+
+    def text(self, path: str, number: int) -> bytes | None:
+        """The file's text in the run's ``number``-th report variant, as a worker rendered it."""
+        if self.spill is None:
+            texts = self.texts.get(path, ())
+            return texts[number] if number < len(texts) else None
+        return self.spill.get(f"{path}\0text{number}")
 
     def finished(self, path: str, linter: Linter) -> list[Diagnostic]:
         """The file's findings after suppression comments and per-file ignores (unsorted)."""

@@ -245,12 +245,12 @@ class ReportTexts:
         text = self._shard(shard_name(variant, stamp[0])).read(entry)
         return text if text is not None and _inert(text) else None
 
-    def keep(self, variant: str, stamp: Stamp, display: str, cross_file: bytes, counts: Counts, text: str) -> None:
+    def keep(self, variant: str, stamp: Stamp, display: str, cross_file: bytes, counts: Counts, text: str | bytes) -> None:
         """Remember ``text`` as the file's in ``variant``, written by :meth:`save`."""
         if variant not in self.variants or not self.cache.enabled:
             return
         name = shard_name(variant, stamp[0])
-        encoded = text.encode("utf-8")
+        encoded = text if isinstance(text, bytes) else text.encode("utf-8")
         key = f"{name}\0{stamp[0]}"
         self._spill.add(key, encoded)
         self._new.setdefault(name, {})[stamp[0]] = _Entry(
@@ -379,6 +379,12 @@ class RunTexts:
             self.store.keep(variant, stamp, display, digest, counts_of(findings), text)
 
         return FileFindings(found, keep=keep)
+
+    def keep_rendered(self, display: str, variant: str, counts: Counts, text: bytes) -> None:
+        """Keep a worker's text of a file without cross-file findings."""
+        stamp = self.stamps.get(display)
+        if stamp is not None:
+            self.store.keep(variant, stamp, display, b"", counts, text)
 
     def save(self, live: set[str]) -> None:
         self.store.save(live)
