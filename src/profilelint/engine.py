@@ -32,7 +32,17 @@ from .corpus import AnyEntry, Corpus, DeferredEntry, Link, ProfileEntry, entry_f
 from .diagnostics import Diagnostic, LineIndex, Severity, Span
 from .document import Document, LoadProblem, decode, load, parse
 from .exclude import Exclusions
-from .findings import Counts, FileFindings, Findings, Group, Spill, counts_of, findings_of, pack, unpack
+from .findings import (
+    Counts,
+    FileFindings,
+    Findings,
+    Group,
+    Spill,
+    counts_of,
+    findings_of,
+    pack,
+    unpack,
+)
 from .registry import (  # noqa: F401 - RuleContext is re-exported for plugins written against 0.1
     INTERNAL_ERROR,
     TOO_LARGE,
