@@ -554,15 +554,21 @@ class ResultCache:
         appended = self._format.encode_index_appending(records, self._rests, self._fresh)
         return appended if appended is not None else self._format.encode_index(records, self._rest_of)
 
-    def store(self, key: FileKey, entry: ProfileEntry, result: FileResult | None = None) -> None:
+    def store(self, key: FileKey, entry: ProfileEntry, result: FileResult | None = None,
+              *, findings: bytes | None = None) -> None:
+        """Keep the file's entry, and its result: as ``result``, or already encoded by
+        ``cache_format.encode_findings`` (``findings``, from a worker)."""
         if not self.enabled:
             return
         path, size, mtime_ns, inode = key
         self.records[path], self._fresh[path] = self._format.record_of(size, mtime_ns, inode, entry)
         self._entries[path] = entry
         self.index_dirty = True
-        if result is not None:
-            name = _shard_name(path)
+        name = _shard_name(path)
+        if findings is not None:
+            self._shard(name)[path] = self._format.stamped(findings, (size, mtime_ns, inode))
+            self.dirty_shards.add(name)
+        elif result is not None:
             # Encoded when the shard is written: the bytes of 10,000 results (whole re-emitted
             # sections in their fixes) would otherwise sit next to the results themselves.
             self._shard(name)[path] = (result, (size, mtime_ns, inode))

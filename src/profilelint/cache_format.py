@@ -304,16 +304,19 @@ def _finite(value: object) -> bool:
 
 
 def encode_result(result: FileResult, stamp: tuple[int, int, int]) -> msgspec.Raw:
-    """A file's result, with the metadata (``stamp``) of the file it was computed from.
+    """A file's result, with the metadata (``stamp``) of the file it was computed from."""
+    return stamped(encode_findings(result), stamp)
+
+
+def encode_findings(result: FileResult) -> bytes:
+    """A result's findings and suppression comments as :func:`encode_result` writes them,
+    without the stamp (a worker encodes them; the parent, which knows the stamp, adds it).
 
     Diagnostics are written as objects that msgspec decodes into `Diagnostic` itself; a fix
     setting a NaN or infinity (which JSON has no literal for) is written by json.dumps, whose
     NaN json.loads reads back (see :func:`_typed`).
     """
-    stored = _StoredResult(
-        stamp, result.diagnostics,
-        [(d.kind, d.code, d.target_line, _span(d.span)) for d in result.directives],  # type: ignore[misc]
-    )
+    stored = [result.diagnostics, [(d.kind, d.code, d.target_line, _span(d.span)) for d in result.directives]]
     finite = all(
         _finite(change.value)
         for d in result.diagnostics if d.fix is not None
@@ -321,10 +324,17 @@ def encode_result(result: FileResult, stamp: tuple[int, int, int]) -> msgspec.Ra
     )
     if finite:
         try:
-            return msgspec.Raw(msgspec.json.encode(stored))
+            return msgspec.json.encode(stored)
         except UnicodeEncodeError:
             pass
-    return msgspec.Raw(json.dumps(msgspec.to_builtins(stored), separators=(",", ":")).encode("ascii"))
+    return json.dumps(msgspec.to_builtins(stored), separators=(",", ":")).encode("ascii")
+
+
+def stamped(findings: bytes, stamp: tuple[int, int, int]) -> msgspec.Raw:
+    """The stored result of :func:`encode_findings`' ``[diagnostics, directives]``: the
+    array ``[stamp, diagnostics, directives]`` (a :class:`_StoredResult`)."""
+    size, mtime_ns, inode = stamp
+    return msgspec.Raw(b"[[%d,%d,%d],%b" % (size, mtime_ns, inode, findings[1:]))
 
 
 def decode_result(raw: msgspec.Raw, path: str, entry: ProfileEntry, stamp: tuple[int, int, int]) -> FileResult | None:

@@ -125,11 +125,16 @@ class PackedResult:
     worker as if it had no cross-file findings; empty when it has no finding of its own."""
     counts: Counts = ()
     """The counts of the findings in ``texts``."""
+    stored: bytes = b""
+    """The result as the cache stores it (``cache_format.encode_findings``), when the run
+    caches it: encoded in the worker, not unpacked in the parent to be encoded there."""
 
     @classmethod
-    def of(cls, result: FileResult, entry: AnyEntry, linter: Linter | None = None, variants: Sequence[str] = ()) -> PackedResult:
+    def of(cls, result: FileResult, entry: AnyEntry, linter: Linter | None = None, variants: Sequence[str] = (),
+           *, cached: bool = False) -> PackedResult:
         """``result`` packed; with ``variants``, its report texts rendered too, from what
-        ``linter`` makes of its findings alone (suppression comments, per-file ignores)."""
+        ``linter`` makes of its findings alone (suppression comments, per-file ignores);
+        ``cached``: encoded for the cache too."""
         packed = pack(result.diagnostics, result.directives) if result.diagnostics or result.directives else b""
         texts: tuple[bytes, ...] = ()
         counts: Counts = ()
@@ -140,7 +145,12 @@ class PackedResult:
             if found:
                 counts = counts_of(found)
                 texts = tuple(file_text(v, result.path, found, result.lines, linter.rules).encode("utf-8") for v in variants)
-        return cls(result.path, entry, packed, tuple(result.tracebacks), texts, counts)
+        stored = b""
+        if cached:
+            from .cache_format import encode_findings
+
+            stored = encode_findings(result)
+        return cls(result.path, entry, packed, tuple(result.tracebacks), texts, counts, stored)
 
     def unpacked(self) -> FileResult:
         diagnostics, directives = unpack(self.path, self.packed) if self.packed else ([], [])
@@ -725,6 +735,8 @@ PARALLEL_THRESHOLD = 64
 _worker: Linter | None = None
 _worker_variants: tuple[str, ...] = ()
 """The report variants the worker renders each linted file's texts in (see PackedResult)."""
+_worker_caches = False
+"""Whether the run caches results (the worker then encodes them, see PackedResult)."""
 
 Job = tuple[Target, bool]
 """(file, lint it fully (else only index it))."""
@@ -733,14 +745,15 @@ JobOutput = tuple[FileResult | PackedResult | None, AnyEntry, bool]
 from a worker process."""
 
 
-def _start_worker(config: Config, main: int, variants: tuple[str, ...] = ()) -> None:
-    global _worker, _worker_variants
+def _start_worker(config: Config, main: int, variants: tuple[str, ...] = (), caching: bool = False) -> None:
+    global _worker, _worker_caches, _worker_variants
     # Ctrl-C reaches the whole process group; the parent alone decides what it means (it stops
     # the workers), and a worker interrupted mid-task would leave the pool waiting for it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _die_with_parent(main)
     _worker = Linter(config)
     _worker_variants = variants
+    _worker_caches = caching
     collect_garbage_rarely()
 
 
@@ -832,7 +845,8 @@ CHUNK_LIMIT = 32
 until it takes them (a file's packed findings are ~20 KB in a seed-like corpus)."""
 
 
-def _map(linter: Linter, jobs: list[Job], workers: int, variants: tuple[str, ...] = ()) -> Iterator[JobOutput]:
+def _map(linter: Linter, jobs: list[Job], workers: int, variants: tuple[str, ...] = (),
+         *, caching: bool = False) -> Iterator[JobOutput]:
     """Run jobs in worker processes when there are enough of them to pay for the start-up;
     outputs come in the jobs' order, each task's as soon as it is done and the ones before it
     have been taken, so they never pile up in the parent."""
@@ -840,7 +854,7 @@ def _map(linter: Linter, jobs: list[Job], workers: int, variants: tuple[str, ...
         from concurrent.futures import ProcessPoolExecutor
 
         size = max(1, min(CHUNK_LIMIT, len(jobs) // (workers * 8)))
-        initargs = (linter.config, os.getpid(), variants)
+        initargs = (linter.config, os.getpid(), variants, caching)
         pool = ProcessPoolExecutor(workers, initializer=_start_worker, initargs=initargs)
         # Chunks are submitted one by one, not through `pool.map`: on an interrupt, `map`
         # cancels the futures it still holds, and Python 3.11's pool then fails ("Exception in
@@ -865,7 +879,8 @@ def _work_chunk(jobs: list[Job]) -> list[JobOutput]:
     for job in jobs:
         result, entry, cacheable = _work(job)
         compact = compact_entry(entry)
-        packed = None if result is None else PackedResult.of(result, compact, _worker, _worker_variants)
+        packed = None if result is None else PackedResult.of(
+            result, compact, _worker, _worker_variants, cached=_worker_caches and cacheable)
         outputs.append((packed, compact, cacheable))
     return outputs
 
@@ -1082,15 +1097,20 @@ def run(
     if any(is_target for _, is_target in pending):
         linter.schema  # noqa: B018 - a broken schema must stop the run here, with exit 2
     for (target, is_target), key, (result, entry_of_file, cacheable) in zip(
-        pending, pending_keys, _map(linter, pending, jobs or os.cpu_count() or 1, tuple(report_variants)), strict=True
+        pending, pending_keys, _map(linter, pending, jobs or os.cpu_count() or 1, report_variants,
+                                        caching=cache is not None and cache.enabled), strict=True
     ):
+        if cache is not None and key is not None and cacheable:
+            # The cache keeps the whole entry anyway: expanded once, not by every reader.
+            entry_of_file = resolved(entry_of_file)
+            if isinstance(result, PackedResult) and result.stored:
+                cache.store(key, entry_of_file, findings=result.stored)
+            else:
+                cache.store(key, entry_of_file, result.unpacked() if isinstance(result, PackedResult) else result)
         if is_target and result is not None:
-            results.add(result)
+            results.add(result, entry_of_file)
         else:
             entries.append(entry_of_file)
-        if cache is not None and key is not None and cacheable:
-            cache.store(key, resolved(entry_of_file),
-                        result.unpacked() if isinstance(result, PackedResult) else result)
     if cache is not None:
         cache.save(live_keys)
 
@@ -1191,9 +1211,10 @@ class _Results:
         self.crossed: set[str] = set()
         """Files with cross-file findings, or a cross-file rule that crashed on them."""
 
-    def add(self, result: FileResult | PackedResult) -> None:
+    def add(self, result: FileResult | PackedResult, entry: AnyEntry | None = None) -> None:
+        """The file's result; ``entry`` in place of the result's own (the same, expanded)."""
         path = result.path
-        self.entries[path] = result.entry
+        self.entries[path] = result.entry if entry is None else entry
         if result.tracebacks:
             self.tracebacks[path] = tuple(result.tracebacks)
         if isinstance(result, PackedResult) and result.texts:
