@@ -56,6 +56,18 @@ def test_spilled_cached_run_gives_the_golden_bytes(golden_corpus: Path, spilled:
     _compare("json", *_run("--format", "json", "--jobs", "2"))
 
 
+def test_results_the_workers_encoded_for_the_cache_read_back_the_same(
+    golden_corpus: Path, spilled: None, monkeypatch: pytest.MonkeyPatch  # noqa: F811
+) -> None:
+    """SARIF keeps no report texts: its warm run decodes every result a worker encoded."""
+    from tests.helpers import counting
+
+    _run("--format", "json", "--jobs", "2")
+    processed = counting(monkeypatch)
+    _compare("sarif", *_run(*RUNS["sarif"], "--jobs", "2"))
+    assert processed == []
+
+
 def test_spilled_fix_reports_and_writes_the_golden_bytes(golden_corpus: Path, spilled: None) -> None:  # noqa: F811
     """`--fix` with the spill: the report (fix refusals merged into the stream) and every file."""
     code, output = _run("--no-cache", "--fix", "--no-color", "--jobs", "2")
