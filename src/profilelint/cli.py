@@ -154,6 +154,7 @@ def check(
     from .config import ConfigError, check_codes, check_patterns, load_config
     from .diagnostics import Severity
     from .engine import PathError, run
+    from .findings import SpillError
     from .registry import RegistryError
     from .reporters import Report, render
     from .schema import SchemaError
@@ -212,7 +213,7 @@ def check(
                 _show_diff(config, given, unsafe=unsafe_fixes)
             fix_run = _fix_files(config, given, unsafe=unsafe_fixes) if fix and fixes_files else None
             result = run(config, given, debug=debug, jobs=jobs, cache_dir=cache_dir, corpus_wide=corpus_wide)
-    except (ConfigError, SchemaError, PathError, RegistryError, _baseline_error()) as error:
+    except (ConfigError, SchemaError, PathError, RegistryError, SpillError, _baseline_error()) as error:
         fail(str(error))
 
     if debug:
@@ -280,6 +281,7 @@ def _watched_run(make_config: Any, given: list[Path], known: Any, baseline_path:
     from .cache_location import CACHE_DIR_NAME
     from .config import ConfigError
     from .engine import PathError, run
+    from .findings import SpillError
     from .registry import RegistryError
     from .schema import SchemaError
     from .watch import RunFailed
@@ -290,7 +292,7 @@ def _watched_run(make_config: Any, given: list[Path], known: Any, baseline_path:
             result = run(config, given, debug=debug, jobs=jobs,
                          cache_dir=None if no_cache else config.root / CACHE_DIR_NAME,
                          corpus_wide=corpus_wide)
-        except (ConfigError, SchemaError, PathError, RegistryError) as error:
+        except (ConfigError, SchemaError, PathError, RegistryError, SpillError) as error:
             raise RunFailed(str(error)) from None
         if known is not None and baseline_path is not None:
             findings, _ = _filter_baseline(known, baseline_path, result.findings, result)
