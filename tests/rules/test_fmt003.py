@@ -102,10 +102,13 @@ def test_fmt003_majority_marker_of_the_list_not_of_the_section(tmp_path: Path) -
 
 
 def test_fmt003_a_lone_cr_ends_a_line_for_markdown(tmp_path: Path) -> None:
-    # markdown-it reads `\r` as a line break: two sibling items. The markdown has one `\n`
-    # line, so the finding falls back to the value's head.
+    # markdown-it reads `\r` as a line break: sibling items, though the string has one `\n`
+    # line fewer; the finding is at `* Databases`, not at the `\n` line of the same number.
     diagnostics = fmt003(tmp_path, '"- Scanners\\r* Databases"')
-    assert found(diagnostics) == [("FMT003", 4, 15)]
+    assert found(diagnostics) == [("FMT003", 4, 28)]
+    diagnostics = fmt003(tmp_path, '"- Scanners\\r* Databases\\n- Radios"')
+    assert found(diagnostics) == [("FMT003", 4, 28)]
+    assert "this item uses `*`" in diagnostics[0].message
 
 
 def test_fmt003_in_a_double_quoted_string_finds_the_item(tmp_path: Path) -> None:

@@ -484,12 +484,30 @@ def _marker_column(text: str, items_before: int) -> int | None:
     return None
 
 
+_LINE_BREAK = re.compile(r"\r\n?|\n")
+"""A line break as markdown-it reads one: it also breaks lines at a lone CR."""
+
+
+def _parsed_line(doc: Document, body: SectionBody, line: int) -> tuple[int, str]:
+    """Line ``line`` as markdown-it counts lines: the index of the line of ``markdown_lines``
+    (split at `\n` only) that holds it, and its text. They differ only after a lone CR, which
+    a quoted string can hold (`"- a\r* b"`) and a block scalar cannot."""
+    lines = markdown_lines(doc, body)
+    if "\r" not in body.markdown:
+        return line, lines[line] if line < len(lines) else ""
+    starts = [0, *(match.end() for match in _LINE_BREAK.finditer(body.markdown))]
+    if line >= len(starts):
+        return line, ""
+    start = starts[line]
+    end = _LINE_BREAK.search(body.markdown, start)
+    text = body.markdown[start : end.start() if end is not None else len(body.markdown)]
+    return body.markdown.count("\n", 0, start), text
+
+
 def _item_span(doc: Document, body: SectionBody, item: _Item) -> Span:
     """From the item's marker to the end of its line (the line's text when the marker is not
     found), in the YAML source."""
-    line = item.line
-    lines = markdown_lines(doc, body)
-    text = lines[line] if line < len(lines) else ""
+    line, text = _parsed_line(doc, body, item.line)
     column = _marker_column(text, item.items_before)
     if column is None:
         return markdown_line_span(doc, body, line, text)
