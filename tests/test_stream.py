@@ -21,6 +21,7 @@ from profilelint import engine
 from profilelint.cli import app
 from profilelint.diagnostics import Diagnostic, Severity, Span
 from profilelint.findings import Findings, Spill, merged, pack, unpack
+from tests.helpers import cli
 from tests.test_output_identity import RUNS, TODAY, _compare, _run
 from tests.test_output_identity import corpus as golden_corpus  # noqa: F401 - a fixture
 
@@ -186,6 +187,77 @@ def test_the_spill_leaves_no_file_behind(odd_names: Path, tmp_path_factory: pyte
         assert done.returncode == 1, done.stderr
         assert "a-b.yaml" in done.stdout
     assert list(empty.iterdir()) == []
+
+
+@pytest.fixture
+def large_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Enough files for a run to spill its findings (each file has one)."""
+    root = tmp_path / "profiles"
+    _write(root, *(f"p{number:02}.yaml" for number in range(engine.SPILL_THRESHOLD)))
+    monkeypatch.chdir(root)
+    return root
+
+
+def _no_room_message(folder: str, reason: str) -> str:
+    return (f"profilelint: error: cannot write the temporary file for findings in {folder} "
+            f"({reason}); set TMPDIR to a writable folder with room\n")
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_full_temporary_folder_is_an_error_naming_it(
+    large_run: Path, monkeypatch: pytest.MonkeyPatch, jobs: str
+) -> None:
+    """Every write to the spill fails as on a full disk: one line on stderr, exit 2, the
+    folder's name escaped (it is the user's)."""
+    import tempfile
+
+    folder = large_run.parent / "full\ndisk"
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    monkeypatch.setattr(tempfile, "TemporaryFile", lambda **_: open("/dev/full", "r+b", buffering=0))  # noqa: SIM115
+    result = cli("check", "--no-cache", "--jobs", jobs, ".")
+    assert (result.code, result.stdout) == (2, "")
+    assert result.stderr == _no_room_message(str(folder).replace("\n", "\\n"), "No space left on device")
+
+
+def test_no_usable_temporary_folder_is_an_error_naming_tmpdir(
+    large_run: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Python finds no folder it can write in (TMPDIR's, /tmp, …): the message names TMPDIR's."""
+    import errno
+    import tempfile
+
+    reason = "No usable temporary directory found in ['/nowhere', '/tmp']"
+
+    def no_folder(*args: object, **kwargs: object) -> str:
+        raise FileNotFoundError(errno.ENOENT, reason)
+
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    monkeypatch.setattr(tempfile, "gettempdir", no_folder)
+    monkeypatch.setattr(tempfile, "TemporaryFile", no_folder)
+    result = cli("check", "--no-cache", ".", env={"TMPDIR": "/nowhere"})
+    assert (result.code, result.stdout) == (2, "")
+    assert result.stderr == _no_room_message("/nowhere", reason)
+
+
+def test_an_unwritable_temporary_folder_ends_the_process_with_one_line(large_run: Path) -> None:
+    """The whole process, as a user runs it: the spill cannot be created, and nothing but the
+    message reaches stderr (no traceback, no complaint from a half-made spill's clean-up)."""
+    script = (
+        "import sys, tempfile\n"
+        "def refused(**_): raise PermissionError(13, 'Permission denied')\n"
+        "tempfile.TemporaryFile = refused\n"
+        "from profilelint.cli import main\n"
+        "sys.argv = ['profilelint', *sys.argv[1:]]\n"
+        "main()\n"
+    )
+    folder = large_run.parent
+    done = subprocess.run(
+        [sys.executable, "-c", script, "check", "--no-cache", "."], cwd=large_run,
+        env={**os.environ, "TMPDIR": str(folder)}, capture_output=True, text=True, timeout=60,
+        check=False,
+    )
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == _no_room_message(str(folder), "Permission denied")
 
 
 def _diagnostic(path: str, line: int, code: str = "SCH002") -> Diagnostic:

@@ -154,6 +154,7 @@ def check(
     from .config import ConfigError, check_codes, check_patterns, load_config
     from .diagnostics import Severity
     from .engine import PathError, run
+    from .findings import SpillError
     from .registry import RegistryError
     from .reporters import Report, render
     from .schema import SchemaError
@@ -219,7 +220,7 @@ def check(
             )
             result = run(config, given, debug=debug, jobs=jobs, cache_dir=cache_dir, corpus_wide=corpus_wide,
                          report_variants=variants)
-    except (ConfigError, SchemaError, PathError, RegistryError, _baseline_error()) as error:
+    except (ConfigError, SchemaError, PathError, RegistryError, SpillError, _baseline_error()) as error:
         fail(str(error))
 
     if debug:
@@ -244,12 +245,15 @@ def check(
     terminal_format = OutputFormat.text if output is not None else output_format
     # `--fix -`: standard output carries the fixed text, so the report goes to standard error.
     stream = sys.stderr if stdin_path is not None and fix else sys.stdout
-    if statistics and terminal_format is OutputFormat.json:
-        _print_statistics_json(report)
-    elif statistics:
-        _print_statistics(report, color=color)
-    else:
-        render(terminal_format.value, report, stream, color=color, quiet=quiet)
+    try:  # findings may be read from the spill as late as this
+        if statistics and terminal_format is OutputFormat.json:
+            _print_statistics_json(report)
+        elif statistics:
+            _print_statistics(report, color=color)
+        else:
+            render(terminal_format.value, report, stream, color=color, quiet=quiet)
+    except SpillError as error:
+        fail(str(error))
     if notes and not quiet and (statistics or terminal_format is not OutputFormat.text):
         for note in notes:  # only the text format shows notes; the others keep stdout machine-readable
             say(note, err=True)
@@ -298,6 +302,7 @@ def _watched_run(make_config: Any, given: list[Path], known: Any, baseline_path:
     from .cache_location import CACHE_DIR_NAME
     from .config import ConfigError
     from .engine import PathError, run
+    from .findings import SpillError
     from .registry import RegistryError
     from .schema import SchemaError
     from .watch import RunFailed
@@ -308,7 +313,7 @@ def _watched_run(make_config: Any, given: list[Path], known: Any, baseline_path:
             result = run(config, given, debug=debug, jobs=jobs,
                          cache_dir=None if no_cache else config.root / CACHE_DIR_NAME,
                          corpus_wide=corpus_wide)
-        except (ConfigError, SchemaError, PathError, RegistryError) as error:
+        except (ConfigError, SchemaError, PathError, RegistryError, SpillError) as error:
             raise RunFailed(str(error)) from None
         if known is not None and baseline_path is not None:
             findings, _ = _filter_baseline(known, baseline_path, result.findings, result)

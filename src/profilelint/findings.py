@@ -17,7 +17,7 @@ import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import groupby
-from typing import Any
+from typing import IO, Any
 
 from .diagnostics import Applicability, DataChange, Diagnostic, Edit, Fix, Position, Severity, Span
 
@@ -76,16 +76,40 @@ def unpack(path: str, packed: bytes) -> tuple[list[Diagnostic], Any]:
     return diagnostics, extra
 
 
+class SpillError(Exception):
+    """The temporary file for findings cannot be created or written (exit 2)."""
+
+
+def _spill_error(error: OSError) -> SpillError:
+    """What the user can do about it: the folder, the system's reason, and TMPDIR."""
+    import tempfile
+
+    try:
+        folder = tempfile.gettempdir()
+    except OSError:  # no usable folder at all (the reason lists those tried)
+        folder = os.environ.get("TMPDIR") or "the temporary folder"
+    return SpillError(
+        f"cannot write the temporary file for findings in {folder} "
+        f"({error.strerror or error}); set TMPDIR to a writable folder with room"
+    )
+
+
 class Spill:
     """Packed bytes by key, in an anonymous temporary file (or in memory when ``in_memory``)."""
 
     def __init__(self, *, in_memory: bool) -> None:
         import tempfile
 
-        # Open for as long as the findings may be read again; closed by close() or collection.
-        self._file = None if in_memory else tempfile.TemporaryFile(buffering=0)  # noqa: SIM115
         self._size = 0
         self._held: dict[str, bytes | tuple[int, int]] = {}
+        self._file: IO[bytes] | None = None  # set first: __del__ runs even if opening fails
+        if in_memory:
+            return
+        # Open for as long as the findings may be read again; closed by close() or collection.
+        try:
+            self._file = tempfile.TemporaryFile(buffering=0)  # noqa: SIM115
+        except OSError as error:
+            raise _spill_error(error) from None
 
     def add(self, key: str, packed: bytes) -> None:
         """Keep ``packed`` under ``key`` (in place of what it held)."""
@@ -94,8 +118,11 @@ class Spill:
             return
         # Written through the descriptor and read back with pread: no seek position to share.
         view = memoryview(packed)
-        while view:
-            view = view[os.write(self._file.fileno(), view):]
+        try:
+            while view:
+                view = view[os.write(self._file.fileno(), view):]
+        except OSError as error:  # a full or failing disk: the user's to fix, not a bug
+            raise _spill_error(error) from None
         self._held[key] = (self._size, len(packed))
         self._size += len(packed)
 

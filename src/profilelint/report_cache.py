@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Annotated
 import msgspec
 
 from .cache import MAX_FILE_BYTES, Damaged, Stale, write_atomically
-from .findings import Counts, FileFindings, Spill, counts_of
+from .findings import Counts, FileFindings, Spill, SpillError, counts_of
 
 if TYPE_CHECKING:
     from .cache import FileKey, ResultCache
@@ -201,7 +201,8 @@ class ReportTexts:
         self._shards: dict[str, _Shard] = {}
         self._new: dict[str, dict[str, _Entry]] = {}
         """Texts kept this run, by shard and path (offset and length are in ``_spill``)."""
-        self._spill = Spill(in_memory=not many)
+        self._many = many
+        self._spill: Spill | None = None
         self._live: set[str] | None = None
 
     def _shard(self, name: str) -> _Shard:
@@ -252,7 +253,12 @@ class ReportTexts:
         name = shard_name(variant, stamp[0])
         encoded = text if isinstance(text, bytes) else text.encode("utf-8")
         key = f"{name}\0{stamp[0]}"
-        self._spill.add(key, encoded)
+        try:
+            if self._spill is None:
+                self._spill = Spill(in_memory=not self._many)
+            self._spill.add(key, encoded)
+        except SpillError:
+            return  # no room to hold it until the shards are written: kept next time
         self._new.setdefault(name, {})[stamp[0]] = _Entry(
             stamp[1], stamp[2], stamp[3], stamp[4], display, cross_file, counts, 0, len(encoded)
         )
@@ -289,7 +295,7 @@ class ReportTexts:
             if path in live and path not in new:
                 add(path, entry, old.read(entry))
         for path, entry in new.items():
-            add(path, entry, self._spill.get(f"{name}\0{path}"))
+            add(path, entry, None if self._spill is None else self._spill.get(f"{name}\0{path}"))
         encoded = _encode_header(header)
         data = b"".join([MAGIC, _LENGTH.pack(len(encoded)), encoded, *texts])
         if len(data) <= MAX_FILE_BYTES:
@@ -299,7 +305,8 @@ class ReportTexts:
         for shard in self._shards.values():
             shard.close()
         self._shards.clear()
-        self._spill.close()
+        if self._spill is not None:
+            self._spill.close()
 
     def __del__(self) -> None:
         self.close()

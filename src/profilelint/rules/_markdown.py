@@ -19,18 +19,19 @@ if TYPE_CHECKING:
     from markdown_it import MarkdownIt
     from markdown_it.token import Token
 
-# Deliberately loose (a dash between words counts): it may send text to the parser for
-# nothing, but it must never skip text in which markdown-it would find a list item.
-_BULLET_MARKER = re.compile(r"(?:^|[ \t>])([-*+])(?:[ \t]|$)", re.MULTILINE)
 _BULLET_MARKERS = "-*+"
 _LONE_MARKER = {
-    marker: re.compile(rf"{re.escape(marker)}(?<=[ \t>\n]{re.escape(marker)})(?=[ \t\n])")
+    marker: re.compile(rf"{re.escape(marker)}(?<=[ \t>\r\n]{re.escape(marker)})(?=[ \t\r\n])")
     for marker in _BULLET_MARKERS
 }
-"""One marker with a blank, `>` or line break on either side: where `_BULLET_MARKER` can match
-it (in the text framed by two line breaks). Each pattern starts with its marker, so the regex
-engine skips to the next such character in C, where `_BULLET_MARKER`, which starts with an
-alternation, steps through every character; linear, as the look-arounds are one character."""
+"""One marker with a blank, `>` or line break on either side (in the text framed by two line
+breaks): every place where markdown-it can read a bullet item's marker. An item starts a line
+(markdown-it also breaks lines at a lone CR), after indentation, a block quote's `>` or an
+enclosing item's marker and its blank (`- * x`, `>- x`), and its marker is followed by a blank
+or the line's end. Deliberately loose (a dash between words counts): it may send text to the
+parser for nothing, but it never skips text in which markdown-it finds an item. Each pattern
+starts with its marker, so the regex engine skips to the next such character in C; linear, as
+the look-arounds are one character."""
 # A setext underline: a line of `=` or `-` (after blanks or `>`), at the start of the text or
 # after a line break. Starting at the line break lets the engine jump from line to line.
 _SETEXT_FIRST_LINE = re.compile(r"[ \t>]*(?:=+|-+)[ \t]*(?:\n|\Z)")
@@ -38,19 +39,16 @@ _SETEXT_LATER_LINE = re.compile(r"\n[ \t>]*(?:=+|-+)[ \t]*(?:\n|\Z)")
 
 
 def could_mix_list_markers(markdown: str) -> bool:
-    """False only when no two different bullet markers can start list items in the text.
+    """False only when markdown-it cannot find bullet items with two different markers.
 
-    Exactly ``len(set(_BULLET_MARKER.findall(markdown))) > 1``, answered by cheaper looks
-    first: which markers occur at all (three substring searches), then which of them stand
-    between blanks; most sections stop there (a hyphen and the `*` of bold text are neither).
+    Which markers occur at all (three substring searches) settles most sections; then which of
+    them stand between blanks (a hyphen and the `*` of bold text do not).
     """
     present = [marker for marker in _BULLET_MARKERS if marker in markdown]
     if len(present) < 2:
         return False
     framed = f"\n{markdown}\n"
-    if sum(1 for marker in present if _LONE_MARKER[marker].search(framed)) < 2:
-        return False
-    return len(set(_BULLET_MARKER.findall(markdown))) > 1  # findall: no Python step per match
+    return sum(1 for marker in present if _LONE_MARKER[marker].search(framed)) >= 2
 
 
 def could_have_heading(markdown: str) -> bool:

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ..diagnostics import Applicability, DataChange, Edit, Fix, Severity, Span
 from ..document import BLOCK_STYLES, Document, Location, parse, pointer_label
 from ..registry import Finding, Needs, RuleContext, rule
 from ._markdown import (
+    SectionBody,
     could_have_heading,
     could_mix_list_markers,
     literal_source_line,
@@ -24,6 +26,9 @@ from ._markdown import (
     markdown_tokens,
     section_bodies,
 )
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token
 
 # --- the layout of scalars in the source ----------------------------------------------------
 
@@ -387,13 +392,148 @@ def _first_line(text: str) -> str:
     return text.split("\n", 1)[0].strip()
 
 
+_BULLETS = frozenset("-*+")
+
+_CONTAINER_MARKER = re.compile(r"[ \t]*(?:>|(?P<item>[-*+]|[0-9]{1,9}[.)])(?=[ \t]|$))")
+"""A block quote's `>` or a list item's marker at the head of a line, after any blanks; the
+marker of an item must be followed by a blank or the line's end. Linear: one step of blanks
+and a marker of at most ten characters."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Item:
+    """A bullet item, with the number of list items that open before it on its line."""
+
+    token: Token
+    items_before: int
+    """`- * x`: the `*` item has one, the `-` item's; that is how its marker is found."""
+
+    @property
+    def line(self) -> int:
+        assert self.token.map is not None  # only items with a line are kept
+        return self.token.map[0]
+
+
+def _sibling_bullet_runs(tokens: Sequence[Token]) -> list[list[_Item]]:
+    """The items of each run of bullet lists that follow one another in one container.
+
+    CommonMark ends a list where the next item at its level uses another bullet character,
+    and starts a new list there: a run (lists side by side at the top level, in one list item
+    or in one block quote, with nothing between but blank lines) is what was written as one
+    list. A nested list, even on its parent item's line (`- * x`), is another container's.
+    """
+    runs: list[list[_Item]] = []
+    # One entry per level: the last block opened at that level, which for the levels above
+    # the current token are the containers holding it; with the run of a bullet list.
+    path: list[tuple[Token, list[_Item] | None]] = []
+    for token in tokens:
+        if token.nesting == -1:
+            continue
+        level = token.level
+        run: list[_Item] | None = None
+        if token.type == "bullet_list_open":
+            previous = path[level] if level < len(path) else None
+            if previous is not None and previous[0].type == "bullet_list_open":
+                run = previous[1]  # the list just before it in the same container
+            else:
+                run = []
+                runs.append(run)
+        elif token.type == "list_item_open" and token.markup in _BULLETS and token.map:
+            line = token.map[0]
+            items_before = sum(
+                1 for container, _ in path[:level]
+                if container.type == "list_item_open" and container.map and container.map[0] == line
+            )
+            parent_run = path[level - 1][1]
+            assert parent_run is not None  # a bullet item's container is its bullet list
+            parent_run.append(_Item(token, items_before))
+        del path[level:]
+        path.append((token, run))
+    return runs
+
+
+@dataclass(frozen=True, slots=True)
+class _MarkerSwitch:
+    """A run of sibling items that uses more than one marker."""
+
+    odd: _Item
+    """The first item whose marker is not the usual one."""
+    usual: str
+    """The run's most used marker; on a tie, the one used first."""
+    others: tuple[str, ...]
+
+
+def _marker_switch(run: list[_Item]) -> _MarkerSwitch | None:
+    counts = Counter(item.token.markup for item in run)  # keeps first-seen order
+    if len(counts) < 2:
+        return None
+    usual = counts.most_common(1)[0][0]
+    odd = next(item for item in run if item.token.markup != usual)
+    return _MarkerSwitch(odd, usual, tuple(marker for marker in counts if marker != usual))
+
+
+def _marker_column(text: str, items_before: int) -> int | None:
+    """Column of the marker of the item after ``items_before`` others on the line ``text``."""
+    position = 0
+    while (match := _CONTAINER_MARKER.match(text, position)) is not None:
+        if match.start("item") != -1:
+            if items_before == 0:
+                return match.start("item")
+            items_before -= 1
+        position = match.end()
+    return None
+
+
+_LINE_BREAK = re.compile(r"\r\n?|\n")
+"""A line break as markdown-it reads one: it also breaks lines at a lone CR."""
+
+
+def _parsed_line(doc: Document, body: SectionBody, line: int) -> tuple[int, str]:
+    """Line ``line`` as markdown-it counts lines: the index of the line of ``markdown_lines``
+    (split at `\n` only) that holds it, and its text. They differ only after a lone CR, which
+    a quoted string can hold (`"- a\r* b"`) and a block scalar cannot."""
+    lines = markdown_lines(doc, body)
+    if "\r" not in body.markdown:
+        return line, lines[line] if line < len(lines) else ""
+    starts = [0, *(match.end() for match in _LINE_BREAK.finditer(body.markdown))]
+    if line >= len(starts):
+        return line, ""
+    start = starts[line]
+    end = _LINE_BREAK.search(body.markdown, start)
+    text = body.markdown[start : end.start() if end is not None else len(body.markdown)]
+    return body.markdown.count("\n", 0, start), text
+
+
+def _item_span(doc: Document, body: SectionBody, item: _Item) -> Span:
+    """From the item's marker to the end of its line (the line's text when the marker is not
+    found), in the YAML source."""
+    line, text = _parsed_line(doc, body, item.line)
+    column = _marker_column(text, item.items_before)
+    if column is None:
+        return markdown_line_span(doc, body, line, text)
+    needle = text[column:].strip()
+    source_line = literal_source_line(doc, body.pointer, line)
+    if source_line is not None:
+        # A literal block's lines are its source lines after the block's indentation: exact.
+        source = doc.lines.line_text(source_line)
+        if source.endswith(text):
+            start = len(source) - len(text) + column
+            return Span.of(source_line, start, source_line, start + len(needle))
+    return markdown_line_span(doc, body, line, needle)
+
+
 @rule("FMT003", "mixed-list-markers", severity=Severity.WARNING)
 def mixed_list_markers(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
     """A section's markdown mixes bullet list markers (`-`, `*`, `+`).
 
     ## What it does
-    Counts the bullet items of each section by marker and reports the first item that uses a
-    less common marker than the section's usual one.
+    Reports a list whose items switch bullet marker: sibling items (one level of one list)
+    that use `-`, `*` or `+` in turn. Its items are counted by marker and the first one that
+    uses a less common marker than the list's usual one is reported, at its marker; one
+    finding per section, at the first such item. A nested list is a list of its own and may
+    use any marker (`- a` with `* b` indented under it, or `- * b` on one line), as may two
+    lists kept apart by a paragraph or an HTML comment. Numbered lists (`1.` and `1)`) are
+    not checked.
 
     ## Why it matters
     In CommonMark a change of marker ends one list and starts another, so mixed markers can
@@ -416,27 +556,22 @@ def mixed_list_markers(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
     for body in section_bodies(doc):
         if not could_mix_list_markers(body.markdown):
             continue
-        items = [
-            token for token in markdown_tokens(doc, body, inline=False)
-            if token.type == "list_item_open" and token.markup in ("-", "*", "+") and token.map
-        ]
-        counts = Counter(token.markup for token in items)
-        if len(counts) < 2:
+        tokens = markdown_tokens(doc, body, inline=False)
+        switches = [switch for run in _sibling_bullet_runs(tokens)
+                    if (switch := _marker_switch(run)) is not None]
+        if not switches:
             continue
-        # Most common marker wins; on a tie, the one used first (Counter keeps first-seen order).
-        usual = counts.most_common(1)[0][0]
-        odd = next(token for token in items if token.markup != usual)
-        assert odd.map is not None
-        line = odd.map[0]
-        needle = markdown_lines(doc, body)[line].strip()
-        others = ", ".join(f"`{marker}`" for marker in counts if marker != usual)
+        # One finding per section: at the odd item that comes first in the text.
+        first = min(switches, key=lambda switch: (switch.odd.line, switch.odd.items_before))
+        odd, usual = first.odd, first.usual
+        others = ", ".join(f"`{marker}`" for marker in first.others)
         yield Finding(
-            markdown_line_span(doc, body, line, needle),
+            _item_span(doc, body, odd),
             f"section `{body.heading}` mixes list markers: `{usual}` and {others}; "
-            f"this item uses `{odd.markup}`",
-            f"use `{usual}` for every bullet item in the section",
+            f"this item uses `{odd.token.markup}`",
+            f"use `{usual}` for every item of this list (a nested list may use another)",
             pointer=body.pointer,
-            fingerprint=f"{body.heading}:{odd.markup}",
+            fingerprint=f"{body.heading}:{odd.token.markup}",
         )
 
 
