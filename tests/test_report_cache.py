@@ -254,3 +254,18 @@ def test_workers_render_the_texts_of_files_without_cross_file_findings(
 
     assert cli("check", *DAY, "-f", "json", "--no-cache", "--jobs", "2", "seeds") == expected
     assert sorted(rendered_here) == ["alpha.yaml", "customs-officer.yaml"]  # their links dangle
+
+
+def test_no_room_to_hold_new_texts_only_skips_keeping_them(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from profilelint import report_cache
+    from profilelint.findings import Spill, SpillError
+
+    class FullSpill(Spill):
+        def add(self, key: str, packed: bytes) -> None:
+            raise SpillError("no room")
+
+    monkeypatch.setattr(report_cache, "Spill", FullSpill)
+    expected = cli("check", *DAY, "-f", "json", "--no-cache", "seeds")
+
+    assert cli("check", *DAY, "-f", "json", "seeds") == expected
+    assert shards(corpus, "json") == []
