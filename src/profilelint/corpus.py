@@ -126,6 +126,11 @@ class DeferredEntry:
         stay compact: see `engine.compact_entry`)."""
         self._entry: ProfileEntry | None = None
 
+    @property
+    def source(self) -> Any:
+        """What the entry is decoded from (by its ``load``)."""
+        return self._source
+
     def resolve(self) -> ProfileEntry:
         if self._entry is not None:
             return self._entry

@@ -34,6 +34,7 @@ from .document import Document, LoadProblem, decode, load, parse
 from .exclude import Exclusions
 from .findings import (
     Counts,
+    Location,
     FileFindings,
     Findings,
     Group,
@@ -59,7 +60,7 @@ from .registry import (  # noqa: F401 - RuleContext is re-exported for plugins w
 from .schema import ProfileSchema, SchemaError, load_schema
 
 if TYPE_CHECKING:
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import Future, ProcessPoolExecutor
 
     from .cache import FileKey, ResultCache
 
@@ -840,6 +841,8 @@ def _work(job: Job) -> tuple[FileResult | None, ProfileEntry, bool]:
     return _worker.process_file(*job)
 
 
+CHUNKS_AHEAD = 2
+"""Chunks submitted per worker and not yet taken by the parent, at most."""
 CHUNK_LIMIT = 32
 """Files per task sent to a worker, at most: each task's results wait whole in the parent
 until it takes them (a file's packed findings are ~20 KB in a seed-like corpus)."""
@@ -858,11 +861,24 @@ def _map(linter: Linter, jobs: list[Job], workers: int, variants: tuple[str, ...
         pool = ProcessPoolExecutor(workers, initializer=_start_worker, initargs=initargs)
         # Chunks are submitted one by one, not through `pool.map`: on an interrupt, `map`
         # cancels the futures it still holds, and Python 3.11's pool then fails ("Exception in
-        # thread") marking those cancelled futures broken once the workers are stopped.
-        chunks = deque(pool.submit(_work_chunk, jobs[start:start + size]) for start in range(0, len(jobs), size))
+        # thread") marking those cancelled futures broken once the workers are stopped.  And
+        # only CHUNKS_AHEAD per worker at a time: a finished chunk's outputs wait in the parent
+        # until they are taken, and all of them at once were the peak of a 10,000-file run.
+        starts = iter(range(0, len(jobs), size))
+        chunks: deque[Future[list[JobOutput]]] = deque()
+
+        def submit_next() -> None:
+            start = next(starts, None)
+            if start is not None:
+                chunks.append(pool.submit(_work_chunk, jobs[start:start + size]))
+
+        for _ in range(workers * CHUNKS_AHEAD):
+            submit_next()
         try:
             while chunks:
-                yield from chunks.popleft().result()  # the future, and its outputs, let go
+                outputs = chunks.popleft().result()  # the future let go
+                submit_next()
+                yield from outputs
         except BaseException:
             # Ctrl-C (or any error) while workers are busy: do not wait for the chunks in
             # flight; the pool marks the rest failed once its workers are gone.
@@ -1146,12 +1162,12 @@ def run(
         results.add(report_texts.own_result(display, linter))
         return finished(display)
 
-    def rendered_text(display: str, counts: Counts, variant: str) -> bytes | None:
+    def rendered_text(display: str, counts: Counts, texts: tuple[bytes, ...], variant: str) -> bytes | None:
         """A worker's text of the file, kept for the next run when the cache is on."""
         if variant not in report_variants:
             return None
-        text = results.text(display, report_variants.index(variant))
-        if text is not None and report_texts is not None:
+        text = texts[report_variants.index(variant)]
+        if report_texts is not None:
             report_texts.keep_rendered(display, variant, counts, text)
         return text
 
@@ -1160,10 +1176,10 @@ def run(
             if report_texts is not None and report_texts.holds(display):
                 yield display, report_texts.held_findings(display, partial(finish_held, display))
                 continue
-            counts = results.rendered_counts(display)
-            if counts is not None:
-                yield display, FileFindings(load=partial(finished, display), counts=counts,
-                                            text=partial(rendered_text, display, counts))
+            rendered = results.rendered_texts(display)
+            if rendered is not None:
+                yield display, FileFindings(load=partial(finished, display), counts=rendered[0],
+                                            text=partial(rendered_text, display, *rendered))
                 continue
             found = results.finished(display, linter) if display in results.entries else []
             found.extend(elsewhere.get(display, ()))
@@ -1204,27 +1220,39 @@ class _Results:
         """Cross-file findings of a small run (a spilled run adds them to the spill)."""
         self.with_findings: set[str] = set()
         """Files with findings or suppression comments; the others finish with none."""
-        self.rendered: dict[str, Counts] = {}
-        """Files a worker rendered report texts for, with the counts of their findings."""
-        self.texts: dict[str, tuple[bytes, ...]] = {}
-        """Those texts, in a small run (a spilled run adds them to the spill)."""
+        self.rendered: set[str] = set()
+        """Files a worker rendered report texts for."""
+        self.texts: dict[str, tuple[Counts, tuple[bytes, ...]]] = {}
+        """Those texts and the counts of their findings, in a small run."""
         self.crossed: set[str] = set()
         """Files with cross-file findings, or a cross-file rule that crashed on them."""
+        self.located: dict[str, Location] = {}
+        """Where a spilled run keeps each file's packed findings and texts: one location per
+        file, not a key per kind of thing (at 10,000 files they added up to megabytes)."""
+        spill = self.spill
+
+        def read_entry(location: Location, path: str) -> ProfileEntry:
+            assert spill is not None
+            return _expand_entry(spill.read(location), path)
+
+        self._read_entry = read_entry
 
     def add(self, result: FileResult | PackedResult, entry: AnyEntry | None = None) -> None:
         """The file's result; ``entry`` in place of the result's own (the same, expanded)."""
         path = result.path
-        self.entries[path] = result.entry if entry is None else entry
+        entry = result.entry if entry is None else entry
+        if self.spill is not None and type(entry) is DeferredEntry and isinstance(entry.source, bytes):
+            # A worker's compact entry: its bytes wait in the spill too, until the cross-file pass.
+            entry = DeferredEntry(path, entry.slug, self._read_entry, self.spill.put(entry.source), keep=False)
+        self.entries[path] = entry
         if result.tracebacks:
             self.tracebacks[path] = tuple(result.tracebacks)
-        if isinstance(result, PackedResult) and result.texts:
-            self.rendered[path] = result.counts
-            if self.spill is None:
-                self.texts[path] = result.texts
-            else:
-                for number, text in enumerate(result.texts):
-                    self.spill.add(f"{path}\0text{number}", text)
+        texts = (result.counts, result.texts) if isinstance(result, PackedResult) and result.texts else None
+        if texts is not None:
+            self.rendered.add(path)
         if self.held is not None:
+            if texts is not None:
+                self.texts[path] = texts
             held = self.held[path] = result.unpacked() if isinstance(result, PackedResult) else result
             if held.diagnostics or held.directives:
                 self.with_findings.add(path)
@@ -1234,9 +1262,20 @@ class _Results:
             packed = result.packed
         else:
             packed = pack(result.diagnostics, result.directives) if result.diagnostics or result.directives else b""
+        if packed or texts is not None:
+            import marshal  # the spill is ours alone: an anonymous file no one else can write
+
+            self.located[path] = self.spill.put(marshal.dumps((packed, texts)))
         if packed:
-            self.spill.add(path, packed)
             self.with_findings.add(path)
+
+    def _spilled(self, path: str) -> tuple[bytes, tuple[Counts, tuple[bytes, ...]] | None]:
+        """A spilled file's packed findings, and its texts (with their counts) if any."""
+        import marshal
+
+        location = self.located.get(path)
+        assert self.spill is not None
+        return (b"", None) if location is None else marshal.loads(self.spill.read(location))  # type: ignore[no-any-return]
 
     def add_cross_file(self, path: str, diagnostics: list[Diagnostic], *, crashed: bool = False) -> None:
         if crashed:
@@ -1250,19 +1289,12 @@ class _Results:
         else:
             self.spill.add(f"{path}\0cross-file", pack(diagnostics))
 
-    def rendered_counts(self, path: str) -> Counts | None:
-        """The counts of the file's findings if its texts a worker rendered are its report's:
-        no cross-file finding, nothing crashed."""
+    def rendered_texts(self, path: str) -> tuple[Counts, tuple[bytes, ...]] | None:
+        """The texts a worker rendered of the file, one per report variant, and the counts of
+        their findings, if they are its report's: no cross-file finding, nothing crashed."""
         if path not in self.rendered or path in self.crossed or path in self.tracebacks:
             return None
-        return self.rendered[path]
-
-    def text(self, path: str, number: int) -> bytes | None:
-        """The file's text in the run's ``number``-th report variant, as a worker rendered it."""
-        if self.spill is None:
-            texts = self.texts.get(path, ())
-            return texts[number] if number < len(texts) else None
-        return self.spill.get(f"{path}\0text{number}")
+        return self.texts[path] if self.spill is None else self._spilled(path)[1]
 
     def finished(self, path: str, linter: Linter) -> list[Diagnostic]:
         """The file's findings after suppression comments and per-file ignores (unsorted)."""
@@ -1273,8 +1305,8 @@ class _Results:
         assert self.spill is not None
         diagnostics: list[Diagnostic] = []
         directives: list[suppressions.Directive] = []
-        own = self.spill.get(path)
-        if own is not None:
+        own, _ = self._spilled(path)
+        if own:
             diagnostics, directives = unpack(path, own)
         cross = self.spill.get(f"{path}\0cross-file")
         cross_file = [] if cross is None else unpack(path, cross)[0]

@@ -94,6 +94,10 @@ def _spill_error(error: OSError) -> SpillError:
     )
 
 
+Location = bytes | tuple[int, int]
+"""Where a :class:`Spill` keeps some bytes: (offset, length) in its file, or the bytes."""
+
+
 class Spill:
     """Packed bytes by key, in an anonymous temporary file (or in memory when ``in_memory``)."""
 
@@ -101,7 +105,7 @@ class Spill:
         import tempfile
 
         self._size = 0
-        self._held: dict[str, bytes | tuple[int, int]] = {}
+        self._held: dict[str, Location] = {}
         self._file: IO[bytes] | None = None  # set first: __del__ runs even if opening fails
         if in_memory:
             return
@@ -113,9 +117,13 @@ class Spill:
 
     def add(self, key: str, packed: bytes) -> None:
         """Keep ``packed`` under ``key`` (in place of what it held)."""
+        self._held[key] = self.put(packed)
+
+    def put(self, packed: bytes) -> Location:
+        """Keep ``packed`` without a key: :meth:`read` gives it back from what this returns
+        (a location, small next to a key and its entry when 10,000 files each have one)."""
         if self._file is None:
-            self._held[key] = packed
-            return
+            return packed
         # Written through the descriptor and read back with pread: no seek position to share.
         view = memoryview(packed)
         try:
@@ -123,19 +131,23 @@ class Spill:
                 view = view[os.write(self._file.fileno(), view):]
         except OSError as error:  # a full or failing disk: the user's to fix, not a bug
             raise _spill_error(error) from None
-        self._held[key] = (self._size, len(packed))
+        location = (self._size, len(packed))
         self._size += len(packed)
+        return location
+
+    def read(self, location: Location) -> bytes:
+        if isinstance(location, bytes):
+            return location
+        assert self._file is not None
+        offset, length = location
+        return os.pread(self._file.fileno(), length, offset)
 
     def __contains__(self, key: str) -> bool:
         return key in self._held
 
     def get(self, key: str) -> bytes | None:
         held = self._held.get(key)
-        if held is None or isinstance(held, bytes):
-            return held
-        assert self._file is not None
-        offset, length = held
-        return os.pread(self._file.fileno(), length, offset)
+        return None if held is None else self.read(held)
 
     def close(self) -> None:
         if self._file is not None:
