@@ -269,3 +269,27 @@ def test_no_room_to_hold_new_texts_only_skips_keeping_them(corpus: Path, monkeyp
 
     assert cli("check", *DAY, "-f", "json", "seeds") == expected
     assert shards(corpus, "json") == []
+
+
+def test_texts_follow_the_per_file_ignores(corpus: Path) -> None:
+    """Per-file ignores apply after a result is cached: a text kept before they changed is
+    not the report after."""
+    cli("check", *DAY, "-f", "concise", "seeds")
+    (corpus / "pyproject.toml").write_text('[tool.profilelint]\nper-file-ignores = {"seeds/gamma.yaml" = ["FMT002"]}\n')
+
+    warm = cli("check", *DAY, "-f", "concise", "seeds")
+    assert warm == cli("check", *DAY, "-f", "concise", "--no-cache", "seeds")
+    assert "seeds/gamma.yaml" in warm.stdout and "seeds/gamma.yaml:41:15: FMT002" not in warm.stdout
+
+
+def test_texts_follow_the_rules_switched_on(corpus: Path) -> None:
+    """An unused `disable=REL001` is reported only while REL001 is on: a cross-file rule,
+    which the cache's namespace does not cover."""
+    gamma = corpus / "seeds" / "gamma.yaml"
+    gamma.write_text(gamma.read_text(encoding="utf-8") + "# profilelint: disable=REL001\n", encoding="utf-8")
+    on = cli("check", *DAY, "-f", "concise", "seeds")
+    assert "seeds/gamma.yaml" in on.stdout and "unused suppression: `REL001`" in on.stdout
+
+    off = cli("check", *DAY, "-f", "concise", "--ignore", "REL001", "seeds")
+    assert off == cli("check", *DAY, "-f", "concise", "--ignore", "REL001", "--no-cache", "seeds")
+    assert "`REL001`" not in off.stdout

@@ -1042,9 +1042,9 @@ def run(
     keyed: list[tuple[Target, FileKey | None]] = []
     report_texts = None
     if cache is not None and cache.enabled and report_variants:
-        from .report_cache import RunTexts
+        from .report_cache import RunTexts, report_context
 
-        report_texts = RunTexts(cache, report_variants, many=len(targets) >= SPILL_THRESHOLD)
+        report_texts = RunTexts(cache, report_variants, report_context(linter), many=len(targets) >= SPILL_THRESHOLD)
     if cache is not None:
         from .cache import file_key_and_status
 

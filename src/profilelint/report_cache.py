@@ -4,10 +4,11 @@ A warm run over 1,000 seed-like profiles (~19 findings each) spent four fifths o
 decoding findings from the cache only to render the same 33 MB of JSON again.  What a
 reporter writes for one file depends on that file's findings alone (see
 :class:`findings.FileFindings`); they are decided by the file's bytes, the run's
-configuration and schema (the cache's namespace), the file's display path and its cross-file
-findings.  So each text is kept with the file's metadata, its display path and a digest of the
-cross-file findings it was rendered with, and is written out again unchanged while all of
-them are the same.  Anything else (a baseline, `--fix`) makes the run render as usual.
+configuration and schema (the cache's namespace), the file's display path, its cross-file
+findings and what decides which findings are reported after the result is cached (the rules
+switched on, severities, per-file ignores: :func:`report_context`).  So each text is kept with
+the file's metadata, its display path and a digest of the last two, and is written out again
+unchanged while all of them are the same.  Anything else (a baseline, `--fix`) makes the run render as usual.
 
 One file per *variant* (a format, with any option that changes its text) and shard:
 `reports-<variant>-XX.bin` in the namespace folder, 64 shards by path.  A shard is
@@ -49,7 +50,7 @@ if TYPE_CHECKING:
     from .engine import FileResult, Linter, Target
 
 LAYOUT = b"profilelint report texts "
-MAGIC = LAYOUT + b"2\n"
+MAGIC = LAYOUT + b"3\n"
 """A shard of another layout (another profilelint's) is ignored, quietly, and replaced."""
 _LENGTH = struct.Struct("<Q")
 SHARDS = 64
@@ -75,8 +76,8 @@ class _Entry(msgspec.Struct, array_like=True, frozen=True, gc=False):
     inode: NonNegative
     ctime_ns: int
     display: str
-    cross_file: bytes
-    """Digest of the file's cross-file findings (:func:`cross_file_digest`)."""
+    inputs: bytes
+    """Digest of the file's cross-file findings and the run's report context (:meth:`RunTexts.digest`)."""
     counts: tuple[tuple[str, _Severity, _FixKind, Positive], ...]
     offset: NonNegative
     """Of the text, from the end of the header."""
@@ -91,11 +92,16 @@ def stamp_of(key: FileKey, status: os.stat_result) -> Stamp:
     return (*key, status.st_ctime_ns)
 
 
-def cross_file_digest(diagnostics: Sequence[Diagnostic]) -> bytes:
-    """Equal for equal lists of findings (a Diagnostic's repr is its every field)."""
-    if not diagnostics:
-        return b""
-    return hashlib.blake2b(repr(list(diagnostics)).encode("utf-8", "surrogatepass"), digest_size=16).digest()
+def report_context(linter: Linter) -> bytes:
+    """What decides which of a file's findings are reported, besides the findings and the
+    cache's namespace: the rules switched on (unused suppressions of the others are not
+    reported), severities and per-file ignores, which apply after the result is cached."""
+    config = linter.config
+    return repr((
+        sorted(linter.selected_codes),
+        sorted((code, int(severity)) for code, severity in config.severity.items()),
+        sorted((pattern, tuple(selectors)) for pattern, selectors in config.per_file_ignores.items()),
+    )).encode("utf-8", "surrogatepass")
 
 
 def shard_name(variant: str, path: str) -> str:
@@ -111,12 +117,12 @@ def _inert(text: bytes) -> bool:
 
 class Held:
     """A file whose texts exist in every variant asked for: the counts of its findings and
-    the digest of the cross-file findings they were rendered with."""
+    the digest of what they were rendered with (see :meth:`RunTexts.digest`)."""
 
-    __slots__ = ("counts", "cross_file")
+    __slots__ = ("counts", "inputs")
 
-    def __init__(self, cross_file: bytes, counts: Counts) -> None:
-        self.cross_file = cross_file
+    def __init__(self, inputs: bytes, counts: Counts) -> None:
+        self.inputs = inputs
         self.counts = counts
 
 
@@ -232,9 +238,9 @@ class ReportTexts:
         """What is known of the file's texts if every variant has one for it as it is now."""
         found = [self._entry(variant, stamp, display) for variant in self.variants]
         first = found[0] if found else None
-        if first is None or any(e is None or e.cross_file != first.cross_file or e.counts != first.counts for e in found):
+        if first is None or any(e is None or e.inputs != first.inputs or e.counts != first.counts for e in found):
             return None
-        return Held(first.cross_file, first.counts)
+        return Held(first.inputs, first.counts)
 
     def text(self, variant: str, stamp: Stamp, display: str) -> bytes | None:
         """The file's text in ``variant`` (UTF-8), if it is there and intact."""
@@ -246,7 +252,7 @@ class ReportTexts:
         text = self._shard(shard_name(variant, stamp[0])).read(entry)
         return text if text is not None and _inert(text) else None
 
-    def keep(self, variant: str, stamp: Stamp, display: str, cross_file: bytes, counts: Counts, text: str | bytes) -> None:
+    def keep(self, variant: str, stamp: Stamp, display: str, inputs: bytes, counts: Counts, text: str | bytes) -> None:
         """Remember ``text`` as the file's in ``variant``, written by :meth:`save`."""
         if variant not in self.variants or not self.cache.enabled:
             return
@@ -260,7 +266,7 @@ class ReportTexts:
         except SpillError:
             return  # no room to hold it until the shards are written: kept next time
         self._new.setdefault(name, {})[stamp[0]] = _Entry(
-            stamp[1], stamp[2], stamp[3], stamp[4], display, cross_file, counts, 0, len(encoded)
+            stamp[1], stamp[2], stamp[3], stamp[4], display, inputs, counts, 0, len(encoded)
         )
 
     def save(self, live: set[str]) -> None:
@@ -317,9 +323,11 @@ class RunTexts:
     """What one run knows of its files' report texts: which it reports from kept texts, and
     how to keep the texts of the others.  Used by :func:`engine.run`."""
 
-    def __init__(self, cache: ResultCache, variants: Iterable[str], *, many: bool) -> None:
+    def __init__(self, cache: ResultCache, variants: Iterable[str], context: bytes, *, many: bool) -> None:
         self.cache = cache
         self.store = ReportTexts(cache, variants, many=many)
+        self.context = context
+        """The run's :func:`report_context`."""
         self.stamps: dict[str, Stamp] = {}
         self.targets: dict[str, Target] = {}
         self.held: dict[str, Held] = {}
@@ -343,15 +351,21 @@ class RunTexts:
         """The file's findings are needed after all: it is linted or decoded as usual."""
         self.held.pop(display, None)
 
+    def digest(self, cross_file: Sequence[Diagnostic]) -> bytes:
+        """What a file's texts were rendered with, besides its own findings: its cross-file
+        findings (a Diagnostic's repr is its every field) and the run's report context."""
+        rendered_with = repr(list(cross_file)).encode("utf-8", "surrogatepass")
+        return hashlib.blake2b(self.context + b"\0" + rendered_with, digest_size=16).digest()
+
     def rendered_with(self, display: str, cross_file: list[Diagnostic], crashes: Sequence[str]) -> bool:
         """Record the file's cross-file findings; False if it was held for texts rendered
         with others (it is released: its own findings must be decoded now)."""
-        digest = cross_file_digest(cross_file)
+        digest = self.digest(cross_file)
         self.cross_file[display] = (digest, cross_file)
         if crashes:
             self.crashed.add(display)
         held = self.held.get(display)
-        if held is None or (held.cross_file == digest and not crashes):
+        if held is None or (held.inputs == digest and not crashes):
             return True
         self.release(display)
         return False
@@ -391,7 +405,7 @@ class RunTexts:
         """Keep a worker's text of a file without cross-file findings."""
         stamp = self.stamps.get(display)
         if stamp is not None:
-            self.store.keep(variant, stamp, display, b"", counts, text)
+            self.store.keep(variant, stamp, display, self.digest(()), counts, text)
 
     def save(self, live: set[str]) -> None:
         self.store.save(live)
