@@ -293,3 +293,31 @@ def test_texts_follow_the_rules_switched_on(corpus: Path) -> None:
     off = cli("check", *DAY, "-f", "concise", "--ignore", "REL001", "seeds")
     assert off == cli("check", *DAY, "-f", "concise", "--ignore", "REL001", "--no-cache", "seeds")
     assert "`REL001`" not in off.stdout
+
+
+def test_a_few_new_texts_go_to_the_recent_file_and_are_merged_once_large(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from profilelint import report_cache
+
+    monkeypatch.setattr(report_cache, "MERGE_RATIO", 0)  # a corpus of three files: never large enough
+    cli("check", *DAY, "-f", "json", "seeds")
+    mains = {path: path.read_bytes() for path in shards(corpus, "json") if not path.stem.endswith("-new")}
+    gamma = corpus / "seeds" / "gamma.yaml"
+    gamma.write_text(gamma.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+    expected = cli("check", *DAY, "-f", "json", "--no-cache", "seeds")
+
+    assert cli("check", *DAY, "-f", "json", "seeds") == expected
+    assert {path: path.read_bytes() for path in mains} == mains  # only a recent file was written
+    (recent,) = [path for path in shards(corpus, "json") if path.stem.endswith("-new")]
+    assert b"gamma.yaml" in recent.read_bytes()
+    decoded = decoded_results(monkeypatch)
+    assert cli("check", *DAY, "-f", "json", "seeds") == expected
+    assert decoded == []  # served from the recent file
+
+    monkeypatch.setattr(report_cache, "MERGE_RATIO", 10**9)
+    gamma.write_text(gamma.read_text(encoding="utf-8") + "# edited again\n", encoding="utf-8")
+    expected = cli("check", *DAY, "-f", "json", "--no-cache", "seeds")
+    assert cli("check", *DAY, "-f", "json", "seeds") == expected
+    assert b"gamma.yaml" not in recent.read_bytes()  # merged into its main file
+    assert cli("check", *DAY, "-f", "json", "seeds") == expected

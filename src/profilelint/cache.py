@@ -79,7 +79,7 @@ _OWN_TOP_LEVEL = {_GITIGNORE, *_MARKER_FILES}
 _NAMESPACE_NAME = re.compile(r"[0-9a-f]{24}")
 _OWN_FILE_NAME = re.compile(
     r"(?:index|suggestions|results-[0-9a-f]{2})\.json|\.(?:index|suggestions|results-[0-9a-f]{2})-[a-z0-9_]+\.tmp"
-    r"|reports-[a-z]+-[0-9a-f]{2}\.bin|\.reports-[a-z]+-[0-9a-f]{2}-[a-z0-9_]+\.tmp"
+    r"|reports-[a-z]+-[0-9a-f]{2}(?:-new)?\.bin|\.reports-[a-z]+-[0-9a-f]{2}(?:-new)?-[a-z0-9_]+\.tmp"
 )
 """What profilelint writes in a namespace folder: index, suggestions, result shards, report
 texts (see :mod:`report_cache`) and their temporaries."""
