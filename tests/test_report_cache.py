@@ -321,3 +321,5 @@ def test_a_few_new_texts_go_to_the_recent_file_and_are_merged_once_large(
     assert cli("check", *DAY, "-f", "json", "seeds") == expected
     assert b"gamma.yaml" not in recent.read_bytes()  # merged into its main file
     assert cli("check", *DAY, "-f", "json", "seeds") == expected
+    assert cli("clean").code == 0
+    assert not (corpus / CACHE_DIR_NAME).exists()  # both kinds of file are profilelint's own
