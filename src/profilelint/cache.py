@@ -2,7 +2,10 @@
 
 One folder per *namespace* (tool version + Python + effective configuration + schema bytes),
 holding an index of every file's entry and shards of per-file results, both keyed by the
-file's absolute path and valid for its size, modification time and inode.  Cross-file
+file's absolute path and valid for its size, modification time and inode.  The index is a
+base file, rewritten rarely, and a small head file of the records changed since (written for
+that one base: a head left for another is ignored), so that a run that changes one record
+of 10,000 does not rewrite them all.  Cross-file
 results are never cached: they are recomputed from the cached index entries on every run,
 so an edit in one file is seen by every file that links to it.  What they cost most is
 cached, exactly: REL001's ranked suggestions, for the set of slugs they were ranked in
@@ -78,11 +81,19 @@ _GITIGNORE = ".gitignore"
 _OWN_TOP_LEVEL = {_GITIGNORE, *_MARKER_FILES}
 _NAMESPACE_NAME = re.compile(r"[0-9a-f]{24}")
 _OWN_FILE_NAME = re.compile(
-    r"(?:index|suggestions|results-[0-9a-f]{2})\.json|\.(?:index|suggestions|results-[0-9a-f]{2})-[a-z0-9_]+\.tmp"
+    r"(?:index|index-head|suggestions|results-[0-9a-f]{2})\.json"
+    r"|\.(?:index|index-head|suggestions|results-[0-9a-f]{2})-[a-z0-9_]+\.tmp"
 )
-"""What profilelint writes in a namespace folder: index, suggestions, result shards and their
-temporaries."""
+"""What profilelint writes in a namespace folder: index (base and head), suggestions, result
+shards and their temporaries."""
 SUGGESTIONS = "suggestions.json"
+INDEX = "index.json"
+INDEX_HEAD = "index-head.json"
+HEAD_SHARE = 8
+HEAD_MIN_BYTES = 256 * 1024
+"""The head index file is folded into the base once it would be larger than both an eighth of
+the base's rests and this: a head rewritten on every run stays a few hundred kilobytes at
+most, and the base is rewritten once per that many bytes of changed records."""
 
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
 
@@ -353,7 +364,8 @@ class ResultCache:
     """Per-file results of one namespace, in `.profilelint_cache/<namespace>/`.
 
     `index.json` holds every corpus file's index entry (small: what cross-file rules need),
-    keyed by absolute path with the metadata it was read with; `results-XX.json` hold
+    keyed by absolute path with the metadata it was read with, and `index-head.json` the
+    entries changed since it was written (see :meth:`_write_index`); `results-XX.json` hold
     per-file diagnostics, sharded by path, and are read only when a linted file falls in them.
     A pre-commit run on one file reads the index and one shard, not the whole corpus's
     diagnostics, and of the index it decodes each file's slug: the rest of an entry is checked
@@ -370,11 +382,17 @@ class ResultCache:
         self._warned = False
         self.enabled = True
         self.records: dict[str, IndexRecord] = {}
-        """The index as read or to be written: absolute path → record."""
+        """The index as read (base and head) or to be written: absolute path → record."""
+        self._base: dict[str, IndexRecord] = {}
+        """The records of the base index file read."""
+        self._generation: str | None = None
+        """The base index file's name for itself; None: no base was read, or one was written
+        this run (then every later save of the run writes a base again)."""
         self._rests: bytes | memoryview = b""
-        """The second part of the index file read: the records' rests, one after another."""
-        self._fresh: dict[str, bytes] = {}
-        """The rests of the records stored this run, by absolute path."""
+        """The second part of the base index file read: its records' rests, one after another."""
+        self._changed: dict[str, bytes | memoryview] = {}
+        """The rests of the records not in the base (read from the head, or stored this run),
+        by absolute path."""
         self._entries: dict[str, ProfileEntry] = {}
         """Entries already decoded or stored this run, by absolute path (their display path
         is the one they were first asked for with)."""
@@ -401,9 +419,26 @@ class ResultCache:
                 "follows or deletes it. Delete the link (it is not profilelint's)."
             )
         with _collector_paused():
-            read = self._read(self.directory / "index.json", self._format.decode_index)
-        if read:
-            self.records, self._rests = read
+            self._read_index()
+
+    def _read_index(self) -> None:
+        """The base index file, with the head's changes laid over it (a head written for
+        another base, by a concurrent run that folded its own, is ignored quietly)."""
+        base = self._read(self.directory / INDEX, self._format.decode_index)
+        if not base:
+            return
+        self._base, self._rests, self._generation = base
+        self.records = dict(self._base)
+        head = self._read(self.directory / INDEX_HEAD, self._format.decode_index_head)
+        if not head or head[0] != self._generation:
+            # Damaged, planted, of another format or for another base: replaced by this run's save.
+            self.index_dirty = os.path.lexists(self.directory / INDEX_HEAD)
+            return
+        for path, changed in head[1].items():
+            if changed is None:
+                self.records.pop(path, None)
+            else:
+                self.records[path], self._changed[path] = changed
 
     def _refusal(self) -> tuple[Path, str] | None:
         """(path, why) if the cache folder or this namespace's folder is not profilelint's."""
@@ -420,7 +455,7 @@ class ResultCache:
 
     def _turn_off(self, path: Path, problem: str) -> None:
         self.enabled = False
-        self.records, self.shards, self._entries, self._fresh = {}, {}, {}, {}
+        self.records, self.shards, self._entries, self._changed = {}, {}, {}, {}
         self._tell(
             f"`{path}` {problem}; the result cache is off for this run and nothing in it is "
             "read, written or deleted. Remove or rename it if it is not needed, or pass --no-cache."
@@ -507,35 +542,60 @@ class ResultCache:
         if known is not None:
             return known if known.path == path else dataclasses.replace(known, path=path)
         try:
-            rest = self._fresh.get(key[0])
+            rest = self._changed.get(key[0])
             with _collector_paused():  # a run may decode 10,000 entries, ~20 objects each
                 entry = self._format.entry_of(record, self._format.rest_in(record, self._rests) if rest is None else rest, path)
         except Damaged as damage:
             del self.records[key[0]]
+            self._changed.pop(key[0], None)
             self.index_dirty = True
-            self._damaged(self.directory / "index.json", f"holds an entry of the wrong shape ({damage})")
+            self._damaged(self.directory / INDEX, f"holds an entry of the wrong shape ({damage})")
             return None
         self._entries[key[0]] = entry
         return entry
 
     def _rest_of(self, path: str, record: IndexRecord) -> bytes | memoryview | None:
-        fresh = self._fresh.get(path)
-        if fresh is not None:
-            return fresh
+        changed = self._changed.get(path)
+        if changed is not None:
+            return changed
         try:
             return self._format.rest_in(record, self._rests)
         except Damaged:
             return None
 
-    def _encode_index(self, records: dict[str, IndexRecord]) -> bytes:
-        appended = self._format.encode_index_appending(records, self._rests, self._fresh)
-        return appended if appended is not None else self._format.encode_index(records, self._rest_of)
+    def _write_index(self, kept: dict[str, IndexRecord]) -> None:
+        """Write the changes since the base as the head file, or, when that has grown past
+        its share of the base (or there is no base), a new base in place of both.
+
+        A pre-commit run over 10,000 profiles changes one record: it writes a head of a few
+        records, not the 7 MB base.
+        """
+        changed = {path: kept[path] for path in self._changed if path in kept}
+        removed = [path for path in self._base if path not in kept]
+        if self._generation is not None:
+            size = sum(len(self._changed[path]) + len(path) for path in changed) + sum(map(len, removed))
+            if size <= max(len(self._rests) // HEAD_SHARE, HEAD_MIN_BYTES):
+                head: dict[str, IndexRecord | None] = {**changed, **dict.fromkeys(removed)}
+                _write_json_object(self.directory / INDEX_HEAD, head,
+                                   lambda records: self._format.encode_index_head(self._generation, records, self._rest_of))
+                return
+        generation = self._format.new_generation()
+
+        def encode(records: dict[str, IndexRecord]) -> bytes:
+            appended = self._format.encode_index_appending(records, self._rests, self._changed, generation)
+            return appended if appended is not None else self._format.encode_index(records, self._rest_of, generation)
+
+        _write_json_object(self.directory / INDEX, kept, encode)
+        self._generation = None  # the records in memory are placed in the base that was read
+        if os.path.lexists(self.directory / INDEX_HEAD):  # empty, for the new base: never deleted (it may be a link)
+            _write_json_object(self.directory / INDEX_HEAD, {},
+                               lambda records: self._format.encode_index_head(generation, records, self._rest_of))
 
     def store(self, key: FileKey, entry: ProfileEntry, result: FileResult | None = None) -> None:
         if not self.enabled:
             return
         path, size, mtime_ns, inode = key
-        self.records[path], self._fresh[path] = self._format.record_of(size, mtime_ns, inode, entry)
+        self.records[path], self._changed[path] = self._format.record_of(size, mtime_ns, inode, entry)
         self._entries[path] = entry
         self.index_dirty = True
         if result is not None:
@@ -583,8 +643,7 @@ class ResultCache:
                 if other != self.directory:  # another version or configuration
                     _remove_own_files(other)
             if self.index_dirty or not self.records.keys() <= live:
-                kept = {path: record for path, record in self.records.items() if path in live}
-                _write_json_object(self.directory / "index.json", kept, self._encode_index)
+                self._write_index({path: record for path, record in self.records.items() if path in live})
                 self.index_dirty = False
             for name, shard in self.shards.items():
                 if name in self.dirty_shards or not shard.keys() <= live:

@@ -1,0 +1,164 @@
+"""The head index file (`index-head.json`: the records changed since the base `index.json`
+was written) is hostile input like every cache file: never followed when a link, never read
+past the size cap, decoded by type, replaced after one warning when damaged, and replaced
+quietly when it is another profilelint's or was written for another base."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from profilelint import cache as cache_module
+from profilelint.cache import CACHE_DIR_NAME, MAX_FILE_BYTES, ResultCache
+from profilelint.cache_format import FORMAT
+from profilelint.corpus import ProfileEntry
+from tests.helpers import SEED, cli
+from tests.index_file import head_of
+from tests.test_cache_security import (  # noqa: F401 - `repo` is a fixture
+    CHECK,
+    huge,
+    namespace_folder,
+    repo,
+    snapshot,
+    warned,
+)
+
+
+def headed(repo: Path) -> tuple[tuple[int, str, str], Path]:
+    """A cached run, then the seed edited and a cached run that writes its record to the head;
+    returns the no-cache output of the edited corpus and the head file."""
+    cli(*CHECK)
+    seed = repo / "seeds" / SEED.name
+    seed.write_text(seed.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+    expected = cli(*CHECK, "--no-cache")
+    assert cli(*CHECK) == expected
+    head = namespace_folder(repo) / "index-head.json"
+    assert head_of(head)["base"] == head_of(head.with_name("index.json"))["generation"]
+    assert [Path(path).name for path in head_of(head)["files"]] == [SEED.name]
+    return expected, head
+
+
+def to_victim(head: Path) -> None:
+    head.unlink()
+    head.symlink_to(Path("..") / ".." / ".." / "victim" / "g")
+
+
+def truncated(head: Path) -> None:
+    line, _, rests = head.read_bytes().partition(b"\n")
+    head.write_bytes(line[:-7] + b"\n" + rests)
+
+
+def rests_truncated(head: Path) -> None:
+    head.write_bytes(head.read_bytes()[:-7])
+
+
+def slug_a_number(head: Path) -> None:
+    line, _, rests = head.read_bytes().partition(b"\n")
+    frame = json.loads(line)
+    for record in frame["files"].values():
+        record[3] = 5
+    head.write_bytes(json.dumps(frame).encode() + b"\n" + rests)
+
+
+@pytest.mark.parametrize(
+    ("damage", "reason"),
+    [
+        (to_victim, "is a symbolic link"),
+        (huge, f"is larger than {MAX_FILE_BYTES:,} bytes"),
+        (truncated, "is not valid JSON"),
+        (rests_truncated, "holds an entry of the wrong shape (a record's rest lies outside the file)"),
+        (slug_a_number, "holds an entry of the wrong shape (Expected `str | null`, got `int` - at `$.files[...][3]`)"),
+    ],
+)
+def test_a_damaged_head_is_discarded_with_one_warning_and_replaced(
+    repo: Path, damage: Callable[[Path], None], reason: str
+) -> None:
+    expected, head = headed(repo)
+    victim = repo.parent / "victim"
+    before = snapshot(victim)
+    damage(head)
+
+    assert cli(*CHECK)[:3] == (
+        *expected[:2], warned(f"discarded the damaged cache file `{head}`: it {reason}; its results are computed afresh.")
+    )
+    assert snapshot(victim) == before  # a link is neither read nor written through
+    assert not head.is_symlink() and head_of(head)["format"] == FORMAT
+    assert cli(*CHECK) == expected  # replaced: the next run is quiet
+
+
+def another_format(head: Path) -> None:
+    line, _, rests = head.read_bytes().partition(b"\n")
+    frame = json.loads(line)
+    frame["format"] = FORMAT + 1
+    frame["written-by"] = "a newer profilelint"
+    head.write_bytes(json.dumps(frame).encode() + b"\n" + rests)
+
+
+def another_base(head: Path) -> None:
+    """A head for a base a concurrent run replaced: its records must not be laid over ours,
+    even one that claims the seed's slug is another, for the seed as it is now."""
+    line, _, rests = head.read_bytes().partition(b"\n")
+    frame = json.loads(line)
+    frame["base"] = "f" * 16
+    head.write_bytes(json.dumps(frame).encode() + b"\n" + rests)
+
+
+@pytest.mark.parametrize("change", [another_format, another_base])
+def test_a_head_of_another_format_or_base_is_ignored_quietly_and_replaced(
+    repo: Path, change: Callable[[Path], None]
+) -> None:
+    expected, head = headed(repo)
+    change(head)
+
+    assert cli(*CHECK) == expected
+    assert head_of(head)["format"] == FORMAT
+    assert head_of(head)["base"] == head_of(head.with_name("index.json"))["generation"]
+
+
+def test_a_head_for_another_base_is_not_laid_over_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A head left by a run whose base was since replaced (a concurrent run folded its own)
+    holds records that may be older than the new base's, for the same file version."""
+    folder, namespace = tmp_path / CACHE_DIR_NAME, "0" * 24
+    key = (str(tmp_path / "a.yaml"), 10, 20, 30)
+
+    def stored(slug: str) -> None:
+        cache = ResultCache(folder, namespace)
+        cache.store(key, ProfileEntry("a.yaml", slug, None))
+        cache.save([key])
+
+    stored("first")  # the base
+    stored("second")  # to the head
+    head = folder / namespace / "index-head.json"
+    stale = head.read_bytes()
+    monkeypatch.setattr(cache_module, "HEAD_MIN_BYTES", 0)
+    stored("third")  # folded into a new base
+    assert ResultCache(folder, namespace).entry(key, "a.yaml") == ProfileEntry("a.yaml", "third", None)
+    head.write_bytes(stale)
+
+    assert ResultCache(folder, namespace).entry(key, "a.yaml") == ProfileEntry("a.yaml", "third", None)
+
+
+def test_clean_removes_the_head_and_its_temporaries(repo: Path) -> None:
+    _, head = headed(repo)
+    (head.parent / ".index-head-0a1b2c.tmp").write_bytes(b"left by a killed run")
+    folder = repo / CACHE_DIR_NAME
+
+    assert cli("clean")[:3] == (0, f"removed {folder}\n", "")
+    assert not folder.exists()
+
+
+def test_clean_keeps_a_link_named_like_the_head(repo: Path) -> None:
+    _, head = headed(repo)
+    to_victim(head)
+    victim = repo.parent / "victim"
+    before = snapshot(victim)
+    folder = repo / CACHE_DIR_NAME
+
+    assert cli("clean")[:3] == (0, "", warned(
+        f"removed profilelint's files from `{folder}` but kept the folder, which holds what "
+        f"profilelint did not create: `{head}`. Delete that yourself if it is not needed."
+    ))
+    assert head.is_symlink() and snapshot(victim) == before
