@@ -162,6 +162,17 @@ def test_the_seed_lints_the_same_from_a_fresh_interpreter(tmp_path: Path) -> Non
     assert lines[0] == "customs-officer.yaml:26:11: REL001 related slug `police-officer` names no profile in the corpus"
 
 
+def test_a_cached_pre_commit_run_imports_no_hashlib(tmp_path: Path) -> None:
+    """The cache names its folders and shards with BLAKE2b from CPython's built-in `_blake2`:
+    `hashlib` would load OpenSSL's bindings (~2 ms) on every pre-commit run."""
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.yaml").write_bytes(SEED.read_bytes().replace(b"customs-officer", name.encode()))
+    for _ in range(2):  # the first run writes the cache, the second reads it and writes the head
+        lines, imported = _modules_after(["check", "--format", "concise", "a.yaml"], tmp_path, ("hashlib", "_hashlib"))
+        assert imported == []
+        assert lines[0].startswith("a.yaml:")
+
+
 def test_default_excludes_are_matched_without_compiling_an_expression(tmp_path: Path) -> None:
     """Every default pattern is a plain name: a set look-up, no regex compiled per run."""
     exclusions = Config(root=tmp_path).exclusions()

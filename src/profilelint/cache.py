@@ -38,7 +38,6 @@ from __future__ import annotations
 
 import dataclasses
 import gc
-import hashlib
 import os
 import re
 import stat
@@ -54,6 +53,7 @@ from .cache_location import (
     CACHE_DIR_NAME as CACHE_DIR_NAME,  # re-exported: still importable from here
 )
 from .corpus import DeferredEntry, ProfileEntry
+from .digest import blake2b
 from .engine import FileResult
 
 if TYPE_CHECKING:
@@ -164,7 +164,7 @@ _ON_DISK: Any = object()
 
 def _shard_name(path: str) -> str:
     """Which of the 256 result shards holds a file's result (a pre-commit run reads one)."""
-    return hashlib.blake2b(path.encode("utf-8", "surrogatepass"), digest_size=1).hexdigest()
+    return blake2b(path.encode("utf-8", "surrogatepass"), digest_size=1).hexdigest()
 
 
 # --- files, read and written without following links -----------------------------------------
@@ -480,7 +480,7 @@ class ResultCache:
 
     @staticmethod
     def namespace(config_fingerprint: str, schema_bytes: bytes) -> str:
-        digest = hashlib.blake2b(digest_size=12)
+        digest = blake2b(digest_size=12)
         for part in (__version__, sys.version, config_fingerprint):
             digest.update(part.encode() + b"\0")
         digest.update(schema_bytes)

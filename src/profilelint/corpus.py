@@ -247,9 +247,9 @@ class Corpus:
 
     def slug_digest(self) -> str:
         """A digest of the set of slugs: what :meth:`near_slugs`' answers depend on."""
-        import hashlib  # only a run that caches suggestions needs it: not a one-file --no-cache check
+        from .digest import blake2b  # only a run that caches suggestions needs it
 
-        digest = hashlib.blake2b(digest_size=16)
+        digest = blake2b(digest_size=16)
         digest.update("\0".join(sorted(self._positions)).encode("utf-8", "surrogatepass"))
         return digest.hexdigest()
 
