@@ -289,3 +289,74 @@ def test_help_imports_no_linting_code(tmp_path: Path) -> None:
     )
     assert imported == []
     assert any("Lint profile files and report diagnostics." in line for line in lines)
+
+
+_LIST_DATACLASSES = """
+import dataclasses, json, runpy, sys
+made = []
+process = dataclasses._process_class
+def spy(cls, *args, **kwargs):
+    made.append(f"{cls.__module__}.{cls.__qualname__}")
+    return process(cls, *args, **kwargs)
+dataclasses._process_class = spy
+sys.argv = ["profilelint", *sys.argv[1:]]
+try:
+    runpy.run_module("profilelint", run_name="__main__")
+except SystemExit:
+    pass
+print(json.dumps(sorted(name for name in made if name.startswith("profilelint."))))
+"""
+
+STILL_DATACLASSES = [
+    # msgspec decodes cached findings and index links straight into these (it knows dataclasses)
+    "profilelint.corpus.Link", "profilelint.diagnostics.DataChange", "profilelint.diagnostics.Diagnostic",
+    "profilelint.diagnostics.Edit", "profilelint.diagnostics.Fix",
+    # dataclasses.replace is called on these (plugins' tests, the language server, the CLI)
+    "profilelint.engine.FileResult", "profilelint.engine.RunResult", "profilelint.registry.Rule",
+    "profilelint.reporters.Report",
+]
+
+
+def test_a_pre_commit_run_generates_code_only_for_the_dataclasses_that_must_stay(tmp_path: Path) -> None:
+    """`@dataclass` compiles ~5 methods a class at every start (~0.5 ms a class): the value
+    classes a cached one-file run imports are written out (records.py), but for these."""
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.yaml").write_bytes(SEED.read_bytes().replace(b"customs-officer", name.encode()))
+    for _ in range(2):
+        done = subprocess.run(
+            [sys.executable, "-c", _LIST_DATACLASSES, "check", "--format", "concise", "a.yaml"],
+            capture_output=True, text=True, timeout=60, check=True, cwd=tmp_path,
+        )
+        assert json.loads(done.stdout.splitlines()[-1]) == STILL_DATACLASSES
+
+
+def test_written_out_classes_keep_the_dataclass_meaning(tmp_path: Path) -> None:
+    """Frozen ones as records.FrozenRecord gives it; a mutable one (Document) is equal field
+    by field, unhashable, and leaves `derived` out of its repr, as its dataclass did."""
+    import dataclasses
+    import pickle
+
+    from profilelint.corpus import ProfileEntry
+    from profilelint.diagnostics import Span
+    from profilelint.document import Document
+    from profilelint.engine import Target
+    from profilelint.suppressions import Directive
+
+    entry = ProfileEntry("a.yaml", "a", None, title="A")
+    assert entry.replaced(path="b.yaml") == ProfileEntry("b.yaml", "a", None, "A")
+    assert repr(entry) == ("ProfileEntry(path='a.yaml', slug='a', slug_span=None, title='A', summary=None,"
+                           " status=None, provenance=None, links=(), directives=())")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        entry.slug = "b"  # type: ignore[misc]
+    directive = Directive("disable", "REL001", 3, Span.of(3, 1, 3, 7))
+    target = Target(tmp_path / "a.yaml", "a.yaml")
+    for value in (entry, directive, target):
+        assert pickle.loads(pickle.dumps(value)) == value  # as worker processes send and receive them
+        assert hash(pickle.loads(pickle.dumps(value))) == hash(value)
+    doc = Document("a.yaml", "x: 1\n", {"x": 1})
+    assert doc == Document("a.yaml", "x: 1\n", {"x": 1}) != Document("a.yaml", "x: 2\n", {"x": 1})
+    doc.derived["seen"] = True
+    assert doc != Document("a.yaml", "x: 1\n", {"x": 1})  # derived is compared, as a dataclass field is
+    assert "derived" not in repr(doc) and repr(doc).startswith("Document(path='a.yaml', text='x: 1\\n', data={'x': 1}, locations={}")
+    with pytest.raises(TypeError, match="unhashable"):
+        hash(doc)

@@ -36,7 +36,6 @@ Writes are atomic (temporary file + os.replace), so two concurrent runs never co
 
 from __future__ import annotations
 
-import dataclasses
 import gc
 import os
 import re
@@ -44,7 +43,6 @@ import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -54,6 +52,7 @@ from .cache_location import (
 )
 from .corpus import DeferredEntry, ProfileEntry
 from .digest import blake2b
+from .records import FrozenRecord
 from .engine import FileResult
 
 if TYPE_CHECKING:
@@ -540,7 +539,7 @@ class ResultCache:
             return None
         known = self._entries.get(key[0])
         if known is not None:
-            return known if known.path == path else dataclasses.replace(known, path=path)
+            return known if known.path == path else known.replaced(path=path)
         try:
             rest = self._changed.get(key[0])
             with _collector_paused():  # a run may decode 10,000 entries, ~20 objects each
@@ -700,12 +699,16 @@ class ResultCache:
         return entry
 
 
-@dataclass(frozen=True)
-class Cleaning:
+class Cleaning(FrozenRecord):
     """What `clean` did: whether the folder is gone, and a warning if anything was left."""
 
+    __slots__ = ("removed", "warning")
     removed: bool
-    warning: str | None = None
+    warning: str | None
+
+    def __init__(self, removed: bool, warning: str | None = None) -> None:
+        object.__setattr__(self, "removed", removed)  # frozen
+        object.__setattr__(self, "warning", warning)
 
 
 def clean(folder: Path) -> Cleaning:

@@ -32,6 +32,7 @@ from .corpus import AnyEntry, Corpus, DeferredEntry, Link, ProfileEntry, entry_f
 from .diagnostics import Diagnostic, Severity, Span
 from .document import Document, LoadProblem, decode, load, parse
 from .exclude import Exclusions
+from .records import FrozenRecord
 from .findings import Findings, Group, Spill, findings_of, pack, unpack
 from .registry import (  # noqa: F401 - RuleContext is re-exported for plugins written against 0.1
     INTERNAL_ERROR,
@@ -60,13 +61,17 @@ class PathError(Exception):
     """A path given on the command line cannot be linted (exit 2)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Contents:
+class Contents(FrozenRecord):
     """Bytes that stand in for a file's: standard input, or text a caller already holds."""
 
+    __slots__ = ("data", "size")
     data: bytes
     """At most the size limit plus one byte: what lies past the limit is counted, not kept."""
     size: int
+
+    def __init__(self, data: bytes, size: int) -> None:
+        object.__setattr__(self, "data", data)  # frozen (records.py: no dataclass, built on every run)
+        object.__setattr__(self, "size", size)
 
     @classmethod
     def of(cls, text: bytes | str) -> Contents:
@@ -74,14 +79,21 @@ class Contents:
         return cls(data, len(data))
 
 
-@dataclass(frozen=True, slots=True)
-class Target:
+class Target(FrozenRecord):
+    __slots__ = ("path", "display", "refusal", "contents")
     path: Path
     display: str
-    refusal: str | None = None
+    refusal: str | None
     """Why the file must not be read (reported as PLN002 instead)."""
-    contents: Contents | None = None
+    contents: Contents | None
     """Lint these bytes as if they were the file's; the file itself is then never read."""
+
+    def __init__(self, path: Path, display: str, refusal: str | None = None, contents: Contents | None = None) -> None:
+        init = object.__setattr__  # frozen
+        init(self, "path", path)
+        init(self, "display", display)
+        init(self, "refusal", refusal)
+        init(self, "contents", contents)
 
 
 @dataclass
@@ -95,18 +107,25 @@ class FileResult:
     tracebacks: list[str] = field(default_factory=list)
 
 
-@dataclass(frozen=True, slots=True)
-class PackedResult:
+class PackedResult(FrozenRecord):
     """A FileResult as a worker sends it: its findings and suppression comments packed by
     :func:`findings.pack`, so the parent moves bytes into the spill instead of rebuilding
     ~20 objects per finding that it would only spill again."""
 
+    __slots__ = ("path", "entry", "packed", "tracebacks")
     path: str
     entry: AnyEntry
     """Compact (see :func:`compact_entry`)."""
     packed: bytes
     """Empty when the file has neither."""
     tracebacks: tuple[str, ...]
+
+    def __init__(self, path: str, entry: AnyEntry, packed: bytes, tracebacks: tuple[str, ...]) -> None:
+        init = object.__setattr__  # frozen
+        init(self, "path", path)
+        init(self, "entry", entry)
+        init(self, "packed", packed)
+        init(self, "tracebacks", tracebacks)
 
     @classmethod
     def of(cls, result: FileResult, entry: AnyEntry) -> PackedResult:

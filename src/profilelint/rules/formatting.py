@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 
 from ..diagnostics import Applicability, DataChange, Edit, Fix, Severity, Span
 from ..document import BLOCK_STYLES, Document, Location, parse, pointer_label
+from ..records import Record
 from ..registry import Finding, Needs, RuleContext, rule
 from ._markdown import (
     could_have_heading,
@@ -28,16 +28,22 @@ from ._markdown import (
 # --- the layout of scalars in the source ----------------------------------------------------
 
 
-@dataclass
-class _Layout:
-    """Which source lines belong to which kind of scalar."""
+class _Layout(Record):
+    """Which source lines belong to which kind of scalar (written out, not a dataclass: see
+    records.py)."""
 
+    _fields = ("known", "block_lines", "double_quoted_breaks")
     known: bool
     """The file parsed without any load problem, so the table below is complete."""
-    block_lines: dict[int, str] = field(default_factory=dict)
+    block_lines: dict[int, str]
     """Content lines of literal/folded block scalars (not their header) → value pointer."""
-    double_quoted_breaks: set[int] = field(default_factory=set)
+    double_quoted_breaks: set[int]
     """Lines that end inside a multi-line double-quoted scalar."""
+
+    def __init__(self, known: bool) -> None:
+        self.known = known
+        self.block_lines = {}
+        self.double_quoted_breaks = set()
 
 
 def _parsed_cleanly(doc: Document) -> bool:
