@@ -162,3 +162,47 @@ def test_clean_keeps_a_link_named_like_the_head(repo: Path) -> None:
         f"profilelint did not create: `{head}`. Delete that yourself if it is not needed."
     ))
     assert head.is_symlink() and snapshot(victim) == before
+
+
+def test_a_pre_commit_run_never_reads_the_rests_of_the_base(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Of the base index file, a run whose rules need no other file's entry reads the line of
+    records only: the rests (most of the file) stay on disk."""
+    (repo / "seeds" / "other.yaml").write_bytes(SEED.read_bytes().replace(b"customs-officer", b"other"))
+    cli(*CHECK)
+    seed = repo / "seeds" / SEED.name
+    seed.write_text(seed.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+    read: list[int] = []
+    original = cache_module._LaterPart.data
+
+    def spy(self: cache_module._LaterPart) -> memoryview:
+        read.append(self.size)
+        return original(self)
+
+    monkeypatch.setattr(cache_module._LaterPart, "data", spy)
+    one_file = [*CHECK[:-1], f"seeds/{SEED.name}"]
+    expected = cli(*one_file, "--no-cache")
+    assert cli(*one_file) == expected
+    assert read == []
+    assert cli(*CHECK) == cli(*CHECK, "--no-cache")  # other.yaml's result: its entry read from the rests
+    assert read != []
+
+
+def test_rests_that_changed_after_the_records_were_read_are_damage(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cache_module, "_CHUNK", 16)  # so the rests are left to read later
+    folder, namespace = tmp_path / CACHE_DIR_NAME, "0" * 24
+    key = (str(tmp_path / "a.yaml"), 10, 20, 30)
+    writer = ResultCache(folder, namespace)
+    writer.store(key, ProfileEntry("a.yaml", "a", None, "A"))
+    writer.save([key])
+    warnings: list[str] = []
+    reader = ResultCache(folder, namespace, warn=warnings.append)
+    with (folder / namespace / "index.json").open("ab") as index:  # in place: the same file
+        index.write(b"[]")
+
+    assert reader.entry(key, "a.yaml") is None
+    assert warnings == [
+        f"discarded the damaged cache file `{folder / namespace / 'index.json'}`: it holds an entry of the"
+        " wrong shape (changed while it was read); its results are computed afresh."
+    ]

@@ -44,7 +44,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from . import __version__
 from .cache_location import (
@@ -177,12 +177,12 @@ def _lstat(path: Path) -> os.stat_result | None:
         return None
 
 
-def _read_capped(path: Path, cap: int) -> bytes | None:
-    """The bytes of a regular file of at most ``cap`` bytes; None if there is no such entry.
+def _open_capped(path: Path, cap: int) -> tuple[BinaryIO, int] | None:
+    """A regular file of at most ``cap`` bytes, opened, and its size; None if there is no
+    such entry.
 
     `lstat` first, then an open that refuses links and does not block on a FIFO, then `fstat`
-    of what was opened, then a read of at most ``cap + 1`` bytes: a link to /dev/zero, a
-    device or a file that grows while read is refused without reading it whole.
+    of what was opened: a link to /dev/zero or a device is refused without reading it.
     """
     status = _lstat(path)
     if status is None:
@@ -197,13 +197,106 @@ def _read_capped(path: Path, cap: int) -> bytes | None:
         handle = os.open(path, _OPEN_FLAGS)
     except FileNotFoundError:
         return None
-    with open(handle, "rb") as stream:
-        if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
-            raise Damaged("is not a regular file")
+    stream = open(handle, "rb", buffering=0)
+    opened = os.fstat(stream.fileno())
+    if not stat.S_ISREG(opened.st_mode):
+        stream.close()
+        raise Damaged("is not a regular file")
+    return stream, opened.st_size
+
+
+def _read_capped(path: Path, cap: int) -> bytes | None:
+    """The bytes of a regular file of at most ``cap`` bytes (see :func:`_open_capped`); None
+    if there is no such entry.  At most ``cap + 1`` bytes are read: a file that grows while
+    read is refused without reading it whole."""
+    opened = _open_capped(path, cap)
+    if opened is None:
+        return None
+    with opened[0] as stream:
         data = stream.read(cap + 1)
     if len(data) > cap:
         raise Damaged(f"is larger than {cap:,} bytes")
     return data
+
+
+_CHUNK = 1 << 20
+
+
+class _LaterPart:
+    """The second part of an index file (the records' rests), read from the file left open
+    when an entry is first used: a pre-commit run over 10,000 profiles decodes the records
+    (1.4 MB) and may never need the rests (6 MB), whose reading into fresh memory cost ~3 ms."""
+
+    __slots__ = ("_stream", "_start", "size", "_data")
+
+    def __init__(self, stream: BinaryIO | None, start: bytes, size: int) -> None:
+        self._stream = stream
+        self._start = start
+        """What was read of it with the first part."""
+        self.size = size
+        """Its size when the file was opened."""
+        self._data: memoryview | None = None if stream is not None else memoryview(start)
+        """The whole part, once read."""
+
+    def data(self) -> memoryview:
+        """The part's bytes; `Damaged` (once; then it is empty) if they cannot be read whole."""
+        if self._data is not None:
+            return self._data
+        stream, self._stream = self._stream, None
+        self._data = memoryview(b"")
+        assert stream is not None
+        try:
+            with stream:
+                rest = stream.read(self.size - len(self._start) + 1)  # one byte more: grown since?
+        except OSError as error:
+            raise Damaged(f"cannot be read ({error.strerror})") from None
+        if len(self._start) + len(rest) != self.size:
+            raise Damaged("changed while it was read")
+        self._data = memoryview(self._start + rest)
+        self._start = b""
+        return self._data
+
+    def __del__(self) -> None:
+        if self._stream is not None:
+            self._stream.close()
+
+
+_NO_PART = _LaterPart(None, b"", 0)
+
+
+def _read_first_line(path: Path, cap: int) -> tuple[bytes, _LaterPart] | None:
+    """The first line of a cache file of at most ``cap`` bytes (see :func:`_open_capped`),
+    without its line break, and the rest of the file, read when first asked for; None if
+    there is no such entry."""
+    opened = _open_capped(path, cap)
+    if opened is None:
+        return None
+    stream, size = opened
+    chunks: list[bytes] = []
+    read = 0
+    try:
+        while True:
+            chunk = stream.read(min(_CHUNK, cap + 1 - read))
+            read += len(chunk)
+            if read > cap:
+                raise Damaged(f"is larger than {cap:,} bytes")
+            cut = chunk.find(b"\n")
+            if cut < 0 and chunk:
+                chunks.append(chunk)
+                continue
+            if cut < 0:  # the end, and no line break: the file is its first line
+                stream.close()
+                return b"".join(chunks), _NO_PART
+            line, start = b"".join([*chunks, chunk[:cut]]), chunk[cut + 1 :]
+            if read < size:
+                return line, _LaterPart(stream, start, size - read + len(start))
+            if stream.read(1):
+                raise Damaged("changed while it was read")
+            stream.close()  # read to its end already: nothing is left open
+            return line, _LaterPart(None, start, len(start))
+    except BaseException:
+        stream.close()
+        raise
 
 
 def _write_json_object(path: Path, files: dict[str, Any], encode: Callable[[dict[str, Any]], bytes]) -> None:
@@ -387,7 +480,7 @@ class ResultCache:
         self._generation: str | None = None
         """The base index file's name for itself; None: no base was read, or one was written
         this run (then every later save of the run writes a base again)."""
-        self._rests: bytes | memoryview = b""
+        self._rests = _NO_PART
         """The second part of the base index file read: its records' rests, one after another."""
         self._changed: dict[str, bytes | memoryview] = {}
         """The rests of the records not in the base (read from the head, or stored this run),
@@ -423,7 +516,7 @@ class ResultCache:
     def _read_index(self) -> None:
         """The base index file, with the head's changes laid over it (a head written for
         another base, by a concurrent run that folded its own, is ignored quietly)."""
-        base = self._read(self.directory / INDEX, self._format.decode_index)
+        base = self._read(self.directory / INDEX, self._format.decode_index_line, _read_first_line)
         if not base:
             return
         self._base, self._rests, self._generation = base
@@ -463,11 +556,11 @@ class ResultCache:
     def _damaged(self, path: Path, reason: str) -> None:
         self._tell(f"discarded the damaged cache file `{path}`: it {reason}; its results are computed afresh.")
 
-    def _read(self, path: Path, decode: Callable[[bytes], Any]) -> Any:
+    def _read(self, path: Path, decode: Callable[[Any], Any], read: Callable[[Path, int], Any] = _read_capped) -> Any:
         """The entries of one cache file; {} for a file of another format, {} with a warning
         for a damaged one."""
         try:
-            data = _read_capped(path, MAX_FILE_BYTES)
+            data = read(path, MAX_FILE_BYTES)
             return {} if data is None else decode(data)
         except Stale:
             pass  # another profilelint's: ignored, and replaced by the next save
@@ -543,7 +636,7 @@ class ResultCache:
         try:
             rest = self._changed.get(key[0])
             with _collector_paused():  # a run may decode 10,000 entries, ~20 objects each
-                entry = self._format.entry_of(record, self._format.rest_in(record, self._rests) if rest is None else rest, path)
+                entry = self._format.entry_of(record, self._format.rest_in(record, self._rests.data()) if rest is None else rest, path)
         except Damaged as damage:
             del self.records[key[0]]
             self._changed.pop(key[0], None)
@@ -558,7 +651,7 @@ class ResultCache:
         if changed is not None:
             return changed
         try:
-            return self._format.rest_in(record, self._rests)
+            return self._format.rest_in(record, self._rests.data())
         except Damaged:
             return None
 
@@ -573,15 +666,20 @@ class ResultCache:
         removed = [path for path in self._base if path not in kept]
         if self._generation is not None:
             size = sum(len(self._changed[path]) + len(path) for path in changed) + sum(map(len, removed))
-            if size <= max(len(self._rests) // HEAD_SHARE, HEAD_MIN_BYTES):
+            if size <= max(self._rests.size // HEAD_SHARE, HEAD_MIN_BYTES):
                 head: dict[str, IndexRecord | None] = {**changed, **dict.fromkeys(removed)}
                 _write_json_object(self.directory / INDEX_HEAD, head,
                                    lambda records: self._format.encode_index_head(self._generation, records, self._rest_of))
                 return
         generation = self._format.new_generation()
 
+        try:
+            old_rests = self._rests.data()
+        except Damaged:  # the base's records are lost: left out (see `_rest_of`)
+            old_rests = memoryview(b"")
+
         def encode(records: dict[str, IndexRecord]) -> bytes:
-            appended = self._format.encode_index_appending(records, self._rests, self._changed, generation)
+            appended = self._format.encode_index_appending(records, old_rests, self._changed, generation)
             return appended if appended is not None else self._format.encode_index(records, self._rest_of, generation)
 
         _write_json_object(self.directory / INDEX, kept, encode)

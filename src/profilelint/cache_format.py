@@ -261,8 +261,15 @@ def decode_index(data: bytes) -> tuple[dict[str, IndexRecord], memoryview, str]:
     Checked in C at once: the frame, every record's metadata, slug and place.  The rest of a
     record is not even read until :func:`entry_of` is asked for it.
     """
-    head, rests = _parts(data)
-    index = _decode_index_frame(_index_decoder, _IndexFile, head, "generation")
+    records, rests, generation = decode_index_line(_parts(data))
+    return records, rests, generation
+
+
+def decode_index_line(read: tuple[bytes, Any]) -> tuple[dict[str, IndexRecord], Any, str]:
+    """:func:`decode_index` of an index file whose first line (without its line break) and
+    second part (of any kind: read later) were read apart."""
+    line, rests = read
+    index = _decode_index_frame(_index_decoder, _IndexFile, line, "generation")
     return index.files, rests, index.generation
 
 
