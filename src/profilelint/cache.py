@@ -739,8 +739,11 @@ class ResultCache:
             for other in list(_namespace_folders(self.folder)):
                 if other != self.directory:  # another version or configuration
                     _remove_own_files(other)
-            if self.index_dirty or not self.records.keys() <= live:
-                self._write_index({path: record for path, record in self.records.items() if path in live})
+            all_live = self.records.keys() <= live
+            if self.index_dirty or not all_live:
+                # No copy of 10,000 records when no file left the corpus (a pre-commit run's case).
+                self._write_index(self.records if all_live else
+                                  {path: record for path, record in self.records.items() if path in live})
                 self.index_dirty = False
             for name, shard in self.shards.items():
                 if name in self.dirty_shards or not shard.keys() <= live:
