@@ -6,6 +6,7 @@ quietly when it is another profilelint's or was written for another base."""
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -198,11 +199,37 @@ def test_rests_that_changed_after_the_records_were_read_are_damage(
     writer.save([key])
     warnings: list[str] = []
     reader = ResultCache(folder, namespace, warn=warnings.append)
-    with (folder / namespace / "index.json").open("ab") as index:  # in place: the same file
-        index.write(b"[]")
+    index = folder / namespace / "index.json"
+    os.truncate(index, index.stat().st_size - 3)  # in place: the file the reader holds open
 
     assert reader.entry(key, "a.yaml") is None
     assert warnings == [
-        f"discarded the damaged cache file `{folder / namespace / 'index.json'}`: it holds an entry of the"
+        f"discarded the damaged cache file `{index}`: it holds an entry of the"
         " wrong shape (changed while it was read); its results are computed afresh."
     ]
+
+
+def test_the_first_entries_are_read_alone_then_the_rests_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run that uses an entry or two reads those bytes of the rests; one that uses many
+    reads the rests once."""
+    monkeypatch.setattr(cache_module, "_CHUNK", 16)
+    monkeypatch.setattr(cache_module, "_PIECES_ALONE", 2)
+    folder, namespace = tmp_path / CACHE_DIR_NAME, "0" * 24
+    keys = [(str(tmp_path / f"{name}.yaml"), 10, 20, index) for index, name in enumerate("abcd")]
+    writer = ResultCache(folder, namespace)
+    for key in keys:
+        writer.store(key, ProfileEntry(Path(key[0]).name, key[0][-6], None, "title"))
+    writer.save(keys)
+    whole: list[int] = []
+    original = cache_module._LaterPart.data
+
+    def spy(self: cache_module._LaterPart) -> memoryview:
+        if self._data is None:  # read now, not already
+            whole.append(self.size)
+        return original(self)
+
+    monkeypatch.setattr(cache_module._LaterPart, "data", spy)
+    reader = ResultCache(folder, namespace)
+    for count, key in enumerate(keys):
+        assert reader.entry(key, "x.yaml") == ProfileEntry("x.yaml", key[0][-6], None, "title")
+        assert len(whole) == (0 if count < 2 else 1)
