@@ -360,3 +360,59 @@ def test_written_out_classes_keep_the_dataclass_meaning(tmp_path: Path) -> None:
     assert "derived" not in repr(doc) and repr(doc).startswith("Document(path='a.yaml', text='x: 1\\n', data={'x': 1}, locations={}")
     with pytest.raises(TypeError, match="unhashable"):
         hash(doc)
+
+
+_ENTRY_POINT = """
+import atexit, sys, threading
+atexit.register(lambda: sys.stderr.write("exit handler ran\\n"))
+def late() -> None:
+    threading.Event().wait(0.8)  # past main's end, which then waits for it
+    sys.stderr.write("thread finished\\n")
+if sys.argv[1] == "thread":
+    threading.Thread(target=late).start()
+from profilelint.cli import main
+sys.argv = ["profilelint", *sys.argv[2:]]
+try:
+    main()
+finally:
+    sys.stderr.write("back from main\\n")  # as a program's top level, it never comes back
+"""
+
+
+@pytest.mark.parametrize("other_thread", [False, True])
+def test_the_program_ends_without_tearing_the_interpreter_down(tmp_path: Path, other_thread: bool) -> None:
+    """Called by the top level of the program, main ends the process once the exit handlers
+    have run and the output is flushed (tearing down took ~20 ms of a pre-commit run); with
+    another thread still running it leaves the ending to the interpreter."""
+    (tmp_path / SEED.name).write_bytes(SEED.read_bytes())
+    done = subprocess.run(
+        [sys.executable, "-c", _ENTRY_POINT, "thread" if other_thread else "-", "check", "--no-cache",
+         "--format", "concise", SEED.name],
+        capture_output=True, text=True, timeout=60, check=False, cwd=tmp_path,
+    )
+    assert done.returncode == 1
+    assert done.stdout.startswith(f"{SEED.name}:26:11: REL001 related slug `police-officer` names no profile")
+    assert done.stdout.endswith("\n") and len(done.stdout.splitlines()) == 27
+    if other_thread:
+        assert done.stderr == "back from main\nthread finished\nexit handler ran\n"
+    else:
+        assert done.stderr == "exit handler ran\n"
+
+
+def test_python_m_profilelint_ends_the_same_way(tmp_path: Path) -> None:
+    (tmp_path / SEED.name).write_bytes(SEED.read_bytes())
+    done = subprocess.run(
+        [sys.executable, "-m", "profilelint", "check", "--no-cache", "--format", "concise", SEED.name],
+        capture_output=True, text=True, timeout=60, check=False, cwd=tmp_path,
+    )
+    assert (done.returncode, len(done.stdout.splitlines()), done.stderr) == (1, 27, "")
+    assert cli._is_the_program(sys._getframe()) is False  # pytest's own frames lie below this one
+
+
+def test_main_called_by_other_code_still_raises_system_exit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "a.yaml").write_bytes(SEED.read_bytes())
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "argv", ["profilelint", "check", "--no-cache", "--format", "concise", "a.yaml"])
+    with pytest.raises(SystemExit) as ended:
+        cli.main()
+    assert ended.value.code == 1
