@@ -305,3 +305,20 @@ def test_the_base_is_laid_out_anew_when_most_of_its_bytes_are_dropped_entries(
     (record,) = json.loads(head)["files"].values()
     assert record[4:] == [0, len(rests)]  # a.yaml's rest, alone and first
     assert len(head) + 1 + len(rests) < written
+
+
+def test_files_that_left_the_corpus_count_toward_folding_the_head_by_their_bytes_in_the_base(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    invoke(".")
+    generation = head_of(index_of(corpus))["generation"]
+    monkeypatch.setattr(cache_module, "HEAD_MIN_BYTES", 0)
+    monkeypatch.setattr(cache_module, "HEAD_SHARE", 2)  # fold once the head outweighs half the base's rests
+    (corpus / "d.yaml").unlink()  # a quarter of the rests
+    assert invoke("a.yaml") == invoke("a.yaml", "--no-cache")
+    assert head_of(index_of(corpus))["generation"] == generation  # a head of one removal
+    (corpus / "c.yaml").unlink()
+    (corpus / "b.yaml").unlink()  # three quarters
+    assert invoke("a.yaml") == invoke("a.yaml", "--no-cache")
+    assert head_of(index_of(corpus))["generation"] != generation  # folded: a base of a.yaml alone
+    assert [Path(path).name for path in read_base(index_of(corpus))] == ["a.yaml"]

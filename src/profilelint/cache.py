@@ -692,7 +692,10 @@ class ResultCache:
         changed = {path: kept[path] for path in self._changed if path in kept}
         removed = [path for path in self._base if path not in kept]
         if self._generation is not None:
-            size = sum(len(self._changed[path]) + len(path) for path in changed) + sum(map(len, removed))
+            # A file that left the corpus counts by the bytes its record holds in the base: once
+            # those are a large share, the base is laid out anew without them.
+            size = (sum(len(self._changed[path]) + len(path) for path in changed)
+                    + sum(self._base[path].end - self._base[path].start + len(path) for path in removed))
             if size <= max(self._rests.size // HEAD_SHARE, HEAD_MIN_BYTES):
                 head: dict[str, IndexRecord | None] = {**changed, **dict.fromkeys(removed)}
                 _write_json_object(self.directory / INDEX_HEAD, head,
