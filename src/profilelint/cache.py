@@ -709,8 +709,11 @@ class ResultCache:
             old_rests = memoryview(b"")
 
         def encode(records: dict[str, IndexRecord]) -> bytes:
-            appended = self._format.encode_index_appending(records, old_rests, self._changed, generation)
-            return appended if appended is not None else self._format.encode_index(records, self._rest_of, generation)
+            appended: bytes | None = self._format.encode_index_appending(records, old_rests, self._changed, generation)
+            if appended is not None:
+                return appended
+            laid_out: bytes = self._format.encode_index(records, self._rest_of, generation)
+            return laid_out
 
         _write_json_object(self.directory / INDEX, kept, encode)
         self._generation = None  # the records in memory are placed in the base that was read

@@ -273,7 +273,7 @@ def decode_index_line(read: tuple[bytes, Any]) -> tuple[dict[str, IndexRecord], 
     return index.files, rests, index.generation
 
 
-def decode_index_head(data: bytes) -> tuple[str, dict[str, tuple[IndexRecord, memoryview] | None]]:
+def decode_index_head(data: bytes) -> tuple[str, dict[str, tuple[IndexRecord, bytes | memoryview] | None]]:
     """The generation of the base a head index file was written for, and its records with
     their rests (each checked to lie inside the file: a head is small); `Stale` for another
     format, `Damaged` for anything else."""
