@@ -233,3 +233,15 @@ def test_the_first_entries_are_read_alone_then_the_rests_whole(tmp_path: Path, m
     for count, key in enumerate(keys):
         assert reader.entry(key, "x.yaml") == ProfileEntry("x.yaml", key[0][-6], None, "title")
         assert len(whole) == (0 if count < 2 else 1)
+
+
+def test_on_windows_the_base_is_read_whole_and_closed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Windows cannot replace a file another process holds open: no index file is left open."""
+    index = tmp_path / "index.json"
+    index.write_bytes(b'{"records"}\n[1][2]')
+    monkeypatch.setattr(cache_module, "_MAY_LEAVE_OPEN", False)
+    monkeypatch.setattr(cache_module, "_CHUNK", 4)  # elsewhere, the rests would be left to read later
+    line, later = cache_module._read_first_line(index, 1000)
+    assert later._stream is None
+    assert (line, bytes(later.data()), later.size) == (b'{"records"}', b"[1][2]", 6)
+    assert bytes(later.piece(3, 6)) == b"[2]"

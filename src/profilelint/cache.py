@@ -286,6 +286,9 @@ class _LaterPart:
 
 
 _NO_PART = _LaterPart(None, b"", 0)
+_MAY_LEAVE_OPEN = os.name != "nt"
+"""Windows cannot replace a file that a process holds open (a concurrent run's save would
+fail): there the base index file is read whole and closed at once."""
 _PIECES_ALONE = 32
 """Pieces read alone before the whole part is read: 32 reads of ~750 bytes cost about what one
 read of 6 MB into fresh memory does."""
@@ -295,6 +298,12 @@ def _read_first_line(path: Path, cap: int) -> tuple[bytes, _LaterPart] | None:
     """The first line of a cache file of at most ``cap`` bytes (see :func:`_open_capped`),
     without its line break, and the rest of the file, read when first asked for; None if
     there is no such entry."""
+    if not _MAY_LEAVE_OPEN:
+        data = _read_capped(path, cap)
+        if data is None:
+            return None
+        line, _, rest = data.partition(b"\n")
+        return line, _LaterPart(None, rest, len(rest))
     opened = _open_capped(path, cap)
     if opened is None:
         return None
