@@ -385,8 +385,10 @@ def test_the_program_ends_without_tearing_the_interpreter_down(tmp_path: Path, o
     have run and the output is flushed (tearing down took ~20 ms of a pre-commit run); with
     another thread still running it leaves the ending to the interpreter."""
     (tmp_path / SEED.name).write_bytes(SEED.read_bytes())
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "bin" / "profilelint").write_text(_ENTRY_POINT, encoding="utf-8")  # as pip writes the console script
     done = subprocess.run(
-        [sys.executable, "-c", _ENTRY_POINT, "thread" if other_thread else "-", "check", "--no-cache",
+        [sys.executable, "bin/profilelint", "thread" if other_thread else "-", "check", "--no-cache",
          "--format", "concise", SEED.name],
         capture_output=True, text=True, timeout=60, check=False, cwd=tmp_path,
     )
@@ -397,6 +399,18 @@ def test_the_program_ends_without_tearing_the_interpreter_down(tmp_path: Path, o
         assert done.stderr == "back from main\nthread finished\nexit handler ran\n"
     else:
         assert done.stderr == "exit handler ran\n"
+
+
+def test_a_script_of_ones_own_gets_the_system_exit(tmp_path: Path) -> None:
+    """Only the console script and `python -m profilelint` end the process from main."""
+    (tmp_path / SEED.name).write_bytes(SEED.read_bytes())
+    (tmp_path / "mine.py").write_text(_ENTRY_POINT, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "mine.py", "-", "check", "--no-cache", "--format", "concise", SEED.name],
+        capture_output=True, text=True, timeout=60, check=False, cwd=tmp_path,
+    )
+    assert (done.returncode, len(done.stdout.splitlines())) == (1, 27)
+    assert done.stderr == "back from main\nexit handler ran\n"
 
 
 def test_python_m_profilelint_ends_the_same_way(tmp_path: Path) -> None:

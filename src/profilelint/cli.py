@@ -1002,17 +1002,24 @@ def main() -> None:
 
 def _is_the_program(caller: Any) -> bool:
     """Is ``caller`` (the frame that called :func:`main`) the program itself: the top level of
-    the console script, or of `python -m profilelint`, with nothing of anyone else's below it?
+    the `profilelint` console script, or of profilelint's `__main__` under `python -m
+    profilelint`, with nothing but the interpreter's start-up below it?
 
-    Code that runs profilelint inside its own program (runpy, a test, a wrapper) calls from
-    deeper, and gets the SystemExit it expects.
+    Anything else that calls main (a script of one's own, runpy, a test) gets the SystemExit
+    it may be waiting for.
     """
     frame = caller
     while frame.f_back is not None:
         frame = frame.f_back
         if frame.f_globals.get("__name__") != "runpy":  # runpy: how the interpreter runs `-m`
             return False
-    return frame is caller or frame.f_code.co_name == "_run_module_as_main"
+    if not (frame is caller or frame.f_code.co_name == "_run_module_as_main"):
+        return False
+    spec = caller.f_globals.get("__spec__")
+    if spec is not None and spec.name == "profilelint.__main__":
+        return True
+    script: str = caller.f_code.co_filename.replace("\\", "/").rsplit("/", 1)[-1]
+    return script.split(".")[0].removesuffix("-script") == "profilelint"  # pip's console script
 
 
 def _end_process(code: object) -> None:
