@@ -13,11 +13,12 @@ from typing import Any
 
 import pytest
 
+from profilelint import cache as cache_module
 from profilelint import cache_format
 from profilelint.cache import CACHE_DIR_NAME
 from profilelint.cache_format import FORMAT
 from tests.helpers import TODAY, Invoked, cli, counting, seed_with
-from tests.index_file import change_records, head_of, read_records, write_records
+from tests.index_file import change_records, head_of, read_base, read_records, write_records
 
 
 def profile(slug: str, *related: str) -> str:
@@ -230,15 +231,17 @@ def test_a_shard_let_go_of_after_reading_keeps_its_entries_when_rewritten(
     assert second != first
 
 
-def test_an_edited_file_appends_its_entry_and_keeps_the_others_bytes(corpus: Path) -> None:
-    """A pre-commit run rewrites one record of the index: the rests already written stay as
-    they are (none re-encoded), the new one follows them, and every entry reads back."""
+def test_an_edited_file_goes_to_the_head_and_leaves_the_base_as_it_was(corpus: Path) -> None:
+    """A pre-commit run writes the one changed record to the head file: the base's bytes stay
+    as they are, and every entry reads back (the head laid over the base)."""
     invoke(".")
-    before_rests = index_of(corpus).read_bytes().partition(b"\n")[2]
+    base = index_of(corpus).read_bytes()
     (corpus / "b.yaml").write_text(profile("b", "a", "c"), encoding="utf-8")
     assert invoke("b.yaml") == invoke("b.yaml", "--no-cache")
-    after_rests = index_of(corpus).read_bytes().partition(b"\n")[2]
-    assert after_rests.startswith(before_rests) and len(after_rests) > len(before_rests)
+    assert index_of(corpus).read_bytes() == base
+    head = index_of(corpus).with_name("index-head.json")
+    assert head_of(head)["base"] == head_of(index_of(corpus))["generation"]
+    assert [(Path(path).name, record[3]) for path, record in read_base(head).items()] == [("b.yaml", "b")]
     stored = read_records(index_of(corpus))
     assert sorted((Path(path).name, record[3], [link["slug"] for link in record[4][5]])
                   for path, record in stored.items()) == [
@@ -246,15 +249,76 @@ def test_an_edited_file_appends_its_entry_and_keeps_the_others_bytes(corpus: Pat
         ("d.yaml", "customs-officer", ["polise-officer"]),
     ]
     assert invoke("--corpus-wide", "a.yaml") == invoke("--corpus-wide", "a.yaml", "--no-cache")
+    assert invoke("b.yaml") == invoke("b.yaml", "--no-cache")  # b's record read from the head
 
 
-def test_the_index_is_laid_out_anew_when_most_of_its_bytes_are_dropped_entries(corpus: Path) -> None:
+def test_a_deleted_file_is_dropped_by_the_head(corpus: Path) -> None:
+    invoke(".")
+    base = index_of(corpus).read_bytes()
+    (corpus / "c.yaml").unlink()
+    assert invoke("a.yaml") == invoke("a.yaml", "--no-cache")
+    assert index_of(corpus).read_bytes() == base
+    head = index_of(corpus).with_name("index-head.json")
+    assert {Path(path).name: record for path, record in json.loads(head.read_bytes().partition(b"\n")[0])["files"].items()} == {"c.yaml": None}
+    assert sorted(Path(path).name for path in read_records(index_of(corpus))) == ["a.yaml", "b.yaml", "d.yaml"]
+    written = head.stat().st_ino
+    assert invoke("a.yaml") == invoke("a.yaml", "--no-cache")
+    assert head.stat().st_ino == written  # nothing changed since: neither index file rewritten
+
+
+def test_the_head_is_folded_into_a_new_base_past_its_share(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past its share of the base, the head's records are appended to a new base (the old
+    rests kept as they are) and the head is emptied for it."""
+    invoke(".")
+    (corpus / "b.yaml").write_text(profile("b", "a", "c"), encoding="utf-8")
+    invoke("b.yaml")  # to the head
+    before = index_of(corpus).read_bytes()
+    monkeypatch.setattr(cache_module, "HEAD_MIN_BYTES", 0)
+    monkeypatch.setattr(cache_module, "HEAD_SHARE", 10**9)
+    (corpus / "d.yaml").write_text(profile("e", "a"), encoding="utf-8")
+    assert invoke("d.yaml") == invoke("d.yaml", "--no-cache")
+
+    after = index_of(corpus).read_bytes()
+    assert json.loads(after.partition(b"\n")[0])["generation"] != json.loads(before.partition(b"\n")[0])["generation"]
+    assert after.partition(b"\n")[2].startswith(before.partition(b"\n")[2])  # appended, not laid out anew
+    head = index_of(corpus).with_name("index-head.json")
+    assert json.loads(head.read_bytes()) == {
+        "format": FORMAT, "base": json.loads(after.partition(b"\n")[0])["generation"], "files": {},
+    }
+    assert sorted((Path(path).name, record[3]) for path, record in read_base(index_of(corpus)).items()) == [
+        ("a.yaml", "a"), ("b.yaml", "b"), ("c.yaml", "b"), ("d.yaml", "e"),
+    ]
+    assert [link["slug"] for link in read_records(index_of(corpus))[str(corpus / "b.yaml")][4][5]] == ["a", "c"]
+    assert invoke("--corpus-wide", "a.yaml") == invoke("--corpus-wide", "a.yaml", "--no-cache")
+
+
+def test_the_base_is_laid_out_anew_when_most_of_its_bytes_are_dropped_entries(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     invoke(".")
     written = len(index_of(corpus).read_bytes())
     for name in ("b.yaml", "c.yaml", "d.yaml"):
         (corpus / name).unlink()
+    monkeypatch.setattr(cache_module, "HEAD_MIN_BYTES", 0)  # so the head is folded at once
     invoke(".")
     head, _, rests = index_of(corpus).read_bytes().partition(b"\n")
     (record,) = json.loads(head)["files"].values()
     assert record[4:] == [0, len(rests)]  # a.yaml's rest, alone and first
     assert len(head) + 1 + len(rests) < written
+
+
+def test_files_that_left_the_corpus_count_toward_folding_the_head_by_their_bytes_in_the_base(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    invoke(".")
+    generation = head_of(index_of(corpus))["generation"]
+    monkeypatch.setattr(cache_module, "HEAD_MIN_BYTES", 0)
+    monkeypatch.setattr(cache_module, "HEAD_SHARE", 2)  # fold once the head outweighs half the base's rests
+    (corpus / "d.yaml").unlink()  # a quarter of the rests
+    assert invoke("a.yaml") == invoke("a.yaml", "--no-cache")
+    assert head_of(index_of(corpus))["generation"] == generation  # a head of one removal
+    (corpus / "c.yaml").unlink()
+    (corpus / "b.yaml").unlink()  # three quarters
+    assert invoke("a.yaml") == invoke("a.yaml", "--no-cache")
+    assert head_of(index_of(corpus))["generation"] != generation  # folded: a base of a.yaml alone
+    assert [Path(path).name for path in read_base(index_of(corpus))] == ["a.yaml"]

@@ -50,7 +50,11 @@ def test_entry_round_trips_with_the_path_of_the_reading_run() -> None:
 
 def round_trip(stored: dict[str, tuple[IndexRecord, bytes]]) -> tuple[dict[str, IndexRecord], memoryview]:
     """Records and their rests, written as an index file and read back."""
-    return decode_index(encode_index({path: record for path, (record, _) in stored.items()}, lambda path, _: stored[path][1]))
+    records, rests, generation = decode_index(
+        encode_index({path: record for path, (record, _) in stored.items()}, lambda path, _: stored[path][1], "0a" * 8)
+    )
+    assert generation == "0a" * 8
+    return records, rests
 
 
 def _with_link(link: object) -> bytes:

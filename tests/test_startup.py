@@ -162,6 +162,17 @@ def test_the_seed_lints_the_same_from_a_fresh_interpreter(tmp_path: Path) -> Non
     assert lines[0] == "customs-officer.yaml:26:11: REL001 related slug `police-officer` names no profile in the corpus"
 
 
+def test_a_cached_pre_commit_run_imports_no_hashlib(tmp_path: Path) -> None:
+    """The cache names its folders and shards with BLAKE2b from CPython's built-in `_blake2`:
+    `hashlib` would load OpenSSL's bindings (~2 ms) on every pre-commit run."""
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.yaml").write_bytes(SEED.read_bytes().replace(b"customs-officer", name.encode()))
+    for _ in range(2):  # the first run writes the cache, the second reads it and writes the head
+        lines, imported = _modules_after(["check", "--format", "concise", "a.yaml"], tmp_path, ("hashlib", "_hashlib"))
+        assert imported == []
+        assert lines[0].startswith("a.yaml:")
+
+
 def test_default_excludes_are_matched_without_compiling_an_expression(tmp_path: Path) -> None:
     """Every default pattern is a plain name: a set look-up, no regex compiled per run."""
     exclusions = Config(root=tmp_path).exclusions()
@@ -278,3 +289,144 @@ def test_help_imports_no_linting_code(tmp_path: Path) -> None:
     )
     assert imported == []
     assert any("Lint profile files and report diagnostics." in line for line in lines)
+
+
+_LIST_DATACLASSES = """
+import dataclasses, json, runpy, sys
+made = []
+process = dataclasses._process_class
+def spy(cls, *args, **kwargs):
+    made.append(f"{cls.__module__}.{cls.__qualname__}")
+    return process(cls, *args, **kwargs)
+dataclasses._process_class = spy
+sys.argv = ["profilelint", *sys.argv[1:]]
+try:
+    runpy.run_module("profilelint", run_name="__main__")
+except SystemExit:
+    pass
+print(json.dumps(sorted(name for name in made if name.startswith("profilelint."))))
+"""
+
+STILL_DATACLASSES = [
+    # msgspec decodes cached findings and index links straight into these (it knows dataclasses)
+    "profilelint.corpus.Link", "profilelint.diagnostics.DataChange", "profilelint.diagnostics.Diagnostic",
+    "profilelint.diagnostics.Edit", "profilelint.diagnostics.Fix",
+    # dataclasses.replace is called on these (plugins' tests, the language server, the CLI)
+    "profilelint.engine.FileResult", "profilelint.engine.RunResult", "profilelint.registry.Rule",
+    "profilelint.reporters.Report",
+]
+
+
+def test_a_pre_commit_run_generates_code_only_for_the_dataclasses_that_must_stay(tmp_path: Path) -> None:
+    """`@dataclass` compiles ~5 methods a class at every start (~0.5 ms a class): the value
+    classes a cached one-file run imports are written out (records.py), but for these."""
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.yaml").write_bytes(SEED.read_bytes().replace(b"customs-officer", name.encode()))
+    for _ in range(2):
+        done = subprocess.run(
+            [sys.executable, "-c", _LIST_DATACLASSES, "check", "--format", "concise", "a.yaml"],
+            capture_output=True, text=True, timeout=60, check=True, cwd=tmp_path,
+        )
+        assert json.loads(done.stdout.splitlines()[-1]) == STILL_DATACLASSES
+
+
+def test_written_out_classes_keep_the_dataclass_meaning(tmp_path: Path) -> None:
+    """Frozen ones as records.FrozenRecord gives it; a mutable one (Document) is equal field
+    by field, unhashable, and leaves `derived` out of its repr, as its dataclass did."""
+    import dataclasses
+    import pickle
+
+    from profilelint.corpus import ProfileEntry
+    from profilelint.diagnostics import Span
+    from profilelint.document import Document
+    from profilelint.engine import Target
+    from profilelint.suppressions import Directive
+
+    entry = ProfileEntry("a.yaml", "a", None, title="A")
+    assert entry.replaced(path="b.yaml") == ProfileEntry("b.yaml", "a", None, "A")
+    assert repr(entry) == ("ProfileEntry(path='a.yaml', slug='a', slug_span=None, title='A', summary=None,"
+                           " status=None, provenance=None, links=(), directives=())")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        entry.slug = "b"  # type: ignore[misc]
+    directive = Directive("disable", "REL001", 3, Span.of(3, 1, 3, 7))
+    target = Target(tmp_path / "a.yaml", "a.yaml")
+    for value in (entry, directive, target):
+        assert pickle.loads(pickle.dumps(value)) == value  # as worker processes send and receive them
+        assert hash(pickle.loads(pickle.dumps(value))) == hash(value)
+    doc = Document("a.yaml", "x: 1\n", {"x": 1})
+    assert doc == Document("a.yaml", "x: 1\n", {"x": 1}) != Document("a.yaml", "x: 2\n", {"x": 1})
+    doc.derived["seen"] = True
+    assert doc != Document("a.yaml", "x: 1\n", {"x": 1})  # derived is compared, as a dataclass field is
+    assert "derived" not in repr(doc) and repr(doc).startswith("Document(path='a.yaml', text='x: 1\\n', data={'x': 1}, locations={}")
+    with pytest.raises(TypeError, match="unhashable"):
+        hash(doc)
+
+
+_ENTRY_POINT = """
+import atexit, sys, threading
+atexit.register(lambda: sys.stderr.write("exit handler ran\\n"))
+def late() -> None:
+    threading.Event().wait(0.8)  # past main's end, which then waits for it
+    sys.stderr.write("thread finished\\n")
+if sys.argv[1] == "thread":
+    threading.Thread(target=late).start()
+from profilelint.cli import main
+sys.argv = ["profilelint", *sys.argv[2:]]
+try:
+    main()
+finally:
+    sys.stderr.write("back from main\\n")  # as a program's top level, it never comes back
+"""
+
+
+@pytest.mark.parametrize("other_thread", [False, True])
+def test_the_program_ends_without_tearing_the_interpreter_down(tmp_path: Path, other_thread: bool) -> None:
+    """Called by the top level of the program, main ends the process once the exit handlers
+    have run and the output is flushed (tearing down took ~20 ms of a pre-commit run); with
+    another thread still running it leaves the ending to the interpreter."""
+    (tmp_path / SEED.name).write_bytes(SEED.read_bytes())
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "bin" / "profilelint").write_text(_ENTRY_POINT, encoding="utf-8")  # as pip writes the console script
+    done = subprocess.run(
+        [sys.executable, "bin/profilelint", "thread" if other_thread else "-", "check", "--no-cache",
+         "--format", "concise", SEED.name],
+        capture_output=True, text=True, timeout=60, check=False, cwd=tmp_path,
+    )
+    assert done.returncode == 1
+    assert done.stdout.startswith(f"{SEED.name}:26:11: REL001 related slug `police-officer` names no profile")
+    assert done.stdout.endswith("\n") and len(done.stdout.splitlines()) == 27
+    if other_thread:
+        assert done.stderr == "back from main\nthread finished\nexit handler ran\n"
+    else:
+        assert done.stderr == "exit handler ran\n"
+
+
+def test_a_script_of_ones_own_gets_the_system_exit(tmp_path: Path) -> None:
+    """Only the console script and `python -m profilelint` end the process from main."""
+    (tmp_path / SEED.name).write_bytes(SEED.read_bytes())
+    (tmp_path / "mine.py").write_text(_ENTRY_POINT, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "mine.py", "-", "check", "--no-cache", "--format", "concise", SEED.name],
+        capture_output=True, text=True, timeout=60, check=False, cwd=tmp_path,
+    )
+    assert (done.returncode, len(done.stdout.splitlines())) == (1, 27)
+    assert done.stderr == "back from main\nexit handler ran\n"
+
+
+def test_python_m_profilelint_ends_the_same_way(tmp_path: Path) -> None:
+    (tmp_path / SEED.name).write_bytes(SEED.read_bytes())
+    done = subprocess.run(
+        [sys.executable, "-m", "profilelint", "check", "--no-cache", "--format", "concise", SEED.name],
+        capture_output=True, text=True, timeout=60, check=False, cwd=tmp_path,
+    )
+    assert (done.returncode, len(done.stdout.splitlines()), done.stderr) == (1, 27, "")
+    assert cli._is_the_program(sys._getframe()) is False  # pytest's own frames lie below this one
+
+
+def test_main_called_by_other_code_still_raises_system_exit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "a.yaml").write_bytes(SEED.read_bytes())
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "argv", ["profilelint", "check", "--no-cache", "--format", "concise", "a.yaml"])
+    with pytest.raises(SystemExit) as ended:
+        cli.main()
+    assert ended.value.code == 1

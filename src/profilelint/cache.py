@@ -2,7 +2,10 @@
 
 One folder per *namespace* (tool version + Python + effective configuration + schema bytes),
 holding an index of every file's entry and shards of per-file results, both keyed by the
-file's absolute path and valid for its size, modification time and inode.  Cross-file
+file's absolute path and valid for its size, modification time and inode.  The index is a
+base file, rewritten rarely, and a small head file of the records changed since (written for
+that one base: a head left for another is ignored), so that a run that changes one record
+of 10,000 does not rewrite them all.  Cross-file
 results are never cached: they are recomputed from the cached index entries on every run,
 so an edit in one file is seen by every file that links to it.  What they cost most is
 cached, exactly: REL001's ranked suggestions, for the set of slugs they were ranked in
@@ -33,25 +36,24 @@ Writes are atomic (temporary file + os.replace), so two concurrent runs never co
 
 from __future__ import annotations
 
-import dataclasses
 import gc
-import hashlib
 import os
 import re
 import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from . import __version__
 from .cache_location import (
     CACHE_DIR_NAME as CACHE_DIR_NAME,  # re-exported: still importable from here
 )
 from .corpus import DeferredEntry, ProfileEntry
+from .digest import blake2b
 from .engine import FileResult
+from .records import FrozenRecord
 
 if TYPE_CHECKING:
     from .cache_format import IndexRecord, Near
@@ -78,12 +80,20 @@ _GITIGNORE = ".gitignore"
 _OWN_TOP_LEVEL = {_GITIGNORE, *_MARKER_FILES}
 _NAMESPACE_NAME = re.compile(r"[0-9a-f]{24}")
 _OWN_FILE_NAME = re.compile(
-    r"(?:index|suggestions|results-[0-9a-f]{2})\.json|\.(?:index|suggestions|results-[0-9a-f]{2})-[a-z0-9_]+\.tmp"
+    r"(?:index|index-head|suggestions|results-[0-9a-f]{2})\.json"
+    r"|\.(?:index|index-head|suggestions|results-[0-9a-f]{2})-[a-z0-9_]+\.tmp"
     r"|reports-[a-z]+-[0-9a-f]{2}(?:-new)?\.bin|\.reports-[a-z]+-[0-9a-f]{2}(?:-new)?-[a-z0-9_]+\.tmp"
 )
-"""What profilelint writes in a namespace folder: index, suggestions, result shards, report
-texts (see :mod:`report_cache`) and their temporaries."""
+"""What profilelint writes in a namespace folder: index (base and head), suggestions, result
+shards, report texts (see :mod:`report_cache`) and their temporaries."""
 SUGGESTIONS = "suggestions.json"
+INDEX = "index.json"
+INDEX_HEAD = "index-head.json"
+HEAD_SHARE = 8
+HEAD_MIN_BYTES = 256 * 1024
+"""The head index file is folded into the base once it would be larger than both an eighth of
+the base's rests and this: a head rewritten on every run stays a few hundred kilobytes at
+most, and the base is rewritten once per that many bytes of changed records."""
 
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
 
@@ -160,7 +170,7 @@ _ON_DISK: Any = object()
 
 def _shard_name(path: str) -> str:
     """Which of the 256 result shards holds a file's result (a pre-commit run reads one)."""
-    return hashlib.blake2b(path.encode("utf-8", "surrogatepass"), digest_size=1).hexdigest()
+    return blake2b(path.encode("utf-8", "surrogatepass"), digest_size=1).hexdigest()
 
 
 # --- files, read and written without following links -----------------------------------------
@@ -174,12 +184,12 @@ def _lstat(path: Path) -> os.stat_result | None:
         return None
 
 
-def _read_capped(path: Path, cap: int) -> bytes | None:
-    """The bytes of a regular file of at most ``cap`` bytes; None if there is no such entry.
+def _open_capped(path: Path, cap: int) -> tuple[BinaryIO, int] | None:
+    """A regular file of at most ``cap`` bytes, opened, and its size; None if there is no
+    such entry.
 
     `lstat` first, then an open that refuses links and does not block on a FIFO, then `fstat`
-    of what was opened, then a read of at most ``cap + 1`` bytes: a link to /dev/zero, a
-    device or a file that grows while read is refused without reading it whole.
+    of what was opened: a link to /dev/zero or a device is refused without reading it.
     """
     status = _lstat(path)
     if status is None:
@@ -194,13 +204,142 @@ def _read_capped(path: Path, cap: int) -> bytes | None:
         handle = os.open(path, _OPEN_FLAGS)
     except FileNotFoundError:
         return None
-    with open(handle, "rb") as stream:
-        if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
-            raise Damaged("is not a regular file")
+    stream = open(handle, "rb", buffering=0)
+    opened = os.fstat(stream.fileno())
+    if not stat.S_ISREG(opened.st_mode):
+        stream.close()
+        raise Damaged("is not a regular file")
+    return stream, opened.st_size
+
+
+def _read_capped(path: Path, cap: int) -> bytes | None:
+    """The bytes of a regular file of at most ``cap`` bytes (see :func:`_open_capped`); None
+    if there is no such entry.  At most ``cap + 1`` bytes are read: a file that grows while
+    read is refused without reading it whole."""
+    opened = _open_capped(path, cap)
+    if opened is None:
+        return None
+    with opened[0] as stream:
         data = stream.read(cap + 1)
     if len(data) > cap:
         raise Damaged(f"is larger than {cap:,} bytes")
     return data
+
+
+_CHUNK = 1 << 20
+
+
+class _LaterPart:
+    """The second part of an index file (the records' rests), read from the file left open
+    when an entry is first used: a pre-commit run over 10,000 profiles decodes the records
+    (1.4 MB) and may never need the rests (6 MB), whose reading into fresh memory cost ~3 ms."""
+
+    __slots__ = ("_stream", "_start", "_offset", "size", "_data", "_pieces")
+
+    def __init__(self, stream: BinaryIO | None, start: bytes, size: int, offset: int = 0) -> None:
+        self._stream = stream
+        self._start = start
+        """What was read of it with the first part."""
+        self._offset = offset
+        """Where it starts in the file."""
+        self.size = size
+        """Its size when the file was opened."""
+        self._data: memoryview | None = None if stream is not None else memoryview(start)
+        """The whole part, once read."""
+        self._pieces = 0
+        """How many pieces were read alone (see :meth:`piece`)."""
+
+    def piece(self, start: int, end: int) -> bytes | memoryview:
+        """Bytes ``start`` to ``end`` of the part.  The first few are read alone from the file
+        (a one-file run decodes the linted file's own entry: ~750 bytes of 6 MB); past those,
+        the whole part is read once.  `Damaged` if they lie outside it or cannot be read."""
+        if not 0 <= start <= end <= self.size:
+            raise Damaged("a record's rest lies outside the file")
+        if self._data is None and self._pieces < _PIECES_ALONE and hasattr(os, "pread"):
+            self._pieces += 1
+            if end <= len(self._start):
+                return memoryview(self._start)[start:end]
+            assert self._stream is not None
+            try:
+                piece = os.pread(self._stream.fileno(), end - start, self._offset + start)
+            except OSError as error:
+                raise Damaged(f"cannot be read ({error.strerror})") from None
+            if len(piece) != end - start:
+                raise Damaged("changed while it was read")
+            return piece
+        return self.data()[start:end]
+
+    def data(self) -> memoryview:
+        """The part's bytes; `Damaged` (once; then it is empty) if they cannot be read whole."""
+        if self._data is not None:
+            return self._data
+        stream, self._stream = self._stream, None
+        expected, start = self.size, self._start
+        self._data, self.size, self._start = memoryview(b""), 0, b""  # unless read: every piece lies outside
+        assert stream is not None
+        try:
+            with stream:
+                rest = stream.read(expected - len(start) + 1)  # one byte more: grown since?
+        except OSError as error:
+            raise Damaged(f"cannot be read ({error.strerror})") from None
+        if len(start) + len(rest) != expected:
+            raise Damaged("changed while it was read")
+        self._data, self.size = memoryview(start + rest), expected
+        return self._data
+
+    def __del__(self) -> None:
+        if self._stream is not None:
+            self._stream.close()
+
+
+_NO_PART = _LaterPart(None, b"", 0)
+_MAY_LEAVE_OPEN = os.name != "nt"
+"""Windows cannot replace a file that a process holds open (a concurrent run's save would
+fail): there the base index file is read whole and closed at once."""
+_PIECES_ALONE = 32
+"""Pieces read alone before the whole part is read: 32 reads of ~750 bytes cost about what one
+read of 6 MB into fresh memory does."""
+
+
+def _read_first_line(path: Path, cap: int) -> tuple[bytes, _LaterPart] | None:
+    """The first line of a cache file of at most ``cap`` bytes (see :func:`_open_capped`),
+    without its line break, and the rest of the file, read when first asked for; None if
+    there is no such entry."""
+    if not _MAY_LEAVE_OPEN:
+        data = _read_capped(path, cap)
+        if data is None:
+            return None
+        line, _, rest = data.partition(b"\n")
+        return line, _LaterPart(None, rest, len(rest))
+    opened = _open_capped(path, cap)
+    if opened is None:
+        return None
+    stream, size = opened
+    chunks: list[bytes] = []
+    read = 0
+    try:
+        while True:
+            chunk = stream.read(min(_CHUNK, cap + 1 - read))
+            read += len(chunk)
+            if read > cap:
+                raise Damaged(f"is larger than {cap:,} bytes")
+            cut = chunk.find(b"\n")
+            if cut < 0 and chunk:
+                chunks.append(chunk)
+                continue
+            if cut < 0:  # the end, and no line break: the file is its first line
+                stream.close()
+                return b"".join(chunks), _NO_PART
+            line, start = b"".join([*chunks, chunk[:cut]]), chunk[cut + 1 :]
+            if read < size:
+                return line, _LaterPart(stream, start, size - read + len(start), read - len(start))
+            if stream.read(1):
+                raise Damaged("changed while it was read")
+            stream.close()  # read to its end already: nothing is left open
+            return line, _LaterPart(None, start, len(start))
+    except BaseException:
+        stream.close()
+        raise
 
 
 def _write_json_object(path: Path, files: dict[str, Any], encode: Callable[[dict[str, Any]], bytes]) -> None:
@@ -364,7 +503,8 @@ class ResultCache:
     """Per-file results of one namespace, in `.profilelint_cache/<namespace>/`.
 
     `index.json` holds every corpus file's index entry (small: what cross-file rules need),
-    keyed by absolute path with the metadata it was read with; `results-XX.json` hold
+    keyed by absolute path with the metadata it was read with, and `index-head.json` the
+    entries changed since it was written (see :meth:`_write_index`); `results-XX.json` hold
     per-file diagnostics, sharded by path, and are read only when a linted file falls in them.
     A pre-commit run on one file reads the index and one shard, not the whole corpus's
     diagnostics, and of the index it decodes each file's slug: the rest of an entry is checked
@@ -381,11 +521,17 @@ class ResultCache:
         self._warned = False
         self.enabled = True
         self.records: dict[str, IndexRecord] = {}
-        """The index as read or to be written: absolute path → record."""
-        self._rests: bytes | memoryview = b""
-        """The second part of the index file read: the records' rests, one after another."""
-        self._fresh: dict[str, bytes] = {}
-        """The rests of the records stored this run, by absolute path."""
+        """The index as read (base and head) or to be written: absolute path → record."""
+        self._base: dict[str, IndexRecord] = {}
+        """The records of the base index file read."""
+        self._generation: str | None = None
+        """The base index file's name for itself; None: no base was read, or one was written
+        this run (then every later save of the run writes a base again)."""
+        self._rests = _NO_PART
+        """The second part of the base index file read: its records' rests, one after another."""
+        self._changed: dict[str, bytes | memoryview] = {}
+        """The rests of the records not in the base (read from the head, or stored this run),
+        by absolute path."""
         self._entries: dict[str, ProfileEntry] = {}
         """Entries already decoded or stored this run, by absolute path (their display path
         is the one they were first asked for with)."""
@@ -412,9 +558,26 @@ class ResultCache:
                 "follows or deletes it. Delete the link (it is not profilelint's)."
             )
         with _collector_paused():
-            read = self._read(self.directory / "index.json", self._format.decode_index)
-        if read:
-            self.records, self._rests = read
+            self._read_index()
+
+    def _read_index(self) -> None:
+        """The base index file, with the head's changes laid over it (a head written for
+        another base, by a concurrent run that folded its own, is ignored quietly)."""
+        base = self._read(self.directory / INDEX, self._format.decode_index_line, _read_first_line)
+        if not base:
+            return
+        self._base, self._rests, self._generation = base
+        self.records = dict(self._base)
+        head = self._read(self.directory / INDEX_HEAD, self._format.decode_index_head)
+        if not head or head[0] != self._generation:
+            # Damaged, planted, of another format or for another base: replaced by this run's save.
+            self.index_dirty = os.path.lexists(self.directory / INDEX_HEAD)
+            return
+        for path, changed in head[1].items():
+            if changed is None:
+                self.records.pop(path, None)
+            else:
+                self.records[path], self._changed[path] = changed
 
     def _refusal(self) -> tuple[Path, str] | None:
         """(path, why) if the cache folder or this namespace's folder is not profilelint's."""
@@ -431,7 +594,7 @@ class ResultCache:
 
     def _turn_off(self, path: Path, problem: str) -> None:
         self.enabled = False
-        self.records, self.shards, self._entries, self._fresh = {}, {}, {}, {}
+        self.records, self.shards, self._entries, self._changed = {}, {}, {}, {}
         self._tell(
             f"`{path}` {problem}; the result cache is off for this run and nothing in it is "
             "read, written or deleted. Remove or rename it if it is not needed, or pass --no-cache."
@@ -448,11 +611,11 @@ class ResultCache:
     def _damaged(self, path: Path, reason: str) -> None:
         self._tell(f"discarded the damaged cache file `{path}`: it {reason}; its results are computed afresh.")
 
-    def _read(self, path: Path, decode: Callable[[bytes], Any]) -> Any:
+    def _read(self, path: Path, decode: Callable[[Any], Any], read: Callable[[Path, int], Any] = _read_capped) -> Any:
         """The entries of one cache file; {} for a file of another format, {} with a warning
         for a damaged one."""
         try:
-            data = _read_capped(path, MAX_FILE_BYTES)
+            data = read(path, MAX_FILE_BYTES)
             return {} if data is None else decode(data)
         except Stale:
             pass  # another profilelint's: ignored, and replaced by the next save
@@ -464,7 +627,7 @@ class ResultCache:
 
     @staticmethod
     def namespace(config_fingerprint: str, schema_bytes: bytes) -> str:
-        digest = hashlib.blake2b(digest_size=12)
+        digest = blake2b(digest_size=12)
         for part in (__version__, sys.version, config_fingerprint):
             digest.update(part.encode() + b"\0")
         digest.update(schema_bytes)
@@ -528,31 +691,67 @@ class ResultCache:
             return None
         known = self._entries.get(key[0])
         if known is not None:
-            return known if known.path == path else dataclasses.replace(known, path=path)
+            return known if known.path == path else known.replaced(path=path)
         try:
-            rest = self._fresh.get(key[0])
+            rest = self._changed.get(key[0])
             with _collector_paused():  # a run may decode 10,000 entries, ~20 objects each
-                entry = self._format.entry_of(record, self._format.rest_in(record, self._rests) if rest is None else rest, path)
+                entry = self._format.entry_of(record, self._rests.piece(record.start, record.end) if rest is None else rest, path)
         except Damaged as damage:
             del self.records[key[0]]
+            self._changed.pop(key[0], None)
             self.index_dirty = True
-            self._damaged(self.directory / "index.json", f"holds an entry of the wrong shape ({damage})")
+            self._damaged(self.directory / INDEX, f"holds an entry of the wrong shape ({damage})")
             return None
         self._entries[key[0]] = entry
         return entry
 
     def _rest_of(self, path: str, record: IndexRecord) -> bytes | memoryview | None:
-        fresh = self._fresh.get(path)
-        if fresh is not None:
-            return fresh
+        changed = self._changed.get(path)
+        if changed is not None:
+            return changed
         try:
-            return self._format.rest_in(record, self._rests)
+            return self._format.rest_in(record, self._rests.data())
         except Damaged:
             return None
 
-    def _encode_index(self, records: dict[str, IndexRecord]) -> bytes:
-        appended = self._format.encode_index_appending(records, self._rests, self._fresh)
-        return appended if appended is not None else self._format.encode_index(records, self._rest_of)
+    def _write_index(self, kept: dict[str, IndexRecord]) -> None:
+        """Write the changes since the base as the head file, or, when that has grown past
+        its share of the base (or there is no base), a new base in place of both.
+
+        A pre-commit run over 10,000 profiles changes one record: it writes a head of a few
+        records, not the 7 MB base.
+        """
+        changed = {path: kept[path] for path in self._changed if path in kept}
+        removed = [path for path in self._base if path not in kept]
+        if self._generation is not None:
+            # A file that left the corpus counts by the bytes its record holds in the base: once
+            # those are a large share, the base is laid out anew without them.
+            size = (sum(len(self._changed[path]) + len(path) for path in changed)
+                    + sum(self._base[path].end - self._base[path].start + len(path) for path in removed))
+            if size <= max(self._rests.size // HEAD_SHARE, HEAD_MIN_BYTES):
+                head: dict[str, IndexRecord | None] = {**changed, **dict.fromkeys(removed)}
+                _write_json_object(self.directory / INDEX_HEAD, head,
+                                   lambda records: self._format.encode_index_head(self._generation, records, self._rest_of))
+                return
+        generation = self._format.new_generation()
+
+        try:
+            old_rests = self._rests.data()
+        except Damaged:  # the base's records are lost: left out (see `_rest_of`)
+            old_rests = memoryview(b"")
+
+        def encode(records: dict[str, IndexRecord]) -> bytes:
+            appended: bytes | None = self._format.encode_index_appending(records, old_rests, self._changed, generation)
+            if appended is not None:
+                return appended
+            laid_out: bytes = self._format.encode_index(records, self._rest_of, generation)
+            return laid_out
+
+        _write_json_object(self.directory / INDEX, kept, encode)
+        self._generation = None  # the records in memory are placed in the base that was read
+        if os.path.lexists(self.directory / INDEX_HEAD):  # empty, for the new base: never deleted (it may be a link)
+            _write_json_object(self.directory / INDEX_HEAD, {},
+                               lambda records: self._format.encode_index_head(generation, records, self._rest_of))
 
     def store(self, key: FileKey, entry: ProfileEntry, result: FileResult | None = None,
               *, findings: bytes | None = None) -> None:
@@ -561,7 +760,7 @@ class ResultCache:
         if not self.enabled:
             return
         path, size, mtime_ns, inode = key
-        self.records[path], self._fresh[path] = self._format.record_of(size, mtime_ns, inode, entry)
+        self.records[path], self._changed[path] = self._format.record_of(size, mtime_ns, inode, entry)
         self._entries[path] = entry
         self.index_dirty = True
         name = _shard_name(path)
@@ -611,9 +810,11 @@ class ResultCache:
             for other in list(_namespace_folders(self.folder)):
                 if other != self.directory:  # another version or configuration
                     _remove_own_files(other)
-            if self.index_dirty or not self.records.keys() <= live:
-                kept = {path: record for path, record in self.records.items() if path in live}
-                _write_json_object(self.directory / "index.json", kept, self._encode_index)
+            all_live = self.records.keys() <= live
+            if self.index_dirty or not all_live:
+                # No copy of 10,000 records when no file left the corpus (a pre-commit run's case).
+                self._write_index(self.records if all_live else
+                                  {path: record for path, record in self.records.items() if path in live})
                 self.index_dirty = False
             for name, shard in self.shards.items():
                 if name in self.dirty_shards or not shard.keys() <= live:
@@ -670,12 +871,16 @@ class ResultCache:
         return entry
 
 
-@dataclass(frozen=True)
-class Cleaning:
+class Cleaning(FrozenRecord):
     """What `clean` did: whether the folder is gone, and a warning if anything was left."""
 
+    __slots__ = ("removed", "warning")
     removed: bool
-    warning: str | None = None
+    warning: str | None
+
+    def __init__(self, removed: bool, warning: str | None = None) -> None:
+        object.__setattr__(self, "removed", removed)  # frozen
+        object.__setattr__(self, "warning", warning)
 
 
 def clean(folder: Path) -> Cleaning:

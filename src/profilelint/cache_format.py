@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
@@ -25,7 +26,7 @@ from .diagnostics import Diagnostic, Position, Span
 from .engine import FileResult
 from .suppressions import Directive
 
-FORMAT = 9
+FORMAT = 10
 """The layout of every cache file; a file of another layout is ignored (and rewritten)."""
 
 
@@ -67,11 +68,21 @@ class IndexRecord(msgspec.Struct, array_like=True, frozen=True, gc=False):
 
 class _IndexFile(msgspec.Struct):
     format: int
+    generation: str
+    """Names this base file: a head is read only with the base it was written for."""
     files: dict[str, IndexRecord]
 
 
-_RecordFields = tuple[NonNegative, int, NonNegative, str | None, NonNegative, NonNegative]
+class _IndexHead(msgspec.Struct):
+    format: int
+    base: str
+    """The generation of the base file the head's changes apply to."""
+    files: dict[str, IndexRecord | None]
+    """The records changed since the base was written; None: the file left the corpus."""
+
+
 _index_decoder = msgspec.json.Decoder(_IndexFile)
+_head_decoder = msgspec.json.Decoder(_IndexHead)
 _rest_decoder = msgspec.json.Decoder(_EntryRest)
 
 
@@ -150,42 +161,57 @@ def rest_in(record: IndexRecord, rests: bytes | memoryview) -> bytes | memoryvie
     return rests[record.start : record.end]
 
 
+def new_generation() -> str:
+    """A fresh name for a base index file (see :func:`encode_index`)."""
+    return os.urandom(8).hex()
+
+
 def encode_index(records: dict[str, IndexRecord],
-                 rest_of: Callable[[str, IndexRecord], bytes | memoryview | None]) -> bytes:
-    """The index file: a line of JSON, {"format": FORMAT, "files": {absolute path: record}},
-    then the records' rests one after another (a record says where its rest starts and ends).
+                 rest_of: Callable[[str, IndexRecord], bytes | memoryview | None], generation: str) -> bytes:
+    """The base index file: a line of JSON, {"format": FORMAT, "generation": name of this file,
+    "files": {absolute path: record}}, then the records' rests one after another (a record
+    says where its rest starts and ends).
 
     Two parts, so that a run reads the first (~130 bytes a file) and skips the rest (~750
-    bytes a file) until a cross-file rule asks for an entry.
+    bytes a file) until a cross-file rule asks for an entry.  A run that changes a few
+    records writes them to the head file instead (:func:`encode_index_head`).
     """
+    placed, rests = _placed(records, rest_of)
+    return _index_file(_IndexFile(FORMAT, generation, placed), rests)
+
+
+def _placed(records: dict[str, IndexRecord], rest_of: Callable[[str, IndexRecord], bytes | memoryview | None]
+            ) -> tuple[dict[str, IndexRecord], list[bytes | memoryview]]:
+    """The records placed one after another, and their rests; a lost rest (a damaged file's
+    record that no run has used) is left out with its record."""
     placed: dict[str, IndexRecord] = {}
     rests: list[bytes | memoryview] = []
     offset = 0
     for path, record in records.items():
         rest = rest_of(path, record)
-        if rest is None:  # lost (a damaged file's record that no run has used): left out
+        if rest is None:
             continue
         placed[path] = IndexRecord(record.size, record.mtime_ns, record.inode, record.slug, offset, offset + len(rest))
         rests.append(rest)
         offset += len(rest)
-    return _index_file(placed, rests)
+    return placed, rests
 
 
 def encode_index_appending(records: dict[str, IndexRecord], old_rests: bytes | memoryview,
-                           fresh: dict[str, bytes]) -> bytes | None:
-    """The index file of :func:`encode_index`, written by keeping the second part read
-    (``old_rests``) as it is and appending the ``fresh`` rests of the records stored this run;
-    None when that would leave more bytes of dropped entries than of kept ones (then the
-    whole file is laid out anew).
+                           fresh: dict[str, bytes | memoryview], generation: str) -> bytes | None:
+    """The base index file of :func:`encode_index`, written by keeping the second part read
+    (``old_rests``) as it is and appending the ``fresh`` rests (those of the records not in the
+    base read); None when that would leave more bytes of dropped entries than of kept ones
+    (then the whole file is laid out anew).
 
-    A pre-commit run changes one record of 10,000: this re-encodes that one, not every
+    Folding a head of a few hundred records into a base of 10,000 re-encodes those, not every
     record's place.  A record whose rest is not inside ``old_rests`` is left out, as
     :func:`encode_index` leaves out a lost one.
     """
     placed: dict[str, IndexRecord] = {}
     end = len(old_rests)
     kept_bytes = 0
-    appended: list[bytes] = []
+    appended: list[bytes | memoryview] = []
     for path, record in records.items():
         rest = fresh.get(path)
         if rest is None:
@@ -198,51 +224,99 @@ def encode_index_appending(records: dict[str, IndexRecord], old_rests: bytes | m
         end += len(rest)
     if 2 * kept_bytes < len(old_rests):
         return None
-    return _index_file(placed, [old_rests, *appended])
+    return _index_file(_IndexFile(FORMAT, generation, placed), [old_rests, *appended])
 
 
-def _index_file(placed: dict[str, IndexRecord], rests: list[bytes | memoryview]) -> bytes:
+def encode_index_head(base: str, records: dict[str, IndexRecord | None],
+                      rest_of: Callable[[str, IndexRecord], bytes | memoryview | None]) -> bytes:
+    """The head index file: the records changed since the base named ``base`` was written,
+    laid out as :func:`encode_index` lays out a base, {"format": FORMAT, "base": ``base``,
+    "files": {absolute path: record, or null for a file that left the corpus}}."""
+    changed = {path: record for path, record in records.items() if record is not None}
+    placed, rests = _placed(changed, rest_of)
+    files: dict[str, IndexRecord | None] = {path: placed.get(path) for path in records
+                                            if records[path] is None or path in placed}
+    return _index_file(_IndexHead(FORMAT, base, files), rests)
+
+
+def _index_file(frame: _IndexFile | _IndexHead, rests: list[bytes | memoryview]) -> bytes:
     try:
-        head = msgspec.json.encode(_IndexFile(FORMAT, placed))
+        head = msgspec.json.encode(frame)
     except UnicodeEncodeError:  # a path or slug that is not UTF-8: json.dumps escapes it
-        parts = [
-            f"{json.dumps(path)}:[{r.size},{r.mtime_ns},{r.inode},{json.dumps(r.slug)},{r.start},{r.end}]"
-            for path, r in placed.items()
-        ]
-        head = f'{{"format":{FORMAT},"files":{{{",".join(parts)}}}}}'.encode("ascii")
+        head = json.dumps(msgspec.to_builtins(frame), separators=(",", ":")).encode("ascii")
     return b"".join([head, b"\n", *rests])  # JSON as written here holds no line break
 
 
-def decode_index(data: bytes) -> tuple[dict[str, IndexRecord], memoryview]:
-    """The records of an index file and its second part (the rests, see :func:`rest_in`);
-    `Stale` for another format, `Damaged` for anything else.
+def _parts(data: bytes) -> tuple[bytes, memoryview]:
+    """An index file's line of records and its second part (the rests, see :func:`rest_in`)."""
+    cut = data.find(b"\n")
+    head = data if cut < 0 else data[:cut]
+    return head, memoryview(data)[len(data) if cut < 0 else cut + 1 :]
+
+
+def decode_index(data: bytes) -> tuple[dict[str, IndexRecord], memoryview, str]:
+    """The records of a base index file, its second part (the rests, see :func:`rest_in`)
+    and its generation; `Stale` for another format, `Damaged` for anything else.
 
     Checked in C at once: the frame, every record's metadata, slug and place.  The rest of a
     record is not even read until :func:`entry_of` is asked for it.
     """
-    cut = data.find(b"\n")
-    head = data if cut < 0 else data[:cut]
-    rests = memoryview(data)[len(data) if cut < 0 else cut + 1 :]
-    index = _decode_framed(_index_decoder, head)
-    if index is None:  # json decides (a lone surrogate, or damage)
-        return _records_of(decode_files(head)), rests
-    return index.files, rests
+    records, rests, generation = decode_index_line(_parts(data))
+    return records, rests, generation
 
 
-def _decode_framed(decoder: Any, data: bytes) -> Any:
-    """A cache file decoded by its typed msgspec decoder (checked in C); None when msgspec
-    cannot read it as JSON (a lone surrogate, or damage), which :func:`decode_files` then
-    judges; `Stale` for another format, `Damaged` for a wrong shape."""
+def decode_index_line(read: tuple[bytes, Any]) -> tuple[dict[str, IndexRecord], Any, str]:
+    """:func:`decode_index` of an index file whose first line (without its line break) and
+    second part (of any kind: read later) were read apart."""
+    line, rests = read
+    index = _decode_index_frame(_index_decoder, _IndexFile, line, "generation")
+    return index.files, rests, index.generation
+
+
+def decode_index_head(data: bytes) -> tuple[str, dict[str, tuple[IndexRecord, bytes | memoryview] | None]]:
+    """The generation of the base a head index file was written for, and its records with
+    their rests (each checked to lie inside the file: a head is small); `Stale` for another
+    format, `Damaged` for anything else."""
+    head, rests = _parts(data)
+    index = _decode_index_frame(_head_decoder, _IndexHead, head, "base")
+    try:
+        return index.base, {path: None if record is None else (record, rest_in(record, rests))
+                            for path, record in index.files.items()}
+    except Damaged as error:
+        raise Damaged(f"holds an entry of the wrong shape ({error})") from None
+
+
+def _decode_index_frame(decoder: Any, kind: Any, data: bytes, names: str) -> Any:
+    """An index file's line of records, decoded by its typed msgspec decoder (checked in C),
+    or by json when msgspec cannot read it (a lone surrogate, or damage); `Stale` for another
+    format, `Damaged` for anything else.  ``names``: the frame's key besides format and files."""
     try:
         framed = decoder.decode(data)
     except msgspec.ValidationError as error:
-        decode_files(data)  # names damage to the frame (or another format) as for any cache file
+        _judge_frame(_loads(data), names)
         raise Damaged(f"holds an entry of the wrong shape ({error})") from None
     except (msgspec.DecodeError, RecursionError, ValueError):
-        return None
+        loaded = _loads(data)  # json decides (a lone surrogate, or damage)
+        _judge_frame(loaded, names)
+        try:
+            framed = msgspec.convert(loaded, kind)
+        except msgspec.ValidationError as error:
+            raise Damaged(f"holds an entry of the wrong shape ({error})") from None
     if framed.format != FORMAT:
         raise Stale("is of another format")
     return framed
+
+
+def _judge_frame(loaded: Any, names: str) -> None:
+    """`Stale` for an index file of another format, `Damaged` for a frame of the wrong shape."""
+    if type(loaded) is not dict or "format" not in loaded:
+        raise Damaged("is not a profilelint cache file")
+    if loaded["format"] != FORMAT:  # another profilelint's frame may hold other keys
+        raise Stale("is of another format")
+    if "files" in loaded and type(loaded["files"]) is not dict:
+        raise Damaged("does not map keys to entries")
+    if loaded.keys() != {"format", names, "files"}:
+        raise Damaged("is not a profilelint cache file")
 
 
 Near = dict[str, list[tuple[str, float]]]
@@ -261,16 +335,6 @@ def decode_near(data: bytes) -> dict[str, Near]:
         return msgspec.convert(decode_files(data), _StoredNear)
     except msgspec.ValidationError as error:
         raise Damaged(f"holds an entry of the wrong shape ({error})") from None
-
-
-def _records_of(files: dict[str, Any]) -> dict[str, IndexRecord]:
-    records = {}
-    for path, value in files.items():
-        try:
-            records[path] = IndexRecord(*msgspec.convert(value, _RecordFields))
-        except msgspec.ValidationError as error:
-            raise Damaged(f"holds an entry of the wrong shape ({error})") from None
-    return records
 
 
 # --- results: typed, decoded by msgspec straight into the dataclasses ------------------------
@@ -370,6 +434,22 @@ def encode_shard(files: dict[str, msgspec.Raw]) -> bytes:
     except UnicodeEncodeError:  # a path that is not UTF-8: json.dumps escapes it
         parts = [f"{json.dumps(path)}:" + bytes(raw).decode("utf-8") for path, raw in files.items()]
         return f'{{"format":{FORMAT},"files":{{{",".join(parts)}}}}}'.encode("ascii")
+
+
+def _decode_framed(decoder: Any, data: bytes) -> Any:
+    """A result shard decoded by its typed msgspec decoder (checked in C); None when msgspec
+    cannot read it as JSON (a lone surrogate, or damage), which :func:`decode_files` then
+    judges; `Stale` for another format, `Damaged` for a wrong shape."""
+    try:
+        framed = decoder.decode(data)
+    except msgspec.ValidationError as error:
+        decode_files(data)  # names damage to the frame (or another format) as for any cache file
+        raise Damaged(f"holds an entry of the wrong shape ({error})") from None
+    except (msgspec.DecodeError, RecursionError, ValueError):
+        return None
+    if framed.format != FORMAT:
+        raise Stale("is of another format")
+    return framed
 
 
 def decode_shard(data: bytes) -> dict[str, msgspec.Raw]:

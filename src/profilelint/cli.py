@@ -1005,7 +1005,9 @@ def main() -> None:
             reconfigure(errors="backslashreplace")
     try:
         _click_app()()
-    except SystemExit:
+    except SystemExit as done:
+        if _is_the_program(sys._getframe(1)):
+            _end_process(done.code)
         raise
     except KeyboardInterrupt:
         typer.echo("profilelint: interrupted", err=True)
@@ -1019,3 +1021,59 @@ def main() -> None:
         say(f"profilelint: internal error: {type(error).__name__}: {error}", err=True)
         typer.echo("This is a bug in profilelint; run again with --debug and report the traceback.", err=True)
         sys.exit(EXIT_ERROR)
+
+
+def _is_the_program(caller: Any) -> bool:
+    """Is ``caller`` (the frame that called :func:`main`) the program itself: the top level of
+    the `profilelint` console script, or of profilelint's `__main__` under `python -m
+    profilelint`, with nothing but the interpreter's start-up below it?
+
+    Anything else that calls main (a script of one's own, runpy, a test) gets the SystemExit
+    it may be waiting for.
+    """
+    frame = caller
+    while frame.f_back is not None:
+        frame = frame.f_back
+        if frame.f_globals.get("__name__") != "runpy":  # runpy: how the interpreter runs `-m`
+            return False
+    if not (frame is caller or frame.f_code.co_name == "_run_module_as_main"):
+        return False
+    spec = caller.f_globals.get("__spec__")
+    if spec is not None and spec.name == "profilelint.__main__":
+        return True
+    script: str = caller.f_code.co_filename.replace("\\", "/").rsplit("/", 1)[-1]
+    return script.split(".")[0].removesuffix("-script") == "profilelint"  # pip's console script
+
+
+def _end_process(code: object) -> None:
+    """End the program now with exit status ``code``, as the interpreter would after its exit
+    handlers, but without tearing itself down: freeing every module and object one by one took
+    ~20 ms of a 0.23 s pre-commit run over 10,000 profiles.
+
+    Only when nothing would be lost: the standard streams flush, no other thread runs, no
+    profiler or tracer waits for the end, and the status is a number.  Otherwise this returns
+    and the interpreter exits as usual.
+    """
+    import threading
+
+    if not (code is None or type(code) is int) or threading.active_count() > 1:
+        return
+    if sys.getprofile() is not None or sys.gettrace() is not None:
+        return
+    import atexit
+
+    try:
+        _flush_standard_streams()
+        atexit._run_exitfuncs()  # what the interpreter runs at exit (temporary files' clean-up, …)
+        _flush_standard_streams()  # what they printed
+    except (OSError, ValueError):
+        return  # a closed pipe: the interpreter reports it as it always has
+    import os
+
+    os._exit(code or 0)
+
+
+def _flush_standard_streams() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None:
+            stream.flush()

@@ -16,6 +16,7 @@ from typing import Any
 
 from .diagnostics import Span
 from .document import Document
+from .records import FrozenRecord
 from .suggest import ranked
 from .suppressions import Directive, find_directives
 
@@ -34,20 +35,36 @@ class Link:
     what a fix may replace without the file's text at hand."""
 
 
-@dataclass(frozen=True, slots=True)
-class ProfileEntry:
+class ProfileEntry(FrozenRecord):
+    """One file's index entry (written out, not a dataclass: see :mod:`records`)."""
+
+    __slots__ = ("path", "slug", "slug_span", "title", "summary", "status", "provenance", "links", "directives")
     path: str
     """The display path of the file."""
     slug: str | None
     slug_span: Span | None
-    title: str | None = None
-    summary: str | None = None
-    status: str | None = None
-    provenance: str | None = None
-    links: tuple[Link, ...] = ()
-    directives: tuple[Directive, ...] = ()
+    title: str | None
+    summary: str | None
+    status: str | None
+    provenance: str | None
+    links: tuple[Link, ...]
+    directives: tuple[Directive, ...]
     """The file's suppression comments: a `--corpus-wide` run applies them to the cross-file
     findings it reports in this file, from the index alone."""
+
+    def __init__(self, path: str, slug: str | None, slug_span: Span | None, title: str | None = None,
+                 summary: str | None = None, status: str | None = None, provenance: str | None = None,
+                 links: tuple[Link, ...] = (), directives: tuple[Directive, ...] = ()) -> None:
+        init = object.__setattr__  # frozen
+        init(self, "path", path)
+        init(self, "slug", slug)
+        init(self, "slug_span", slug_span)
+        init(self, "title", title)
+        init(self, "summary", summary)
+        init(self, "status", status)
+        init(self, "provenance", provenance)
+        init(self, "links", links)
+        init(self, "directives", directives)
 
 
 def _text(value: Any) -> str | None:
@@ -252,9 +269,9 @@ class Corpus:
 
     def slug_digest(self) -> str:
         """A digest of the set of slugs: what :meth:`near_slugs`' answers depend on."""
-        import hashlib  # only a run that caches suggestions needs it: not a one-file --no-cache check
+        from .digest import blake2b  # only a run that caches suggestions needs it
 
-        digest = hashlib.blake2b(digest_size=16)
+        digest = blake2b(digest_size=16)
         digest.update("\0".join(sorted(self._positions)).encode("utf-8", "surrogatepass"))
         return digest.hexdigest()
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any, Final
 
 import yaml
@@ -26,6 +25,7 @@ from yaml import events as ev
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 from .diagnostics import Applicability, DataChange, Edit, Fix, LineIndex, Position, Span
+from .records import FrozenRecord, Record
 
 try:
     from yaml.cyaml import CParser as _Parser
@@ -194,72 +194,129 @@ class Location:
         return Location, (self.value, self.key, self.style)  # copied and pickled as spans
 
 
-@dataclass(frozen=True, slots=True)
-class ImplicitScalar:
+class ImplicitScalar(FrozenRecord):
     """A plain scalar that YAML 1.1 resolves to something other than a string."""
 
+    __slots__ = ("kind", "raw")
     kind: str
     """'bool', 'int', 'float', 'null' or 'timestamp'."""
     raw: str
 
+    def __init__(self, kind: str, raw: str) -> None:
+        init = object.__setattr__  # frozen
+        init(self, "kind", kind)
+        init(self, "raw", raw)
 
-@dataclass(frozen=True, slots=True)
-class DuplicateKey:
+
+class DuplicateKey(FrozenRecord):
+    __slots__ = ("pointer", "key", "first", "duplicate")
     pointer: str
     key: str
     first: Span
     duplicate: Span
 
+    def __init__(self, pointer: str, key: str, first: Span, duplicate: Span) -> None:
+        init = object.__setattr__  # frozen
+        init(self, "pointer", pointer)
+        init(self, "key", key)
+        init(self, "first", first)
+        init(self, "duplicate", duplicate)
 
-@dataclass(frozen=True, slots=True)
-class YamlFeature:
+
+class YamlFeature(FrozenRecord):
     """An anchor, alias or tag: reported, never expanded or constructed."""
 
+    __slots__ = ("kind", "name", "span", "pointer")
     kind: str
     """'anchor', 'alias' or 'tag'."""
     name: str
     span: Span
     pointer: str | None
 
+    def __init__(self, kind: str, name: str, span: Span, pointer: str | None) -> None:
+        init = object.__setattr__  # frozen
+        init(self, "kind", kind)
+        init(self, "name", name)
+        init(self, "span", span)
+        init(self, "pointer", pointer)
 
-@dataclass(frozen=True, slots=True)
-class NonStringKey:
+
+class NonStringKey(FrozenRecord):
+    __slots__ = ("pointer", "raw", "span")
     pointer: str
     raw: str
     span: Span
 
+    def __init__(self, pointer: str, raw: str, span: Span) -> None:
+        init = object.__setattr__  # frozen
+        init(self, "pointer", pointer)
+        init(self, "raw", raw)
+        init(self, "span", span)
 
-@dataclass(frozen=True, slots=True)
-class LoadProblem:
+
+class LoadProblem(FrozenRecord):
     """Why the document has no usable data (or, for extra documents, what was ignored)."""
 
+    __slots__ = ("code", "message", "span", "help")
     code: str
     message: str
     span: Span
-    help: str = ""
+    help: str
+
+    def __init__(self, code: str, message: str, span: Span, help: str = "") -> None:
+        init = object.__setattr__  # frozen
+        init(self, "code", code)
+        init(self, "message", message)
+        init(self, "span", span)
+        init(self, "help", help)
 
 
-@dataclass
-class Document:
-    """One profile file: its text, its data and where every value came from."""
+class Document(Record):
+    """One profile file: its text, its data and where every value came from.
 
+    Written out, not a dataclass (see :mod:`records`): equal field by field, unhashable.
+    """
+
+    _fields = ("path", "text", "data", "locations", "implicit_scalars", "duplicate_keys", "yaml_features",
+               "alias_pointers", "alias_keyed", "non_string_keys", "problems", "has_bom", "derived")
+    _hidden = frozenset({"derived"})
     path: str
     """The path as the user should see it."""
     text: str
-    data: Any = None
-    locations: dict[str, Location] = field(default_factory=dict)
-    implicit_scalars: dict[str, ImplicitScalar] = field(default_factory=dict)
-    duplicate_keys: list[DuplicateKey] = field(default_factory=list)
-    yaml_features: list[YamlFeature] = field(default_factory=list)
-    alias_pointers: set[str] = field(default_factory=set)
+    data: Any
+    locations: dict[str, Location]
+    implicit_scalars: dict[str, ImplicitScalar]
+    duplicate_keys: list[DuplicateKey]
+    yaml_features: list[YamlFeature]
+    alias_pointers: set[str]
     """Where the data holds :data:`ALIAS`."""
-    alias_keyed: set[str] = field(default_factory=set)
+    alias_keyed: set[str]
     """Mappings with an alias as a key: the entry is dropped, so any field may be missing."""
-    non_string_keys: list[NonStringKey] = field(default_factory=list)
-    problems: list[LoadProblem] = field(default_factory=list)
-    has_bom: bool = False
-    derived: dict[str, Any] = field(default_factory=dict, repr=False)
+    non_string_keys: list[NonStringKey]
+    problems: list[LoadProblem]
+    has_bom: bool
+    derived: dict[str, Any]
     """Facts computed once and shared by several rules (e.g. the schema errors)."""
+
+    def __init__(self, path: str, text: str, data: Any = None, locations: dict[str, Location] | None = None,
+                 implicit_scalars: dict[str, ImplicitScalar] | None = None,
+                 duplicate_keys: list[DuplicateKey] | None = None, yaml_features: list[YamlFeature] | None = None,
+                 alias_pointers: set[str] | None = None, alias_keyed: set[str] | None = None,
+                 non_string_keys: list[NonStringKey] | None = None, problems: list[LoadProblem] | None = None,
+                 has_bom: bool = False, derived: dict[str, Any] | None = None) -> None:
+        self.path = path
+        self.text = text
+        self.data = data
+        self.locations = {} if locations is None else locations
+        self.implicit_scalars = {} if implicit_scalars is None else implicit_scalars
+        self.duplicate_keys = [] if duplicate_keys is None else duplicate_keys
+        self.yaml_features = [] if yaml_features is None else yaml_features
+        self.alias_pointers = set() if alias_pointers is None else alias_pointers
+        self.alias_keyed = set() if alias_keyed is None else alias_keyed
+        self.non_string_keys = [] if non_string_keys is None else non_string_keys
+        self.problems = [] if problems is None else problems
+        self.has_bom = has_bom
+        self.derived = {} if derived is None else derived
 
     @functools.cached_property
     def lines(self) -> LineIndex:
@@ -645,11 +702,14 @@ class _Builder:
         return self.doc.text[lines.offset(span.start) : lines.offset(span.end)]
 
 
-@dataclass(frozen=True, slots=True)
-class _MarkLike:
+class _MarkLike(FrozenRecord):
     """Lets a Position stand in for a libyaml mark when closing a collection."""
 
+    __slots__ = ("position",)
     position: Position
+
+    def __init__(self, position: Position) -> None:
+        object.__setattr__(self, "position", position)  # frozen
 
     @property
     def line(self) -> int:

@@ -34,16 +34,17 @@ from .document import Document, LoadProblem, decode, load, parse
 from .exclude import Exclusions
 from .findings import (
     Counts,
-    Location,
     FileFindings,
     Findings,
     Group,
+    Location,
     Spill,
     counts_of,
     findings_of,
     pack,
     unpack,
 )
+from .records import FrozenRecord
 from .registry import (  # noqa: F401 - RuleContext is re-exported for plugins written against 0.1
     INTERNAL_ERROR,
     TOO_LARGE,
@@ -71,13 +72,17 @@ class PathError(Exception):
     """A path given on the command line cannot be linted (exit 2)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Contents:
+class Contents(FrozenRecord):
     """Bytes that stand in for a file's: standard input, or text a caller already holds."""
 
+    __slots__ = ("data", "size")
     data: bytes
     """At most the size limit plus one byte: what lies past the limit is counted, not kept."""
     size: int
+
+    def __init__(self, data: bytes, size: int) -> None:
+        object.__setattr__(self, "data", data)  # frozen (records.py: no dataclass, built on every run)
+        object.__setattr__(self, "size", size)
 
     @classmethod
     def of(cls, text: bytes | str) -> Contents:
@@ -85,14 +90,21 @@ class Contents:
         return cls(data, len(data))
 
 
-@dataclass(frozen=True, slots=True)
-class Target:
+class Target(FrozenRecord):
+    __slots__ = ("path", "display", "refusal", "contents")
     path: Path
     display: str
-    refusal: str | None = None
+    refusal: str | None
     """Why the file must not be read (reported as PLN002 instead)."""
-    contents: Contents | None = None
+    contents: Contents | None
     """Lint these bytes as if they were the file's; the file itself is then never read."""
+
+    def __init__(self, path: Path, display: str, refusal: str | None = None, contents: Contents | None = None) -> None:
+        init = object.__setattr__  # frozen
+        init(self, "path", path)
+        init(self, "display", display)
+        init(self, "refusal", refusal)
+        init(self, "contents", contents)
 
 
 @dataclass
@@ -109,26 +121,37 @@ class FileResult:
     worker); never cached or sent."""
 
 
-@dataclass(frozen=True, slots=True)
-class PackedResult:
+class PackedResult(FrozenRecord):
     """A FileResult as a worker sends it: its findings and suppression comments packed by
     :func:`findings.pack`, so the parent moves bytes into the spill instead of rebuilding
     ~20 objects per finding that it would only spill again."""
 
+    __slots__ = ("path", "entry", "packed", "tracebacks", "texts", "counts", "stored")
     path: str
     entry: AnyEntry
     """Compact (see :func:`compact_entry`)."""
     packed: bytes
     """Empty when the file has neither."""
     tracebacks: tuple[str, ...]
-    texts: tuple[bytes, ...] = ()
+    texts: tuple[bytes, ...]
     """The file's report text in each of the run's report variants (UTF-8), rendered in the
     worker as if it had no cross-file findings; empty when it has no finding of its own."""
-    counts: Counts = ()
+    counts: Counts
     """The counts of the findings in ``texts``."""
-    stored: bytes = b""
+    stored: bytes
     """The result as the cache stores it (``cache_format.encode_findings``), when the run
     caches it: encoded in the worker, not unpacked in the parent to be encoded there."""
+
+    def __init__(self, path: str, entry: AnyEntry, packed: bytes, tracebacks: tuple[str, ...],
+                 texts: tuple[bytes, ...] = (), counts: Counts = (), stored: bytes = b"") -> None:
+        init = object.__setattr__  # frozen
+        init(self, "path", path)
+        init(self, "entry", entry)
+        init(self, "packed", packed)
+        init(self, "tracebacks", tracebacks)
+        init(self, "texts", texts)
+        init(self, "counts", counts)
+        init(self, "stored", stored)
 
     @classmethod
     def of(cls, result: FileResult, entry: AnyEntry, linter: Linter | None = None, variants: Sequence[str] = (),

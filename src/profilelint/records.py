@@ -1,4 +1,4 @@
-"""Frozen value classes without code generated at import.
+"""Value classes without code generated at import.
 
 `@dataclass` writes `__init__`, `__eq__`, `__hash__`, `__repr__`, `__setattr__` and
 `__delattr__` as source text and compiles each on every start of the program: ~0.4-1.8 ms a
@@ -54,4 +54,27 @@ class FrozenRecord:
 
     def __repr__(self) -> str:
         fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
+        return f"{type(self).__name__}({fields})"
+
+
+class Record:
+    """A mutable value class without code generated at import: what a plain `@dataclass` gives
+    (equal when of the same class with equal fields, unhashable, a repr of its fields), for a
+    class that names its fields in ``_fields`` and writes its `__init__` out."""
+
+    _fields: tuple[str, ...] = ()
+    _hidden: frozenset[str] = frozenset()
+    """Fields left out of the repr (a dataclass's ``field(repr=False)``)."""
+    __hash__ = None  # type: ignore[assignment]
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._values() == other._values()  # type: ignore[attr-defined,unused-ignore]
+
+    def _values(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, name) for name in self._fields)
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._fields if name not in self._hidden)
         return f"{type(self).__name__}({fields})"

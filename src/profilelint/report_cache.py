@@ -31,7 +31,6 @@ the C1 introducers CSI and OSC, which no reporter writes raw, is refused all the
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import stat
@@ -44,6 +43,7 @@ from typing import TYPE_CHECKING, Annotated
 import msgspec
 
 from .cache import MAX_FILE_BYTES, Damaged, Stale, write_atomically
+from .digest import blake2b
 from .findings import Counts, FileFindings, Spill, SpillError, counts_of
 
 if TYPE_CHECKING:
@@ -109,7 +109,7 @@ def report_context(linter: Linter) -> bytes:
 
 def shard_name(variant: str, path: str) -> str:
     """The shard a file's text in ``variant`` belongs to: the stem of its two files."""
-    number = hashlib.blake2b(path.encode("utf-8", "surrogatepass"), digest_size=1).digest()[0] % SHARDS
+    number = blake2b(path.encode("utf-8", "surrogatepass"), digest_size=1).digest()[0] % SHARDS
     return f"reports-{variant}-{number:02x}"
 
 
@@ -386,7 +386,7 @@ class RunTexts:
         """What a file's texts were rendered with, besides its own findings: its cross-file
         findings (a Diagnostic's repr is its every field) and the run's report context."""
         rendered_with = repr(list(cross_file)).encode("utf-8", "surrogatepass")
-        return hashlib.blake2b(self.context + b"\0" + rendered_with, digest_size=16).digest()
+        return blake2b(self.context + b"\0" + rendered_with, digest_size=16).digest()
 
     def rendered_with(self, display: str, cross_file: list[Diagnostic], crashes: Sequence[str]) -> bool:
         """Record the file's cross-file findings; False if it was held for texts rendered

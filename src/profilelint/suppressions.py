@@ -11,10 +11,10 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from .diagnostics import Span
 from .document import BLOCK_STYLES, Document
+from .records import FrozenRecord
 
 # `codes` is code characters with white space allowed only between them.  Every quantifier over
 # white space is possessive and never sits next to another one over the same characters, so a
@@ -26,8 +26,10 @@ DIRECTIVE = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Directive:
+class Directive(FrozenRecord):
+    """One suppression comment's code (written out, not a dataclass: see :mod:`records`)."""
+
+    __slots__ = ("kind", "code", "target_line", "span")
     kind: str
     """'disable' or 'disable-file'."""
     code: str
@@ -35,6 +37,13 @@ class Directive:
     """The 0-based line it suppresses on; None for disable-file."""
     span: Span
     """Where the code is written in the comment (reported when the directive is unused)."""
+
+    def __init__(self, kind: str, code: str, target_line: int | None, span: Span) -> None:
+        init = object.__setattr__  # frozen
+        init(self, "kind", kind)
+        init(self, "code", code)
+        init(self, "target_line", target_line)
+        init(self, "span", span)
 
 
 def find_directives(doc: Document) -> list[Directive]:

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..diagnostics import Span
 from ..document import Document
+from ..records import FrozenRecord
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -60,14 +60,22 @@ def could_have_heading(markdown: str) -> bool:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class SectionBody:
-    """The markdown of one section, with where it lives in the data."""
+class SectionBody(FrozenRecord):
+    """The markdown of one section, with where it lives in the data (written out, not a
+    dataclass: see records.py)."""
 
+    __slots__ = ("index", "heading", "pointer", "markdown")
     index: int
     heading: str
     pointer: str
     markdown: str
+
+    def __init__(self, index: int, heading: str, pointer: str, markdown: str) -> None:
+        init = object.__setattr__  # frozen
+        init(self, "index", index)
+        init(self, "heading", heading)
+        init(self, "pointer", pointer)
+        init(self, "markdown", markdown)
 
 
 def section_bodies(doc: Document) -> list[SectionBody]:

@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..diagnostics import Applicability, DataChange, Edit, Fix, Severity, Span
 from ..document import BLOCK_STYLES, Document, Location, parse, pointer_label
+from ..records import FrozenRecord, Record
 from ..registry import Finding, Needs, RuleContext, rule
 from ._markdown import (
     SectionBody,
@@ -33,16 +33,22 @@ if TYPE_CHECKING:
 # --- the layout of scalars in the source ----------------------------------------------------
 
 
-@dataclass
-class _Layout:
-    """Which source lines belong to which kind of scalar."""
+class _Layout(Record):
+    """Which source lines belong to which kind of scalar (written out, not a dataclass: see
+    records.py)."""
 
+    _fields = ("known", "block_lines", "double_quoted_breaks")
     known: bool
     """The file parsed without any load problem, so the table below is complete."""
-    block_lines: dict[int, str] = field(default_factory=dict)
+    block_lines: dict[int, str]
     """Content lines of literal/folded block scalars (not their header) → value pointer."""
-    double_quoted_breaks: set[int] = field(default_factory=set)
+    double_quoted_breaks: set[int]
     """Lines that end inside a multi-line double-quoted scalar."""
+
+    def __init__(self, known: bool) -> None:
+        self.known = known
+        self.block_lines = {}
+        self.double_quoted_breaks = set()
 
 
 def _parsed_cleanly(doc: Document) -> bool:
@@ -400,13 +406,17 @@ marker of an item must be followed by a blank or the line's end. Linear: one ste
 and a marker of at most ten characters."""
 
 
-@dataclass(frozen=True, slots=True)
-class _Item:
+class _Item(FrozenRecord):
     """A bullet item, with the number of list items that open before it on its line."""
 
+    __slots__ = ("token", "items_before")
     token: Token
     items_before: int
     """`- * x`: the `*` item has one, the `-` item's; that is how its marker is found."""
+
+    def __init__(self, token: Token, items_before: int) -> None:
+        object.__setattr__(self, "token", token)
+        object.__setattr__(self, "items_before", items_before)
 
     @property
     def line(self) -> int:
@@ -452,15 +462,20 @@ def _sibling_bullet_runs(tokens: Sequence[Token]) -> list[list[_Item]]:
     return runs
 
 
-@dataclass(frozen=True, slots=True)
-class _MarkerSwitch:
+class _MarkerSwitch(FrozenRecord):
     """A run of sibling items that uses more than one marker."""
 
+    __slots__ = ("odd", "usual", "others")
     odd: _Item
     """The first item whose marker is not the usual one."""
     usual: str
     """The run's most used marker; on a tie, the one used first."""
     others: tuple[str, ...]
+
+    def __init__(self, odd: _Item, usual: str, others: tuple[str, ...]) -> None:
+        object.__setattr__(self, "odd", odd)
+        object.__setattr__(self, "usual", usual)
+        object.__setattr__(self, "others", others)
 
 
 def _marker_switch(run: list[_Item]) -> _MarkerSwitch | None:

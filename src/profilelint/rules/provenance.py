@@ -6,11 +6,11 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterator, Set
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..diagnostics import Severity, Span
 from ..document import ALIAS, Document, join_pointer, pointer_label
+from ..records import FrozenRecord
 from ..registry import Finding, RuleContext, rule
 from ._markdown import SectionBody, markdown_line_span, markdown_tokens, section_bodies
 from .review import has_reviewers, vouched_status
@@ -112,14 +112,18 @@ _WORD_JOINERS = frozenset("-\u2010\u2011'\u2019.")
 `U.S.`, `Kyoto's`) rather than ending a title."""
 
 
-@dataclass(frozen=True, slots=True)
-class _Normalised:
+class _Normalised(FrozenRecord):
+    __slots__ = ("text", "remark_starts")  # written out, not a dataclass: see records.py
     text: str
     """As `normalise_title` gives it: words of case-folded letters and digits, one space apart."""
     remark_starts: frozenset[int]
     """Lengths of the prefixes of `text` that the original ends with punctuation: after
     `Title, remark`, `Title (remark)`, `Title — remark` or `Title—remark`, the length of
     `title`. A hyphen, apostrophe or full stop counts only with a space beside it."""
+
+    def __init__(self, text: str, remark_starts: frozenset[int]) -> None:
+        object.__setattr__(self, "text", text)  # frozen
+        object.__setattr__(self, "remark_starts", remark_starts)
 
 
 _NO_REMARKS: frozenset[int] = frozenset()
@@ -176,8 +180,8 @@ def reference_matches_title(text: str, titles: Set[str]) -> bool:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class _Reference:
+class _Reference(FrozenRecord):
+    __slots__ = ("line", "source_text", "plain", "links")  # written out, not a dataclass: see records.py
     line: int
     """0-based line of the item's text in the markdown."""
     source_text: str
@@ -185,6 +189,13 @@ class _Reference:
     plain: str
     """The item's text with markdown removed (emphasis, link targets)."""
     links: tuple[str, ...]
+
+    def __init__(self, line: int, source_text: str, plain: str, links: tuple[str, ...]) -> None:
+        init = object.__setattr__  # frozen
+        init(self, "line", line)
+        init(self, "source_text", source_text)
+        init(self, "plain", plain)
+        init(self, "links", links)
 
 
 def _plain_text(inline: Token) -> tuple[str, tuple[str, ...]]:

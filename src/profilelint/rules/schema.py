@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from ..diagnostics import Severity, Span
 from ..document import Document, join_pointer, pointer_label, show_text, unescape_pointer_token
+from ..records import FrozenRecord
 from ..registry import Finding, RuleContext, rule
 from ..schema import json_type
 from ..suggest import closest
@@ -49,20 +49,28 @@ _KEYWORD_ORDER = {"pattern": 0, "format": 1}
 """When a value fails both, its form is the problem; whether it is a real date can wait."""
 
 
-@dataclass(frozen=True, slots=True)
-class _Classified:
+class _Classified(FrozenRecord):
+    __slots__ = ("code", "finding")  # written out, not a dataclass: see records.py
     code: str
     finding: Finding
 
+    def __init__(self, code: str, finding: Finding) -> None:
+        object.__setattr__(self, "code", code)  # frozen
+        object.__setattr__(self, "finding", finding)
 
-@dataclass(frozen=True, slots=True)
-class SchemaVerdict:
+
+class SchemaVerdict(FrozenRecord):
     """The schema findings of one document, and which misread scalars they cover."""
 
+    __slots__ = ("classified", "reported_scalars")
     classified: list[_Classified]
     reported_scalars: frozenset[str]
     """Implicitly typed scalars whose written text breaks the schema: an SCH code reports them,
     so YML005 (which would only say "quote it") stays silent there."""
+
+    def __init__(self, classified: list[_Classified], reported_scalars: frozenset[str]) -> None:
+        object.__setattr__(self, "classified", classified)  # frozen
+        object.__setattr__(self, "reported_scalars", reported_scalars)
 
 
 def _show(doc: Document, pointer: str, value: Any) -> str:
@@ -158,14 +166,20 @@ def _errors_as_written(doc: Document, ctx: RuleContext) -> tuple[list[_Error], s
     return errors, rejected
 
 
-@dataclass(frozen=True, slots=True)
-class _Error:
+class _Error(FrozenRecord):
     """A root-cause jsonschema error and where it is in the document's own data."""
 
+    __slots__ = ("error", "pointer", "item_pointers")
     error: Any
     pointer: str
     item_pointers: dict[str, list[int]]
     """See :func:`_without_aliases`."""
+
+    def __init__(self, error: Any, pointer: str, item_pointers: dict[str, list[int]]) -> None:
+        init = object.__setattr__  # frozen
+        init(self, "error", error)
+        init(self, "pointer", pointer)
+        init(self, "item_pointers", item_pointers)
 
     def item_pointer(self, index: int) -> str:
         """The document pointer of item ``index`` of the list this error is about."""

@@ -8,29 +8,42 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 
 from ..diagnostics import Severity
 from ..document import ALIAS, Document, show_text
+from ..records import FrozenRecord, Record
 from ..registry import Finding, RuleContext, rule
 from ..suggest import closest
 
 
-@dataclass(frozen=True, slots=True)
-class _Heading:
+class _Heading(FrozenRecord):
+    __slots__ = ("index", "text", "pointer")  # written out, not a dataclass: see records.py
     index: int
     text: str
     pointer: str
 
+    def __init__(self, index: int, text: str, pointer: str) -> None:
+        init = object.__setattr__  # frozen
+        init(self, "index", index)
+        init(self, "text", text)
+        init(self, "pointer", pointer)
 
-@dataclass
-class _Analysis:
-    headings: list[_Heading] = field(default_factory=list)
-    unknown: list[tuple[_Heading, str | None]] = field(default_factory=list)
-    duplicates: list[tuple[_Heading, _Heading]] = field(default_factory=list)
-    missing: list[tuple[str, str | None]] = field(default_factory=list)
+
+class _Analysis(Record):
+    _fields = ("headings", "unknown", "duplicates", "missing", "out_of_order")
+    headings: list[_Heading]
+    unknown: list[tuple[_Heading, str | None]]
+    duplicates: list[tuple[_Heading, _Heading]]
+    missing: list[tuple[str, str | None]]
     """(heading, the canonical heading it should follow)."""
-    out_of_order: list[tuple[_Heading, str | None]] = field(default_factory=list)
+    out_of_order: list[tuple[_Heading, str | None]]
+
+    def __init__(self) -> None:
+        self.headings = []
+        self.unknown = []
+        self.duplicates = []
+        self.missing = []
+        self.out_of_order = []
 
 
 def _analyse(doc: Document, ctx: RuleContext) -> _Analysis:
