@@ -45,7 +45,7 @@ def assert_same(fast: Document, reference: Document) -> None:
     # event walk's Document from its spans and line index.
     assert fast.locations.keys() == reference.locations.keys()
     for pointer, location in fast.locations.items():
-        assert fast._offsets(location) == reference._offsets(reference.locations[pointer]), pointer
+        assert fast.offsets(location) == reference.offsets(reference.locations[pointer]), pointer
         assert fast.written(pointer, 0) == reference.written(pointer, 0), pointer
     assert list(fast.locations.items()) == list(reference.locations.items())
     for name in FIELDS:
@@ -64,7 +64,7 @@ def assert_same(fast: Document, reference: Document) -> None:
         assert location.key is None or type(location.key.end) is document.Position
         assert hash(location) == hash(reference_location)
         assert repr(location) == repr(reference_location)
-        assert fast._offsets(location) == reference._offsets(reference_location), pointer
+        assert fast.offsets(location) == reference.offsets(reference_location), pointer
         assert fast.scalar_offsets(pointer) == reference.scalar_offsets(pointer), pointer
 
 

@@ -301,7 +301,7 @@ class Document:
         location = self.locations.get(pointer)
         if location is None or not needle:
             return None
-        start, end = self._offsets(location)
+        start, end = self.offsets(location)
         found = start - 1
         for _ in range(occurrence + 1):
             found = self.text.find(needle, found + 1, end)
@@ -318,10 +318,12 @@ class Document:
             return None
         if location.value.start.line != location.value.end.line:
             return None
-        return self._offsets(location)
+        return self.offsets(location)
 
-    def _offsets(self, location: Location) -> tuple[int, int]:
-        """Where the value of ``location`` starts and ends, as offsets into the text."""
+    def offsets(self, location: Location) -> tuple[int, int]:
+        """Where the value of ``location`` (one of this document's) starts and ends, as
+        offsets into the text: from the loader's fast path, the parser's own indexes, so no
+        line index is built."""
         if type(location) is _NodeLocation:
             return location.offsets()  # libyaml's indexes: no line index to build
         lines = self.lines
@@ -358,7 +360,7 @@ class Document:
         location = self.locations.get(pointer)
         if location is None:
             return str(value)
-        start, end = self._offsets(location)
+        start, end = self.offsets(location)
         return self.text[start:end]
 
     def under_alias(self, pointer: str) -> bool:
