@@ -45,7 +45,11 @@ def assert_same(fast: Document, reference: Document) -> None:
     # event walk's Document from its spans and line index.
     assert fast.locations.keys() == reference.locations.keys()
     for pointer, location in fast.locations.items():
-        assert fast.offsets(location) == reference.offsets(reference.locations[pointer]), pointer
+        reference_location = reference.locations[pointer]
+        assert fast.offsets(location) == reference.offsets(reference_location), pointer
+        assert fast.key_offset(location) == reference.key_offset(reference_location), pointer
+        assert location.start == reference_location.start == reference_location.value.start, pointer
+        assert type(location.start) is document.Position
         assert fast.written(pointer, 0) == reference.written(pointer, 0), pointer
     assert list(fast.locations.items()) == list(reference.locations.items())
     for name in FIELDS:

@@ -179,6 +179,12 @@ class Location:
         """Scalar style: '' plain, "'" or '"' quoted, '|' literal, '>' folded; None for collections."""
         return self._style
 
+    @property
+    def start(self) -> Position:
+        """Where the value starts: ``value.start``, which the loader's fast path gives without
+        building the spans."""
+        return self.value.start
+
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Location):
             return NotImplemented
@@ -328,6 +334,14 @@ class Document:
             return location.offsets()  # libyaml's indexes: no line index to build
         lines = self.lines
         return lines.offset(location.value.start), lines.offset(location.value.end)
+
+    def key_offset(self, location: Location) -> int | None:
+        """Where the key of ``location`` (one of this document's) starts, as an offset into the
+        text; None for a value with no key (a list item, the root)."""
+        if type(location) is _NodeLocation:
+            return location.key_offset()
+        key = location.key
+        return None if key is None else self.lines.offset(key.start)
 
     def replace_value_fix(self, pointer: str, replacement: str) -> Fix | None:
         """An unsafe fix that writes ``replacement`` as the plain scalar at ``pointer``.
@@ -799,11 +813,23 @@ class _NodeLocation(Location):
         # Last, so a reader (in any thread) that finds it None finds both spans set.
         self._position = None
 
+    @property
+    def start(self) -> Position:
+        position = self._position
+        if position is None:
+            return self._value.start  # type: ignore[no-any-return]
+        return position(self._value_node.start_mark)
+
     def offsets(self) -> tuple[int, int]:
         """Where the value starts and ends in the text: libyaml's character indexes, which
         are what ``LineIndex.offset`` gives for its span (no line index needed)."""
         node = self._value_node
         return node.start_mark.index, _end_node(node).end_mark.index
+
+    def key_offset(self) -> int | None:
+        """Where the key starts in the text, as :meth:`offsets` reads it."""
+        key_node = self._key_node
+        return None if key_node is None else key_node.start_mark.index  # type: ignore[no-any-return]
 
 
 class _Fallback(Exception):

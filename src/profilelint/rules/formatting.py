@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from ..diagnostics import Applicability, DataChange, Edit, Fix, Position, Severity, Span
-from ..document import BLOCK_STYLES, Document, Location, parse, pointer_label
+from ..document import BLOCK_STYLES, Document, parse, pointer_label
 from ..registry import Finding, Needs, RuleContext, rule
 from ._markdown import (
     could_have_heading,
@@ -228,15 +228,16 @@ def _literal_safe(text: str) -> bool:
 
 _UNSAFE_BUT_READABLE = "\x85\u2028\u2029\ufeff"
 """The characters of :data:`_NOT_LITERAL_SAFE` that YAML's reader lets into a stream (it
-refuses the others: C0 and C1 controls but tab, LF, CR and NEL; surrogates; U+FFFE, U+FFFF)."""
+refuses the others: the C0 controls but tab, LF and CR; DEL; the C1 controls but NEL;
+surrogates; U+FFFE and U+FFFF)."""
 
 
-def _escapes_only_unsafe(text: str) -> bool:
-    """In a parsed ``text`` free of :data:`_UNSAFE_BUT_READABLE`, is every value but a
-    double-quoted one literal-safe?  Plain, single-quoted and block scalars hold characters of
-    the text, with each line break read as `\n` (CR and CRLF too): only a double-quoted
-    string's escapes can make another character.  Four searches of the text instead of a
-    regex over each section."""
+def _only_double_quotes_can_be_unsafe(text: str) -> bool:
+    """Is ``text`` free of :data:`_UNSAFE_BUT_READABLE`?  Then every value YAML reads from it,
+    but a double-quoted one, is literal-safe: plain, single-quoted and block scalars hold
+    characters of the text, with each line break read as `\\n` (CR and CRLF too), and only a
+    double-quoted string's escapes make other characters.  Four searches of the text instead
+    of a regex over each section."""
     return not any(character in text for character in _UNSAFE_BUT_READABLE)
 
 
@@ -321,34 +322,32 @@ def _absorbs_following_comment(text: str, last_end: int, content_indent: int) ->
     return False
 
 
-def _literal_fix(doc: Document, location: Location, value: str, value_line: str,
-                 offsets: tuple[int, int], safe_unless_quoted: bool) -> Fix | None:
-    """Rewrite the value at ``location`` as a literal block that reads back as the same string.
+def _literal_fix(text: str, style: str | None, value: str, value_line: str, line_start: int,
+                 offsets: tuple[int, int], key_offset: int | None,
+                 safe_unless_quoted: bool) -> Fix | None:
+    """Rewrite the value between ``offsets`` as a literal block that reads back as ``value``.
 
-    ``value_line`` is the text of the line the value starts on and ``offsets`` where the
-    value starts and ends (the rule has read both); ``safe_unless_quoted`` is
-    :func:`_escapes_only_unsafe` of the text.
+    ``value_line`` is the text of the line the value starts on, which starts at
+    ``line_start``; ``key_offset`` is where the value's key starts (None without a key);
+    ``safe_unless_quoted`` is :func:`_only_double_quotes_can_be_unsafe` of the text.
     """
-    key_span = location.key
-    if key_span is None:
-        return None
-    key, (start, end) = key_span.start, location.value
-    if start.line != key.line or not _BLOCK_KEY_PREFIX.fullmatch(value_line[: key.column]):
-        return None  # a flow mapping, or a value on a line of its own: leave it to a person
-    text = doc.text
+    if key_offset is None or key_offset < line_start:
+        return None  # no key, or a value on a line of its own: leave it to a person
+    key_column = key_offset - line_start
+    if not _BLOCK_KEY_PREFIX.fullmatch(value_line[:key_column]):
+        return None  # a flow mapping: leave it to a person
     start_offset, end_offset = offsets
-    if location.style in BLOCK_STYLES:
-        header = _BLOCK_HEADER.fullmatch(value_line[start.column :])
+    if style in BLOCK_STYLES:
+        header = _BLOCK_HEADER.fullmatch(value_line[start_offset - line_start :])
         if header is None:
             return None
         comment = (header.group("comment") or "").strip()
         # A block ends at the start of the line after it (or inside the last line, at the end
         # of a text with no final line break).
         last_start, last_end = _line_holding(text, end_offset)
-        if end.column == 0:
+        if end_offset == last_start:
             last_start, last_end = _line_before(text, last_start)
-        first_start = start_offset - start.column
-        while last_start > first_start and not text[last_start:last_end].strip():
+        while last_start > line_start and not text[last_start:last_end].strip():
             # Trailing blank lines are not text here; keep them where they are.
             last_start, last_end = _line_before(text, last_start)
     else:
@@ -363,13 +362,13 @@ def _literal_fix(doc: Document, location: Location, value: str, value_line: str,
         while following is not None and not text[following[0] : following[1]].strip():
             last_end = following[1]
             following = _line_after(text, last_end)
-    if _absorbs_following_comment(text, last_end, key.column + _LITERAL_INDENT):
+    if _absorbs_following_comment(text, last_end, key_column + _LITERAL_INDENT):
         return None
     region_end = min(last_end + 1, len(text))  # the start of the line after the last
     newline = "\r\n" if text[region_end - 2 : region_end] == "\r\n" else "\n"
-    if not (safe_unless_quoted and location.style != '"') and not _literal_safe(value):
+    if not (safe_unless_quoted and style != '"') and not _literal_safe(value):
         return None
-    block = _write_literal_block(value, key.column, newline)
+    block = _write_literal_block(value, key_column, newline)
     if comment:
         header_line, _, content = block.partition(newline)
         block = f"{header_line} {comment}{newline}{content}"
@@ -414,28 +413,31 @@ def markdown_not_literal_block(doc: Document, ctx: RuleContext) -> Iterator[Find
     hold unescaped, or when the section is written in flow style (`{heading: …}`).
     """
     text = doc.text
-    safe_unless_quoted = _escapes_only_unsafe(text)
+    safe_unless_quoted = _only_double_quotes_can_be_unsafe(text)
     for body in section_bodies(doc):
         location = doc.locations.get(body.pointer)
         if location is None or location.style in ("|", None):
             continue
         style = location.style
-        span = location.value
-        start = span.start
+        start = location.start
         offsets = doc.offsets(location)
-        first_start, first_end = _line_holding(text, offsets[0])
-        value_line = text[first_start:first_end].rstrip("\r")
+        line_start, line_end = _line_holding(text, offsets[0])
+        value_line = text[line_start:line_end].rstrip("\r")
         if style == ">":
             described = f"a folded block (`{value_line[start.column :].split()[0]}`)"
         else:
             described = _STYLE_NAMES.get(style, "a flow scalar")
-        if span.end.line != start.line:  # underline the header line only, as head_span does
+        if offsets[1] > line_end:  # over several lines: underline the first, as head_span does
             span = Span(start, Position(start.line, max(len(value_line), start.column)))
+        else:
+            span = location.value
+        fix = _literal_fix(text, style, body.markdown, value_line, line_start, offsets,
+                           doc.key_offset(location), safe_unless_quoted)
         yield Finding(
             span,
             f"markdown of section `{body.heading}` is {described}, not a literal block (`|`)",
             "write it as `markdown: |-` followed by the markdown, indented, line for line",
-            fix=_literal_fix(doc, location, body.markdown, value_line, offsets, safe_unless_quoted),
+            fix=fix,
             pointer=body.pointer,
             fingerprint=body.heading,
         )
