@@ -179,6 +179,12 @@ class Location:
         """Scalar style: '' plain, "'" or '"' quoted, '|' literal, '>' folded; None for collections."""
         return self._style
 
+    @property
+    def start(self) -> Position:
+        """Where the value starts: ``value.start``, which the loader's fast path gives without
+        building the spans."""
+        return self.value.start
+
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Location):
             return NotImplemented
@@ -358,7 +364,7 @@ class Document(Record):
         location = self.locations.get(pointer)
         if location is None or not needle:
             return None
-        start, end = self._offsets(location)
+        start, end = self.offsets(location)
         found = start - 1
         for _ in range(occurrence + 1):
             found = self.text.find(needle, found + 1, end)
@@ -375,14 +381,24 @@ class Document(Record):
             return None
         if location.value.start.line != location.value.end.line:
             return None
-        return self._offsets(location)
+        return self.offsets(location)
 
-    def _offsets(self, location: Location) -> tuple[int, int]:
-        """Where the value of ``location`` starts and ends, as offsets into the text."""
+    def offsets(self, location: Location) -> tuple[int, int]:
+        """Where the value of ``location`` (one of this document's) starts and ends, as
+        offsets into the text: from the loader's fast path, the parser's own indexes, so no
+        line index is built."""
         if type(location) is _NodeLocation:
             return location.offsets()  # libyaml's indexes: no line index to build
         lines = self.lines
         return lines.offset(location.value.start), lines.offset(location.value.end)
+
+    def key_offset(self, location: Location) -> int | None:
+        """Where the key of ``location`` (one of this document's) starts, as an offset into the
+        text; None for a value with no key (a list item, the root)."""
+        if type(location) is _NodeLocation:
+            return location.key_offset()
+        key = location.key
+        return None if key is None else self.lines.offset(key.start)
 
     def replace_value_fix(self, pointer: str, replacement: str) -> Fix | None:
         """An unsafe fix that writes ``replacement`` as the plain scalar at ``pointer``.
@@ -415,7 +431,7 @@ class Document(Record):
         location = self.locations.get(pointer)
         if location is None:
             return str(value)
-        start, end = self._offsets(location)
+        start, end = self.offsets(location)
         return self.text[start:end]
 
     def under_alias(self, pointer: str) -> bool:
@@ -857,11 +873,23 @@ class _NodeLocation(Location):
         # Last, so a reader (in any thread) that finds it None finds both spans set.
         self._position = None
 
+    @property
+    def start(self) -> Position:
+        position = self._position
+        if position is None:
+            return self._value.start  # type: ignore[no-any-return]
+        return position(self._value_node.start_mark)
+
     def offsets(self) -> tuple[int, int]:
         """Where the value starts and ends in the text: libyaml's character indexes, which
         are what ``LineIndex.offset`` gives for its span (no line index needed)."""
         node = self._value_node
         return node.start_mark.index, _end_node(node).end_mark.index
+
+    def key_offset(self) -> int | None:
+        """Where the key starts in the text, as :meth:`offsets` reads it."""
+        key_node = self._key_node
+        return None if key_node is None else key_node.start_mark.index  # type: ignore[no-any-return]
 
 
 class _Fallback(Exception):

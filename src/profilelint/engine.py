@@ -551,13 +551,16 @@ def _problem_document(path: str, code: str, message: str, help_text: str) -> Doc
     return doc
 
 
-def _runs_on(rule: Rule, doc: Document) -> bool:
-    if rule.needs is Needs.NOTHING:
-        return True
-    decoded = not any(p.code in ("YML003", UNREADABLE, TOO_LARGE) for p in doc.problems)
-    if rule.needs is Needs.TEXT:
-        return decoded
-    return decoded and doc.is_profile
+def _ready_for(doc: Document) -> frozenset[Needs]:
+    """What a rule may need that ``doc`` has: told once per file, not once per rule."""
+    if any(p.code in ("YML003", UNREADABLE, TOO_LARGE) for p in doc.problems):
+        return _UNDECODED
+    return _PROFILE if doc.is_profile else _TEXT
+
+
+_UNDECODED = frozenset({Needs.NOTHING})
+_TEXT = frozenset({Needs.NOTHING, Needs.TEXT})
+_PROFILE = frozenset(Needs)
 
 
 def _fingerprint(finding: Finding, doc_text_line: str) -> str:
@@ -670,8 +673,9 @@ class Linter:
         context = RuleContext(lambda: self.schema, self.today)
         tracebacks: list[str] = []
         diagnostics: list[Diagnostic] = []
+        ready = _ready_for(doc)
         for rule in self.file_rules:
-            if _runs_on(rule, doc):
+            if rule.needs in ready:
                 diagnostics.extend(self._run_rule(rule, doc, doc.path, context, doc, tracebacks))
         directives = suppressions.find_directives(doc) if doc.text else []
         return FileResult(doc.path, entry_for(doc), diagnostics, directives, tracebacks, doc.lines)

@@ -1,8 +1,10 @@
-"""FMT002's literal block writer gives exactly what the line-by-line version gave."""
+"""FMT002's literal block writer gives exactly what the line-by-line version gave, and what it
+writes reads back as the value."""
 
 from __future__ import annotations
 
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -54,3 +56,24 @@ def test_literal_block_edges(value: str, expected: str | None) -> None:
     assert _literal_block_line_by_line(value, 2) == expected
     if expected is not None:
         assert literal_block(value, 2, "\r\n") == expected.replace("\n", "\r\n")
+
+
+# Every character class the writer must judge: spaces and tabs at line ends and starts, empty
+# first and last lines, every YAML line break, controls, a BOM, text that looks like YAML.
+_ANY_PIECES = st.sampled_from(
+    ["a", "word", " ", "  ", "\t", "\n", "\n", "\n\n", "- item", "# hash", "key: v", "|", ">",
+     "'", '"', "\\", "\r", "\r\n", "\x85", "\u2028", "\u2029", "\ufeff", "\x00", "\x07", "\x1b",
+     "\x7f", "\x9f", "\xa0", "é", "\U0001f600", "---", "..."]
+)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(_ANY_PIECES, max_size=20).map("".join), st.integers(min_value=0, max_value=6),
+       st.sampled_from(["\n", "\r\n"]))
+def test_a_written_literal_block_reads_back_as_the_value(value: str, indent: int, newline: str) -> None:
+    block = literal_block(value, indent, newline)
+    if block is None:
+        assert not _literal_safe(value)
+        return
+    text = f"{' ' * indent}k: {block}"
+    assert yaml.load(text, Loader=yaml.CSafeLoader) == {"k": value}, text

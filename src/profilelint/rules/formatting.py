@@ -12,8 +12,8 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
-from ..diagnostics import Applicability, DataChange, Edit, Fix, Severity, Span
-from ..document import BLOCK_STYLES, Document, Location, parse, pointer_label
+from ..diagnostics import Applicability, DataChange, Edit, Fix, Position, Severity, Span
+from ..document import BLOCK_STYLES, Document, parse, pointer_label
 from ..records import FrozenRecord, Record
 from ..registry import Finding, Needs, RuleContext, rule
 from ._markdown import (
@@ -237,6 +237,21 @@ def _literal_safe(text: str) -> bool:
     return _NOT_LITERAL_SAFE.search(text) is None
 
 
+_UNSAFE_BUT_READABLE = "\x85\u2028\u2029\ufeff"
+"""The characters of :data:`_NOT_LITERAL_SAFE` that YAML's reader lets into a stream (it
+refuses the others: the C0 controls but tab, LF and CR; DEL; the C1 controls but NEL;
+surrogates; U+FFFE and U+FFFF)."""
+
+
+def _only_double_quotes_can_be_unsafe(text: str) -> bool:
+    """Is ``text`` free of :data:`_UNSAFE_BUT_READABLE`?  Then every value YAML reads from it,
+    but a double-quoted one, is literal-safe: plain, single-quoted and block scalars hold
+    characters of the text, with each line break read as `\\n` (CR and CRLF too), and only a
+    double-quoted string's escapes make other characters.  Four searches of the text instead
+    of a regex over each section."""
+    return not any(character in text for character in _UNSAFE_BUT_READABLE)
+
+
 def _chomping(value: str) -> str:
     """The chomping indicator that reproduces the final line breaks of ``value`` exactly."""
     if not value.endswith("\n"):
@@ -254,83 +269,121 @@ def literal_block(value: str, parent_indent: int, newline: str = "\n") -> str | 
     the first line holding any character starts with white space, which YAML would otherwise
     take for indentation.
     """
-    if not _literal_safe(value):
-        return None
+    return _write_literal_block(value, parent_indent, newline) if _literal_safe(value) else None
+
+
+def _write_literal_block(value: str, parent_indent: int, newline: str) -> str:
+    """:func:`literal_block` of a value known to be literal-safe."""
     chomp = _chomping(value)
     body = value if chomp == "-" else value[:-1]
     # The first character after any empty lines starts the first line holding a character.
     indicator = str(_LITERAL_INDENT) if body.lstrip("\n")[:1] in (" ", "\t") else ""
-    content = _indented_lines(body, " " * (parent_indent + _LITERAL_INDENT)) if value else ""
-    if newline != "\n":
-        content = content.replace("\n", newline)  # a literal-safe value holds no CR
-    return f"|{indicator}{chomp}{newline}{content}"
+    if not value:
+        block = f"|{indicator}{chomp}\n"
+    else:
+        # Every line after the prefix, in three replacements in C instead of a Python step
+        # per line.  An empty line then reads `\n<prefix>\n` (the header's `\n` stands before
+        # the first); neighbouring empty lines share a `\n`, so one replace takes every other
+        # one and the second takes the rest.
+        prefix = " " * (parent_indent + _LITERAL_INDENT)
+        indented = body.replace("\n", "\n" + prefix)
+        block = f"|{indicator}{chomp}\n{prefix}{indented}\n"
+        empty = f"\n{prefix}\n"
+        if empty in block:
+            block = block.replace(empty, "\n\n").replace(empty, "\n\n")
+    return block if newline == "\n" else block.replace("\n", newline)  # a safe value holds no CR
 
 
-def _indented_lines(body: str, prefix: str) -> str:
-    """Every line of ``body`` (split at `\\n`) after ``prefix``, empty lines left empty, each
-    ended by `\\n`: three replacements in C instead of a Python step per line."""
-    text = "\n" + prefix + body.replace("\n", "\n" + prefix) + "\n"
-    empty = "\n" + prefix + "\n"
-    if empty in text:
-        # An empty line reads `\\n<prefix>\\n`. Neighbouring empty lines share a `\\n`, so
-        # one replace takes every other one; the second takes the rest.
-        text = text.replace(empty, "\n\n").replace(empty, "\n\n")
-    return text[1:]
+# FMT002 reads the lines around each section's value by offsets, with `str.find` from the
+# parser's indexes, so it builds no line index (no other rule reads lines in a usual file).
+# A line is (start, end): the offset of its first character and of its `\n`, or the length
+# of the text for the last line; lines split at `\n` only, as LineIndex splits them.
 
 
-def _absorbs_following_comment(doc: Document, last: int, content_indent: int) -> bool:
-    """Would a comment after line ``last`` become text of a block indented ``content_indent``?"""
-    for line in range(last + 1, doc.lines.line_count):
-        text = doc.lines.line_text(line)
-        body = text.lstrip(" ")
-        if not body:
-            continue
-        if not body.startswith("#"):
-            return False
-        if len(text) - len(body) >= content_indent:
-            return True
+def _line_holding(text: str, offset: int) -> tuple[int, int]:
+    end = text.find("\n", offset)
+    return text.rfind("\n", 0, offset) + 1, len(text) if end == -1 else end
+
+
+def _line_after(text: str, line_end: int) -> tuple[int, int] | None:
+    """The line after the one ending at ``line_end``; None after the last line."""
+    if line_end >= len(text):
+        return None
+    end = text.find("\n", line_end + 1)
+    return line_end + 1, len(text) if end == -1 else end
+
+
+def _line_before(text: str, line_start: int) -> tuple[int, int]:
+    return text.rfind("\n", 0, line_start - 1) + 1, line_start - 1
+
+
+def _absorbs_following_comment(text: str, last_end: int, content_indent: int) -> bool:
+    """Would a comment after the line ending at ``last_end`` become text of a block indented
+    ``content_indent``?"""
+    line = _line_after(text, last_end)
+    while line is not None:
+        source = text[line[0] : line[1]].rstrip("\r")
+        body = source.lstrip(" ")
+        if body:
+            if not body.startswith("#"):
+                return False
+            if len(source) - len(body) >= content_indent:
+                return True
+        line = _line_after(text, line[1])
     return False
 
 
-def _literal_fix(doc: Document, location: Location, value: str, value_line: str) -> Fix | None:
-    """Rewrite the value at ``location`` as a literal block that reads back as the same string.
+def _literal_fix(text: str, style: str | None, value: str, value_line: str, line_start: int,
+                 offsets: tuple[int, int], key_offset: int | None,
+                 safe_unless_quoted: bool) -> Fix | None:
+    """Rewrite the value between ``offsets`` as a literal block that reads back as ``value``.
 
-    ``value_line`` is the text of the line the value starts on (the rule has read it).
+    ``value_line`` is the text of the line the value starts on, which starts at
+    ``line_start``; ``key_offset`` is where the value's key starts (None without a key);
+    ``safe_unless_quoted`` is :func:`_only_double_quotes_can_be_unsafe` of the text.
     """
-    if location.key is None:
-        return None
-    key, start, end = location.key.start, location.value.start, location.value.end
-    lines = doc.lines
-    if start.line != key.line or not _BLOCK_KEY_PREFIX.fullmatch(value_line[: key.column]):
-        return None  # a flow mapping, or a value on a line of its own: leave it to a person
-    if location.style in BLOCK_STYLES:
-        header = _BLOCK_HEADER.fullmatch(value_line[start.column :])
+    if key_offset is None or key_offset < line_start:
+        return None  # no key, or a value on a line of its own: leave it to a person
+    key_column = key_offset - line_start
+    if not _BLOCK_KEY_PREFIX.fullmatch(value_line[:key_column]):
+        return None  # a flow mapping: leave it to a person
+    start_offset, end_offset = offsets
+    if style in BLOCK_STYLES:
+        header = _BLOCK_HEADER.fullmatch(value_line[start_offset - line_start :])
         if header is None:
             return None
         comment = (header.group("comment") or "").strip()
-        last = end.line if end.column > 0 else end.line - 1
-        while last > start.line and not lines.line_text(last).strip():
-            last -= 1  # trailing blank lines are not text here; keep them where they are
+        # A block ends at the start of the line after it (or inside the last line, at the end
+        # of a text with no final line break).
+        last_start, last_end = _line_holding(text, end_offset)
+        if end_offset == last_start:
+            last_start, last_end = _line_before(text, last_start)
+        while last_start > line_start and not text[last_start:last_end].strip():
+            # Trailing blank lines are not text here; keep them where they are.
+            last_start, last_end = _line_before(text, last_start)
     else:
-        rest = lines.line_text(end.line)[end.column :].strip()
+        last_start, last_end = _line_holding(text, end_offset)
+        rest = text[end_offset:last_end].strip()
         if rest and not rest.startswith("#"):
             return None
-        comment, last = rest, end.line
+        comment = rest
     if _chomping(value) == "+":
         # A keeping block takes every following blank line into its text: consume them.
-        while last + 1 < lines.line_count and not lines.line_text(last + 1).strip():
-            last += 1
-    if _absorbs_following_comment(doc, last, key.column + _LITERAL_INDENT):
+        following = _line_after(text, last_end)
+        while following is not None and not text[following[0] : following[1]].strip():
+            last_end = following[1]
+            following = _line_after(text, last_end)
+    if _absorbs_following_comment(text, last_end, key_column + _LITERAL_INDENT):
         return None
-    region_end = _line_start(doc, last + 1)
-    newline = "\r\n" if doc.text[region_end - 2 : region_end] == "\r\n" else "\n"
-    block = literal_block(value, key.column, newline)
-    if block is None:
+    region_end = min(last_end + 1, len(text))  # the start of the line after the last
+    newline = "\r\n" if text[region_end - 2 : region_end] == "\r\n" else "\n"
+    if not (safe_unless_quoted and style != '"') and not _literal_safe(value):
         return None
+    block = _write_literal_block(value, key_column, newline)
     if comment:
         header_line, _, content = block.partition(newline)
         block = f"{header_line} {comment}{newline}{content}"
-    edit = Edit(lines.offset(start), region_end, block)
+    edit = Edit(start_offset, region_end, block)
     return Fix("rewrite the markdown as a literal block scalar (`|`)", (edit,))
 
 
@@ -370,22 +423,32 @@ def markdown_not_literal_block(doc: Document, ctx: RuleContext) -> Iterator[Find
     block's header. No fix is offered when the text holds characters a literal block cannot
     hold unescaped, or when the section is written in flow style (`{heading: …}`).
     """
+    text = doc.text
+    safe_unless_quoted = _only_double_quotes_can_be_unsafe(text)
     for body in section_bodies(doc):
         location = doc.locations.get(body.pointer)
         if location is None or location.style in ("|", None):
             continue
         style = location.style
-        start = location.value.start
-        value_line = doc.lines.line_text(start.line)
+        start = location.start
+        offsets = doc.offsets(location)
+        line_start, line_end = _line_holding(text, offsets[0])
+        value_line = text[line_start:line_end].rstrip("\r")
         if style == ">":
             described = f"a folded block (`{value_line[start.column :].split()[0]}`)"
         else:
             described = _STYLE_NAMES.get(style, "a flow scalar")
+        if offsets[1] > line_end:  # over several lines: underline the first, as head_span does
+            span = Span(start, Position(start.line, max(len(value_line), start.column)))
+        else:
+            span = location.value
+        fix = _literal_fix(text, style, body.markdown, value_line, line_start, offsets,
+                           doc.key_offset(location), safe_unless_quoted)
         yield Finding(
-            doc.head_span(body.pointer),
+            span,
             f"markdown of section `{body.heading}` is {described}, not a literal block (`|`)",
             "write it as `markdown: |-` followed by the markdown, indented, line for line",
-            fix=_literal_fix(doc, location, body.markdown, value_line),
+            fix=fix,
             pointer=body.pointer,
             fingerprint=body.heading,
         )
