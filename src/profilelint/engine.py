@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, BinaryIO
 from . import suppressions
 from .config import Config
 from .corpus import AnyEntry, Corpus, DeferredEntry, Link, ProfileEntry, entry_for, resolved
-from .diagnostics import Diagnostic, LineIndex, Severity, Span
+from .diagnostics import Diagnostic, Severity, Span
 from .document import Document, LoadProblem, decode, load, parse
 from .exclude import Exclusions
 from .findings import (
@@ -116,9 +116,9 @@ class FileResult:
     diagnostics: list[Diagnostic]
     directives: list[suppressions.Directive]
     tracebacks: list[str] = field(default_factory=list)
-    lines: LineIndex | None = None
-    """The file's line index, when it was linted from its text (for reports rendered in a
-    worker); never cached or sent."""
+    document: Document | None = None
+    """The document linted, for reports rendered in a worker (its line index is built only
+    if a format asks for it); never cached or sent."""
 
 
 class PackedResult(FrozenRecord):
@@ -168,7 +168,9 @@ class PackedResult(FrozenRecord):
             found = sorted(linter.finish(result, ()), key=Diagnostic.sort_key)
             if found:
                 counts = counts_of(found)
-                texts = tuple(file_text(v, result.path, found, result.lines, linter.rules).encode("utf-8") for v in variants)
+                document = result.document
+                lines = (lambda: document.lines) if document is not None else (lambda: None)
+                texts = tuple(file_text(v, result.path, found, lines, linter.rules).encode("utf-8") for v in variants)
         stored = b""
         if cached:
             from .cache_format import encode_findings
@@ -678,7 +680,7 @@ class Linter:
             if rule.needs in ready:
                 diagnostics.extend(self._run_rule(rule, doc, doc.path, context, doc, tracebacks))
         directives = suppressions.find_directives(doc) if doc.text else []
-        return FileResult(doc.path, entry_for(doc), diagnostics, directives, tracebacks, doc.lines)
+        return FileResult(doc.path, entry_for(doc), diagnostics, directives, tracebacks, doc)
 
     def lint_corpus(self, results: Sequence[FileResult], corpus: Corpus) -> list[Diagnostic]:
         """The cross-file pass over the index entries of the linted files."""

@@ -65,11 +65,11 @@ asked for, every rule by code) → text.  Formats whose text of a file depends o
 define it as ``file_text`` (and ``variant``); it may then be kept, or rendered in a worker."""
 
 
-def file_text(variant: str, path: str, diagnostics: Sequence[Diagnostic], lines: LineIndex | None,
+def file_text(variant: str, path: str, diagnostics: Sequence[Diagnostic], lines: Callable[[], LineIndex | None],
               rules: Mapping[str, Rule]) -> str:
     """The text ``variant`` (a format that keeps texts) writes for one file's findings."""
     render_file: FileText = _module(variant).file_text
-    return render_file(path, diagnostics, lambda: lines, rules)
+    return render_file(path, diagnostics, lines, rules)
 
 
 def rendered_files(report: Report, variant: str) -> Iterator[str | bytes]:
