@@ -1258,11 +1258,11 @@ class _Results:
         self.located: dict[str, Location] = {}
         """Where a spilled run keeps each file's packed findings and texts: one location per
         file, not a key per kind of thing (at 10,000 files they added up to megabytes)."""
-        spill = self.spill
+        spilled_to = self.spill
 
         def read_entry(location: Location, path: str) -> ProfileEntry:
-            assert spill is not None
-            return _expand_entry(spill.read(location), path)
+            assert spilled_to is not None
+            return _expand_entry(spilled_to.read(location), path)
 
         self._read_entry = read_entry
 
@@ -1304,7 +1304,7 @@ class _Results:
 
         location = self.located.get(path)
         assert self.spill is not None
-        return (b"", None) if location is None else marshal.loads(self.spill.read(location))  # type: ignore[no-any-return]
+        return (b"", None) if location is None else marshal.loads(self.spill.read(location))
 
     def add_cross_file(self, path: str, diagnostics: list[Diagnostic], *, crashed: bool = False) -> None:
         if crashed:

@@ -7,7 +7,7 @@ import importlib
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 from typing import TYPE_CHECKING, Any, TextIO
 
 from ..diagnostics import Diagnostic, LineIndex
@@ -83,7 +83,7 @@ def rendered_files(report: Report, variant: str) -> Iterator[str | bytes]:
     findings = report.findings
     if not findings.grouped:
         for d in findings:
-            yield render_file(d.path, [d], lambda path=d.path: lines_of(path), report.rules)
+            yield render_file(d.path, [d], partial(lines_of, d.path), report.rules)
         return
     for path, diagnostics in findings.by_file():
         if isinstance(diagnostics, FileFindings):
@@ -91,7 +91,7 @@ def rendered_files(report: Report, variant: str) -> Iterator[str | bytes]:
             if kept is not None:
                 yield kept
                 continue
-        text = render_file(path, diagnostics, lambda path=path: lines_of(path), report.rules)
+        text = render_file(path, diagnostics, partial(lines_of, path), report.rules)
         if isinstance(diagnostics, FileFindings):
             diagnostics.keep(variant, text)
         yield text
