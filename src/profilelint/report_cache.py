@@ -109,8 +109,11 @@ def report_context(linter: Linter) -> bytes:
 
 def shard_name(variant: str, path: str) -> str:
     """The shard a file's text in ``variant`` belongs to: the stem of its two files."""
-    number = blake2b(path.encode("utf-8", "surrogatepass"), digest_size=1).digest()[0] % SHARDS
-    return f"reports-{variant}-{number:02x}"
+    return f"reports-{variant}-{_shard_number(path):02x}"
+
+
+def _shard_number(path: str) -> int:
+    return blake2b(path.encode("utf-8", "surrogatepass"), digest_size=1).digest()[0] % SHARDS
 
 
 RECENT = "-new"
@@ -217,6 +220,8 @@ class ReportTexts:
         self.variants = tuple(dict.fromkeys(variants))
         assert all(v and VARIANT_CHARACTERS.issuperset(v) for v in self.variants)
         self._shards: dict[str, _Shard] = {}
+        self._files_of: dict[tuple[str, str], tuple[_Shard, _Shard]] = {}
+        """Each file's shard files by (variant, path): looked up twice (held, then text)."""
         self._new: dict[str, dict[str, _Entry]] = {}
         """Texts kept this run, by shard and path (offset and length are in ``_spill``)."""
         self._many = many
@@ -239,10 +244,18 @@ class ReportTexts:
             self._shards[name] = shard
         return shard
 
+    def _files(self, variant: str, path: str) -> tuple[_Shard, _Shard]:
+        """The recent and main files of the shard of ``path`` in ``variant``, read."""
+        key = (variant, path)
+        files = self._files_of.get(key)
+        if files is None:
+            name = shard_name(variant, path)
+            files = self._files_of[key] = (self._shard(f"{name}{RECENT}.bin"), self._shard(f"{name}.bin"))
+        return files
+
     def _entry(self, variant: str, stamp: Stamp, display: str) -> tuple[_Shard, _Entry] | None:
         """The file's entry for ``variant`` as it is now, and the shard file holding it."""
-        name = shard_name(variant, stamp[0])
-        for shard in (self._shard(f"{name}{RECENT}.bin"), self._shard(f"{name}.bin")):
+        for shard in self._files(variant, stamp[0]):
             entry = shard.entries.get(stamp[0])
             if entry is not None and (entry.size, entry.mtime_ns, entry.inode, entry.ctime_ns) == stamp[1:] \
                     and entry.display == display:
@@ -291,6 +304,7 @@ class ReportTexts:
         """Write the shards that gained texts; texts of files no longer in the corpus drop out."""
         if not self._new:
             return
+        self._files_of.clear()  # the files are read again after they are written
         try:
             if not self.cache.writable():
                 return
