@@ -323,3 +323,64 @@ def test_a_few_new_texts_go_to_the_recent_file_and_are_merged_once_large(
     assert cli("check", *DAY, "-f", "json", "seeds") == expected
     assert cli("clean").code == 0
     assert not (corpus / CACHE_DIR_NAME).exists()  # both kinds of file are profilelint's own
+
+
+def cross_file_passes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record each file the cross-file rules run on."""
+    from profilelint.engine import Linter
+
+    seen: list[str] = []
+    original = Linter.lint_entry
+
+    def spy(self: Linter, entry: object, *rest: object) -> object:
+        seen.append(Path(entry.path).name)  # type: ignore[attr-defined]
+        return original(self, entry, *rest)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Linter, "lint_entry", spy)
+    return seen
+
+
+def test_cross_file_findings_confirmed_in_the_same_corpus_are_not_looked_for_again(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    expected = cli("check", *DAY, "-f", "json", "--no-cache", "seeds")
+    cli("check", *DAY, "-f", "json", "seeds")
+    seen = cross_file_passes(monkeypatch)
+    assert cli("check", *DAY, "-f", "json", "seeds") == expected
+    assert seen == []  # nothing changed: every file's cross-file findings were confirmed
+
+    gamma = corpus / "seeds" / "gamma.yaml"
+    gamma.write_text(gamma.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+    expected = cli("check", *DAY, "-f", "json", "--no-cache", "seeds")
+    seen.clear()
+    assert cli("check", *DAY, "-f", "json", "seeds") == expected
+    assert sorted(seen) == ["alpha.yaml", "customs-officer.yaml", "gamma.yaml"]  # another corpus
+    seen.clear()
+    assert cli("check", *DAY, "-f", "json", "seeds") == expected
+    assert seen == []  # confirmed again, in the new corpus
+
+
+def test_a_slug_changed_elsewhere_is_another_corpus(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """alpha links to `beta`, which is missing; a file declaring it is added: alpha's kept
+    text, confirmed in the old corpus, is not the report in the new one."""
+    cli("check", *DAY, "-f", "concise", "seeds")
+    cli("check", *DAY, "-f", "concise", "seeds")
+    (corpus / "seeds" / "beta.yaml").write_text(seed_with(slug="beta", title="Beta", related="[]"), encoding="utf-8")
+
+    warm = cli("check", *DAY, "-f", "concise", "seeds")
+    assert warm == cli("check", *DAY, "-f", "concise", "--no-cache", "seeds")
+    assert "seeds/alpha.yaml" in warm.stdout and "`beta`" not in warm.stdout
+
+
+def test_confirmations_of_another_corpus_or_planted_ones_are_not_trusted(corpus: Path) -> None:
+    from profilelint.report_cache import CONFIRMED, CONFIRMED_LAYOUT
+
+    expected = cli("check", *DAY, "-f", "concise", "--no-cache", "seeds")
+    cli("check", *DAY, "-f", "concise", "seeds")
+    (namespace,) = [p for p in (corpus / CACHE_DIR_NAME).iterdir() if p.is_dir()]
+    (namespace / CONFIRMED).write_bytes(b"garbage")
+    damaged = cli("check", *DAY, "-f", "concise", "seeds")
+    assert (damaged.code, damaged.stdout) == expected[:2]
+    assert "reports-confirmed.bin`: it does not start as a file of confirmed findings does" in damaged.stderr
+    (namespace / CONFIRMED).write_bytes(CONFIRMED_LAYOUT + b"0\n")  # another layout: quietly replaced
+    assert cli("check", *DAY, "-f", "concise", "seeds") == expected

@@ -82,7 +82,7 @@ _NAMESPACE_NAME = re.compile(r"[0-9a-f]{24}")
 _OWN_FILE_NAME = re.compile(
     r"(?:index|index-head|suggestions|results-[0-9a-f]{2})\.json"
     r"|\.(?:index|index-head|suggestions|results-[0-9a-f]{2})-[a-z0-9_]+\.tmp"
-    r"|reports-[a-z]+-[0-9a-f]{2}(?:-new)?\.bin|\.reports-[a-z]+-[0-9a-f]{2}(?:-new)?-[a-z0-9_]+\.tmp"
+    r"|reports-(?:[a-z]+-[0-9a-f]{2}(?:-new)?|confirmed)\.bin|\.reports-(?:[a-z]+-[0-9a-f]{2}(?:-new)?|confirmed)-[a-z0-9_]+\.tmp"
 )
 """What profilelint writes in a namespace folder: index (base and head), suggestions, result
 shards, report texts (see :mod:`report_cache`) and their temporaries."""
@@ -603,6 +603,11 @@ class ResultCache:
     def discard(self, path: Path, reason: str) -> None:
         """Tell (once per run) that the cache file at ``path`` was damaged and is not used."""
         self._damaged(path, reason)
+
+    def read(self, name: str, decode: Callable[[bytes], Any]) -> Any:
+        """A file of this namespace's folder, decoded; {} if there is none, if it is of
+        another format, or (with the one warning) if it is damaged."""
+        return self._read(self.directory / name, decode) if self.enabled else {}
 
     def writable(self) -> bool:
         """Whether the cache may be written now (its folders created and judged ours)."""

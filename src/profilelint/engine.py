@@ -1074,12 +1074,20 @@ def run(
         from .report_cache import RunTexts, report_context
 
         report_texts = RunTexts(cache, report_variants, report_context(linter), many=len(targets) >= SPILL_THRESHOLD)
+    def reindex(path: str, display: str) -> tuple[ProfileEntry, bool]:
+        """A file's index entry from its bytes (its cached one turned out damaged)."""
+        _, entry, cacheable = linter.process_file(Target(Path(path), display), False)
+        return entry, cacheable
+
+    shown: list[tuple[FileKey | None, str]] = []
+    """Every corpus file's key and display path: the corpus report texts are rendered in."""
     if cache is not None:
         from .cache import file_key_and_status
 
         for target in targets:
             found_key = file_key_and_status(target.path) if target.refusal is None and target.contents is None else None
             keyed.append((target, None if found_key is None else found_key[0]))
+            shown.append((keyed[-1][1], target.display))
             if found_key is not None and report_texts is not None:
                 report_texts.stamp(target, *found_key)
         # Looked up a result shard at a time, each let go of once its files are read: a warm
@@ -1092,7 +1100,8 @@ def run(
                     shard = cache.shard_name(key)
                 live_keys.append(key)
                 if report_texts is not None and report_texts.hold(target.display):
-                    entry_of_target = cache.entry(key, target.display)
+                    # Decoded only if its cross-file findings have to be found again.
+                    entry_of_target = cache.deferred(key, target.display, reindex)
                     if entry_of_target is not None:
                         results.entries[target.display] = entry_of_target
                         continue
@@ -1105,11 +1114,6 @@ def run(
         if target.display not in results.entries:
             pending.append((target, True))
             pending_keys.append(key)
-
-    def reindex(path: str, display: str) -> tuple[ProfileEntry, bool]:
-        """A file's index entry from its bytes (its cached one turned out damaged)."""
-        _, entry, cacheable = linter.process_file(Target(Path(path), display), False)
-        return entry, cacheable
 
     for entry, display in found:
         if cache is None:
@@ -1131,6 +1135,8 @@ def run(
             status = None
         if status is not None:
             key = (path, status.st_size, status.st_mtime_ns, status.st_ino)
+        shown.append((key, display))
+        if key is not None:
             live_keys.append(key)
             deferred = cache.deferred(key, display, reindex)
             if deferred is not None:
@@ -1138,6 +1144,8 @@ def run(
                 continue
         pending.append((link or _found_target(entry, display, root), False))
         pending_keys.append(key)
+    if report_texts is not None:
+        report_texts.in_corpus(shown)
 
     if any(is_target for _, is_target in pending):
         linter.schema  # noqa: B018 - a broken schema must stop the run here, with exit 2
@@ -1162,10 +1170,15 @@ def run(
     displays = list(dict.fromkeys(t.display for t in targets))
     linted = [results.entries[d] for d in displays]
     corpus = Corpus.from_entries(Path(shown_folder(root)), [*linted, *entries])
+    # A file reported from texts whose cross-file findings were confirmed in this very corpus
+    # has them still: its entry is not even decoded.
+    unchanged = set() if report_texts is None else {d for d in displays if report_texts.confirmed(d)}
     if cache is not None and not SUGGESTING_RULES.isdisjoint(linter.selected_codes):
-        _prepare_suggestions(cache, corpus, [*linted, *(entries if corpus_wide else ())])
+        checked = [results.entries[d] for d in displays if d not in unchanged]
+        _prepare_suggestions(cache, corpus, [*checked, *(entries if corpus_wide else ())])
     tracebacks: list[str] = []
-    for display in displays:
+
+    def cross_file_pass(display: str) -> None:
         # The cross-file pass runs now, on the complete index, so every traceback is known
         # before the report starts; its findings join the file's in the spill.
         crashes = list(results.tracebacks.get(display, ()))
@@ -1174,6 +1187,10 @@ def run(
             results.add(report_texts.own_result(display, linter))  # its texts are of other cross-file findings
         results.add_cross_file(display, cross_file, crashed=bool(crashes))
         tracebacks.extend(crashes)
+
+    for display in displays:
+        if display not in unchanged:
+            cross_file_pass(display)
     elsewhere: dict[str, list[Diagnostic]] = {}
     if corpus_wide:
         for diagnostic in _cross_file_elsewhere(linter, corpus, entries, tracebacks):
@@ -1189,6 +1206,9 @@ def run(
         """The findings of a file reported from its texts, for a reader that wants them."""
         assert report_texts is not None
         results.add(report_texts.own_result(display, linter))
+        if display in unchanged:  # its cross-file findings were not looked for
+            unchanged.discard(display)
+            cross_file_pass(display)
         return finished(display)
 
     def rendered_text(display: str, counts: Counts, texts: tuple[bytes, ...], variant: str) -> bytes | None:

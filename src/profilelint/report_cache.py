@@ -90,9 +90,50 @@ class _Entry(msgspec.Struct, array_like=True, frozen=True, gc=False):
 _decode_header = msgspec.msgpack.Decoder(dict[str, _Entry]).decode
 _encode_header = msgspec.msgpack.Encoder().encode
 
+CONFIRMED = "reports-confirmed.bin"
+CONFIRMED_LAYOUT = b"profilelint confirmed cross-file findings "
+CONFIRMED_MAGIC = CONFIRMED_LAYOUT + b"1\n"
+_Digest = Annotated[bytes, msgspec.Meta(min_length=16, max_length=16)]
+
+
+class _Confirmed(msgspec.Struct, array_like=True, frozen=True):
+    """Which files' cross-file findings had which digest (:meth:`RunTexts.digest`) in one
+    corpus (:meth:`RunTexts.in_corpus`)."""
+
+    corpus: _Digest
+    files: dict[str, _Digest]
+
+
+_confirmed_decoder = msgspec.msgpack.Decoder(_Confirmed)
+
+
+def _decode_confirmed(data: bytes) -> _Confirmed:
+    if not data.startswith(CONFIRMED_MAGIC):
+        if data.startswith(CONFIRMED_LAYOUT):
+            raise Stale
+        raise Damaged("does not start as a file of confirmed findings does")
+    try:
+        return _confirmed_decoder.decode(memoryview(data)[len(CONFIRMED_MAGIC):])
+    except (msgspec.DecodeError, msgspec.ValidationError) as error:
+        raise Damaged(f"is of the wrong shape ({error})") from None
+
 
 def stamp_of(key: FileKey, status: os.stat_result) -> Stamp:
     return (*key, status.st_ctime_ns)
+
+
+def _storable(path: str) -> bool:
+    """Whether a path can be a key of MessagePack (UTF-8): not one holding an undecodable
+    byte of its file name (a lone surrogate), whose texts are simply not kept."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _by_path(shown: tuple[FileKey | None, str]) -> str:
+    return shown[1]
 
 
 def report_context(linter: Linter) -> bytes:
@@ -285,7 +326,7 @@ class ReportTexts:
 
     def keep(self, variant: str, stamp: Stamp, display: str, inputs: bytes, counts: Counts, text: str | bytes) -> None:
         """Remember ``text`` as the file's in ``variant``, written by :meth:`save`."""
-        if variant not in self.variants or not self.cache.enabled:
+        if variant not in self.variants or not self.cache.enabled or not _storable(stamp[0]):
             return
         name = shard_name(variant, stamp[0])
         encoded = text if isinstance(text, bytes) else text.encode("utf-8")
@@ -373,6 +414,12 @@ class RunTexts:
         self.store = ReportTexts(cache, variants, many=many)
         self.context = context
         """The run's :func:`report_context`."""
+        self.corpus = b""
+        """Digest of this run's corpus (:meth:`in_corpus`); empty until known, or if unknowable."""
+        self._confirmed: dict[str, bytes] = {}
+        """What an earlier run confirmed in this very corpus: path → :meth:`digest`."""
+        self._verified: dict[str, bytes] = {}
+        """What this run found or confirmed: path → :meth:`digest`."""
         self.stamps: dict[str, Stamp] = {}
         self.targets: dict[str, Target] = {}
         self.held: dict[str, Held] = {}
@@ -396,6 +443,30 @@ class RunTexts:
         """The file's findings are needed after all: it is linted or decoded as usual."""
         self.held.pop(display, None)
 
+    def in_corpus(self, shown: Sequence[tuple[FileKey | None, str]]) -> None:
+        """Learn the run's corpus: every file's key and display path, the working folder
+        (cross-file findings name other files by their display paths) and the report
+        context.  Cross-file findings are a function of it, so what an earlier run found in
+        the same corpus still holds (:meth:`confirmed`).  A file without a key (it could not
+        be stat'ed) makes the corpus unknowable."""
+        if any(key is None for key, _ in shown):
+            return
+        described = repr((os.getcwd(), sorted(shown, key=_by_path))).encode("utf-8", "surrogatepass")
+        self.corpus = blake2b(self.context + b"\0" + described, digest_size=16).digest()
+        stored = self.cache.read(CONFIRMED, _decode_confirmed)
+        if isinstance(stored, _Confirmed) and stored.corpus == self.corpus:
+            self._confirmed = stored.files
+
+    def confirmed(self, display: str) -> bool:
+        """Whether the file is reported from texts whose cross-file findings an earlier run
+        found to be the same in this very corpus (they need not be looked for again)."""
+        held = self.held.get(display)
+        path = self.stamps[display][0] if held is not None else ""
+        if held is None or self._confirmed.get(path) != held.inputs:
+            return False
+        self._verified[path] = held.inputs
+        return True
+
     def digest(self, cross_file: Sequence[Diagnostic]) -> bytes:
         """What a file's texts were rendered with, besides its own findings: its cross-file
         findings (a Diagnostic's repr is its every field) and the run's report context."""
@@ -409,6 +480,8 @@ class RunTexts:
         self.cross_file[display] = (digest, cross_file)
         if crashes:
             self.crashed.add(display)
+        elif display in self.stamps:
+            self._verified[self.stamps[display][0]] = digest
         held = self.held.get(display)
         if held is None or (held.inputs == digest and not crashes):
             return True
@@ -454,3 +527,16 @@ class RunTexts:
 
     def save(self, live: set[str]) -> None:
         self.store.save(live)
+        if not self.corpus or not self._verified.keys() - self._confirmed.keys():
+            return  # nothing new confirmed in this corpus
+        files = {
+            path: digest for path, digest in {**self._confirmed, **self._verified}.items()
+            if path in live and _storable(path)
+        }
+        data = CONFIRMED_MAGIC + msgspec.msgpack.encode(_Confirmed(self.corpus, files))
+        try:
+            if len(data) <= MAX_FILE_BYTES and self.cache.writable():
+                write_atomically(self.cache.directory / CONFIRMED, data)
+        except (OSError, ValueError):
+            pass  # only costs speed next time
+        self._confirmed = files
