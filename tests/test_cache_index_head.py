@@ -18,12 +18,14 @@ from profilelint.cache_format import FORMAT
 from profilelint.corpus import ProfileEntry
 from tests.helpers import SEED, cli
 from tests.index_file import head_of
-from tests.test_cache_security import (  # noqa: F401 - `repo` is a fixture
+from tests.test_cache_security import (  # noqa: F401 - `repo` is a fixture; the damage helpers serve the head too
     CHECK,
     huge,
     namespace_folder,
     repo,
+    rests_truncated,
     snapshot,
+    truncated,
     warned,
 )
 
@@ -45,15 +47,6 @@ def headed(repo: Path) -> tuple[tuple[int, str, str], Path]:
 def to_victim(head: Path) -> None:
     head.unlink()
     head.symlink_to(Path("..") / ".." / ".." / "victim" / "g")
-
-
-def truncated(head: Path) -> None:
-    line, _, rests = head.read_bytes().partition(b"\n")
-    head.write_bytes(line[:-7] + b"\n" + rests)
-
-
-def rests_truncated(head: Path) -> None:
-    head.write_bytes(head.read_bytes()[:-7])
 
 
 def slug_a_number(head: Path) -> None:
