@@ -204,3 +204,43 @@ def test_two_concurrent_runs_leave_a_usable_cache(corpus: Path, tmp_path: Path) 
     assert not list((tmp_path / ".profilelint_cache").glob("*/.*.tmp"))
     again = subprocess.run(command, check=False, cwd=tmp_path, capture_output=True, timeout=120)
     assert again.stdout == outputs[0][0]
+
+
+def test_storing_a_result_leaves_the_rest_of_its_shard_on_disk(tmp_path: Path) -> None:
+    """A run that stores ~100 results at 10,000 files touched ~80 shards: each was held whole
+    until the save.  The other results of a shard now stay on disk until it is written, and a
+    lookup of one of them still finds it."""
+    from profilelint.engine import Linter, Target
+
+    names = [f"p{n}" for n in range(600)]
+    same_shard = [n for n in names if cache_module._shard_name(str(tmp_path / f"{n}.yaml")) == cache_module._shard_name(str(tmp_path / "p0.yaml"))]
+    first, second = same_shard[:2]
+    linter = Linter(Config(today=TODAY, root=tmp_path))
+    keys = {}
+    for name in (first, second):
+        (tmp_path / f"{name}.yaml").write_text(profile(name, ["missing"]), encoding="utf-8")
+    folder, namespace = tmp_path / "cache", cache_module.ResultCache.namespace("test", b"")
+
+    def store(cache: cache_module.ResultCache, name: str) -> None:
+        key = keys[name] = cache_module.file_key(tmp_path / f"{name}.yaml")
+        result, entry, _ = linter.process_file(Target(tmp_path / f"{name}.yaml", f"{name}.yaml"), True)
+        assert key is not None and result is not None
+        cache.store(key, entry, result)
+
+    cache = cache_module.ResultCache(folder, namespace)
+    store(cache, first)
+    store(cache, second)
+    cache.save(keys.values())
+    expected = cache_module.ResultCache(folder, namespace).result(keys[second], f"{second}.yaml")
+
+    (tmp_path / f"{first}.yaml").write_text(profile(first, []), encoding="utf-8")
+    cache = cache_module.ResultCache(folder, namespace)
+    store(cache, first)
+    shard = cache.shards[cache_module._shard_name(keys[second][0])]
+    assert shard[keys[second][0]] is cache_module._ON_DISK  # not held
+    assert expected is not None and cache.result(keys[second], f"{second}.yaml") == expected
+    cache.save(keys.values())
+
+    again = cache_module.ResultCache(folder, namespace)
+    assert again.result(keys[second], f"{second}.yaml") == expected
+    assert again.result(keys[first], f"{first}.yaml") is not None

@@ -673,7 +673,9 @@ class ResultCache:
         name = _shard_name(key[0])
         shard = self._shard(name)
         raw = shard.get(key[0])
-        if raw is _ON_DISK:  # let go of after an earlier lookup: read again
+        if raw is _ON_DISK and name in self.dirty_shards:  # left on disk while others are stored
+            raw = self._read(self.directory / f"results-{name}.json", self._format.decode_shard).get(key[0])
+        elif raw is _ON_DISK:  # let go of after an earlier lookup: read again
             del self.shards[name]
             shard = self._shard(name)
             raw = shard.get(key[0])
@@ -768,15 +770,21 @@ class ResultCache:
         self.records[path], self._changed[path] = self._format.record_of(size, mtime_ns, inode, entry)
         self._entries[path] = entry
         self.index_dirty = True
+        if findings is None and result is None:
+            return
         name = _shard_name(path)
-        if findings is not None:
-            self._shard(name)[path] = self._format.stamped(findings, (size, mtime_ns, inode))
+        shard = self._shard(name)
+        if name not in self.dirty_shards:
+            # The other results of the shard stay on disk until it is written (one shard at a
+            # time): a run storing ~100 results kept ~80 whole shards' bytes (88 MB at 10,000).
+            shard = self.shards[name] = dict.fromkeys(shard, _ON_DISK)
             self.dirty_shards.add(name)
-        elif result is not None:
+        if findings is not None:
+            shard[path] = self._format.stamped(findings, (size, mtime_ns, inode))
+        else:
             # Encoded when the shard is written: the bytes of 10,000 results (whole re-emitted
             # sections in their fixes) would otherwise sit next to the results themselves.
-            self._shard(name)[path] = (result, (size, mtime_ns, inode))
-            self.dirty_shards.add(name)
+            shard[path] = (result, (size, mtime_ns, inode))
 
     def save(self, live_keys: Iterable[FileKey]) -> None:
         """Write what changed; entries of files that no longer exist drop out.
