@@ -6,27 +6,32 @@ reporter writes for one file depends on that file's findings alone (see
 :class:`findings.FileFindings`); they are decided by the file's bytes, the run's
 configuration and schema (the cache's namespace), the file's display path, its cross-file
 findings and what decides which findings are reported after the result is cached (the rules
-switched on, severities, per-file ignores: :func:`report_context`).  So each text is kept with
-the file's metadata, its display path and a digest of the last two, and is written out again
-unchanged while all of them are the same.  Anything else (a baseline, `--fix`) makes the run render as usual.
+switched on, severities, per-file ignores: :func:`report_context`).  So each text is kept
+with the file's metadata, its display path and a digest of the last two, and is written out
+again unchanged while all of them are the same.  A run whose findings are filtered or merged
+first (a baseline, `--fix`) renders as usual.
 
 Per *variant* (a format, with any option that changes its text), 32 shards by path, each
 two files in the namespace folder: `reports-<variant>-XX.bin` and the texts kept since it was
 written, `reports-<variant>-XX-new.bin` (see RECENT).  A file is ``MAGIC``, the header's
 length (8 bytes, little-endian), the header (MessagePack: absolute path → :class:`_Entry`),
-then the texts one after another.  A run reads the headers it needs
-and each text only when it writes it (``pread``), so it holds one text at a time, not the
-hundreds of megabytes of a 10,000-file report; new texts wait in a temporary file without a
-name until the shards are written, atomically, at the end of the report.
+then the texts one after another.  A run reads the headers it needs and each text only when
+it writes it (``pread``), so it holds one text at a time, not the hundreds of megabytes of a
+10,000-file report; new texts wait in a temporary file without a name until the shards are
+written, atomically, at the end of the report.  `reports-confirmed.bin` records which
+cross-file findings each file had in one corpus (:meth:`RunTexts.in_corpus`), so that a run
+over an unchanged corpus does not look for them again.
 
 The folder may be planted, like the rest of the cache: a header is decoded into typed values
-and checked (every text inside the file, known severities); a damaged shard is discarded
-with the cache's one warning.  A text itself cannot be proven to be what profilelint would
-write without rendering it again, which is the cost saved; it is used only for a file whose
-size, modification time, inode *and inode change time* are those it was written for.  No tool
-can set a change time (a modification time can be restored, by tar or by hand), so an entry
-planted in a committed cache does not match a checked-out file.  And a text holding ESC or
-the C1 introducers CSI and OSC, which no reporter writes raw, is refused all the same.
+and checked (every text inside the file, known severities); a damaged file is discarded with
+the cache's one warning.  A text itself cannot be proven to be what profilelint would write
+without rendering it again, which is the cost saved; it is used only for a file whose size,
+modification time, inode *and inode change time* are those it was written for.  No tool can
+set a change time on POSIX systems (a modification time can be restored, by tar or by hand),
+so an entry planted in a committed cache does not match a checked-out file; on Windows the
+"change time" Python reports is the creation time, which can be set, and only the other
+checks stand.  A text holding ESC or a C1 control, which no reporter writes raw, is refused
+all the same.
 """
 
 from __future__ import annotations
