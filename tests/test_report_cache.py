@@ -384,3 +384,38 @@ def test_confirmations_of_another_corpus_or_planted_ones_are_not_trusted(corpus:
     assert "reports-confirmed.bin`: it does not start as a file of confirmed findings does" in damaged.stderr
     (namespace / CONFIRMED).write_bytes(CONFIRMED_LAYOUT + b"0\n")  # another layout: quietly replaced
     assert cli("check", *DAY, "-f", "concise", "seeds") == expected
+
+
+def test_a_mode_change_elsewhere_is_another_corpus(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A mode change leaves size, modification time and inode as they were, yet can make an
+    unreadable profile readable: the corpus is another one, its cross-file findings looked for."""
+    cli("check", *DAY, "-f", "json", "seeds")
+    cli("check", *DAY, "-f", "json", "seeds")
+    seen = cross_file_passes(monkeypatch)
+    os.chmod(corpus / "seeds" / "gamma.yaml", 0o644)
+
+    assert cli("check", *DAY, "-f", "json", "seeds") == cli("check", *DAY, "-f", "json", "--no-cache", "seeds")
+    assert "alpha.yaml" in seen
+
+
+def test_a_file_read_this_time_only_makes_the_corpus_unknowable(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file whose outcome may not be cached (it could not be read) may read otherwise next
+    time with the same metadata: no cross-file findings are confirmed in such a run."""
+    from profilelint.engine import Linter
+
+    cli("check", *DAY, "-f", "json", "seeds")
+    gamma = corpus / "seeds" / "gamma.yaml"
+    gamma.write_text(gamma.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+    original = Linter.process_file
+
+    def unreadable_this_time(self: Linter, target: object, full: bool) -> object:
+        result, entry, cacheable = original(self, target, full)  # type: ignore[arg-type]
+        return result, entry, cacheable and Path(target.path).name != "gamma.yaml"  # type: ignore[attr-defined]
+
+    monkeypatch.setattr(Linter, "process_file", unreadable_this_time)
+    cli("check", *DAY, "-f", "json", "seeds")
+    monkeypatch.setattr(Linter, "process_file", original)
+    seen = cross_file_passes(monkeypatch)
+
+    cli("check", *DAY, "-f", "json", "seeds")
+    assert "alpha.yaml" in seen  # nothing was confirmed in the run that could not cache gamma

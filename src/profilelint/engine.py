@@ -1079,15 +1079,16 @@ def run(
         _, entry, cacheable = linter.process_file(Target(Path(path), display), False)
         return entry, cacheable
 
-    shown: list[tuple[FileKey | None, str]] = []
-    """Every corpus file's key and display path: the corpus report texts are rendered in."""
+    corpus_files: list[tuple[FileKey | None, int, str]] = []
+    """Every corpus file's key, inode change time and display path: what report texts'
+    cross-file findings are a function of (see RunTexts.in_corpus)."""
     if cache is not None:
         from .cache import file_key_and_status
 
         for target in targets:
             found_key = file_key_and_status(target.path) if target.refusal is None and target.contents is None else None
             keyed.append((target, None if found_key is None else found_key[0]))
-            shown.append((keyed[-1][1], target.display))
+            corpus_files.append((keyed[-1][1], 0 if found_key is None else found_key[1].st_ctime_ns, target.display))
             if found_key is not None and report_texts is not None:
                 report_texts.stamp(target, *found_key)
         # Looked up a result shard at a time, each let go of once its files are read: a warm
@@ -1135,7 +1136,7 @@ def run(
             status = None
         if status is not None:
             key = (path, status.st_size, status.st_mtime_ns, status.st_ino)
-        shown.append((key, display))
+        corpus_files.append((key, 0 if status is None else status.st_ctime_ns, display))
         if key is not None:
             live_keys.append(key)
             deferred = cache.deferred(key, display, reindex)
@@ -1145,7 +1146,7 @@ def run(
         pending.append((link or _found_target(entry, display, root), False))
         pending_keys.append(key)
     if report_texts is not None:
-        report_texts.in_corpus(shown)
+        report_texts.in_corpus(corpus_files)
 
     if any(is_target for _, is_target in pending):
         linter.schema  # noqa: B018 - a broken schema must stop the run here, with exit 2
@@ -1153,6 +1154,8 @@ def run(
         pending, pending_keys, _map(linter, pending, jobs or os.cpu_count() or 1, report_variants,
                                         caching=cache is not None and cache.enabled), strict=True
     ):
+        if report_texts is not None and not cacheable:
+            report_texts.corpus_unknowable()  # a file read this time may read otherwise next time
         if cache is not None and key is not None and cacheable:
             # The cache keeps the whole entry anyway: expanded once, not by every reader.
             entry_of_file = resolved(entry_of_file)

@@ -137,8 +137,8 @@ def _storable(path: str) -> bool:
     return True
 
 
-def _by_path(shown: tuple[FileKey | None, str]) -> str:
-    return shown[1]
+def _by_display(corpus_file: tuple[FileKey | None, int, str]) -> str:
+    return corpus_file[2]
 
 
 def report_context(linter: Linter) -> bytes:
@@ -448,19 +448,26 @@ class RunTexts:
         """The file's findings are needed after all: it is linted or decoded as usual."""
         self.held.pop(display, None)
 
-    def in_corpus(self, shown: Sequence[tuple[FileKey | None, str]]) -> None:
-        """Learn the run's corpus: every file's key and display path, the working folder
-        (cross-file findings name other files by their display paths) and the report
-        context.  Cross-file findings are a function of it, so what an earlier run found in
-        the same corpus still holds (:meth:`confirmed`).  A file without a key (it could not
-        be stat'ed) makes the corpus unknowable."""
-        if any(key is None for key, _ in shown):
+    def in_corpus(self, corpus_files: Sequence[tuple[FileKey | None, int, str]]) -> None:
+        """Learn the run's corpus: every file's key, inode change time (a mode change can make
+        an unreadable file readable) and display path, the working folder (cross-file findings
+        name other files by their display paths) and the report context.  Cross-file findings
+        are a function of it, so what an earlier run found in the same corpus still holds
+        (:meth:`confirmed`).  A file without a key (it could not be stat'ed) makes the corpus
+        unknowable, as does one whose outcome may not be cached (:meth:`corpus_unknowable`)."""
+        if any(key is None for key, _, _ in corpus_files):
             return
-        described = repr((os.getcwd(), sorted(shown, key=_by_path))).encode("utf-8", "surrogatepass")
+        described = repr((os.getcwd(), sorted(corpus_files, key=_by_display))).encode("utf-8", "surrogatepass")
         self.corpus = blake2b(self.context + b"\0" + described, digest_size=16).digest()
         stored = self.cache.read(CONFIRMED, _decode_confirmed)
         if isinstance(stored, _Confirmed) and stored.corpus == self.corpus:
             self._confirmed = stored.files
+
+    def corpus_unknowable(self) -> None:
+        """A file of the corpus was read but its outcome may not be cached (it could not be
+        read this time): the same keys need not mean the same corpus next time."""
+        self.corpus = b""
+        self._confirmed = {}
 
     def confirmed(self, display: str) -> bool:
         """Whether the file is reported from texts whose cross-file findings an earlier run
