@@ -244,3 +244,27 @@ def test_storing_a_result_leaves_the_rest_of_its_shard_on_disk(tmp_path: Path) -
     again = cache_module.ResultCache(folder, namespace)
     assert again.result(keys[second], f"{second}.yaml") == expected
     assert again.result(keys[first], f"{first}.yaml") is not None
+
+
+@pytest.mark.parametrize("workers", [False, True])
+def test_a_result_that_cannot_be_encoded_is_only_not_cached(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: bool
+) -> None:
+    """Encoding a result for the cache (in the parent, or in a worker) that fails leaves the
+    run as it would be without the cache; the result is computed again next time."""
+    from profilelint import cache_format, engine
+
+    config = Config(today=TODAY, corpus=corpus)
+    expected = run(config, [corpus]).diagnostics
+    if workers:
+        monkeypatch.setattr(engine, "PARALLEL_THRESHOLD", 2)
+
+    def cannot(result: object) -> bytes:
+        raise RecursionError("nested too deep")
+
+    monkeypatch.setattr(cache_format, "encode_findings", cannot)
+    assert run(config, [corpus], cache_dir=tmp_path / "cache", jobs=2).diagnostics == expected
+    monkeypatch.undo()
+    processed = counting(monkeypatch)
+    assert run(config, [corpus], cache_dir=tmp_path / "cache").diagnostics == expected
+    assert sorted(processed) == ["a.yaml", "b.yaml"]  # nothing was cached

@@ -175,7 +175,10 @@ class PackedResult(FrozenRecord):
         if cached:
             from .cache_format import encode_findings
 
-            stored = encode_findings(result)
+            try:
+                stored = encode_findings(result)
+            except (ValueError, TypeError, RecursionError):
+                pass  # not cached: the parent's store gives up on it the same way
         return cls(result.path, entry, packed, tuple(result.tracebacks), texts, counts, stored)
 
     def unpacked(self) -> FileResult:
