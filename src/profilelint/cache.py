@@ -679,7 +679,7 @@ class ResultCache:
             del self.shards[name]
             shard = self._shard(name)
             raw = shard.get(key[0])
-        if raw is None or raw is _ON_DISK or type(raw) is tuple:  # none, or stored this run
+        if raw is None or raw is _ON_DISK:
             return None
         try:
             with _collector_paused():  # ~20 objects per finding, in no cycle
@@ -762,15 +762,21 @@ class ResultCache:
 
     def store(self, key: FileKey, entry: ProfileEntry, result: FileResult | None = None,
               *, findings: bytes | None = None) -> None:
-        """Keep the file's entry, and its result: as ``result``, or already encoded by
-        ``cache_format.encode_findings`` (``findings``, from a worker)."""
+        """Keep the file's entry, and its result: ``result``, or its findings already encoded by
+        ``cache_format.encode_findings`` (``findings``, from a worker).  Kept encoded until the
+        shard is written: bytes, not the result's objects (nor the document it holds)."""
         if not self.enabled:
             return
         path, size, mtime_ns, inode = key
         self.records[path], self._changed[path] = self._format.record_of(size, mtime_ns, inode, entry)
         self._entries[path] = entry
         self.index_dirty = True
-        if findings is None and result is None:
+        if findings is None and result is not None:
+            try:
+                findings = self._format.encode_findings(result)
+            except (ValueError, TypeError, RecursionError):
+                return  # a result that cannot be encoded only costs speed next time
+        if findings is None:
             return
         name = _shard_name(path)
         shard = self._shard(name)
@@ -779,12 +785,7 @@ class ResultCache:
             # time): a run storing ~100 results kept ~80 whole shards' bytes (88 MB at 10,000).
             shard = self.shards[name] = dict.fromkeys(shard, _ON_DISK)
             self.dirty_shards.add(name)
-        if findings is not None:
-            shard[path] = self._format.stamped(findings, (size, mtime_ns, inode))
-        else:
-            # Encoded when the shard is written: the bytes of 10,000 results (whole re-emitted
-            # sections in their fixes) would otherwise sit next to the results themselves.
-            shard[path] = (result, (size, mtime_ns, inode))
+        shard[path] = self._format.stamped(findings, (size, mtime_ns, inode))
 
     def save(self, live_keys: Iterable[FileKey]) -> None:
         """Write what changed; entries of files that no longer exist drop out.
@@ -836,9 +837,7 @@ class ResultCache:
                         on_disk = self._read(self.directory / f"results-{name}.json", self._format.decode_shard)
                         results = {path: on_disk[path] if result is _ON_DISK else result
                                    for path, result in results.items() if result is not _ON_DISK or path in on_disk}
-                    encoded = {path: self._format.encode_result(*result) if type(result) is tuple else result
-                               for path, result in results.items()}
-                    _write_json_object(self.directory / f"results-{name}.json", encoded, self._format.encode_shard)
+                    _write_json_object(self.directory / f"results-{name}.json", results, self._format.encode_shard)
             self.dirty_shards.clear()
         except (OSError, ValueError, TypeError, RecursionError):
             pass  # a cache that cannot be written (or encoded) only costs speed next time
