@@ -184,7 +184,7 @@ def _lstat(path: Path) -> os.stat_result | None:
         return None
 
 
-def _open_capped(path: Path, cap: int) -> tuple[BinaryIO, int] | None:
+def open_capped(path: Path, cap: int) -> tuple[BinaryIO, int] | None:
     """A regular file of at most ``cap`` bytes, opened, and its size; None if there is no
     such entry.
 
@@ -213,10 +213,10 @@ def _open_capped(path: Path, cap: int) -> tuple[BinaryIO, int] | None:
 
 
 def _read_capped(path: Path, cap: int) -> bytes | None:
-    """The bytes of a regular file of at most ``cap`` bytes (see :func:`_open_capped`); None
+    """The bytes of a regular file of at most ``cap`` bytes (see :func:`open_capped`); None
     if there is no such entry.  At most ``cap + 1`` bytes are read: a file that grows while
     read is refused without reading it whole."""
-    opened = _open_capped(path, cap)
+    opened = open_capped(path, cap)
     if opened is None:
         return None
     with opened[0] as stream:
@@ -302,7 +302,7 @@ read of 6 MB into fresh memory does."""
 
 
 def _read_first_line(path: Path, cap: int) -> tuple[bytes, _LaterPart] | None:
-    """The first line of a cache file of at most ``cap`` bytes (see :func:`_open_capped`),
+    """The first line of a cache file of at most ``cap`` bytes (see :func:`open_capped`),
     without its line break, and the rest of the file, read when first asked for; None if
     there is no such entry."""
     if not _MAY_LEAVE_OPEN:
@@ -311,7 +311,7 @@ def _read_first_line(path: Path, cap: int) -> tuple[bytes, _LaterPart] | None:
             return None
         line, _, rest = data.partition(b"\n")
         return line, _LaterPart(None, rest, len(rest))
-    opened = _open_capped(path, cap)
+    opened = open_capped(path, cap)
     if opened is None:
         return None
     stream, size = opened

@@ -38,16 +38,15 @@ from __future__ import annotations
 
 import os
 import re
-import stat
 import struct
 from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, BinaryIO
 
 import msgspec
 
-from .cache import MAX_FILE_BYTES, Damaged, Stale, write_atomically
+from .cache import MAX_FILE_BYTES, Damaged, Stale, open_capped, write_atomically
 from .digest import blake2b
 from .findings import Counts, FileFindings, Spill, SpillError, counts_of
 
@@ -63,7 +62,6 @@ _LENGTH = struct.Struct("<Q")
 SHARDS = 32
 """Two files each, kept open while the run reads them: 64 descriptors per variant."""
 VARIANT_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
-_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
 _C1_CONTROL = re.compile(b"\xc2[\x80-\x9f]")
 """A C1 control in UTF-8 (CSI, OSC, DCS… start terminal sequences on some terminals)."""
 
@@ -113,10 +111,7 @@ _confirmed_decoder = msgspec.msgpack.Decoder(_Confirmed)
 
 
 def _decode_confirmed(data: bytes) -> _Confirmed:
-    if not data.startswith(CONFIRMED_MAGIC):
-        if data.startswith(CONFIRMED_LAYOUT):
-            raise Stale
-        raise Damaged("does not start as a file of confirmed findings does")
+    _check_lead(data, CONFIRMED_LAYOUT, CONFIRMED_MAGIC, "confirmed findings")
     try:
         return _confirmed_decoder.decode(memoryview(data)[len(CONFIRMED_MAGIC):])
     except (msgspec.DecodeError, msgspec.ValidationError) as error:
@@ -190,71 +185,69 @@ class Held:
 class _Shard:
     """A shard's header, and the open file its texts are read from."""
 
-    __slots__ = ("base", "entries", "handle", "size")
+    __slots__ = ("base", "entries", "file", "size")
 
-    def __init__(self, handle: int | None, size: int, base: int, entries: dict[str, _Entry]) -> None:
-        self.handle = handle
+    def __init__(self, file: BinaryIO | None, size: int, base: int, entries: dict[str, _Entry]) -> None:
+        self.file = file
         self.size = size
         self.base = base
         self.entries = entries
 
     def read(self, entry: _Entry) -> bytes | None:
-        if self.handle is None:
+        if self.file is None:
             return None
         try:
-            text = os.pread(self.handle, entry.length, self.base + entry.offset)
-        except OSError:
+            text = os.pread(self.file.fileno(), entry.length, self.base + entry.offset)
+        except (OSError, ValueError):  # ValueError: closed since
             return None
         return text if len(text) == entry.length else None
 
     def close(self) -> None:
-        if self.handle is not None:
-            os.close(self.handle)
-            self.handle = None
+        if self.file is not None:
+            self.file.close()
+            self.file = None
 
 
 _NO_SHARD = _Shard(None, 0, 0, {})
 
 
+def _check_lead(data: bytes, layout: bytes, magic: bytes, kind: str) -> None:
+    """`Stale` for a file of another layout of ours (another profilelint's), `Damaged` for a
+    file that does not start as ours do."""
+    if not data.startswith(magic):
+        if data.startswith(layout):
+            raise Stale
+        raise Damaged(f"does not start as a file of {kind} does")
+
+
 def _read_shard(path: Path) -> _Shard:
     """The shard at ``path``, kept open; an empty one if there is none; `Damaged` if it is not
-    a regular file of ours of a sane size and shape."""
-    try:
-        status = os.lstat(path)
-    except FileNotFoundError:
+    a regular file of ours of a sane size and shape (opened as every cache file is:
+    :func:`cache.open_capped`)."""
+    opened = open_capped(path, MAX_FILE_BYTES)
+    if opened is None:
         return _NO_SHARD
-    if stat.S_ISLNK(status.st_mode):
-        raise Damaged("is a symbolic link")
-    if not stat.S_ISREG(status.st_mode):
-        raise Damaged("is not a regular file")
+    stream, size = opened
     try:
-        handle = os.open(path, _OPEN_FLAGS)
-    except FileNotFoundError:
-        return _NO_SHARD
-    try:
-        size = os.fstat(handle).st_size
-        if not stat.S_ISREG(os.fstat(handle).st_mode):
-            raise Damaged("is not a regular file")
         if size > MAX_FILE_BYTES:
             raise Damaged(f"is larger than {MAX_FILE_BYTES:,} bytes")
-        lead = os.pread(handle, len(MAGIC) + _LENGTH.size, 0)
-        if not lead.startswith(MAGIC) or len(lead) != len(MAGIC) + _LENGTH.size:
-            if lead.startswith(LAYOUT):
-                raise Stale
+        lead = os.pread(stream.fileno(), len(MAGIC) + _LENGTH.size, 0)
+        _check_lead(lead, LAYOUT, MAGIC, "report texts")
+        if len(lead) != len(MAGIC) + _LENGTH.size:
             raise Damaged("does not start as a file of report texts does")
         (header_length,) = _LENGTH.unpack_from(lead, len(MAGIC))
         base = len(lead) + header_length
         if base > size:
             raise Damaged("is shorter than its header says")
         try:
-            entries = _decode_header(os.pread(handle, header_length, len(lead)))
+            entries = _decode_header(os.pread(stream.fileno(), header_length, len(lead)))
         except (msgspec.DecodeError, msgspec.ValidationError) as error:
             raise Damaged(f"has a header of the wrong shape ({error})") from None
         if any(base + entry.offset + entry.length > size for entry in entries.values()):
             raise Damaged("names a text past its end")
-        return _Shard(handle, size, base, entries)
+        return _Shard(stream, size, base, entries)
     except BaseException:
-        os.close(handle)
+        stream.close()
         raise
 
 
