@@ -417,14 +417,12 @@ class RunTexts:
         self._confirmed: dict[str, bytes] = {}
         """What an earlier run confirmed in this very corpus: path → :meth:`digest`."""
         self._verified: dict[str, bytes] = {}
-        """What this run found or confirmed: path → :meth:`digest`."""
+        """What this run found (where no cross-file rule crashed) or confirmed: path → :meth:`digest`,
+        which texts kept this run are rendered with."""
         self.stamps: dict[str, Stamp] = {}
         self.targets: dict[str, Target] = {}
         self.held: dict[str, Held] = {}
         """Files reported from their texts, their findings not decoded."""
-        self.cross_file: dict[str, tuple[bytes, list[Diagnostic]]] = {}
-        """Of each linted file: the digest of its cross-file findings, and the findings."""
-        self.crashed: set[str] = set()
 
     def stamp(self, target: Target, key: FileKey, status: os.stat_result) -> None:
         self.stamps[target.display] = stamp_of(key, status)
@@ -482,10 +480,7 @@ class RunTexts:
         """Record the file's cross-file findings; False if it was held for texts rendered
         with others (it is released: its own findings must be decoded now)."""
         digest = self.digest(cross_file)
-        self.cross_file[display] = (digest, cross_file)
-        if crashes:
-            self.crashed.add(display)
-        elif display in self.stamps:
+        if display in self.stamps and not crashes:
             self._verified[self.stamps[display][0]] = digest
         held = self.held.get(display)
         if held is None or (held.inputs == digest and not crashes):
@@ -514,10 +509,9 @@ class RunTexts:
     def fresh_findings(self, display: str, found: list[Diagnostic]) -> Sequence[Diagnostic]:
         """``found``, able to keep its texts if the file can have them (on disk, no crash)."""
         stamp = self.stamps.get(display)
-        cross_file = self.cross_file.get(display)
-        if stamp is None or cross_file is None or display in self.crashed:
+        digest = None if stamp is None else self._verified.get(stamp[0])
+        if stamp is None or digest is None:  # not on disk, or a cross-file rule crashed on it
             return found
-        digest = cross_file[0]
 
         def keep(variant: str, text: str, findings: FileFindings) -> None:
             self.store.keep(variant, stamp, display, digest, counts_of(findings), text)
