@@ -17,9 +17,11 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lsprotocol import types
 
-from profilelint import cli
+from profilelint import cli, escape
 from profilelint.config import Config
 from profilelint.corpus import ProfileEntry
 from profilelint.diagnostics import Diagnostic
@@ -114,6 +116,36 @@ def test_xml_references_keep_exact_values() -> None:
     assert encoded == '<a b="x&#x202e;y">&#x200b;&#x85;z</a>'
     parsed = xml.dom.minidom.parseString(encoded).documentElement
     assert parsed.getAttribute("b") == "x\u202ey" and parsed.firstChild.data == "\u200b\x85z"
+
+
+LONG_PROSE = "Officers inspect cargo \u2014 and passengers \u2014 at every border post. " * 4
+"""Over the length from which texts are sifted before the pattern scans them."""
+
+
+@pytest.mark.parametrize("hidden", ["\x1b", "\x7f", "\x9b", "\u202e", "\u200b", "\u3164", "\U000e0041", "\udcff", "\x00"])
+@pytest.mark.parametrize("where", [0, 60, -1])
+def test_long_texts_are_escaped_wherever_the_hidden_character_is(hidden: str, where: int) -> None:
+    """The sifted scan of a long text (its ASCII dropped in C first) misses nothing."""
+    assert len(LONG_PROSE) >= escape._SIFT_FROM
+    at = len(LONG_PROSE) if where == -1 else where
+    text = LONG_PROSE[:at] + hidden + LONG_PROSE[at:]
+    assert hidden not in printable(text) and "\u2014" in printable(text)
+    encoded = json.dumps(text, ensure_ascii=False)
+    if hidden != "\x00":  # the encoder escapes C0 controls itself
+        assert hidden not in json_text(encoded) and json.loads(json_text(encoded)) == text
+    if hidden not in ("\x00", "\x1b", "\udcff"):  # characters XML 1.0 cannot carry
+        assert hidden not in xml_references(f"<a>{text}</a>")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from([*"ab \n\t\r\"", "\u2014", "\u00e9", "\u202e", "\u200d", "\x85",
+                                          "\x7f", "\x1b", "\udcff", "\U0001f469", "\U0001f4bb", "\u3164"]),
+               min_size=escape._SIFT_FROM, max_size=400))
+def test_sifting_long_texts_changes_no_output(text: str) -> None:
+    sifted = (printable(text), json_text(text), xml_references(text))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(escape, "_SIFT_FROM", 10**9)  # the pattern alone, over the whole text
+        assert sifted == (printable(text), json_text(text), xml_references(text))
 
 
 def test_markdown_text_disarms_markup() -> None:

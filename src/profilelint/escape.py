@@ -32,6 +32,29 @@ _UNSTRUCTURAL_CANDIDATE = re.compile(_CANDIDATE.pattern.replace(r"\x00-\x1f", r"
 as layout (and `json_text` and `xml_references` leave alone): a JSON or XML document is full
 of them, and each would otherwise be a match handed to Python."""
 
+_LAYOUT_BYTES = bytes(range(0x20, 0x7F))
+"""Printable ASCII, which neither pattern matches."""
+_UNSTRUCTURAL_LAYOUT_BYTES = _LAYOUT_BYTES + b"\t\n\r"
+_SIFT_FROM = 128
+"""From this length on, a text is sifted before a pattern runs over it; below it the regex
+alone is as quick (~0.4 µs against ~1 µs for a dozen characters)."""
+
+
+def _may_match(pattern: re.Pattern[str], text: str, never_matched: bytes) -> bool:
+    """Could ``pattern`` (one character class, which matches no byte of ``never_matched``,
+    all ASCII) match in ``text``?  True for a short text, whose caller just runs the pattern.
+
+    The regex scans a text that is not ASCII at ~100 MB/s; removing the ASCII bytes that
+    cannot match from its UTF-8 form, in C, leaves the few characters that might (an em
+    dash or two in a JSON element of 2 KB): 4× quicker over a report's 30 MB.  ASCII bytes
+    never occur inside a multi-byte sequence, so what is left decodes to exactly the
+    characters of ``text`` outside ``never_matched``, lone surrogates included."""
+    if len(text) < _SIFT_FROM:
+        return True
+    rest = text.encode("utf-8", "surrogatepass").translate(None, never_matched)
+    return pattern.search(rest.decode("utf-8", "surrogatepass")) is not None
+
+
 _INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
 """Controls, format characters (bidi marks and overrides, zero-width space/joiners, BOM,
 word joiner, tag characters…), lone surrogates (undecodable file-name bytes), and the line and
@@ -88,6 +111,8 @@ def printable(text: str, *, keep_newlines: bool = False) -> str:
             return char
         return _escape_char(char)
 
+    if not _may_match(_CANDIDATE, text, _LAYOUT_BYTES):
+        return text
     return _CANDIDATE.sub(replace, text)
 
 
@@ -110,6 +135,8 @@ def json_text(encoded: str) -> str:
         # The encoder wrote every other ASCII control as an escape: nothing to do, found by
         # two scans in C that are several times faster than the regex's.
         return encoded
+    if not _may_match(_UNSTRUCTURAL_CANDIDATE, encoded, _UNSTRUCTURAL_LAYOUT_BYTES):
+        return encoded
     return _UNSTRUCTURAL_CANDIDATE.sub(lambda m: _json_escape(m[0]) if _hidden(m[0]) else m[0], encoded)
 
 
@@ -117,6 +144,8 @@ def xml_references(serialised: str) -> str:
     """Serialised XML with every such character that XML 1.0 allows written as a character
     reference (`&#x202e;`): the same value, inert bytes.  Characters XML 1.0 cannot carry at
     all must already have been replaced (see reporters.junit)."""
+    if not _may_match(_UNSTRUCTURAL_CANDIDATE, serialised, _UNSTRUCTURAL_LAYOUT_BYTES):
+        return serialised
     return _UNSTRUCTURAL_CANDIDATE.sub(lambda m: f"&#x{ord(m[0]):x};" if _hidden(m[0]) else m[0], serialised)
 
 
