@@ -4,6 +4,7 @@ while they are exactly what rendering would write; a planted or damaged shard is
 from __future__ import annotations
 
 import io
+import json
 import os
 import shutil
 from pathlib import Path
@@ -233,27 +234,56 @@ def test_kept_texts_and_rendered_ones_reach_any_text_stream_alike(binary: bool) 
     assert findings.tally().total == 2
 
 
-def test_workers_render_the_texts_of_files_without_cross_file_findings(
+def test_workers_render_the_texts_and_the_parent_only_cross_file_findings(
     corpus: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A worker renders each file's text as if it had no cross-file findings; the parent
-    writes it for the files that have none, and renders the others itself."""
+    writes it for the files that have none, and for the others renders only the pieces of
+    their cross-file findings, between the worker's pieces of the rest."""
     from profilelint import engine
     from profilelint.reporters import json as json_format
 
     expected = cli("check", *DAY, "-f", "json", "--no-cache", "seeds")
     monkeypatch.setattr(engine, "PARALLEL_THRESHOLD", 2)
-    rendered_here: list[str] = []
-    original = json_format.file_text
+    rendered_here: list[tuple[str, list[str]]] = []
+    original = json_format.file_pieces
 
-    def spy(path: str, *rest: object) -> str:
-        rendered_here.append(Path(path).name)
-        return original(path, *rest)  # type: ignore[arg-type]
+    def spy(path: str, diagnostics: list[Diagnostic], *rest: object) -> list[str]:
+        rendered_here.append((Path(path).name, [d.code for d in diagnostics]))
+        return original(path, diagnostics, *rest)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(json_format, "file_text", spy)
+    monkeypatch.setattr(json_format, "file_pieces", spy)
 
     assert cli("check", *DAY, "-f", "json", "--no-cache", "--jobs", "2", "seeds") == expected
-    assert sorted(rendered_here) == ["alpha.yaml", "customs-officer.yaml"]  # their links dangle
+    # Their links dangle; each has findings of its own too, which the workers rendered.
+    assert sorted(name for name, _ in rendered_here) == ["alpha.yaml", "customs-officer.yaml"]
+    assert {code for _, codes in rendered_here for code in codes} == {"REL001"}
+    reported = json.loads(expected.stdout)
+    for name, codes in rendered_here:
+        of_file = [item["code"] for item in reported if item["path"] == f"seeds/{name}"]
+        assert of_file.count("REL001") == len(codes) < len(of_file)
+
+
+@pytest.mark.parametrize("output_format", ["json", "text", "concise", "github"])
+def test_a_cross_file_finding_that_uses_a_suppression_drops_the_workers_unused_suppression(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch, output_format: str
+) -> None:
+    """A worker, seeing no REL001, reports `disable=REL001` as unused (PLN001); the parent
+    suppresses the dangling link's REL001 with it, so that finding's piece is dropped and the
+    other dangling link's REL001 is added between the worker's pieces of the rest."""
+    from profilelint import engine
+
+    (corpus / "seeds" / "alpha.yaml").write_text(
+        seed_with(slug="alpha", title="Alpha", related="\n"
+                  "  - slug: beta  # profilelint: disable=REL001\n    type: related\n"
+                  "  - slug: omega\n    type: related\n"),
+        encoding="utf-8")
+    options = [*DAY, "-f", output_format, "--no-color", "--no-cache"]
+    alone = cli("check", *options, "--jobs", "1", "seeds")
+    assert "omega" in alone.stdout and "`beta`" not in alone.stdout and "PLN001" not in alone.stdout
+    monkeypatch.setattr(engine, "PARALLEL_THRESHOLD", 2)
+
+    assert cli("check", *options, "--jobs", "2", "seeds") == alone
 
 
 def test_no_room_to_hold_new_texts_only_skips_keeping_them(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:

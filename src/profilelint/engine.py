@@ -38,6 +38,7 @@ from .findings import (
     Findings,
     Group,
     Location,
+    Reusable,
     Spill,
     counts_of,
     findings_of,
@@ -126,7 +127,7 @@ class PackedResult(FrozenRecord):
     :func:`findings.pack`, so the parent moves bytes into the spill instead of rebuilding
     ~20 objects per finding that it would only spill again."""
 
-    __slots__ = ("path", "entry", "packed", "tracebacks", "texts", "counts", "stored")
+    __slots__ = ("path", "entry", "packed", "tracebacks", "texts", "counts", "lengths", "stored")
     path: str
     entry: AnyEntry
     """Compact (see :func:`compact_entry`)."""
@@ -138,12 +139,15 @@ class PackedResult(FrozenRecord):
     worker as if it had no cross-file findings; empty when it has no finding of its own."""
     counts: Counts
     """The counts of the findings in ``texts``."""
+    lengths: tuple[tuple[int, ...], ...]
+    """The length of each finding's piece of each text (see :data:`findings.Reusable`)."""
     stored: bytes
     """The result as the cache stores it (``cache_format.encode_findings``), when the run
     caches it: encoded in the worker, not unpacked in the parent to be encoded there."""
 
     def __init__(self, path: str, entry: AnyEntry, packed: bytes, tracebacks: tuple[str, ...],
-                 texts: tuple[bytes, ...] = (), counts: Counts = (), stored: bytes = b"") -> None:
+                 texts: tuple[bytes, ...] = (), counts: Counts = (), lengths: tuple[tuple[int, ...], ...] = (),
+                 stored: bytes = b"") -> None:
         init = object.__setattr__  # frozen
         init(self, "path", path)
         init(self, "entry", entry)
@@ -151,6 +155,7 @@ class PackedResult(FrozenRecord):
         init(self, "tracebacks", tracebacks)
         init(self, "texts", texts)
         init(self, "counts", counts)
+        init(self, "lengths", lengths)
         init(self, "stored", stored)
 
     @classmethod
@@ -162,15 +167,17 @@ class PackedResult(FrozenRecord):
         packed = pack(result.diagnostics, result.directives) if result.diagnostics or result.directives else b""
         texts: tuple[bytes, ...] = ()
         counts: Counts = ()
+        lengths: tuple[tuple[int, ...], ...] = ()
         if linter is not None and variants and packed and not result.tracebacks:
-            from .reporters import file_text
+            from .reporters import encoded_file_text
 
             found = sorted(linter.finish(result, ()), key=Diagnostic.sort_key)
             if found:
                 counts = counts_of(found)
                 document = result.document
                 lines = (lambda: document.lines) if document is not None else (lambda: None)
-                texts = tuple(file_text(v, result.path, found, lines, linter.rules).encode("utf-8") for v in variants)
+                texts, lengths = zip(*(encoded_file_text(v, result.path, found, lines, linter.rules) for v in variants),
+                                     strict=True)
         stored = b""
         if cached:
             from .cache_format import encode_findings
@@ -179,7 +186,7 @@ class PackedResult(FrozenRecord):
                 stored = encode_findings(result)
             except (ValueError, TypeError, RecursionError):
                 pass  # not cached: the parent's store gives up on it the same way
-        return cls(result.path, entry, packed, tuple(result.tracebacks), texts, counts, stored)
+        return cls(result.path, entry, packed, tuple(result.tracebacks), texts, counts, lengths, stored)
 
     def unpacked(self) -> FileResult:
         diagnostics, directives = unpack(self.path, self.packed) if self.packed else ([], [])
@@ -1226,20 +1233,37 @@ def run(
             report_texts.keep_rendered(display, variant, counts, text)
         return text
 
+    def worker_pieces(own: FileResult, rendered: WorkerTexts, variant: str) -> Reusable | None:
+        """A worker's text of a file that has cross-file findings too, and the findings it
+        was rendered for: the file's own, finished alone, as the worker finished them."""
+        if variant not in report_variants:
+            return None
+        at = report_variants.index(variant)
+        rendered_for = sorted(linter.finish(own, ()), key=Diagnostic.sort_key)
+        lengths = rendered[2][at]
+        return (rendered_for, rendered[1][at], lengths) if len(rendered_for) == len(lengths) else None
+
     def groups() -> Iterator[Group]:
         for display in sorted({*displays, *elsewhere}):
             if report_texts is not None and report_texts.holds(display):
                 yield display, report_texts.held_findings(display, partial(finish_held, display))
                 continue
             rendered = results.rendered_texts(display)
-            if rendered is not None:
+            if rendered is not None and display not in results.crossed:
                 yield display, FileFindings(load=partial(finished, display), counts=rendered[0],
-                                            text=partial(rendered_text, display, *rendered))
+                                            text=partial(rendered_text, display, rendered[0], rendered[1]))
                 continue
-            found = results.finished(display, linter) if display in results.entries else []
+            found: list[Diagnostic] = []
+            reuse = None
+            if display in results.with_findings:
+                own, cross_file = results.to_finish(display)
+                found = linter.finish(own, cross_file)
+                if rendered is not None:
+                    reuse = partial(worker_pieces, own, rendered)
             found.extend(elsewhere.get(display, ()))
             found.sort(key=Diagnostic.sort_key)
-            yield display, found if report_texts is None else report_texts.fresh_findings(display, found)
+            keep = None if report_texts is None else report_texts.keeper(display)
+            yield display, found if keep is None and reuse is None else FileFindings(found, keep=keep, reuse=reuse)
         if report_texts is not None:
             report_texts.save({key[0] for key in live_keys})
 
@@ -1252,6 +1276,11 @@ def run(
         tracebacks=tracebacks,
         elsewhere=[t.display for t in others],
     )
+
+
+WorkerTexts = tuple[Counts, tuple[bytes, ...], tuple[tuple[int, ...], ...]]
+"""The texts a worker rendered of a file, one per report variant, the counts of their findings,
+and the lengths of the findings' pieces of each (see :class:`PackedResult`)."""
 
 
 SPILL_THRESHOLD = 64
@@ -1277,8 +1306,8 @@ class _Results:
         """Files with findings or suppression comments; the others finish with none."""
         self.rendered: set[str] = set()
         """Files a worker rendered report texts for."""
-        self.texts: dict[str, tuple[Counts, tuple[bytes, ...]]] = {}
-        """Those texts and the counts of their findings, in a small run."""
+        self.texts: dict[str, WorkerTexts] = {}
+        """Those texts, in a small run."""
         self.crossed: set[str] = set()
         """Files with cross-file findings, or a cross-file rule that crashed on them."""
         self.located: dict[str, Location] = {}
@@ -1302,7 +1331,7 @@ class _Results:
         self.entries[path] = entry
         if result.tracebacks:
             self.tracebacks[path] = tuple(result.tracebacks)
-        texts = (result.counts, result.texts) if isinstance(result, PackedResult) and result.texts else None
+        texts = (result.counts, result.texts, result.lengths) if isinstance(result, PackedResult) and result.texts else None
         if texts is not None:
             self.rendered.add(path)
         if self.held is not None:
@@ -1324,8 +1353,8 @@ class _Results:
         if packed:
             self.with_findings.add(path)
 
-    def _spilled(self, path: str) -> tuple[bytes, tuple[Counts, tuple[bytes, ...]] | None]:
-        """A spilled file's packed findings, and its texts (with their counts) if any."""
+    def _spilled(self, path: str) -> tuple[bytes, WorkerTexts | None]:
+        """A spilled file's packed findings, and its worker's texts if any."""
         import marshal
 
         location = self.located.get(path)
@@ -1344,10 +1373,11 @@ class _Results:
         else:
             self.spill.add(f"{path}\0cross-file", pack(diagnostics))
 
-    def rendered_texts(self, path: str) -> tuple[Counts, tuple[bytes, ...]] | None:
-        """The texts a worker rendered of the file, one per report variant, and the counts of
-        their findings, if they are its report's: no cross-file finding, nothing crashed."""
-        if path not in self.rendered or path in self.crossed or path in self.tracebacks:
+    def rendered_texts(self, path: str) -> WorkerTexts | None:
+        """The texts a worker rendered of the file, if its own findings are its report's (its
+        rules did not crash): they are the file's texts unless it has cross-file findings
+        (:attr:`crossed`), and their pieces serve again if it has."""
+        if path not in self.rendered or path in self.tracebacks:
             return None
         return self.texts[path] if self.spill is None else self._spilled(path)[1]
 
@@ -1355,8 +1385,13 @@ class _Results:
         """The file's findings after suppression comments and per-file ignores (unsorted)."""
         if path not in self.with_findings:
             return []
+        return linter.finish(*self.to_finish(path))
+
+    def to_finish(self, path: str) -> tuple[FileResult, list[Diagnostic]]:
+        """What :meth:`Linter.finish` makes the findings of a file with some of: its own
+        findings and suppression comments, and its cross-file findings."""
         if self.held is not None:
-            return linter.finish(self.held[path], self.cross_file.get(path, ()))
+            return self.held[path], self.cross_file.get(path, [])
         assert self.spill is not None
         diagnostics: list[Diagnostic] = []
         directives: list[suppressions.Directive] = []
@@ -1366,8 +1401,7 @@ class _Results:
         cross = self.spill.get(f"{path}\0cross-file")
         cross_file = [] if cross is None else unpack(path, cross)[0]
         # Finishing reads the findings and comments alone: the entry is not decoded again.
-        result = FileResult(path, ProfileEntry(path, None, None), diagnostics, directives)
-        return linter.finish(result, cross_file)
+        return FileResult(path, ProfileEntry(path, None, None), diagnostics, directives), cross_file
 
 
 def lint_text(

@@ -175,6 +175,11 @@ def counts_of(diagnostics: Iterable[Diagnostic]) -> Counts:
     return tuple(sorted((*kind, number) for kind, number in kinds.items()))
 
 
+Reusable = tuple[Sequence[Diagnostic], bytes, tuple[int, ...]]
+"""A file's report text rendered for some of its findings: those findings, the text (UTF-8),
+and the length of each one's piece of it (see :data:`reporters.FilePieces`)."""
+
+
 class FileFindings(Sequence[Diagnostic]):
     """One file's findings in report order, with the report text an earlier run wrote for them.
 
@@ -185,7 +190,7 @@ class FileFindings(Sequence[Diagnostic]):
     (``load``) only if something iterates them; ``counts`` stand in for them in the tally.
     """
 
-    __slots__ = ("_diagnostics", "_keep", "_load", "_text", "counts")
+    __slots__ = ("_diagnostics", "_keep", "_load", "_reuse", "_text", "counts")
 
     def __init__(
         self,
@@ -194,7 +199,8 @@ class FileFindings(Sequence[Diagnostic]):
         load: Callable[[], list[Diagnostic]] | None = None,
         counts: Counts | None = None,
         text: Callable[[str], bytes | None] | None = None,
-        keep: Callable[[str, str, FileFindings], None] | None = None,
+        keep: Callable[[str, str | bytes, FileFindings], None] | None = None,
+        reuse: Callable[[str], Reusable | None] | None = None,
     ) -> None:
         assert diagnostics is not None or (load is not None and counts is not None)
         self._diagnostics = diagnostics
@@ -202,6 +208,7 @@ class FileFindings(Sequence[Diagnostic]):
         self.counts = counts
         self._text = text
         self._keep = keep
+        self._reuse = reuse
 
     def _loaded(self) -> list[Diagnostic]:
         if self._diagnostics is None:
@@ -225,7 +232,12 @@ class FileFindings(Sequence[Diagnostic]):
         """The report text of these findings in ``variant``, if a run kept it (UTF-8)."""
         return None if self._text is None else self._text(variant)
 
-    def keep(self, variant: str, text: str) -> None:
+    def reusable(self, variant: str) -> Reusable | None:
+        """A text of ``variant`` rendered for some of these findings, whose pieces serve
+        again (see :func:`reporters.rendered_files`)."""
+        return None if self._reuse is None else self._reuse(variant)
+
+    def keep(self, variant: str, text: str | bytes) -> None:
         """Offer the text rendered for these findings in ``variant`` for later runs to reuse."""
         if self._keep is not None:
             self._keep(variant, text, self)

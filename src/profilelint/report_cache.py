@@ -506,17 +506,18 @@ class RunTexts:
         return FileFindings(load=load, counts=self.held[display].counts,
                             text=lambda variant: self.store.text(variant, stamp, display))
 
-    def fresh_findings(self, display: str, found: list[Diagnostic]) -> Sequence[Diagnostic]:
-        """``found``, able to keep its texts if the file can have them (on disk, no crash)."""
+    def keeper(self, display: str) -> Callable[[str, str | bytes, FileFindings], None] | None:
+        """How a file's fresh findings keep their texts (see :class:`FileFindings`), if the
+        file can have them (on disk, no cross-file rule crashed on it)."""
         stamp = self.stamps.get(display)
         digest = None if stamp is None else self._verified.get(stamp[0])
-        if stamp is None or digest is None:  # not on disk, or a cross-file rule crashed on it
-            return found
+        if stamp is None or digest is None:
+            return None
 
-        def keep(variant: str, text: str, findings: FileFindings) -> None:
+        def keep(variant: str, text: str | bytes, findings: FileFindings) -> None:
             self.store.keep(variant, stamp, display, digest, counts_of(findings), text)
 
-        return FileFindings(found, keep=keep)
+        return keep
 
     def keep_rendered(self, display: str, variant: str, counts: Counts, text: bytes) -> None:
         """Keep a worker's text of a file without cross-file findings."""

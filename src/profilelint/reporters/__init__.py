@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from functools import cached_property, partial
 from typing import TYPE_CHECKING, Any, TextIO
 
-from ..diagnostics import Diagnostic, LineIndex
-from ..findings import FileFindings, Findings, findings_of
+from ..diagnostics import Diagnostic, LineIndex, Position
+from ..findings import FileFindings, Findings, Reusable, findings_of
 
 if TYPE_CHECKING:
     from ..registry import Rule
@@ -59,42 +59,96 @@ class SourceLines:
         return self.latest[1]
 
 
-FileText = Callable[[str, Sequence[Diagnostic], Callable[[], "LineIndex | None"], Mapping[str, "Rule"]], str]
-"""A format's text of one file's findings: (display path, findings, the file's LineIndex when
-asked for, every rule by code) → text.  Formats whose text of a file depends on nothing else
-define it as ``file_text`` (and ``variant``); it may then be kept, or rendered in a worker."""
-
+FilePieces = Callable[[str, Sequence[Diagnostic], Callable[[], "LineIndex | None"], Mapping[str, "Rule"]], list[str]]
+"""A format's text of one file's findings, a piece per finding: (display path, findings, the
+file's LineIndex when asked for, every rule by code) → pieces, which the format's
+``PIECE_SEPARATOR`` joins into the file's text.  Formats whose text of a file depends on
+nothing else define ``file_pieces`` and ``PIECE_SEPARATOR`` (and ``variant``): the text may
+then be kept, or rendered in a worker, and a worker's pieces serve again once the file's
+cross-file findings join them (:func:`rendered_files`)."""
 
 def file_text(variant: str, path: str, diagnostics: Sequence[Diagnostic], lines: Callable[[], LineIndex | None],
               rules: Mapping[str, Rule]) -> str:
     """The text ``variant`` (a format that keeps texts) writes for one file's findings."""
-    render_file: FileText = _module(variant).file_text
-    return render_file(path, diagnostics, lines, rules)
+    module = _module(variant)
+    return module.PIECE_SEPARATOR.join(module.file_pieces(path, diagnostics, lines, rules))  # type: ignore[no-any-return]
+
+
+def encoded_file_text(variant: str, path: str, diagnostics: Sequence[Diagnostic],
+                      lines: Callable[[], LineIndex | None], rules: Mapping[str, Rule]) -> tuple[bytes, tuple[int, ...]]:
+    """:func:`file_text` as UTF-8, with the length of each finding's piece in it (what
+    :data:`Reusable` holds)."""
+    module = _module(variant)
+    pieces = [piece.encode("utf-8") for piece in module.file_pieces(path, diagnostics, lines, rules)]
+    return module.PIECE_SEPARATOR.encode("utf-8").join(pieces), tuple(map(len, pieces))
 
 
 def rendered_files(report: Report, variant: str) -> Iterator[str | bytes]:
-    """The report's text file by file, in a format that keeps texts (see :data:`FileText`):
-    the text a run kept or a worker rendered (UTF-8 bytes, see :class:`FileFindings`), else
-    the format's ``file_text``, offered for the next run.
+    """The report's text file by file, in a format that keeps texts (see :data:`FilePieces`):
+    the text a run kept or a worker rendered (UTF-8 bytes, see :class:`FileFindings`), or
+    one made of the pieces of a text rendered for some of the findings and of pieces rendered
+    now for the others, else the format's own; the last two are offered for the next run.
 
     Findings given as a list keep the list's order: one diagnostic at a time."""
-    render_file: FileText = _module(variant).file_text
+    module = _module(variant)
+    render_pieces: FilePieces = module.file_pieces
+    separator: str = module.PIECE_SEPARATOR
     lines_of = SourceLines(report.sources)
     findings = report.findings
     if not findings.grouped:
         for d in findings:
-            yield render_file(d.path, [d], partial(lines_of, d.path), report.rules)
+            yield separator.join(render_pieces(d.path, [d], partial(lines_of, d.path), report.rules))
         return
     for path, diagnostics in findings.by_file():
+        text: str | bytes
         if isinstance(diagnostics, FileFindings):
             kept = diagnostics.text(variant)
             if kept is not None:
                 yield kept
                 continue
-        text = render_file(path, diagnostics, partial(lines_of, path), report.rules)
+            reusable = diagnostics.reusable(variant)
+            if reusable is not None:
+                text = _spliced(render_pieces, separator, path, diagnostics, reusable,
+                                partial(lines_of, path), report.rules)
+                diagnostics.keep(variant, text)
+                yield text
+                continue
+        text = separator.join(render_pieces(path, diagnostics, partial(lines_of, path), report.rules))
         if isinstance(diagnostics, FileFindings):
             diagnostics.keep(variant, text)
         yield text
+
+
+def _spliced(render_pieces: FilePieces, separator: str, path: str, diagnostics: Sequence[Diagnostic],
+             reusable: Reusable, lines: Callable[[], LineIndex | None], rules: Mapping[str, Rule]) -> bytes:
+    """The file's text: the piece of each finding that ``reusable`` rendered too (a piece
+    depends on its finding alone), and the others' pieces rendered now.
+
+    A file with cross-file findings has every finding but those (and an unused-suppression
+    finding they may have used) in its worker's text: 149 files of a 1,000-file run, whose
+    ~20 JSON elements each were rendered again in the parent, after the workers were done."""
+    rendered_for, text, lengths = reusable
+    between = len(separator.encode("utf-8"))
+    # Findings that are equal and sort alike are interchangeable: their pieces are the same.
+    pieces: dict[tuple[str, Position, str], list[tuple[Diagnostic, bytes]]] = {}
+    start = 0
+    for d, length in zip(rendered_for, lengths, strict=True):
+        pieces.setdefault(d.sort_key(), []).append((d, text[start : start + length]))
+        start += length + between
+    out: list[bytes] = []
+    missing: list[tuple[int, Diagnostic]] = []
+    for d in diagnostics:
+        same = pieces.get(d.sort_key(), [])
+        found = next((i for i, (other, _) in enumerate(same) if other == d), None)
+        if found is None:
+            missing.append((len(out), d))
+            out.append(b"")
+        else:
+            out.append(same.pop(found)[1])
+    if missing:
+        for (at, _), piece in zip(missing, render_pieces(path, [d for _, d in missing], lines, rules), strict=True):
+            out[at] = piece.encode("utf-8")
+    return separator.encode("utf-8").join(out)
 
 
 class Output:

@@ -14,11 +14,14 @@ def variant(stream: TextIO, **_: object) -> str:
     return "concise"
 
 
-def file_text(path: str, diagnostics: Sequence[Diagnostic], lines: object, rules: object) -> str:
-    return "".join(
+PIECE_SEPARATOR = ""
+
+
+def file_pieces(path: str, diagnostics: Sequence[Diagnostic], lines: object, rules: object) -> list[str]:
+    return [
         printable(f"{d.path}:{d.span.start.line + 1}:{d.span.start.column + 1}: {d.code} {d.message}") + "\n"
         for d in diagnostics
-    )
+    ]
 
 
 def render(report: Report, stream: TextIO, **_: object) -> None:

@@ -44,8 +44,11 @@ def variant(stream: TextIO, **_: object) -> str:
     return "github"
 
 
-def file_text(path: str, diagnostics: Sequence[Diagnostic], lines: object, rules: object) -> str:
-    return "".join(annotation(d) + "\n" for d in diagnostics)
+PIECE_SEPARATOR = ""
+
+
+def file_pieces(path: str, diagnostics: Sequence[Diagnostic], lines: object, rules: object) -> list[str]:
+    return [annotation(d) + "\n" for d in diagnostics]
 
 
 def render(report: Report, stream: TextIO, **_: object) -> None:

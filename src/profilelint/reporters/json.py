@@ -140,16 +140,19 @@ def _labels(rules: Mapping[str, Rule]) -> dict[str, tuple[str, str, str]]:
     return _labels_of[1]
 
 
-def file_text(path: str, diagnostics: Sequence[Diagnostic], lines: Callable[[], LineIndex | None],
-              rules: Mapping[str, Rule]) -> str:
+PIECE_SEPARATOR = ",\n  "
+
+
+def file_pieces(path: str, diagnostics: Sequence[Diagnostic], lines: Callable[[], LineIndex | None],
+                rules: Mapping[str, Rule]) -> list[str]:
     """A file's elements of the array, as `render` writes them between its separators."""
     labels = _labels(rules)
     encoded_path = _encode_string(path)
     index = lines()
-    return ",\n  ".join(
+    return [
         json_text(_layout(d, index, encoded_path, *(labels.get(d.code) or (_encode_string(d.code), "null", "null"))))
         for d in diagnostics
-    )
+    ]
 
 
 def render(report: Report, stream: TextIO, **_: object) -> None:

@@ -205,10 +205,14 @@ def variant(stream: TextIO, *, color: bool | None = None, **_: object) -> str | 
     return None if wants_color(stream, color) else "text"
 
 
-def file_text(path: str, diagnostics: Sequence[Diagnostic], lines: Callable[[], LineIndex | None], rules: object) -> str:
-    """A file's diagnostics as plain text."""
+PIECE_SEPARATOR = ""
+
+
+def file_pieces(path: str, diagnostics: Sequence[Diagnostic], lines: Callable[[], LineIndex | None],
+                rules: object) -> list[str]:
+    """A file's diagnostics as plain text, each followed by an empty line."""
     index = lines()
-    return "".join(_plain(line) + "\n" for d in diagnostics for line in [*render_diagnostic(d, index), ()])
+    return ["".join(_plain(line) + "\n" for line in [*render_diagnostic(d, index), ()]) for d in diagnostics]
 
 
 def _render_plain(report: Report, stream: TextIO, quiet: bool) -> None:
