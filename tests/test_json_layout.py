@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from profilelint.diagnostics import Applicability, Diagnostic, Edit, Fix, LineIndex, Severity, Span
 from profilelint.escape import json_text
+from profilelint.reporters import json as json_format
 from profilelint.reporters.json import diagnostic_text, diagnostic_to_json
 
 _TEXT = st.text(
@@ -48,3 +49,12 @@ def test_a_diagnostics_text_is_its_payload_laid_out(case: tuple[Diagnostic, Line
     assert diagnostic_text(diagnostic, index, name, url) == _as_json_dumps_writes(
         diagnostic_to_json(diagnostic, index, name, url)
     )
+
+
+def test_the_fast_encoder_writes_every_character_as_the_json_module_does() -> None:
+    """The report's strings are encoded by msgspec, straight to UTF-8: the same escapes as
+    `json.dumps(ensure_ascii=False)` for every code point (lone surrogates, which msgspec
+    refuses, take the json module's way)."""
+    every = "".join(chr(code) for code in range(0x110000) if not 0xD800 <= code <= 0xDFFF)
+    assert json_format._encode_utf8(every) == json.encoder.encode_basestring(every).encode("utf-8")
+    assert json_format._string("a\udcff\u202e") == b'"a\\udcff\\u202e"'

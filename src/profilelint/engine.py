@@ -169,14 +169,14 @@ class PackedResult(FrozenRecord):
         counts: Counts = ()
         lengths: tuple[tuple[int, ...], ...] = ()
         if linter is not None and variants and packed and not result.tracebacks:
-            from .reporters import encoded_file_text
+            from .reporters import file_text
 
             found = sorted(linter.finish(result, ()), key=Diagnostic.sort_key)
             if found:
                 counts = counts_of(found)
                 document = result.document
                 lines = (lambda: document.lines) if document is not None else (lambda: None)
-                texts, lengths = zip(*(encoded_file_text(v, result.path, found, lines, linter.rules) for v in variants),
+                texts, lengths = zip(*(file_text(v, result.path, found, lines, linter.rules) for v in variants),
                                      strict=True)
         stored = b""
         if cached:

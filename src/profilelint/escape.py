@@ -140,6 +140,15 @@ def json_text(encoded: str) -> str:
     return _UNSTRUCTURAL_CANDIDATE.sub(lambda m: _json_escape(m[0]) if _hidden(m[0]) else m[0], encoded)
 
 
+def utf8_inert(encoded: bytes) -> bool:
+    """Is ``encoded`` (JSON text in UTF-8, from an encoder that escapes the C0 controls) free of
+    every character `json_text` would escape?  Then it is what `json_text` writes, as it is."""
+    if encoded.isascii():
+        return b"\x7f" not in encoded
+    rest = encoded.translate(None, _UNSTRUCTURAL_LAYOUT_BYTES)
+    return _UNSTRUCTURAL_CANDIDATE.search(rest.decode("utf-8", "surrogatepass")) is None
+
+
 def xml_references(serialised: str) -> str:
     """Serialised XML with every such character that XML 1.0 allows written as a character
     reference (`&#x202e;`): the same value, inert bytes.  Characters XML 1.0 cannot carry at

@@ -59,40 +59,35 @@ class SourceLines:
         return self.latest[1]
 
 
-FilePieces = Callable[[str, Sequence[Diagnostic], Callable[[], "LineIndex | None"], Mapping[str, "Rule"]], list[str]]
-"""A format's text of one file's findings, a piece per finding: (display path, findings, the
-file's LineIndex when asked for, every rule by code) → pieces, which the format's
-``PIECE_SEPARATOR`` joins into the file's text.  Formats whose text of a file depends on
-nothing else define ``file_pieces`` and ``PIECE_SEPARATOR`` (and ``variant``): the text may
-then be kept, or rendered in a worker, and a worker's pieces serve again once the file's
-cross-file findings join them (:func:`rendered_files`)."""
+FilePieces = Callable[[str, Sequence[Diagnostic], Callable[[], "LineIndex | None"], Mapping[str, "Rule"]], list[bytes]]
+"""A format's text of one file's findings, a piece per finding, in UTF-8: (display path,
+findings, the file's LineIndex when asked for, every rule by code) → pieces, which the
+format's ``PIECE_SEPARATOR`` joins into the file's text.  Formats whose text of a file
+depends on nothing else define ``file_pieces`` and ``PIECE_SEPARATOR`` (and ``variant``): the
+text may then be kept, or rendered in a worker, and a worker's pieces serve again once the
+file's cross-file findings join them (:func:`rendered_files`)."""
 
-def file_text(variant: str, path: str, diagnostics: Sequence[Diagnostic], lines: Callable[[], LineIndex | None],
-              rules: Mapping[str, Rule]) -> str:
-    """The text ``variant`` (a format that keeps texts) writes for one file's findings."""
+
+def file_text(variant: str, path: str, diagnostics: Sequence[Diagnostic],
+              lines: Callable[[], LineIndex | None], rules: Mapping[str, Rule]) -> tuple[bytes, tuple[int, ...]]:
+    """The text ``variant`` (a format that keeps texts) writes for one file's findings, with
+    the length of each finding's piece of it (what :data:`Reusable` holds)."""
     module = _module(variant)
-    return module.PIECE_SEPARATOR.join(module.file_pieces(path, diagnostics, lines, rules))  # type: ignore[no-any-return]
+    pieces: list[bytes] = module.file_pieces(path, diagnostics, lines, rules)
+    return module.PIECE_SEPARATOR.join(pieces), tuple(map(len, pieces))
 
 
-def encoded_file_text(variant: str, path: str, diagnostics: Sequence[Diagnostic],
-                      lines: Callable[[], LineIndex | None], rules: Mapping[str, Rule]) -> tuple[bytes, tuple[int, ...]]:
-    """:func:`file_text` as UTF-8, with the length of each finding's piece in it (what
-    :data:`Reusable` holds)."""
-    module = _module(variant)
-    pieces = [piece.encode("utf-8") for piece in module.file_pieces(path, diagnostics, lines, rules)]
-    return module.PIECE_SEPARATOR.encode("utf-8").join(pieces), tuple(map(len, pieces))
-
-
-def rendered_files(report: Report, variant: str) -> Iterator[str | bytes]:
-    """The report's text file by file, in a format that keeps texts (see :data:`FilePieces`):
-    the text a run kept or a worker rendered (UTF-8 bytes, see :class:`FileFindings`), or
-    one made of the pieces of a text rendered for some of the findings and of pieces rendered
-    now for the others, else the format's own; the last two are offered for the next run.
+def rendered_files(report: Report, variant: str) -> Iterator[bytes]:
+    """The report's text file by file (UTF-8), in a format that keeps texts (see
+    :data:`FilePieces`): the text a run kept or a worker rendered (see :class:`FileFindings`),
+    or one made of the pieces of a text rendered for some of the findings and of pieces
+    rendered now for the others, else the format's own; the last two are offered for the next
+    run.
 
     Findings given as a list keep the list's order: one diagnostic at a time."""
     module = _module(variant)
     render_pieces: FilePieces = module.file_pieces
-    separator: str = module.PIECE_SEPARATOR
+    separator: bytes = module.PIECE_SEPARATOR
     lines_of = SourceLines(report.sources)
     findings = report.findings
     if not findings.grouped:
@@ -100,7 +95,6 @@ def rendered_files(report: Report, variant: str) -> Iterator[str | bytes]:
             yield separator.join(render_pieces(d.path, [d], partial(lines_of, d.path), report.rules))
         return
     for path, diagnostics in findings.by_file():
-        text: str | bytes
         if isinstance(diagnostics, FileFindings):
             kept = diagnostics.text(variant)
             if kept is not None:
@@ -119,7 +113,7 @@ def rendered_files(report: Report, variant: str) -> Iterator[str | bytes]:
         yield text
 
 
-def _spliced(render_pieces: FilePieces, separator: str, path: str, diagnostics: Sequence[Diagnostic],
+def _spliced(render_pieces: FilePieces, separator: bytes, path: str, diagnostics: Sequence[Diagnostic],
              reusable: Reusable, lines: Callable[[], LineIndex | None], rules: Mapping[str, Rule]) -> bytes:
     """The file's text: the piece of each finding that ``reusable`` rendered too (a piece
     depends on its finding alone), and the others' pieces rendered now.
@@ -128,13 +122,12 @@ def _spliced(render_pieces: FilePieces, separator: str, path: str, diagnostics: 
     finding they may have used) in its worker's text: 149 files of a 1,000-file run, whose
     ~20 JSON elements each were rendered again in the parent, after the workers were done."""
     rendered_for, text, lengths = reusable
-    between = len(separator.encode("utf-8"))
     # Findings that are equal and sort alike are interchangeable: their pieces are the same.
     pieces: dict[tuple[str, Position, str], list[tuple[Diagnostic, bytes]]] = {}
     start = 0
     for d, length in zip(rendered_for, lengths, strict=True):
         pieces.setdefault(d.sort_key(), []).append((d, text[start : start + length]))
-        start += length + between
+        start += length + len(separator)
     out: list[bytes] = []
     missing: list[tuple[int, Diagnostic]] = []
     for d in diagnostics:
@@ -147,8 +140,8 @@ def _spliced(render_pieces: FilePieces, separator: str, path: str, diagnostics: 
             out.append(same.pop(found)[1])
     if missing:
         for (at, _), piece in zip(missing, render_pieces(path, [d for _, d in missing], lines, rules), strict=True):
-            out[at] = piece.encode("utf-8")
-    return separator.encode("utf-8").join(out)
+            out[at] = piece
+    return separator.join(out)
 
 
 class Output:

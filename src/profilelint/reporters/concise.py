@@ -14,12 +14,13 @@ def variant(stream: TextIO, **_: object) -> str:
     return "concise"
 
 
-PIECE_SEPARATOR = ""
+PIECE_SEPARATOR = b""
 
 
-def file_pieces(path: str, diagnostics: Sequence[Diagnostic], lines: object, rules: object) -> list[str]:
+def file_pieces(path: str, diagnostics: Sequence[Diagnostic], lines: object, rules: object) -> list[bytes]:
     return [
-        printable(f"{d.path}:{d.span.start.line + 1}:{d.span.start.column + 1}: {d.code} {d.message}") + "\n"
+        (printable(f"{d.path}:{d.span.start.line + 1}:{d.span.start.column + 1}: {d.code} {d.message}") + "\n")
+        .encode("utf-8")
         for d in diagnostics
     ]
 

@@ -44,11 +44,11 @@ def variant(stream: TextIO, **_: object) -> str:
     return "github"
 
 
-PIECE_SEPARATOR = ""
+PIECE_SEPARATOR = b""
 
 
-def file_pieces(path: str, diagnostics: Sequence[Diagnostic], lines: object, rules: object) -> list[str]:
-    return [annotation(d) + "\n" for d in diagnostics]
+def file_pieces(path: str, diagnostics: Sequence[Diagnostic], lines: object, rules: object) -> list[bytes]:
+    return [(annotation(d) + "\n").encode("utf-8") for d in diagnostics]
 
 
 def render(report: Report, stream: TextIO, **_: object) -> None:

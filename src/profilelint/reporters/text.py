@@ -205,14 +205,17 @@ def variant(stream: TextIO, *, color: bool | None = None, **_: object) -> str | 
     return None if wants_color(stream, color) else "text"
 
 
-PIECE_SEPARATOR = ""
+PIECE_SEPARATOR = b""
 
 
 def file_pieces(path: str, diagnostics: Sequence[Diagnostic], lines: Callable[[], LineIndex | None],
-                rules: object) -> list[str]:
+                rules: object) -> list[bytes]:
     """A file's diagnostics as plain text, each followed by an empty line."""
     index = lines()
-    return ["".join(_plain(line) + "\n" for line in [*render_diagnostic(d, index), ()]) for d in diagnostics]
+    return [
+        "".join(_plain(line) + "\n" for line in [*render_diagnostic(d, index), ()]).encode("utf-8")
+        for d in diagnostics
+    ]
 
 
 def _render_plain(report: Report, stream: TextIO, quiet: bool) -> None:
