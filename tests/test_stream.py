@@ -219,6 +219,40 @@ def test_a_full_temporary_folder_is_an_error_naming_it(
     assert result.stderr == _no_room_message(str(folder).replace("\n", "\\n"), "No space left on device")
 
 
+_HALF_SENT_RESULT = """
+import os, struct, sys, threading, time
+from concurrent.futures import ProcessPoolExecutor
+from profilelint.engine import _stop_workers
+
+POOL = None
+
+def half_sent():
+    # Begin a result of 1,000 bytes, send 10, and stay busy: what a worker stopped while it
+    # sends a large result leaves in the pipe.
+    os.write(POOL._result_queue._writer.fileno(), struct.pack("!i", 1000) + b"x" * 10)
+    time.sleep(60)
+
+if __name__ == "__main__":
+    POOL = ProcessPoolExecutor(1)
+    POOL.submit(half_sent)
+    time.sleep(0.5)
+    stopper = threading.Thread(target=_stop_workers, args=(POOL,), daemon=True)
+    stopper.start()
+    stopper.join(20)
+    print("hung" if stopper.is_alive() else "stopped", flush=True)
+    os._exit(0)
+"""
+
+
+def test_workers_stopped_while_one_sends_a_result_do_not_hang_the_run(tmp_path: Path) -> None:
+    """Ctrl-C or a full disk stops the workers; one may be halfway through sending its
+    results, and the pool's shutdown then waited for the rest of them for ever."""
+    script = tmp_path / "half_sent.py"
+    script.write_text(_HALF_SENT_RESULT, encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60, check=False)
+    assert (done.stdout, done.stderr) == ("stopped\n", "")
+
+
 def test_no_usable_temporary_folder_is_an_error_naming_tmpdir(
     large_run: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

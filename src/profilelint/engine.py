@@ -987,11 +987,30 @@ def _expand_entry(packed: bytes, path: str) -> ProfileEntry:
     )
 
 
+STOP_SECONDS = 5.0
+"""How long a stopped worker may take to exit before it is killed."""
+
+
 def _stop_workers(pool: ProcessPoolExecutor) -> None:
-    """End a pool's workers now, not after their current chunk."""
-    # The executor has no public way to reach its processes.
-    for process in list((getattr(pool, "_processes", None) or {}).values()):
+    """End a pool's workers now, not after their current chunk.
+
+    A worker ended while it was sending a result leaves the pool's manager thread waiting for
+    the rest of that message, and shutdown() waiting for that thread, for good: the parent
+    holds the sending end of the result pipe too, so the pipe never ends.  Once the workers
+    are gone the parent closes its end: the thread reads the end of the pipe, marks the pool
+    broken and stops.  (The executor has no public way to reach its processes or its pipe.)
+    """
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
         process.terminate()
+    for process in processes:
+        process.join(STOP_SECONDS)
+        if process.is_alive():
+            process.kill()
+            process.join()
+    sending_end = getattr(getattr(pool, "_result_queue", None), "_writer", None)
+    if sending_end is not None:
+        sending_end.close()
     pool.shutdown()
 
 
