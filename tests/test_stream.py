@@ -349,3 +349,5 @@ def test_an_entry_the_compact_form_cannot_carry_stays_as_it_is() -> None:
 
     odd = ProfileEntry("x.yaml", "x", None, title=object())  # type: ignore[arg-type]
     assert engine.compact_entry(odd) is odd
+    not_a_number = ProfileEntry("x.yaml", "x", None, title=float("nan"))  # type: ignore[arg-type]  # `title: .nan`
+    assert engine.compact_entry(not_a_number) is not_a_number

@@ -242,6 +242,10 @@ class Corpus:
     def __contains__(self, slug: object) -> bool:
         return slug in self._positions
 
+    def declarations(self, slug: str) -> int:
+        """How many entries declare ``slug``, none of them resolved."""
+        return len(self._positions.get(slug, ()))
+
     def find(self, slug: str) -> ProfileEntry | None:
         positions = self._positions.get(slug)
         return resolved(self._items[positions[0]]) if positions else None

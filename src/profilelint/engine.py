@@ -946,8 +946,8 @@ def compact_entry(entry: ProfileEntry) -> AnyEntry:
 
     ~0.4 KB of bytes instead of ~2 KB of objects (title, summary, spans, links): at 10,000
     profiles the entries were most of what a run's memory grows by.  The bytes never leave
-    the run (marshal is for data we wrote ourselves), and an entry that would not come back
-    equal stays as it is.
+    the run (marshal is for data we wrote ourselves), and an entry whose values would not come
+    back equal (a NaN title) stays as it is.
     """
     import marshal
     import zlib
@@ -959,11 +959,14 @@ def compact_entry(entry: ProfileEntry) -> AnyEntry:
         tuple((d.kind, d.code, d.target_line, _plain_span(d.span)) for d in entry.directives),
     )
     try:
-        packed = zlib.compress(marshal.dumps(plain), 1)  # the summary's prose halves
-        compact = DeferredEntry(entry.path, entry.slug, _expand_entry, packed, keep=False)
+        marshalled = marshal.dumps(plain)
     except ValueError:  # not marshallable (a type the loader never builds)
         return entry
-    return compact if compact.resolve() == entry else entry
+    # The values alone are compared: _expand_entry builds the same entry of equal values.
+    if marshal.loads(marshalled) != plain:
+        return entry
+    packed = zlib.compress(marshalled, 1)  # the summary's prose halves
+    return DeferredEntry(entry.path, entry.slug, _expand_entry, packed, keep=False)
 
 
 def _plain_span(span: Span) -> tuple[int, int, int, int]:

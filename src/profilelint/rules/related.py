@@ -170,8 +170,8 @@ def duplicate_slug(entry: ProfileEntry, ctx: RuleContext) -> Iterator[Finding]:
     slug: customs-inspector
     ```
     """
-    if entry.slug is None or entry.slug_span is None:
-        return
+    if entry.slug is None or entry.slug_span is None or ctx.corpus.declarations(entry.slug) < 2:
+        return  # declared here alone: no entry is resolved to find that out
     for other in ctx.corpus.by_slug.get(entry.slug, []):
         if other.path == entry.path:
             continue
