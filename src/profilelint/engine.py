@@ -944,13 +944,13 @@ def compact_entry(entry: ProfileEntry) -> AnyEntry:
     """An index entry as a worker sends it and a large run keeps it: the slug, and the rest
     marshalled as plain values, rebuilt whenever a cross-file rule asks for it.
 
-    ~0.4 KB of bytes instead of ~2 KB of objects (title, summary, spans, links): at 10,000
-    profiles the entries were most of what a run's memory grows by.  The bytes never leave
+    ~1 KB of bytes instead of ~2 KB of objects (title, summary, spans, links), which a large
+    run's parent keeps in its spill file: at 10,000 profiles the entries were most of what a
+    run's memory grew by.  The bytes never leave
     the run (marshal is for data we wrote ourselves), and an entry whose values would not come
     back equal (a NaN title) stays as it is.
     """
     import marshal
-    import zlib
 
     plain = (
         entry.slug, entry.slug_span and _plain_span(entry.slug_span), entry.title, entry.summary, entry.status,
@@ -965,8 +965,9 @@ def compact_entry(entry: ProfileEntry) -> AnyEntry:
     # The values alone are compared: _expand_entry builds the same entry of equal values.
     if marshal.loads(marshalled) != plain:
         return entry
-    packed = zlib.compress(marshalled, 1)  # the summary's prose halves
-    return DeferredEntry(entry.path, entry.slug, _expand_entry, packed, keep=False)
+    # Not compressed: zlib took ~70 µs an entry (most of it setting up), and the parent keeps
+    # these bytes in its spill file, not in memory.
+    return DeferredEntry(entry.path, entry.slug, _expand_entry, marshalled, keep=False)
 
 
 def _plain_span(span: Span) -> tuple[int, int, int, int]:
@@ -980,9 +981,8 @@ def _span_of(plain: tuple[int, int, int, int]) -> Span:
 
 def _expand_entry(packed: bytes, path: str) -> ProfileEntry:
     import marshal
-    import zlib
 
-    slug, slug_span, title, summary, status, provenance, links, directives = marshal.loads(zlib.decompress(packed))
+    slug, slug_span, title, summary, status, provenance, links, directives = marshal.loads(packed)
     return ProfileEntry(
         path, slug, None if slug_span is None else _span_of(slug_span), title, summary, status, provenance,
         tuple(Link(target, kind, index, _span_of(span), offsets) for target, kind, index, span, offsets in links),
