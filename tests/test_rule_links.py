@@ -83,3 +83,52 @@ def test_sarif_rule_descriptors_carry_help_uri(bad_profile: str) -> None:
     assert {r["id"]: r["helpUri"] for r in rules} == {
         code: f"https://github.com/profilelint/profilelint/blob/main/README.md#{code.lower()}" for code in load_rules()
     }
+
+
+def _installed_metadata(folder: Path, name: str, header: str) -> Path:
+    """A `name.dist-info` folder whose METADATA begins with ``header``."""
+    info = folder / name
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text(header + "\n\nThe description: Project-URL: Body, https://not.a.header\n",
+                                   encoding="utf-8", newline="")
+    return info
+
+
+def test_the_project_urls_are_read_as_importlib_metadata_reads_them() -> None:
+    """Read from our METADATA directly (no importlib.metadata import, ~30 ms) in the usual
+    installation, with the same answer."""
+    from importlib.metadata import metadata
+
+    from profilelint import metadata as ours
+
+    assert ours._own_metadata_header() is not None
+    assert ours._project_url_entries() == [str(entry) for entry in metadata("profilelint").get_all("Project-URL")]
+
+
+@pytest.mark.parametrize(
+    ("names", "header", "read_directly"),
+    [
+        (["profilelint-9.9.dist-info"], "Name: profilelint\nProject-URL: Documentation, https://first.example", True),
+        (["profilelint-9.9.dist-info"], "Name: profilelint\r\nproject-url: Documentation, https://first.example", True),
+        (["profilelint-9.8.dist-info", "profilelint-9.9.dist-info"], "Name: profilelint", False),
+        (["profilelint-9.9.dist-info"], "Name: profilelint\nProject-URL: Documentation,\n https://folded.example", False),
+        (["profilelint-9.9.egg-info"], "Name: profilelint", False),
+    ],
+)
+def test_a_distribution_first_on_the_path_is_read_only_where_plain_to_see(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, names: list[str], header: str, read_directly: bool
+) -> None:
+    """The first `profilelint-*.dist-info` on the import path is the one importlib.metadata
+    reads; two side by side, folded header lines or an egg leave it to importlib.metadata."""
+    import sys
+
+    from profilelint import metadata as ours
+
+    for name in names:
+        _installed_metadata(tmp_path, name, header)
+    monkeypatch.setattr(sys, "path", [str(tmp_path), *sys.path])
+    if read_directly:
+        assert ours._own_metadata_header() is not None
+        assert ours._project_url_entries() == ["Documentation, https://first.example"]
+    else:
+        assert ours._own_metadata_header() is None

@@ -2,13 +2,13 @@
 
 Read from the distribution's metadata (built from pyproject.toml), so the version and the
 project URLs are written in one place.  importlib.metadata costs ~30 ms to import and scan,
-so only `--version` and the formats that link to rule documentation ask for it.
+so the project URLs are read from our METADATA file directly where that is plain to see
+(:func:`registry.distribution_folders`), and only `--version` and plugins import it.
 """
 
 from __future__ import annotations
 
 import functools
-import platform
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,6 +57,8 @@ def installed_plugins() -> list[Plugin]:
 
 def version_lines() -> list[str]:
     """`profilelint --version`: ours and Python's (as pip prints), then one line per plugin."""
+    import platform  # ~5 ms of imports and regexes, for this line alone
+
     lines = [f"profilelint {package_version()} (Python {platform.python_version()})"]
     for plugin in installed_plugins():
         origin = f"{plugin.distribution} {plugin.version}".strip() or "unknown distribution"
@@ -64,17 +66,53 @@ def version_lines() -> list[str]:
     return lines
 
 
-@functools.cache
-def project_url(label: str) -> str | None:
-    """The entry of pyproject's [project.urls] with this label, or None when there is none."""
+def _own_metadata_header() -> str | None:
+    """The header of our METADATA file, the one importlib.metadata would read; None when
+    that is not plain to see (no single `profilelint-*.dist-info` first on the path, a header
+    with folded lines), which leaves it to importlib.metadata."""
+    import os
+
+    from .registry import distribution_folders
+
+    folders = distribution_folders()
+    if folders is None:
+        return None
+    ours = [folder for folder in folders if os.path.basename(folder).lower().startswith(f"{DISTRIBUTION}-")]
+    if not ours or not ours[0].endswith(".dist-info"):
+        return None
+    if len(ours) > 1 and os.path.dirname(ours[1]) == os.path.dirname(ours[0]):
+        return None  # two of ours side by side: which one importlib.metadata takes is its business
+    try:
+        with open(os.path.join(ours[0], "METADATA"), encoding="utf-8") as stream:
+            text = stream.read().replace("\r\n", "\n")
+    except (OSError, UnicodeDecodeError):
+        return None
+    header = text.split("\n\n", 1)[0]
+    return None if "\n " in header or "\n\t" in header else header
+
+
+def _project_url_entries() -> list[str] | None:
+    """The `Project-URL` values of our metadata (`label, url`); None when not installed."""
+    header = _own_metadata_header()
+    if header is not None:
+        return [
+            value.strip()
+            for name, _, value in (line.partition(":") for line in header.split("\n"))
+            if name.strip().lower() == "project-url"
+        ]
     from importlib.metadata import PackageNotFoundError, metadata
 
     try:
-        entries = metadata(DISTRIBUTION).get_all("Project-URL") or []
+        return [str(entry) for entry in metadata(DISTRIBUTION).get_all("Project-URL") or []]
     except PackageNotFoundError:
         return None
-    for entry in entries:
-        name, _, url = str(entry).partition(",")
+
+
+@functools.cache
+def project_url(label: str) -> str | None:
+    """The entry of pyproject's [project.urls] with this label, or None when there is none."""
+    for entry in _project_url_entries() or []:
+        name, _, url = entry.partition(",")
         if name.strip() == label and url.strip():
             return url.strip()
     return None

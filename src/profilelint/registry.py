@@ -231,13 +231,13 @@ def _plugin_entry_points() -> Iterator[Any]:
     yield from entry_points(group=PLUGIN_ENTRY_POINT_GROUP)
 
 
-def _may_have_plugins() -> bool:
-    """False only when no installed distribution can declare a rule plugin.
+def distribution_folders() -> list[str] | None:
+    """The metadata folder of every distribution on the import path (`….dist-info`,
+    `….egg-info`), path entry by path entry, each entry's sorted; None when a quick look cannot
+    see them all (a zip archive on the path, a custom distribution finder).
 
-    importlib.metadata costs ~15 ms of imports (the email package) on every run; reading the
-    few `entry_points.txt` files of the import path ourselves is a fraction of that. Anything
-    this quick look cannot see through (a zip on the path, a custom distribution finder)
-    answers True and leaves the question to importlib.metadata.
+    importlib.metadata costs ~15 ms of imports (the email package) and a scan of the path;
+    reading the few files we need ourselves is a fraction of that, on every run that asks.
     """
     import os
     import sys
@@ -247,26 +247,41 @@ def _may_have_plugins() -> bool:
         hasattr(finder, "find_distributions") and getattr(finder, "__name__", "") not in standard_finders
         for finder in sys.meta_path
     ):
-        return True
-    header = f"[{PLUGIN_ENTRY_POINT_GROUP}]"
+        return None
+    folders: list[str] = []
     for entry in sys.path:
         folder = entry or "."
         try:
             with os.scandir(folder) as listing:
-                names = [item.name for item in listing if item.name.endswith((".dist-info", ".egg-info"))]
+                names = sorted(item.name for item in listing if item.name.endswith((".dist-info", ".egg-info")))
         except NotADirectoryError:
-            return True  # a zip archive on the path
+            return None  # a zip archive on the path
         except OSError:
             continue  # a missing folder holds no distribution
-        for name in names:
-            try:
-                with open(os.path.join(folder, name, "entry_points.txt"), encoding="utf-8") as stream:
-                    if header in stream.read():
-                        return True
-            except UnicodeDecodeError:
-                return True
-            except OSError:
-                continue  # no entry points
+        folders.extend(os.path.join(folder, name) for name in names)
+    return folders
+
+
+def _may_have_plugins() -> bool:
+    """False only when no installed distribution can declare a rule plugin: the few
+    `entry_points.txt` files of the import path are read, not the whole of importlib.metadata
+    (see :func:`distribution_folders`); anything a quick look cannot see through
+    answers True and leaves the question to importlib.metadata."""
+    import os
+
+    folders = distribution_folders()
+    if folders is None:
+        return True
+    header = f"[{PLUGIN_ENTRY_POINT_GROUP}]"
+    for folder in folders:
+        try:
+            with open(os.path.join(folder, "entry_points.txt"), encoding="utf-8") as stream:
+                if header in stream.read():
+                    return True
+        except UnicodeDecodeError:
+            return True
+        except OSError:
+            continue  # no entry points
     return False
 
 
