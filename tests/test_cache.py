@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from itertools import islice
 from pathlib import Path
 
 import pytest
@@ -212,9 +213,10 @@ def test_storing_a_result_leaves_the_rest_of_its_shard_on_disk(tmp_path: Path) -
     lookup of one of them still finds it."""
     from profilelint.engine import Linter, Target
 
-    names = [f"p{n}" for n in range(600)]
-    same_shard = [n for n in names if cache_module._shard_name(str(tmp_path / f"{n}.yaml")) == cache_module._shard_name(str(tmp_path / "p0.yaml"))]
-    first, second = same_shard[:2]
+    shard_of_p0 = cache_module._shard_name(str(tmp_path / "p0.yaml"))
+    # Names until two share a shard (the shard depends on tmp_path: 600 names were sometimes one).
+    names = (f"p{n}" for n in range(1_000_000))
+    first, second = islice((n for n in names if cache_module._shard_name(str(tmp_path / f"{n}.yaml")) == shard_of_p0), 2)
     linter = Linter(Config(today=TODAY, root=tmp_path))
     keys = {}
     for name in (first, second):
