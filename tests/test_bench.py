@@ -249,6 +249,28 @@ def test_touched_files_and_the_primed_cache_are_put_back(tmp_path: Path) -> None
     assert not (primed.folders[0] / "stray").exists()
 
 
+def test_a_reprimed_restore_snapshots_the_brought_up_to_date_cache(tmp_path: Path) -> None:
+    """A file put back has a new inode change time, which kept report texts are keyed by: the
+    run after each touched round brings the cache up to date, and that is the new snapshot."""
+    primed = run.PrimedFolders(tmp_path)
+    cache = primed.folders[0] / ".profilelint_cache" / "index.json"
+    cache.parent.mkdir()
+    cache.write_text("primed")
+    primed.snapshot()
+    cache.write_text("after a touched run")
+    reprimed: list[str] = []
+
+    def reprime() -> None:
+        reprimed.append(cache.read_text())  # it runs on the restored cache
+        cache.write_text("up to date with the files put back")
+
+    primed.restore(reprime)
+    cache.write_text("after the next touched run")
+    primed.restore()
+    assert reprimed == ["primed"]
+    assert cache.read_text() == "up to date with the files put back"
+
+
 def test_only_the_marked_region_of_the_results_is_rewritten(tmp_path: Path) -> None:
     results = tmp_path / "RESULTS.md"
     results.write_text(f"# R\n\nby hand\n\n{run.BEGIN_MARKER}\nold\n{run.END_MARKER}\n\nafter\n")
