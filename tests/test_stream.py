@@ -253,6 +253,49 @@ def test_workers_stopped_while_one_sends_a_result_do_not_hang_the_run(tmp_path: 
     assert (done.stdout, done.stderr) == ("stopped\n", "")
 
 
+_KILLED_WORKER = """
+import os, signal, struct, sys
+from profilelint import engine
+
+work_chunk = engine._work_chunk
+chunks = 0
+when = sys.argv.pop()
+
+def dies_on_its_second_chunk(jobs):
+    global chunks
+    chunks += 1
+    if chunks == 2:
+        if when == "mid-send":
+            # Half a result on the pipe, its lock held: as a worker killed while it sends.
+            results = sys._getframe(1).f_locals["result_queue"]
+            results._wlock.acquire()
+            os.write(results._writer.fileno(), struct.pack("!i", 1 << 20) + b"x" * 10)
+        os.kill(os.getpid(), signal.SIGKILL)
+    return work_chunk(jobs)
+
+engine._work_chunk = dies_on_its_second_chunk
+from profilelint.cli import main
+main()
+"""
+
+
+@pytest.mark.parametrize("when", ["mid-send", "between-sends"])
+def test_a_worker_killed_mid_run_ends_the_run_with_exit_2(large_run: Path, tmp_path: Path, when: str) -> None:
+    """The kernel's out-of-memory killer, or a kill -9: killed while it sent its results, a
+    worker left the pool waiting for the rest of them, and the run hung for ever."""
+    script = tmp_path / "killed_worker.py"
+    script.write_text(_KILLED_WORKER, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, str(script), "check", "--no-cache", "--jobs", "2", "--format", "concise", ".", when],
+        capture_output=True, text=True, timeout=120, check=False, cwd=large_run,
+    )
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == (
+        "profilelint: error: a worker process was killed by SIGKILL (as the kernel does when memory runs "
+        "out); nothing was reported. Run again; if memory ran out, give fewer workers (--jobs)\n"
+    )
+
+
 def test_no_usable_temporary_folder_is_an_error_naming_tmpdir(
     large_run: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -153,7 +153,7 @@ def check(
     from .cache_location import CACHE_DIR_NAME
     from .config import ConfigError, check_codes, check_patterns, load_config
     from .diagnostics import Severity
-    from .engine import PathError, run
+    from .engine import PathError, WorkerDied, run
     from .findings import SpillError
     from .registry import RegistryError
     from .reporters import Report, render
@@ -220,7 +220,7 @@ def check(
             )
             result = run(config, given, debug=debug, jobs=jobs, cache_dir=cache_dir, corpus_wide=corpus_wide,
                          report_variants=variants)
-    except (ConfigError, SchemaError, PathError, RegistryError, SpillError, _baseline_error()) as error:
+    except (ConfigError, SchemaError, PathError, RegistryError, SpillError, WorkerDied, _baseline_error()) as error:
         fail(str(error))
 
     if debug:
@@ -301,7 +301,7 @@ def _watched_run(make_config: Any, given: list[Path], known: Any, baseline_path:
 
     from .cache_location import CACHE_DIR_NAME
     from .config import ConfigError
-    from .engine import PathError, run
+    from .engine import PathError, WorkerDied, run
     from .findings import SpillError
     from .registry import RegistryError
     from .schema import SchemaError
@@ -313,7 +313,7 @@ def _watched_run(make_config: Any, given: list[Path], known: Any, baseline_path:
             result = run(config, given, debug=debug, jobs=jobs,
                          cache_dir=None if no_cache else config.root / CACHE_DIR_NAME,
                          corpus_wide=corpus_wide)
-        except (ConfigError, SchemaError, PathError, RegistryError, SpillError) as error:
+        except (ConfigError, SchemaError, PathError, RegistryError, SpillError, WorkerDied) as error:
             raise RunFailed(str(error)) from None
         if known is not None and baseline_path is not None:
             findings, _ = _filter_baseline(known, baseline_path, result.findings, result)

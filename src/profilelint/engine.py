@@ -63,6 +63,7 @@ from .schema import ProfileSchema, SchemaError, load_schema
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
+    from multiprocessing.process import BaseProcess
 
     from .cache import FileKey, ResultCache
 
@@ -894,6 +895,7 @@ def _map(linter: Linter, jobs: list[Job], workers: int, variants: tuple[str, ...
     have been taken, so they never pile up in the parent."""
     if workers > 1 and len(jobs) >= PARALLEL_THRESHOLD:
         from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
 
         size = max(1, min(CHUNK_LIMIT, len(jobs) // (workers * 8)))
         initargs = (linter.config, os.getpid(), variants, caching)
@@ -911,13 +913,19 @@ def _map(linter: Linter, jobs: list[Job], workers: int, variants: tuple[str, ...
             if start is not None:
                 chunks.append(pool.submit(_work_chunk, jobs[start:start + size]))
 
-        for _ in range(workers * CHUNKS_AHEAD):
-            submit_next()
+        processes: list[BaseProcess] = []
         try:
+            for _ in range(workers * CHUNKS_AHEAD):
+                submit_next()
+            # The first submit started them all; the pool forgets them once it is broken.
+            processes = list((getattr(pool, "_processes", None) or {}).values())
             while chunks:
-                outputs = chunks.popleft().result()  # the future let go
+                outputs = _outputs(processes, chunks.popleft())  # the future let go
                 submit_next()
                 yield from outputs
+        except BrokenProcessPool:  # it saw a worker end between two messages, and stopped the others
+            _stop_workers(pool)
+            raise WorkerDied(_worker_death(processes)) from None
         except BaseException:
             # Ctrl-C (or any error) while workers are busy: do not wait for the chunks in
             # flight; the pool marks the rest failed once its workers are gone.
@@ -927,6 +935,48 @@ def _map(linter: Linter, jobs: list[Job], workers: int, variants: tuple[str, ...
         return
     for job in jobs:
         yield linter.process_file(*job)
+
+
+WORKER_CHECK_SECONDS = 0.5
+"""How often the parent, waiting for a chunk, makes sure that every worker is still alive."""
+
+
+class WorkerDied(Exception):
+    """A worker process ended in the middle of the run: killed (by the kernel when memory ran
+    out, or by a signal) or crashed in C.  Nothing is reported (exit 2)."""
+
+
+def _outputs(processes: Sequence[BaseProcess], chunk: Future[list[JobOutput]]) -> list[JobOutput]:
+    """The chunk's outputs, once a worker (of ``processes``, the pool's) has sent them.
+
+    A worker killed while it sends its outputs leaves the pool reading the rest of that
+    message for ever, and the other workers waiting to send theirs: the pool itself never
+    notices.  So the parent looks at the workers while it waits, and a dead one ends the run.
+    """
+    while True:
+        try:
+            return chunk.result(timeout=WORKER_CHECK_SECONDS)
+        except TimeoutError:
+            if any(process.exitcode is not None for process in processes):
+                raise WorkerDied(_worker_death(processes)) from None
+
+
+def _worker_death(processes: Sequence[BaseProcess]) -> str:
+    """What ended a worker, in a sentence: the first that did not end by the SIGTERM that a
+    broken pool sends the others."""
+    ended = [process.exitcode for process in processes if process.exitcode not in (None, -signal.SIGTERM)]
+    exitcode = ended[0] if ended else None
+    if exitcode is not None and exitcode < 0:
+        try:
+            how = f"was killed by {signal.Signals(-exitcode).name}"
+        except ValueError:
+            how = f"was killed by signal {-exitcode}"
+        if exitcode == -signal.SIGKILL:
+            how += " (as the kernel does when memory runs out)"
+    else:
+        how = "ended unexpectedly" if exitcode is None else f"ended unexpectedly (exit status {exitcode})"
+    return (f"a worker process {how}; nothing was reported. Run again; if memory ran out, "
+            "give fewer workers (--jobs)")
 
 
 def _work_chunk(jobs: list[Job]) -> list[JobOutput]:
