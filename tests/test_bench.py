@@ -8,6 +8,7 @@ import os
 import sys
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -223,6 +224,18 @@ def test_peak_rss_is_the_largest_process_including_children(tmp_path: Path) -> N
     assert outcome.sample.cpu > 0 and outcome.sample.wall > 0
 
 
+def _primed_after_a_touched_run(tmp_path: Path) -> tuple[Any, Path]:
+    """Primed folders whose snapshot holds a cache saying "primed", and the live cache file,
+    which a touched run has changed since."""
+    primed = run.PrimedFolders(tmp_path)
+    cache = primed.folders[0] / ".profilelint_cache" / "index.json"
+    cache.parent.mkdir()
+    cache.write_text("primed")
+    primed.snapshot()
+    cache.write_text("after a touched run")
+    return primed, cache
+
+
 def test_touched_files_and_the_primed_cache_are_put_back(tmp_path: Path) -> None:
     corpus_dir = tmp_path / "corpus"
     corpus_dir.mkdir()
@@ -237,12 +250,7 @@ def test_touched_files_and_the_primed_cache_are_put_back(tmp_path: Path) -> None
     assert files[1].read_bytes() == b"slug: x\n"
     assert files[1].stat().st_mtime_ns == 2_000_000_000
 
-    primed = run.PrimedFolders(tmp_path)
-    cache = primed.folders[0] / ".profilelint_cache" / "index.json"
-    cache.parent.mkdir()
-    cache.write_text("primed")
-    primed.snapshot()
-    cache.write_text("after a touched run")
+    primed, cache = _primed_after_a_touched_run(tmp_path)
     (primed.folders[0] / "stray").write_text("")
     primed.restore()
     assert cache.read_text() == "primed"
@@ -252,12 +260,7 @@ def test_touched_files_and_the_primed_cache_are_put_back(tmp_path: Path) -> None
 def test_a_reprimed_restore_snapshots_the_brought_up_to_date_cache(tmp_path: Path) -> None:
     """A file put back has a new inode change time, which kept report texts are keyed by: the
     run after each touched round brings the cache up to date, and that is the new snapshot."""
-    primed = run.PrimedFolders(tmp_path)
-    cache = primed.folders[0] / ".profilelint_cache" / "index.json"
-    cache.parent.mkdir()
-    cache.write_text("primed")
-    primed.snapshot()
-    cache.write_text("after a touched run")
+    primed, cache = _primed_after_a_touched_run(tmp_path)
     reprimed: list[str] = []
 
     def reprime() -> None:

@@ -296,6 +296,31 @@ def test_a_worker_killed_mid_run_ends_the_run_with_exit_2(large_run: Path, tmp_p
     )
 
 
+_KILLED_SITE_WORKER = """
+import os, signal, sys
+from profilelint.engine import WorkerDied
+from profilelint.html import site
+
+def page(job):
+    if job == 150:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return job
+
+try:
+    site._map(page, list(range(200)), 2, None)
+except WorkerDied as error:
+    print(error)
+"""
+
+
+def test_a_worker_killed_while_the_html_report_is_built_ends_it_too(tmp_path: Path) -> None:
+    """`report --html` lays out its pages in the same kind of pool."""
+    script = tmp_path / "killed_site_worker.py"
+    script.write_text(_KILLED_SITE_WORKER, encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120, check=False)
+    assert done.stdout.startswith("a worker process was killed by SIGKILL") and done.stderr == ""
+
+
 def test_no_usable_temporary_folder_is_an_error_naming_tmpdir(
     large_run: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

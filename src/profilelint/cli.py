@@ -907,7 +907,7 @@ def report(
         fail(f"report --html lays out the graph with {' and '.join(missing)}, not installed; "
              "install profilelint[html] (pip install 'profilelint[html]')")
     from .cache_location import CACHE_DIR_NAME
-    from .engine import PathError
+    from .engine import PathError, WorkerDied
     from .html.site import SiteError, build_site
     from .schema import SchemaError
 
@@ -916,7 +916,7 @@ def report(
     try:
         summary = build_site(config, given, html_dir, depth=depth, jobs=jobs,
                              cache_dir=None if no_cache else config.root / CACHE_DIR_NAME)
-    except (SchemaError, PathError, SiteError) as error:
+    except (SchemaError, PathError, SiteError, WorkerDied) as error:
         fail(str(error))
     except OSError as error:
         fail(f"cannot write the report into {html_dir}: {error.strerror or error}")

@@ -20,11 +20,11 @@ import threading
 import time
 import traceback
 from collections import deque
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, partial
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
 
 from . import suppressions
 from .config import Config
@@ -67,6 +67,7 @@ if TYPE_CHECKING:
 
     from .cache import FileKey, ResultCache
 
+T = TypeVar("T")
 PROFILE_SUFFIXES = (".yaml", ".yml")
 
 
@@ -894,12 +895,8 @@ def _map(linter: Linter, jobs: list[Job], workers: int, variants: tuple[str, ...
     outputs come in the jobs' order, each task's as soon as it is done and the ones before it
     have been taken, so they never pile up in the parent."""
     if workers > 1 and len(jobs) >= PARALLEL_THRESHOLD:
-        from concurrent.futures import ProcessPoolExecutor
-        from concurrent.futures.process import BrokenProcessPool
-
         size = max(1, min(CHUNK_LIMIT, len(jobs) // (workers * 8)))
         initargs = (linter.config, os.getpid(), variants, caching)
-        pool = ProcessPoolExecutor(workers, initializer=_start_worker, initargs=initargs)
         # Chunks are submitted one by one, not through `pool.map`: on an interrupt, `map`
         # cancels the futures it still holds, and Python 3.11's pool then fails ("Exception in
         # thread") marking those cancelled futures broken once the workers are stopped.  And
@@ -907,38 +904,26 @@ def _map(linter: Linter, jobs: list[Job], workers: int, variants: tuple[str, ...
         # until they are taken, and all of them at once were the peak of a 10,000-file run.
         starts = iter(range(0, len(jobs), size))
         chunks: deque[Future[list[JobOutput]]] = deque()
+        with WorkerPool(workers, _start_worker, initargs) as pool:
 
-        def submit_next() -> None:
-            start = next(starts, None)
-            if start is not None:
-                chunks.append(pool.submit(_work_chunk, jobs[start:start + size]))
+            def submit_next() -> None:
+                start = next(starts, None)
+                if start is not None:
+                    chunks.append(pool.submit(_work_chunk, jobs[start:start + size]))
 
-        processes: list[BaseProcess] = []
-        try:
             for _ in range(workers * CHUNKS_AHEAD):
                 submit_next()
-            # The first submit started them all; the pool forgets them once it is broken.
-            processes = list((getattr(pool, "_processes", None) or {}).values())
             while chunks:
-                outputs = _outputs(processes, chunks.popleft())  # the future let go
+                outputs = pool.result(chunks.popleft())  # the future let go
                 submit_next()
                 yield from outputs
-        except BrokenProcessPool:  # it saw a worker end between two messages, and stopped the others
-            _stop_workers(pool)
-            raise WorkerDied(_worker_death(processes)) from None
-        except BaseException:
-            # Ctrl-C (or any error) while workers are busy: do not wait for the chunks in
-            # flight; the pool marks the rest failed once its workers are gone.
-            _stop_workers(pool)
-            raise
-        pool.shutdown()
         return
     for job in jobs:
         yield linter.process_file(*job)
 
 
 WORKER_CHECK_SECONDS = 0.5
-"""How often the parent, waiting for a chunk, makes sure that every worker is still alive."""
+"""How often the parent, waiting for a result, makes sure that every worker is still alive."""
 
 
 class WorkerDied(Exception):
@@ -946,37 +931,69 @@ class WorkerDied(Exception):
     out, or by a signal) or crashed in C.  Nothing is reported (exit 2)."""
 
 
-def _outputs(processes: Sequence[BaseProcess], chunk: Future[list[JobOutput]]) -> list[JobOutput]:
-    """The chunk's outputs, once a worker (of ``processes``, the pool's) has sent them.
+class WorkerPool:
+    """A process pool for one run's work, used as a context manager: on leaving it the
+    workers are done; on an error (Ctrl-C included) they are stopped at once, not after the
+    tasks in flight; a worker that dies mid-run ends it with :class:`WorkerDied`.
 
-    A worker killed while it sends its outputs leaves the pool reading the rest of that
-    message for ever, and the other workers waiting to send theirs: the pool itself never
-    notices.  So the parent looks at the workers while it waits, and a dead one ends the run.
+    A worker killed while it sends a result (the kernel's out-of-memory killer, kill -9)
+    leaves the pool reading the rest of that message for ever, and the other workers waiting
+    for the pipe: the pool itself never notices.  So :meth:`result` looks at the workers while
+    it waits.
     """
-    while True:
-        try:
-            return chunk.result(timeout=WORKER_CHECK_SECONDS)
-        except TimeoutError:
-            if any(process.exitcode is not None for process in processes):
-                raise WorkerDied(_worker_death(processes)) from None
 
+    def __init__(self, workers: int, initializer: Callable[..., None], initargs: tuple[Any, ...]) -> None:
+        from concurrent.futures import ProcessPoolExecutor
 
-def _worker_death(processes: Sequence[BaseProcess]) -> str:
-    """What ended a worker, in a sentence: the first that did not end by the SIGTERM that a
-    broken pool sends the others."""
-    ended = [process.exitcode for process in processes if process.exitcode not in (None, -signal.SIGTERM)]
-    exitcode = ended[0] if ended else None
-    if exitcode is not None and exitcode < 0:
-        try:
-            how = f"was killed by {signal.Signals(-exitcode).name}"
-        except ValueError:
-            how = f"was killed by signal {-exitcode}"
-        if exitcode == -signal.SIGKILL:
-            how += " (as the kernel does when memory runs out)"
-    else:
-        how = "ended unexpectedly" if exitcode is None else f"ended unexpectedly (exit status {exitcode})"
-    return (f"a worker process {how}; nothing was reported. Run again; if memory ran out, "
-            "give fewer workers (--jobs)")
+        self.pool = ProcessPoolExecutor(workers, initializer=initializer, initargs=initargs)
+        self.processes: list[BaseProcess] = []
+        """The workers, once started: the pool forgets them when it is broken."""
+
+    def submit(self, function: Callable[..., T], *args: Any) -> Future[T]:
+        future = self.pool.submit(function, *args)
+        # Submits start the workers: all at the first under "fork", one at a time otherwise.
+        started = getattr(self.pool, "_processes", None) or {}
+        if len(started) > len(self.processes):
+            self.processes = list(started.values())
+        return future
+
+    def result(self, future: Future[T]) -> T:
+        while True:
+            try:
+                return future.result(timeout=WORKER_CHECK_SECONDS)
+            except TimeoutError:
+                if any(process.exitcode is not None for process in self.processes):
+                    raise WorkerDied(self.death()) from None
+
+    def death(self) -> str:
+        """What ended a worker, in a sentence: the first that did not end by the SIGTERM that
+        a broken pool sends the others."""
+        ended = [p.exitcode for p in self.processes if p.exitcode not in (None, -signal.SIGTERM)]
+        exitcode = ended[0] if ended else None
+        if exitcode is not None and exitcode < 0:
+            try:
+                how = f"was killed by {signal.Signals(-exitcode).name}"
+            except ValueError:
+                how = f"was killed by signal {-exitcode}"
+            if exitcode == -signal.SIGKILL:
+                how += " (as the kernel does when memory runs out)"
+        else:
+            how = "ended unexpectedly" if exitcode is None else f"ended unexpectedly (exit status {exitcode})"
+        return (f"a worker process {how}; nothing was reported. Run again; if memory ran out, "
+                "give fewer workers (--jobs)")
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: Any) -> None:
+        from concurrent.futures.process import BrokenProcessPool
+
+        if kind is None:
+            self.pool.shutdown()
+            return
+        _stop_workers(self.pool)
+        if issubclass(kind, BrokenProcessPool):  # it saw a worker end between two messages
+            raise WorkerDied(self.death()) from None
 
 
 def _work_chunk(jobs: list[Job]) -> list[JobOutput]:

@@ -194,13 +194,17 @@ def _page_job(job: PageJob) -> int:
 def _map(function: Any, jobs: Sequence[Any], workers: int, context: SiteContext | None) -> list[Any]:
     """Run jobs in worker processes when there are enough of them to pay for the start-up."""
     if workers > 1 and len(jobs) >= PARALLEL_THRESHOLD:
-        from concurrent.futures import ProcessPoolExecutor
+        from ..engine import WorkerPool
 
-        chunk = max(1, len(jobs) // (workers * 8))
-        initargs = (context,) if context is not None else (None,)
-        with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=initargs) as pool:
-            return list(pool.map(function, jobs, chunksize=chunk))
+        size = max(1, len(jobs) // (workers * 8))
+        with WorkerPool(workers, _start_worker, (context,)) as pool:
+            chunks = [pool.submit(_run_chunk, function, jobs[start:start + size]) for start in range(0, len(jobs), size)]
+            return [result for chunk in chunks for result in pool.result(chunk)]
     _start_worker(context)
+    return [function(job) for job in jobs]
+
+
+def _run_chunk(function: Any, jobs: Sequence[Any]) -> list[Any]:
     return [function(job) for job in jobs]
 
 
