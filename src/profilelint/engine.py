@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
+from typing import TYPE_CHECKING, Any, BinaryIO, Self, TypeVar
 
 from . import suppressions
 from .config import Config
@@ -64,6 +64,7 @@ from .schema import ProfileSchema, SchemaError, load_schema
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
     from multiprocessing.process import BaseProcess
+    from types import TracebackType
 
     from .cache import FileKey, ResultCache
 
@@ -982,10 +983,11 @@ class WorkerPool:
         return (f"a worker process {how}; nothing was reported. Run again; if memory ran out, "
                 "give fewer workers (--jobs)")
 
-    def __enter__(self) -> WorkerPool:
+    def __enter__(self) -> Self:
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: Any) -> None:
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
         from concurrent.futures.process import BrokenProcessPool
 
         if kind is None:
