@@ -206,6 +206,9 @@ class Corpus:
         """near_slugs' answers by slug (before `exclude`), perhaps from an earlier run's cache."""
         self.near_added = False
         """Whether :attr:`near` gained answers this run (worth caching)."""
+        self.cached_near: Callable[[str], Mapping[str, list[tuple[str, float]]]] | None = None
+        """An earlier run's answers for a set of slugs (given its :meth:`slug_digest`), read
+        into :attr:`near` when the first slug is looked up."""
 
     @classmethod
     def from_entries(cls, root: Path | None, entries: Iterable[AnyEntry]) -> Corpus:
@@ -264,6 +267,9 @@ class Corpus:
         slug and the corpus's set of slugs alone, and excluding a slug afterwards is the same
         as excluding it from the candidates (the ranking is a filter and a sort).
         """
+        if self.cached_near is not None:
+            read, self.cached_near = self.cached_near, None
+            self.near.update(read(self.slug_digest()))
         near = self.near.get(slug)
         if near is None:
             candidates = within_reach(slug, self.slug_candidates(slug))

@@ -1277,9 +1277,10 @@ def run(
     # A file reported from texts whose cross-file findings were confirmed in this very corpus
     # has them still: its entry is not even decoded.
     unchanged = set() if report_texts is None else {d for d in displays if report_texts.confirmed(d)}
-    if cache is not None and not SUGGESTING_RULES.isdisjoint(linter.selected_codes):
-        checked = [results.entries[d] for d in displays if d not in unchanged]
-        _prepare_suggestions(cache, corpus, [*checked, *(entries if corpus_wide else ())])
+    if cache is not None:
+        # REL001's suggestions depend on the dangling slug and the set of slugs alone: an
+        # earlier run's for the same set serve, read when the first dangling link is found.
+        corpus.cached_near = cache.near
     tracebacks: list[str] = []
 
     def cross_file_pass(display: str) -> None:
@@ -1299,6 +1300,8 @@ def run(
     if corpus_wide:
         for diagnostic in _cross_file_elsewhere(linter, corpus, entries, tracebacks):
             elsewhere.setdefault(diagnostic.path, []).append(diagnostic)
+    if cache is not None and corpus.near_added:
+        cache.save_near(corpus.slug_digest(), corpus.near)
     # Other files become targets (whose texts a report may read) only where cross-file
     # findings landed in them: not one Target per corpus file (10,000 Paths at 10,000).
     others = [_found_target(entry, display, root) for entry, display in found if display in elsewhere]
@@ -1538,29 +1541,6 @@ def _cross_file_elsewhere(linter: Linter, corpus: Corpus, entries: Sequence[Prof
         result = FileResult(path, ProfileEntry(path, None, None), [], list(entry.directives))
         kept.extend(linter.finish(result, diagnostics, report_unused=False))
     return kept
-
-
-SUGGESTING_RULES = frozenset(("REL001",))
-"""The cross-file rules that ask `Corpus.near_slugs` (whose answers the cache keeps)."""
-
-
-def _prepare_suggestions(cache: ResultCache, corpus: Corpus, entries: Sequence[ProfileEntry | DeferredEntry]) -> None:
-    """Rank the suggestions for every dangling slug of these entries now, from the cache where
-    an earlier run ranked them for the same set of slugs, and cache what is new.
-
-    The ranking (trigram candidates, then difflib) was most of a `--corpus-wide` run: it
-    depends only on the dangling slug and the set of slugs, so it is exact to keep it.  Done
-    here, before the cross-file rules run, so that the cache is written with the rest of it.
-    """
-    dangling = sorted({link.slug for entry in entries for link in resolved(entry).links if link.slug not in corpus})
-    if not dangling:
-        return
-    digest = corpus.slug_digest()
-    corpus.near.update(cache.near(digest))
-    for slug in dangling:
-        corpus.near_slugs(slug)
-    if corpus.near_added:
-        cache.save_near(digest, corpus.near)
 
 
 def _locations(paths: Iterable[Path]) -> set[str]:
