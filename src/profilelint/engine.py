@@ -66,7 +66,7 @@ if TYPE_CHECKING:
     from multiprocessing.process import BaseProcess
     from types import TracebackType
 
-    from .cache import FileKey, ResultCache
+    from .cache import FileKey
 
 T = TypeVar("T")
 PROFILE_SUFFIXES = (".yaml", ".yml")
