@@ -1015,9 +1015,9 @@ def compact_entry(entry: ProfileEntry) -> AnyEntry:
 
     ~1 KB of bytes instead of ~2 KB of objects (title, summary, spans, links), which a large
     run's parent keeps in its spill file: at 10,000 profiles the entries were most of what a
-    run's memory grew by.  The bytes never leave
-    the run (marshal is for data we wrote ourselves), and an entry whose values would not come
-    back equal (a NaN title) stays as it is.
+    run's memory grew by.  The bytes never leave the run (marshal is for data we wrote
+    ourselves), and an entry whose values would not come back equal (a NaN title) stays as
+    it is.
     """
     import marshal
 
