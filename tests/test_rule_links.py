@@ -106,29 +106,36 @@ def test_the_project_urls_are_read_as_importlib_metadata_reads_them() -> None:
 
 
 @pytest.mark.parametrize(
-    ("names", "header", "read_directly"),
+    ("names", "header", "read"),
     [
-        (["profilelint-9.9.dist-info"], "Name: profilelint\nProject-URL: Documentation, https://first.example", True),
-        (["profilelint-9.9.dist-info"], "Name: profilelint\r\nproject-url: Documentation, https://first.example", True),
-        (["profilelint-9.8.dist-info", "profilelint-9.9.dist-info"], "Name: profilelint", False),
-        (["profilelint-9.9.dist-info"], "Name: profilelint\nProject-URL: Documentation,\n https://folded.example", False),
-        (["profilelint-9.9.egg-info"], "Name: profilelint", False),
+        (["profilelint-9.9.dist-info"], "Name: profilelint\nProject-URL: Documentation, https://first.example", "this one"),
+        (["profilelint-9.9.dist-info"], "Name: profilelint\r\nproject-url: Documentation, https://first.example", "this one"),
+        (["profilelint-9.8.dist-info", "profilelint-9.9.dist-info"], "Name: profilelint", "by importlib"),
+        (["profilelint-9.9.dist-info"], "Name: profilelint\nProject-URL: Documentation,\n https://folded.example", "by importlib"),
+        (["profilelint-9.9.egg-info"], "Name: profilelint", "by importlib"),
+        (["profilelint_extras-1.0.dist-info"], "Project-URL: Documentation, https://first.example", "the installed one"),
+        (["profilelint-extras-1.0.dist-info"], "Project-URL: Documentation, https://first.example", "the installed one"),
     ],
 )
 def test_a_distribution_first_on_the_path_is_read_only_where_plain_to_see(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, names: list[str], header: str, read_directly: bool
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, names: list[str], header: str, read: str
 ) -> None:
     """The first `profilelint-*.dist-info` on the import path is the one importlib.metadata
-    reads; two side by side, folded header lines or an egg leave it to importlib.metadata."""
+    reads; two side by side, folded header lines or an egg leave it to importlib.metadata;
+    another distribution whose name begins the same is not ours."""
     import sys
+    from importlib.metadata import metadata
 
     from profilelint import metadata as ours
 
+    installed = [str(entry) for entry in metadata("profilelint").get_all("Project-URL")]
     for name in names:
         _installed_metadata(tmp_path, name, header)
     monkeypatch.setattr(sys, "path", [str(tmp_path), *sys.path])
-    if read_directly:
-        assert ours._own_metadata_header() is not None
+    if read == "this one":
         assert ours._project_url_entries() == ["Documentation, https://first.example"]
-    else:
+    elif read == "by importlib":
         assert ours._own_metadata_header() is None
+    else:
+        assert ours._own_metadata_header() is not None
+        assert ours._project_url_entries() == installed

@@ -77,7 +77,7 @@ def _own_metadata_header() -> str | None:
     folders = distribution_folders()
     if folders is None:
         return None
-    ours = [folder for folder in folders if os.path.basename(folder).lower().startswith(f"{DISTRIBUTION}-")]
+    ours = [folder for folder in folders if _distribution_name(os.path.basename(folder)) == DISTRIBUTION]
     if not ours or not ours[0].endswith(".dist-info"):
         return None
     if len(ours) > 1 and os.path.dirname(ours[1]) == os.path.dirname(ours[0]):
@@ -89,6 +89,13 @@ def _own_metadata_header() -> str | None:
         return None
     header = text.split("\n\n", 1)[0]
     return None if "\n " in header or "\n\t" in header else header
+
+
+def _distribution_name(folder_name: str) -> str:
+    """The normalized name of the distribution a `NAME-VERSION.dist-info` folder is of
+    (`profilelint_extras-1.0.dist-info` is another one's)."""
+    name = folder_name.rpartition(".")[0].rpartition("-")[0]
+    return name.lower().replace("-", "_").replace(".", "_")
 
 
 def _project_url_entries() -> list[str] | None:
