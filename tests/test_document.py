@@ -9,15 +9,8 @@ import time
 import pytest
 
 from profilelint.diagnostics import LineIndex, Position, Span
-from profilelint.document import (
-    ALIAS,
-    Location,
-    _parse_composed,
-    load,
-    parse,
-    pointer_label,
-    show_text,
-)
+from profilelint.document import ALIAS, Location, pointer_label, show_text
+from profilelint.loader import _parse_composed, load, parse
 from tests.helpers import SEED
 
 

@@ -16,8 +16,9 @@ from profilelint import fixes
 from profilelint.cli import app
 from profilelint.config import Config
 from profilelint.diagnostics import Applicability, DataChange, Diagnostic, Edit, Fix, Span
-from profilelint.document import Document, load, parse
+from profilelint.document import Document
 from profilelint.engine import run
+from profilelint.loader import load, parse
 from tests.helpers import SEED, TODAY, found, seed_with
 
 NAME = "customs-officer.yaml"

@@ -23,8 +23,8 @@ import pytest
 
 from profilelint.config import Config
 from profilelint.diagnostics import Span
-from profilelint.document import MAX_NESTING
 from profilelint.engine import Target, read_document
+from profilelint.loader import MAX_NESTING
 from tests.helpers import SEED, seed_with
 
 TODAY = "2026-11-25"

@@ -5,7 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from profilelint.document import Document, parse
+from profilelint.document import Document
+from profilelint.loader import parse
 from profilelint.rules import formatting
 
 _PIECES = st.sampled_from(["a", " ", "\t", "\r", "\n", "\n", "x: ", "- ", "|\n", "  ", "\u2028", "\x85", ">-\n"])

@@ -19,8 +19,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from profilelint import document
-from profilelint.document import Document, _parse_composed, _parse_events, load, parse
+from profilelint import document, loader
+from profilelint.document import Document
+from profilelint.loader import _parse_composed, _parse_events, load, parse
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "seeds").glob("*.yaml"))
@@ -382,7 +383,7 @@ def test_input_the_tree_represents_takes_the_fast_path(text: str) -> None:
 
 def test_every_character_the_loader_refuses_makes_libyaml_refuse_the_text() -> None:
     """The fast path leaves the character check to libyaml's reader: it must refuse them all."""
-    not_allowed = document._NOT_ALLOWED_IN_YAML
+    not_allowed = loader._NOT_ALLOWED_IN_YAML
     refused = [chr(code) for code in range(0x110000) if not_allowed.match(chr(code))]
     # C0 but tab/LF/CR, DEL and C1 but NEL, surrogates, U+FFFE and U+FFFF
     assert len(refused) == 29 + 32 + 2048 + 2

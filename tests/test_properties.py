@@ -11,7 +11,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from profilelint.document import parse
+from profilelint.loader import parse
 from tests.fuzz.invariants import (
     check_against_pyyaml,
     check_document,

@@ -31,9 +31,9 @@ from typer.testing import CliRunner
 
 from profilelint.cli import app
 from profilelint.config import ConfigError, find_config_file, load_config
-from profilelint.document import load
 from profilelint.escape import printable
 from profilelint.graph import mermaid_ids
+from profilelint.loader import load
 from profilelint.lsp.context import block_scalar_owners, context_at, shape_of, written_headings
 from profilelint.lsp.features import completions, text_lines
 from profilelint.lsp.positions import UTF16

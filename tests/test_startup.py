@@ -15,8 +15,8 @@ import pytest
 
 from profilelint import cli, registry, schema
 from profilelint.config import Config
-from profilelint.document import _NOT_ALLOWED_IN_YAML
 from profilelint.exclude import Exclusions, compile_pattern
+from profilelint.loader import _NOT_ALLOWED_IN_YAML
 from profilelint.schema import SchemaError, load_schema, packaged_schema_path
 from tests.helpers import SEED
 
@@ -171,6 +171,25 @@ def test_a_cached_pre_commit_run_imports_no_hashlib(tmp_path: Path) -> None:
         lines, imported = _modules_after(["check", "--format", "concise", "a.yaml"], tmp_path, ("hashlib", "_hashlib"))
         assert imported == []
         assert lines[0].startswith("a.yaml:")
+
+
+@pytest.mark.parametrize("output", ["concise", "json"])
+def test_a_warm_run_imports_no_yaml_parser(tmp_path: Path, output: str) -> None:
+    """Every result comes from the cache, so nothing is parsed: PyYAML (~20 ms to import, a
+    tenth of such a run) and our loader stay unloaded; a touched file brings them back."""
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.yaml").write_bytes(SEED.read_bytes().replace(b"customs-officer", name.encode()))
+    args = ["check", "--format", output, "."]
+    parser = ("profilelint.loader", "yaml")  # sorted, as listed
+    first, imported = _modules_after(args, tmp_path, parser)
+    assert imported == list(parser)
+    warm, imported = _modules_after(args, tmp_path, parser)
+    assert (warm, imported) == (first, [])
+    with (tmp_path / "b.yaml").open("a", encoding="utf-8") as file:
+        file.write("# touched\n")
+    touched, imported = _modules_after(args, tmp_path, parser)
+    assert imported == list(parser)
+    assert touched == first
 
 
 def test_default_excludes_are_matched_without_compiling_an_expression(tmp_path: Path) -> None:

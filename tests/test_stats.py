@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from profilelint.cli import app
 from profilelint.diagnostics import Diagnostic, Severity, Span
-from profilelint.document import load
+from profilelint.loader import load
 from profilelint.registry import load_rules
 from profilelint.stats import count_findings, facts_for
 from tests.helpers import seed_with

@@ -398,7 +398,7 @@ def test_compact_entries_come_back_equal_on_every_use(golden_corpus: Path) -> No
     included) survives the compact form a large run keeps, and is rebuilt on each use, never
     kept as objects."""
     from profilelint.corpus import DeferredEntry, entry_for
-    from profilelint.document import load
+    from profilelint.loader import load
 
     compacted = 0
     for path in sorted(golden_corpus.rglob("*.yaml")):

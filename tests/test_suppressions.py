@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from profilelint.diagnostics import Severity, Span
-from profilelint.document import load
+from profilelint.loader import load
 from profilelint.suppressions import Directive, apply, find_directives
 from tests.helpers import found, lint, seed_with
 

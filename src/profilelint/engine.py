@@ -30,7 +30,7 @@ from . import suppressions
 from .config import Config
 from .corpus import AnyEntry, Corpus, DeferredEntry, Link, ProfileEntry, entry_for, resolved
 from .diagnostics import Diagnostic, Severity, Span
-from .document import Document, LoadProblem, decode, load, parse
+from .document import Document, LoadProblem
 from .exclude import Exclusions
 from .findings import (
     Counts,
@@ -540,12 +540,16 @@ def read_raw(target: Target, max_size: int) -> bytes | Document:
 def document_from_text(display: str, text: str, max_size: int) -> Document:
     """The Document of an editor's buffer, under the same size limit as a file: over it, the
     PLN003 document, never parsed.  (Standard input comes as bytes, in a Target's contents.)"""
+    from .loader import parse
+
     size = len(text.encode("utf-8", "surrogatepass"))
     return too_large_document(display, size, max_size) if size > max_size else parse(display, text)
 
 
 def read_document(target: Target, max_size: int) -> Document:
     """Load one file; an I/O problem or an oversized file becomes a load problem."""
+    from .loader import load
+
     raw = read_raw(target, max_size)
     return raw if isinstance(raw, Document) else load(target.display, raw)
 
@@ -659,6 +663,10 @@ class Linter:
         The flag says whether the outcome may be cached: not when the file could not be read
         this time (a permission or a race that may pass without its metadata changing).
         """
+        # Imported here, not with this module: a warm run parses nothing, and PyYAML takes
+        # ~20 ms to import (a tenth of such a run).
+        from .loader import load
+
         raw = read_raw(target, self.config.max_file_size)
         if isinstance(raw, Document):
             return (self.lint_document(raw) if full else None), entry_for(raw), False
@@ -1558,6 +1566,8 @@ def _locations(paths: Iterable[Path]) -> set[str]:
 
 def _text(raw: bytes) -> str:
     """The text a Document of these bytes holds (empty when they do not decode)."""
+    from .loader import decode
+
     text, _, _ = decode(raw)
     return text or ""
 

@@ -29,7 +29,7 @@ from typing import Any
 from .config import Config
 from .corpus import Corpus, ProfileEntry, entry_for
 from .diagnostics import Applicability, DataChange, Diagnostic, Edit, Fix, Span
-from .document import Document, load, parse, unescape_pointer_token
+from .document import Document, unescape_pointer_token
 from .engine import (
     FileResult,
     Linter,
@@ -41,6 +41,7 @@ from .engine import (
     read_raw,
 )
 from .escape import printable
+from .loader import load, parse
 
 MAX_ROUNDS = 10
 UTF8_BOM = b"\xef\xbb\xbf"

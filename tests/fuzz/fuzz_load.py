@@ -27,7 +27,7 @@ with atheris.instrument_imports(include=["profilelint", "yaml"]):
     )
 
     import profilelint.fixes  # noqa: F401 - imported lazily by check_fixes otherwise
-    from profilelint.document import load
+    from profilelint.loader import load
 
     LINTER = make_linter()
 

@@ -19,8 +19,9 @@ import yaml
 from profilelint.config import Config
 from profilelint.corpus import Corpus
 from profilelint.diagnostics import Diagnostic, LineIndex, Position, Span
-from profilelint.document import ALIAS, MAX_NESTING, Document, load, parse, unescape_pointer_token
+from profilelint.document import ALIAS, Document, unescape_pointer_token
 from profilelint.engine import Linter
+from profilelint.loader import MAX_NESTING, load, parse
 
 UTF8_BOM = b"\xef\xbb\xbf"
 TODAY = dt.date(2026, 11, 25)

@@ -11,7 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from profilelint.diagnostics import Edit, Fix
-from profilelint.document import BLOCK_STYLES, Document, Location, parse
+from profilelint.document import BLOCK_STYLES, Document, Location
+from profilelint.loader import parse
 from profilelint.registry import Finding, RuleContext
 from profilelint.rules.formatting import (
     _STYLE_NAMES,

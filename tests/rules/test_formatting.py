@@ -17,8 +17,8 @@ from typer.testing import CliRunner
 from profilelint.cli import app
 from profilelint.config import Config
 from profilelint.diagnostics import Applicability, Diagnostic, Fix
-from profilelint.document import parse
 from profilelint.engine import RuleContext, run
+from profilelint.loader import parse
 from profilelint.rules import formatting
 from profilelint.rules.formatting import markdown_not_literal_block
 from profilelint.schema import load_schema

@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from profilelint.document import ALIAS, join_pointer, parse
+from profilelint.document import ALIAS, join_pointer
+from profilelint.loader import parse
 from profilelint.registry import RuleContext
 from profilelint.rules import provenance
 from tests.helpers import found, lint, seed_with

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from profilelint.diagnostics import Applicability, Diagnostic
-from profilelint.document import parse
+from profilelint.loader import parse
 from tests.helpers import SEED, found, lint
 
 

@@ -33,7 +33,7 @@ from .. import stats as corpus_stats
 from ..config import Config
 from ..corpus import Corpus, ProfileEntry, entry_for
 from ..diagnostics import Diagnostic
-from ..document import Document, decode, load
+from ..document import Document
 from ..engine import (
     Target,
     corpus_root,
@@ -45,6 +45,7 @@ from ..engine import (
     shown_folder,
 )
 from ..graph import Edge, Graph, Node, build_graph
+from ..loader import decode, load
 from ..registry import Rule
 from . import assets, index, layout, pages
 

@@ -14,8 +14,9 @@ from lsprotocol import types
 
 from ..corpus import Corpus
 from ..diagnostics import Applicability, Diagnostic, Edit, LineIndex, Position, Severity, Span
-from ..document import Document, parse
+from ..document import Document
 from ..escape import markdown_code, markdown_text, printable
+from ..loader import parse
 from ..registry import UNUSED_SUPPRESSION
 from ..schema import ProfileSchema
 from ..suggest import ranked

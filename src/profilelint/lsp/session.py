@@ -22,7 +22,7 @@ from ..cache import CACHE_DIR_NAME, FileKey, ResultCache, file_key, warn_on_stde
 from ..config import Config, ConfigError, check_codes, load_config
 from ..corpus import Corpus, ProfileEntry, entry_for
 from ..diagnostics import Diagnostic, LineIndex
-from ..document import Document, load
+from ..document import Document
 from ..engine import (
     FileResult,
     Linter,
@@ -34,6 +34,7 @@ from ..engine import (
     read_document,
     read_raw,
 )
+from ..loader import load
 from ..registry import RegistryError, load_rules
 from ..schema import SchemaError
 

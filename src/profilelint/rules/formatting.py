@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from ..diagnostics import Applicability, DataChange, Edit, Fix, Position, Severity, Span
-from ..document import BLOCK_STYLES, Document, parse, pointer_label
+from ..document import BLOCK_STYLES, Document, pointer_label
 from ..records import FrozenRecord, Record
 from ..registry import Finding, Needs, RuleContext, rule
 from ._markdown import (
@@ -129,6 +129,8 @@ def _block_whitespace_fixes(doc: Document, layout: _Layout,
             edits.setdefault(pointer, []).append(Edit(offset + start, offset + end, ""))
     if not edits or not layout.known:
         return dict.fromkeys(edits)
+    from ..loader import parse  # lazily: a warm run never imports PyYAML
+
     stripped = _apply(doc.text, [edit for group in edits.values() for edit in group])
     after = parse(doc.path, stripped)
     fixes: dict[str, Fix | None] = {}
@@ -824,6 +826,8 @@ def _final_newline_finding(doc: Document) -> Finding | None:
     fix = None
     # A clipped or kept block scalar that runs to the end of the file gains a line break
     # from the new newline, so the fix is checked by reading the file back.
+    from ..loader import parse  # lazily: a warm run never imports PyYAML
+
     if _parsed_cleanly(doc) and parse(doc.path, text + "\n").data == doc.data:
         fix = Fix("add a newline at the end of the file", (Edit(len(text), len(text), "\n"),))
     end = doc.lines.position(len(text))

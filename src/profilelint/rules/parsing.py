@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..diagnostics import Applicability, DataChange, Edit, Fix, Severity
-from ..document import Document, is_real_timestamp, pointer_label, show_text
+from ..document import Document, pointer_label, show_text
 from ..registry import Finding, Needs, RuleContext, rule
 from .schema import schema_verdict
 
@@ -228,6 +228,8 @@ def implicitly_typed_scalar(doc: Document, ctx: RuleContext) -> Iterator[Finding
             (Edit(lines.offset(span.start), lines.offset(span.end), quoted),),
             data_changes=(),
         )
+        from ..loader import is_real_timestamp  # lazily: a warm run never imports PyYAML
+
         if scalar.kind == "timestamp" and not is_real_timestamp(scalar.raw):
             misread = "has the form of a YAML 1.1 date but is no real date (loaders reject it)"
         else:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..corpus import Link, ProfileEntry
 from ..diagnostics import Applicability, DataChange, Edit, Fix, Severity
-from ..document import Document, show_text, writes_as_plain
+from ..document import Document, show_text
 from ..registry import Finding, RuleContext, rule
 from ..suggest import clear_best
 
@@ -87,6 +87,8 @@ def unknown_related_slug(entry: ProfileEntry, ctx: RuleContext) -> Iterator[Find
 
 def _rename_link_fix(link: Link, pointer: str, slug: str) -> Fix | None:
     """Write ``slug`` over the link's slug, when its source can be replaced whole."""
+    from ..loader import writes_as_plain  # lazily: a warm run never imports PyYAML
+
     if link.value_offsets is None or not writes_as_plain(slug):
         return None
     start, end = link.value_offsets
