@@ -31,6 +31,44 @@ def test_within_reach_keeps_every_candidate_difflib_could_rank(slug: str, candid
     assert [c for c in kept if c in reachable] == reachable
 
 
+def _longest_common_subsequence(a: str, b: str) -> int:
+    """The textbook dynamic programme, to check the bit-parallel one against."""
+    previous = [0] * (len(b) + 1)
+    for x in a:
+        current = [0]
+        for j, y in enumerate(b):
+            current.append(previous[j] + 1 if x == y else max(current[j], previous[j + 1]))
+        previous = current
+    return previous[-1]
+
+
+any_text = st.text(alphabet=st.sampled_from("ab-é😀\x00"), max_size=90)  # past 64 bits, and odd characters
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(slugs, any_text), st.lists(st.one_of(slugs, any_text), max_size=20))
+def test_within_reach_keeps_exactly_the_candidates_their_common_subsequence_allows(
+    slug: str, candidates: list[str]
+) -> None:
+    kept = _within_reach(slug, candidates)
+    allowed = [
+        c for c in candidates
+        if not (slug or c) or 2.0 * _longest_common_subsequence(slug, c) / (len(slug) + len(c)) >= SUGGESTION_CUTOFF
+    ]
+    assert kept == allowed
+    assert all(difflib.SequenceMatcher(None, slug, c).ratio() < SUGGESTION_CUTOFF for c in candidates if c not in kept)
+
+
+def test_within_reach_keeps_what_difflib_ranks_for_long_slugs() -> None:
+    """From 200 characters on difflib treats popular characters as junk: fewer matches, so
+    the bound still holds."""
+    slug = "ab" * 150 + "c"
+    candidates = ["ab" * 149 + "cc", "ba" * 150, "c" * 301, "a" * 300]
+    kept = _within_reach(slug, candidates)
+    assert all(c in kept for c in candidates if difflib.SequenceMatcher(None, slug, c).ratio() >= SUGGESTION_CUTOFF)
+    assert "c" * 301 not in kept
+
+
 def _sorted_all(corpus: Corpus, slug: str, exclude: str | None) -> list[str]:
     """slug_candidates as it was: every slug sharing a counted trigram, sorted."""
     grams: dict[str, set[str]] = {}
