@@ -7,7 +7,7 @@ the code that applies the regex and must finish in under a second of CPU.  A SIG
 a regression into a quick failure instead of a hung suite (the regex engine checks for
 signals while it backtracks).
 
-Audited and linear without change (tested below on the same principle): document.py
+Audited and linear without change (tested below on the same principle): loader.py
 (`_NOT_ALLOWED_IN_YAML`, `_STRAY_BOM`, `_ODD_BREAKS`), escape (`printable`), junit (`_NOT_XML`),
 rules/_markdown.py (`_LONE_MARKER`, `_SETEXT_FIRST_LINE`, `_SETEXT_LATER_LINE`),
 rules/formatting.py (`_BLANK_BEFORE_BREAK`), rules/related.py (`_ITEM_PREFIX`),
