@@ -21,6 +21,7 @@ import json
 import os
 import platform
 import random
+import shlex
 import shutil
 import signal
 import statistics
@@ -69,6 +70,7 @@ PRE_COMMIT_PER_ROUND = 3
 # --- what is measured --------------------------------------------------------------------------
 
 FLOOR, COLD = "floor", "cold"
+FLOOR_PAIR = "floor-pair"
 FIXED_FLOOR, FIXED_COLD = "fixed-floor", "fixed-cold"
 WARM, TOUCHED = "warm", "touched"
 PRE_COMMIT, PRE_COMMIT_WIDE = "pre-commit", "pre-commit-corpus-wide"
@@ -77,6 +79,7 @@ ONE_COLD, YAMLLINT_ONE = "one-file-cold", "yamllint-one-file"
 
 ROW_LABELS = {
     FLOOR: "floor: libyaml compose only",
+    FLOOR_PAIR: "the floor twice at once (what two processes get of this machine)",
     COLD: "profilelint cold (`--no-cache`)",
     CJS_CLIB: "check-jsonschema + ruamel.yaml.clib",
     CJS_PIP: "check-jsonschema as pip installs it",
@@ -93,7 +96,7 @@ ROW_LABELS = {
 compared with)."""
 
 ROW_GROUPS: dict[str, tuple[str, ...]] = {
-    "cold": (FLOOR, COLD),
+    "cold": (FLOOR, FLOOR_PAIR, COLD),
     "peers": (CJS_CLIB, CJS_PIP),
     "fixed": (FIXED_FLOOR, FIXED_COLD),
     "warm": (WARM,),
@@ -815,6 +818,20 @@ def floor_job(key: str, directory: Path, scratch: Path) -> Job:
     return Job(key, build, ok_codes=frozenset({0}), warmups=1)
 
 
+def floor_pair_job(directory: Path, scratch: Path) -> Job:
+    """The floor run twice at the same time. profilelint's cold run is two worker processes,
+    judged against one floor process: on a machine whose two processors are not two free
+    cores (siblings of one core, a busy host) two processes take longer than one, and that
+    target then measures the machine as much as profilelint."""
+    floor = [sys.executable, str(FLOOR_SCRIPT), str(directory)]
+    both = '"$@" & first=$!; "$@" || exit 1; wait "$first"'
+
+    def build(_run: int) -> Invocation:
+        return [["sh", "-c", both, "sh", *floor]], scratch, quiet_env()
+
+    return Job(FLOOR_PAIR, build, ok_codes=frozenset({0}))
+
+
 def cold_job(key: str, cli: ProfilelintCli, directory: Path, scratch: Path) -> Job:
     def build(_run: int) -> Invocation:
         cwd, env = isolated_run_dirs(scratch)
@@ -966,6 +983,7 @@ def measure_size(
 
     if "cold" in rows:
         add(floor_job(FLOOR, corpus.directory, scratch))
+        add(floor_pair_job(corpus.directory, scratch))
         add(cold_job(COLD, cli, corpus.directory, scratch) if cli.usable
             else unavailable(COLD, "profilelint unavailable"))
     if "peers" in rows and corpus.size in settings.peers_at:
@@ -1151,6 +1169,7 @@ def evaluate_targets(results: list[SizeResult], one_file: dict[str, Measurement]
     targets = [
         ratio_target("1. cold ÷ libyaml compose floor (wall) ≤ 3×", results, 1000, COLD, FLOOR, 3,
                      "×", show_cpu=True),
+        parallel_capacity(results),
         ratio_target("1. cold ≥ 3× faster than check-jsonschema + ruamel.yaml.clib", results,
                      1000, CJS_CLIB, COLD, 3, "×", at_least=True),
         ratio_target("1. cold ≥ 10× faster than check-jsonschema as pip installs it", results,
@@ -1182,6 +1201,18 @@ def evaluate_targets(results: list[SizeResult], one_file: dict[str, Measurement]
                                           judged_at(result, 10_000), limit))
     targets.append(memory_target(results))
     return targets
+
+
+def parallel_capacity(results: list[SizeResult]) -> Target:
+    """How the row above is to be read: the floor twice at once ÷ once, 1.00× on two free
+    cores, 2.00× on one."""
+    label = "1. (context) the floor twice at once ÷ once: 1.00× is two free cores, 2.00× one (no target)"
+    result = closest_result(results, 1000, FLOOR_PAIR)
+    figure = None if result is None else paired_figure(result.measurements.get(FLOOR_PAIR),
+                                                       result.measurements.get(FLOOR))
+    if result is None or figure is None:
+        return Target(label, "1,000 files", "not measured", None)
+    return Target(label, judged_at(result, 1000), format_figure(figure, "×"), None)
 
 
 def ratio_target_one_file(one_file: dict[str, Measurement]) -> Target:
@@ -1262,7 +1293,8 @@ def describe_command(commands: list[list[str]]) -> str:
         return "—"
     program, *arguments = commands[0]
     program = "python" if program == sys.executable else Path(program).name
-    shown = [display_path(Path(a)) if a.startswith("/") else a for a in arguments]
+    shown = ["python" if a == sys.executable else display_path(Path(a)) if a.startswith("/") else shlex.quote(a)
+             for a in arguments]
     yaml_files = sum(len([a for a in argv if a.endswith(".yaml")]) for argv in commands)
     if yaml_files > 1:
         # check-jsonschema gets every file by name; list the count, not ten thousand names.

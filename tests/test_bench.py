@@ -95,7 +95,7 @@ def test_a_timed_out_peer_gives_only_a_lower_bound() -> None:
 
 
 def test_every_row_of_the_issue_is_judged_at_its_own_size() -> None:
-    small = size_result(1000, floor=(1.0, 1.0), cold=(2.5, 2.5), check_jsonschema_clib=(5.0, 5.0),
+    small = size_result(1000, floor=(1.0, 1.0), floor_pair=(1.2, 1.4), cold=(2.5, 2.5), check_jsonschema_clib=(5.0, 5.0),
                         check_jsonschema_pip=(30.0, 20.0), fixed_floor=(1.0, 1.0),
                         fixed_cold=(3.0, 3.0), warm=(0.2, 0.2), touched=(0.5, 0.5),
                         pre_commit=(0.1, 0.1))
@@ -109,6 +109,7 @@ def test_every_row_of_the_issue_is_judged_at_its_own_size() -> None:
     rows = [(t.at, t.measured, t.met) for t in targets.values()]
     assert rows == [
         ("1,000 files", "2.50× (2.50×–2.50×, 2 pairs); cpu 2.50×", True),
+        ("1,000 files", "1.30× (1.20×–1.40×, 2 pairs)", None),
         ("1,000 files", "2.00× (2.00×–2.00×, 2 pairs)", False),
         ("1,000 files", "10.00× (8.00×–12.00×, 2 pairs)", True),
         ("1,000 files", "3.00× (3.00×–3.00×, 2 pairs); cpu 3.00×", False),
@@ -124,7 +125,8 @@ def test_every_row_of_the_issue_is_judged_at_its_own_size() -> None:
     ]
     table = run.target_table(list(targets.values()))
     assert table[-2].endswith("| 10,000 files | 1.100 s (median of 2) | no target |")
-    assert table[3].endswith("| 2.00× (2.00×–2.00×, 2 pairs) | **not met** |")
+    assert table[3].endswith("| 1.30× (1.20×–1.40×, 2 pairs) | no target |")
+    assert table[4].endswith("| 2.00× (2.00×–2.00×, 2 pairs) | **not met** |")
 
 
 def test_a_smaller_run_judges_every_row_at_the_size_it_has() -> None:
