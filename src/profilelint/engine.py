@@ -904,6 +904,8 @@ def _map(linter: Linter, jobs: list[Job], workers: int, variants: tuple[str, ...
     outputs come in the jobs' order, each task's as soon as it is done and the ones before it
     have been taken, so they never pile up in the parent."""
     if workers > 1 and len(jobs) >= PARALLEL_THRESHOLD:
+        from . import loader  # noqa: F401 - every worker parses: imported once, before they fork
+
         size = max(1, min(CHUNK_LIMIT, len(jobs) // (workers * 8)))
         initargs = (linter.config, os.getpid(), variants, caching)
         # Chunks are submitted one by one, not through `pool.map`: on an interrupt, `map`
