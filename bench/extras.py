@@ -30,7 +30,9 @@ IMPORT_LINE = re.compile(r"import time:\s+(\d+) \|\s+(\d+) \|( *)(\S+)")
 def import_times(profile: Path, *, warm: bool) -> tuple[int, list[tuple[int, str]]]:
     """(total µs of top-level imports, [(cumulative µs, module)] heaviest first)."""
     with tempfile.TemporaryDirectory() as scratch:
-        command = [sys.executable, "-X", "importtime", "-m", "profilelint", "check", str(profile)]
+        # One process: worker processes would inherit -X importtime and print their own
+        # imports into the same stream, counted as if the program had imported them twice.
+        command = [sys.executable, "-X", "importtime", "-m", "profilelint", "check", "--jobs", "1", str(profile)]
         if warm:
             subprocess.run(command, cwd=scratch, capture_output=True, check=False)
         completed = subprocess.run(command, cwd=scratch, capture_output=True, text=True, check=False)
@@ -43,7 +45,8 @@ def import_times(profile: Path, *, warm: bool) -> tuple[int, list[tuple[int, str
 
 
 def import_section(profile: Path) -> str:
-    lines = [f"`python -X importtime -m profilelint check {profile.name}` (one file; the pre-commit case).", ""]
+    lines = [(f"`python -X importtime -m profilelint check --jobs 1 {profile.name}` (one file; the pre-commit "
+              "case; one process, so that no worker's imports are counted with the program's)."), ""]
     for warm in (False, True):
         total, heaviest = import_times(profile, warm=warm)
         label = "warm cache (nothing changed)" if warm else "cold cache"
