@@ -1413,6 +1413,8 @@ def method_lines(results: list[SizeResult], cli: ProfilelintCli, settings: Setti
         f"- floor: `python bench/floor.py DIR`: libyaml composes each file (`yaml.compose`, "
         "`CSafeLoader`), nothing else; one untimed run first pulls the corpus into the page "
         "cache.",
+        ("- the floor twice at once: two floor processes started together; twice ÷ once says what "
+         "two processes get of this machine (cold is two workers judged against one floor process)."),
         f"- cold: `{cold}` from a fresh temporary cwd and `XDG_CACHE_HOME`; the corpus "
         "lies outside any git work tree, so its corpus root is its own folder.",
         "- check-jsonschema: `check-jsonschema --schemafile schemas/profile.schema.json <every "
