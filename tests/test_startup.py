@@ -449,3 +449,23 @@ def test_main_called_by_other_code_still_raises_system_exit(tmp_path: Path, monk
     with pytest.raises(SystemExit) as ended:
         cli.main()
     assert ended.value.code == 1
+
+
+def test_the_loader_names_are_still_found_where_they_were(tmp_path: Path) -> None:
+    """A plugin written against 0.1 imported `parse` and `load` from profilelint.document; they
+    live in profilelint.loader now, and importing the model alone still imports no PyYAML."""
+    script = (
+        "import sys\n"
+        "import profilelint.document as document\n"
+        "assert 'yaml' not in sys.modules\n"
+        "from profilelint.document import load, parse\n"
+        "import profilelint.loader as loader\n"
+        "assert (parse, load, document.MAX_NESTING) == (loader.parse, loader.load, loader.MAX_NESTING)\n"
+        "assert parse('a.yaml', 'slug: a\\n').data == {'slug': 'a'}\n"
+        "try:\n"
+        "    document.nothing_of_the_kind\n"
+        "except AttributeError as error:\n"
+        "    print(error)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True)
+    assert done.stdout == "module 'profilelint.document' has no attribute 'nothing_of_the_kind'\n"

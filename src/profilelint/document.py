@@ -20,6 +20,19 @@ from .records import FrozenRecord, Record
 PLAIN_STYLES = (None, "")
 BLOCK_STYLES = ("|", ">")
 
+_MOVED_TO_LOADER = frozenset({"HAVE_LIBYAML", "MAX_NESTING", "decode", "is_real_timestamp", "load", "parse",
+                              "writes_as_plain"})
+
+
+def __getattr__(name: str) -> Any:
+    """The loader's public names, for code written when they lived here (a plugin of 0.1):
+    imported when first asked for, so that importing this module still imports no PyYAML."""
+    if name in _MOVED_TO_LOADER:
+        from . import loader
+
+        return getattr(loader, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 class _Alias:
     """The type of :data:`ALIAS`; one instance, so two loads of a file compare equal."""
