@@ -7,6 +7,8 @@ import pickle
 import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from profilelint.diagnostics import LineIndex, Position, Span
 from profilelint.document import ALIAS, Location, pointer_label, show_text
@@ -230,6 +232,40 @@ def test_offsets_after_odd_line_breaks_are_the_line_index_ones() -> None:
     assert doc.scalar_offsets("/b") == (8, 11)
     assert doc.locations["/b"].value == Span.of(0, 8, 0, 11)  # a lone CR is no line break to us
     assert doc.written("/c", ["y"]) == "[y]"
+
+
+def _table_line_text(text: str, line: int) -> str:
+    """A line's text as the table of line starts gives it, the reference for the scan."""
+    lines = LineIndex(text)
+    lines.starts  # noqa: B018 - the table, built before the question
+    return lines.line_text(line)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab\r\n\x85\u2028é", max_size=300), st.lists(st.integers(-3, 120), min_size=1, max_size=4))
+def test_a_line_found_by_a_scan_is_the_tables(text: str, questions: list[int]) -> None:
+    """LineIndex finds its first line near the top by a scan; every answer is the table's."""
+    lines = LineIndex(text)
+    assert lines.line_count == len(LineIndex(text).starts) == text.count("\n") + 1
+    for line in questions:
+        try:
+            expected: str | type[Exception] = _table_line_text(text, line)
+        except IndexError:
+            expected = IndexError
+        if expected is IndexError:
+            with pytest.raises(IndexError):
+                lines.line_text(line)
+        else:
+            assert lines.line_text(line) == expected
+    assert lines.starts == LineIndex(text).starts
+    assert [lines.position(o) for o in range(len(text) + 1)] == [LineIndex(text).position(o) for o in range(len(text) + 1)]
+
+
+def test_a_report_of_one_line_near_the_top_builds_no_table() -> None:
+    lines = LineIndex("a\nb\n" * 1000)
+    assert (lines.line_count, lines.line_text(3)) == (2001, "b")
+    assert lines._starts is None  # the scan answered
+    assert lines.line_text(1500) == "a" and lines._starts is not None  # the second question builds it
 
 
 def test_line_index_positions_are_named_tuples() -> None:

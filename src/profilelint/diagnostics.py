@@ -60,38 +60,78 @@ _new_tuple = tuple.__new__
 
 
 class LineIndex:
-    """Maps between character offsets and (line, column) positions of one text."""
+    """Maps between character offsets and (line, column) positions of one text.
 
-    __slots__ = ("text", "starts")
+    The table of line starts is built when first needed.  A report shows a line or two of
+    each file it names, and in a `--corpus-wide` run ~1,400 of them are other files whose
+    findings (links, slugs) sit near the top: the first line asked for, if near the top, is
+    found by a short scan, and only a second question builds the table.
+    """
+
+    __slots__ = ("_line_count", "_scanned", "_starts", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
-        # Each line's start is the running sum of (length + 1) of the lines before it, summed
-        # in C: a report builds one index per reported file, ~1,400 in a `--corpus-wide` run.
-        lines = text.split("\n")
-        lines.pop()
-        self.starts = list(accumulate(map(_PLUS_ONE, map(len, lines)), initial=0))
+        self._starts: list[int] | None = None
+        self._line_count: int | None = None
+        self._scanned = False
+
+    @property
+    def starts(self) -> list[int]:
+        """Where each line starts (0 first): one entry per line, ``line_count`` in all."""
+        starts = self._starts
+        if starts is None:
+            # Each line's start is the running sum of (length + 1) of the lines before it,
+            # summed in C.
+            lines = self.text.split("\n")
+            lines.pop()
+            starts = self._starts = list(accumulate(map(_PLUS_ONE, map(len, lines)), initial=0))
+        return starts
 
     @property
     def line_count(self) -> int:
-        return len(self.starts)
+        if self._starts is not None:
+            return len(self._starts)
+        count = self._line_count
+        if count is None:
+            count = self._line_count = self.text.count("\n") + 1
+        return count
 
     def offset(self, position: Position) -> int:
-        line = min(position.line, len(self.starts) - 1)
-        return min(self.starts[line] + position.column, len(self.text))
+        starts = self._starts or self.starts
+        line = min(position.line, len(starts) - 1)
+        return min(starts[line] + position.column, len(self.text))
 
     def position(self, offset: int) -> Position:
-        line = bisect.bisect_right(self.starts, offset) - 1
+        starts = self._starts or self.starts
+        line = bisect.bisect_right(starts, offset) - 1
         # tuple.__new__ skips the named tuple's Python-level __new__ (same values, same type):
         # the JSON report maps both ends of every fix edit, ~40,000 per 1,000 seed-like files.
-        return _new_tuple(Position, (line, offset - self.starts[line]))
+        return _new_tuple(Position, (line, offset - starts[line]))
 
     def line_text(self, line: int) -> str:
         """The text of a 0-based line, without its line break."""
-        start = self.starts[line]
-        end = self.starts[line + 1] if line + 1 < len(self.starts) else len(self.text)
+        text = self.text
+        if self._starts is None and not self._scanned and 0 <= line < _SCANNED_LINES:
+            self._scanned = True
+            start = 0
+            for _ in range(line):
+                start = text.find("\n", start) + 1
+                if not start:  # no such line: as the table would say
+                    return self._line_text(line)
+            end = text.find("\n", start)
+            return text[start : len(text) if end == -1 else end + 1].rstrip("\r\n")
+        return self._line_text(line)
+
+    def _line_text(self, line: int) -> str:
+        starts = self.starts
+        start = starts[line]
+        end = starts[line + 1] if line + 1 < len(starts) else len(self.text)
         return self.text[start:end].rstrip("\r\n")
 
+
+_SCANNED_LINES = 100
+"""How far down a line may be for LineIndex to find it by a scan rather than by its table."""
 
 
 class Applicability(enum.Enum):
