@@ -42,7 +42,6 @@ import re
 import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -116,25 +115,28 @@ def warn_on_stderr(message: str) -> None:
     sys.stderr.write(f"profilelint: warning: {printable(message)}\n")
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """No cyclic garbage collection while a cache file is decoded.
+class _CollectorPaused:
+    """No cyclic garbage collection while a cache file is decoded (``with _CollectorPaused():``).
 
     Decoding the index of 10,000 profiles makes ~150,000 containers, none of them in a cycle;
     the collector, woken every 700 of them, walks the growing heap again and again and took
-    more than half of the decoding time.  Reference counting still frees everything.
+    more than half of the decoding time.  Reference counting still frees everything.  A class,
+    not a generator: a `--corpus-wide` run enters it once per entry, 10,000 times.
     """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
+
+    __slots__ = ("enabled",)
+
+    def __enter__(self) -> None:
+        self.enabled = gc.isenabled()
+        gc.disable()
+
+    def __exit__(self, *_: object) -> None:
         # What was made here lives as long as the cache does: straight to the oldest generation
         # (freeze + unfreeze moves every young object there), so the collector does not walk
         # it twice more on its way up.
         gc.freeze()
         gc.unfreeze()
-        if enabled:
+        if self.enabled:
             gc.enable()
 
 
@@ -557,7 +559,7 @@ class ResultCache:
                 f"`{stray}` is a symbolic link in the result cache; profilelint never "
                 "follows or deletes it. Delete the link (it is not profilelint's)."
             )
-        with _collector_paused():
+        with _CollectorPaused():
             self._read_index()
 
     def _read_index(self) -> None:
@@ -641,7 +643,7 @@ class ResultCache:
     def _shard(self, name: str) -> dict[str, Any]:
         shard = self.shards.get(name)
         if shard is None:
-            with _collector_paused():
+            with _CollectorPaused():
                 shard = self.shards[name] = self._read(self.directory / f"results-{name}.json", self._format.decode_shard) if self.enabled else {}
         return shard
 
@@ -682,7 +684,7 @@ class ResultCache:
         if raw is None or raw is _ON_DISK:
             return None
         try:
-            with _collector_paused():  # ~20 objects per finding, in no cycle
+            with _CollectorPaused():  # ~20 objects per finding, in no cycle
                 return self._format.decode_result(raw, path, entry, key[1:])  # None: of another version of the file
         except Damaged as damage:
             del shard[key[0]]  # dropped now, so the next save writes the shard without it
@@ -701,7 +703,7 @@ class ResultCache:
             return known if known.path == path else known.replaced(path=path)
         try:
             rest = self._changed.get(key[0])
-            with _collector_paused():  # a run may decode 10,000 entries, ~20 objects each
+            with _CollectorPaused():  # a run may decode 10,000 entries, ~20 objects each
                 entry = self._format.entry_of(record, self._rests.piece(record.start, record.end) if rest is None else rest, path)
         except Damaged as damage:
             del self.records[key[0]]
@@ -846,7 +848,7 @@ class ResultCache:
         """REL001's suggestions an earlier run cached for this set of slugs (its digest)."""
         if not self.enabled:
             return {}
-        with _collector_paused():
+        with _CollectorPaused():
             return self._read(self.directory / SUGGESTIONS, self._format.decode_near).get(digest, {})  # type: ignore[no-any-return]
 
     def save_near(self, digest: str, near: Near) -> None:
