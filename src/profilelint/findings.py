@@ -199,7 +199,7 @@ class FileFindings(Sequence[Diagnostic]):
         load: Callable[[], list[Diagnostic]] | None = None,
         counts: Counts | None = None,
         text: Callable[[str], bytes | None] | None = None,
-        keep: Callable[[str, str | bytes, FileFindings], None] | None = None,
+        keep: Callable[[str, bytes, FileFindings], None] | None = None,
         reuse: Callable[[str], Reusable | None] | None = None,
     ) -> None:
         assert diagnostics is not None or (load is not None and counts is not None)
@@ -237,7 +237,7 @@ class FileFindings(Sequence[Diagnostic]):
         again (see :func:`reporters.rendered_files`)."""
         return None if self._reuse is None else self._reuse(variant)
 
-    def keep(self, variant: str, text: str | bytes) -> None:
+    def keep(self, variant: str, text: bytes) -> None:
         """Offer the text rendered for these findings in ``variant`` for later runs to reuse."""
         if self._keep is not None:
             self._keep(variant, text, self)

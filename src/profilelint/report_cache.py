@@ -322,21 +322,20 @@ class ReportTexts:
         text = found[0].read(found[1])
         return text if text is not None and _inert(text) else None
 
-    def keep(self, variant: str, stamp: Stamp, display: str, inputs: bytes, counts: Counts, text: str | bytes) -> None:
+    def keep(self, variant: str, stamp: Stamp, display: str, inputs: bytes, counts: Counts, text: bytes) -> None:
         """Remember ``text`` as the file's in ``variant``, written by :meth:`save`."""
         if variant not in self.variants or not self.cache.enabled or not _storable(stamp[0]):
             return
         name = shard_name(variant, stamp[0])
-        encoded = text if isinstance(text, bytes) else text.encode("utf-8")
         key = f"{name}\0{stamp[0]}"
         try:
             if self._spill is None:
                 self._spill = Spill(in_memory=not self._many)
-            self._spill.add(key, encoded)
+            self._spill.add(key, text)
         except SpillError:
             return  # no room to hold it until the shards are written: kept next time
         self._new.setdefault(name, {})[stamp[0]] = _Entry(
-            stamp[1], stamp[2], stamp[3], stamp[4], display, inputs, counts, 0, len(encoded)
+            stamp[1], stamp[2], stamp[3], stamp[4], display, inputs, counts, 0, len(text)
         )
 
     def save(self, live: set[str]) -> None:
@@ -513,7 +512,7 @@ class RunTexts:
         return FileFindings(load=load, counts=self.held[display].counts,
                             text=lambda variant: self.store.text(variant, stamp, display))
 
-    def keeper(self, display: str) -> Callable[[str, str | bytes, FileFindings], None] | None:
+    def keeper(self, display: str) -> Callable[[str, bytes, FileFindings], None] | None:
         """How a file's fresh findings keep their texts (see :class:`FileFindings`), if the
         file can have them (on disk, no cross-file rule crashed on it)."""
         stamp = self.stamps.get(display)
@@ -521,7 +520,7 @@ class RunTexts:
         if stamp is None or digest is None:
             return None
 
-        def keep(variant: str, text: str | bytes, findings: FileFindings) -> None:
+        def keep(variant: str, text: bytes, findings: FileFindings) -> None:
             self.store.keep(variant, stamp, display, digest, counts_of(findings), text)
 
         return keep
