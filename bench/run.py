@@ -1110,11 +1110,12 @@ def format_figure(figure: Figure, unit: str) -> str:
 
 
 def ratio_target(
-    label: str, results: list[SizeResult], size: int, top: str, bottom: str, limit: float,
+    label: str, results: list[SizeResult], size: int, top: str, bottom: str, limit: float | None,
     unit: str, *, at_least: bool = False, show_cpu: bool = False,
 ) -> Target:
-    """A target on a paired ratio top ÷ bottom: at most ``limit``, or (``at_least``) at least.
-    ``show_cpu`` adds the same ratio in CPU time, which the target does not judge."""
+    """A target on a paired ratio top ÷ bottom: at most ``limit``, or (``at_least``) at least;
+    none (the figure only) without a limit. ``show_cpu`` adds the same ratio in CPU time, which
+    the target does not judge."""
     result = closest_result(results, size, top)
     if result is None:
         return Target(label, f"{size:,} files", "not measured", None)
@@ -1122,8 +1123,8 @@ def ratio_target(
     figure = paired_figure(numerator, denominator)
     if figure is None:
         return Target(label, f"{size:,} files", "not measured", None)
-    met = figure.value >= limit if at_least else figure.value <= limit
-    if figure.lower_bound and not met:
+    met = None if limit is None else figure.value >= limit if at_least else figure.value <= limit
+    if figure.lower_bound and met is False:
         met = None  # the bound does not decide it
     measured = format_figure(figure, unit)
     cpu = paired_cpu_ratio(numerator, denominator) if show_cpu else None
@@ -1169,7 +1170,9 @@ def evaluate_targets(results: list[SizeResult], one_file: dict[str, Measurement]
     targets = [
         ratio_target("1. cold ÷ libyaml compose floor (wall) ≤ 3×", results, 1000, COLD, FLOOR, 3,
                      "×", show_cpu=True),
-        parallel_capacity(results),
+        # How the row above is to be read: what two processes got of this machine.
+        ratio_target("1. (context) the floor twice at once ÷ once: 1.00× is two free cores, 2.00× one (no target)",
+                     results, 1000, FLOOR_PAIR, FLOOR, None, "×"),
         ratio_target("1. cold ≥ 3× faster than check-jsonschema + ruamel.yaml.clib", results,
                      1000, CJS_CLIB, COLD, 3, "×", at_least=True),
         ratio_target("1. cold ≥ 10× faster than check-jsonschema as pip installs it", results,
@@ -1201,18 +1204,6 @@ def evaluate_targets(results: list[SizeResult], one_file: dict[str, Measurement]
                                           judged_at(result, 10_000), limit))
     targets.append(memory_target(results))
     return targets
-
-
-def parallel_capacity(results: list[SizeResult]) -> Target:
-    """How the row above is to be read: the floor twice at once ÷ once, 1.00× on two free
-    cores, 2.00× on one."""
-    label = "1. (context) the floor twice at once ÷ once: 1.00× is two free cores, 2.00× one (no target)"
-    result = closest_result(results, 1000, FLOOR_PAIR)
-    figure = None if result is None else paired_figure(result.measurements.get(FLOOR_PAIR),
-                                                       result.measurements.get(FLOOR))
-    if result is None or figure is None:
-        return Target(label, "1,000 files", "not measured", None)
-    return Target(label, judged_at(result, 1000), format_figure(figure, "×"), None)
 
 
 def ratio_target_one_file(one_file: dict[str, Measurement]) -> Target:
