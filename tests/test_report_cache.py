@@ -390,6 +390,40 @@ def test_cross_file_findings_confirmed_in_the_same_corpus_are_not_looked_for_aga
     assert seen == []  # confirmed again, in the new corpus
 
 
+def test_a_run_over_a_few_files_of_a_large_corpus_does_not_digest_the_corpus(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pre-commit case: one changed file of many.  Its confirmation would spare the next
+    run one cross-file pass, less than the corpus's digest costs; a run that lints the whole
+    corpus still confirms, and the one after it looks for no cross-file finding again."""
+    from profilelint.report_cache import CONFIRM_SHARE, RunTexts
+
+    for number in range(CONFIRM_SHARE):
+        (corpus / "seeds" / f"other-{number}.yaml").write_text(
+            seed_with(slug=f"other-{number}", title=f"Other {number}", related="[]"), encoding="utf-8")
+    cli("check", *DAY, "-f", "json", "seeds")
+    digests: list[int] = []
+    original = RunTexts._corpus_digest
+
+    def counted(self: RunTexts) -> bytes:
+        digests.append(1)
+        return original(self)
+
+    monkeypatch.setattr(RunTexts, "_corpus_digest", counted)
+    gamma = corpus / "seeds" / "gamma.yaml"
+    gamma.write_text(gamma.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+    one = cli("check", *DAY, "-f", "json", "seeds/gamma.yaml")
+    assert one == cli("check", *DAY, "-f", "json", "--no-cache", "seeds/gamma.yaml")
+    assert digests == []
+
+    whole = cli("check", *DAY, "-f", "json", "seeds")  # every file held: the digest is asked for
+    assert whole == cli("check", *DAY, "-f", "json", "--no-cache", "seeds")
+    assert digests
+    seen = cross_file_passes(monkeypatch)
+    assert cli("check", *DAY, "-f", "json", "seeds") == whole
+    assert seen == []  # the whole run's confirmations were kept
+
+
 def test_a_slug_changed_elsewhere_is_another_corpus(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """alpha links to `beta`, which is missing; a file declaring it is added: alpha's kept
     text, confirmed in the old corpus, is not the report in the new one."""
