@@ -11,6 +11,7 @@ code and position each input is reported at.
 from __future__ import annotations
 
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -23,7 +24,7 @@ import pytest
 
 from profilelint.config import Config
 from profilelint.diagnostics import Span
-from profilelint.engine import Target, read_document
+from profilelint.engine import Target, read_capped, read_document
 from profilelint.loader import MAX_NESTING
 from tests.helpers import SEED, seed_with
 
@@ -377,11 +378,48 @@ def test_oversized_file_is_never_opened(tmp_path: Path, monkeypatch: pytest.Monk
     def refuse(self: Path, *args: object, **kwargs: object) -> object:
         raise AssertionError(f"{self} was opened although it is over the size limit")
 
+    real_open = os.open
+
+    def refuse_huge(path: object, *args: object, **kwargs: object) -> int:
+        if os.fspath(path) == os.fspath(huge):  # type: ignore[arg-type]
+            raise AssertionError(f"{path} was opened although it is over the size limit")
+        return real_open(path, *args, **kwargs)  # type: ignore[arg-type]
+
     monkeypatch.setattr(Path, "open", refuse)
     monkeypatch.setattr(Path, "read_bytes", refuse)
+    monkeypatch.setattr(os, "open", refuse_huge)
     doc = read_document(Target(huge, "huge.yaml"), Config().max_file_size)
     assert [(p.code, p.span) for p in doc.problems] == [("PLN003", Span.point(0, 0))]
     assert doc.text == ""
+
+
+def test_a_file_that_grows_while_read_is_read_no_further_than_the_limit() -> None:
+    """Its size was looked at before it was opened: what it gained since is read only up to
+    one byte past the limit, however short each read comes back (a pipe here)."""
+    readable, writable = os.pipe()
+    try:
+        os.write(writable, b"x" * 100)
+        assert read_capped(readable, 10, 50) == b"x" * 51
+    finally:
+        os.close(readable)
+        os.close(writable)
+    readable, writable = os.pipe()
+    try:
+        os.write(writable, b"y" * 30)
+        os.close(writable)
+        assert read_capped(readable, 10, 50) == b"y" * 30  # grew, within the limit: read whole
+    finally:
+        os.close(readable)
+
+
+def test_a_file_is_read_whole_at_the_size_it_was_seen_with(tmp_path: Path) -> None:
+    path = tmp_path / "profile.yaml"
+    path.write_bytes(SEED.read_bytes())
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        assert read_capped(descriptor, path.stat().st_size, 5 * 1024 * 1024) == SEED.read_bytes()
+    finally:
+        os.close(descriptor)
 
 
 def test_size_limit_is_configurable(tmp_path: Path) -> None:

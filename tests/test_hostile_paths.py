@@ -101,14 +101,14 @@ def test_permission_denied_is_reported_per_file(
 ) -> None:
     locked = corpus / "locked.yaml"
     locked.write_text("title: x\n", encoding="utf-8")
-    real_open = Path.open
+    real_open = os.open
 
-    def deny(self: Path, *args: object, **kwargs: object) -> object:
-        if self.name == locked.name:
-            raise PermissionError(13, "Permission denied", str(self))
-        return real_open(self, *args, **kwargs)  # type: ignore[call-overload]
+    def deny(path: object, *args: object, **kwargs: object) -> int:
+        if os.path.basename(os.fspath(path)) == locked.name:  # type: ignore[arg-type]
+            raise PermissionError(13, "Permission denied", os.fspath(path))  # type: ignore[arg-type]
+        return real_open(path, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(Path, "open", deny)
+    monkeypatch.setattr(os, "open", deny)
     code, out, err = main_in_process(monkeypatch, capsys, "--format", "json", str(corpus))
     assert (code, err) == (1, "")
     found = {Path(str(d["path"])).name: d for d in json.loads(out) if d["code"] == "PLN002"}

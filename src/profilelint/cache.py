@@ -51,7 +51,7 @@ from .cache_location import (
 )
 from .corpus import DeferredEntry, ProfileEntry
 from .digest import blake2b
-from .engine import FileResult
+from .engine import FileResult, read_capped
 from .records import FrozenRecord
 
 if TYPE_CHECKING:
@@ -221,8 +221,9 @@ def _read_capped(path: Path, cap: int) -> bytes | None:
     opened = open_capped(path, cap)
     if opened is None:
         return None
-    with opened[0] as stream:
-        data = stream.read(cap + 1)
+    stream, size = opened
+    with stream:
+        data = read_capped(stream.fileno(), size, cap)
     if len(data) > cap:
         raise Damaged(f"is larger than {cap:,} bytes")
     return data

@@ -506,6 +506,22 @@ def read_stream(stream: BinaryIO, max_size: int) -> Contents:
     return Contents(bytes(kept), size)
 
 
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+
+
+def read_capped(descriptor: int, size: int, cap: int) -> bytes:
+    """At most ``cap + 1`` bytes of an open file that held ``size`` bytes when looked at:
+    one read of that size, more only if the file has grown since.  (A read of ``cap + 1``
+    bytes allocates them all first: at the 5 MB default that cost ~45 µs a file.)"""
+    data = os.read(descriptor, min(size, cap) + 1)
+    while len(data) <= cap:
+        more = os.read(descriptor, cap + 1 - len(data))
+        if not more:
+            break
+        data += more
+    return data
+
+
 def read_raw(target: Target, max_size: int) -> bytes | Document:
     """The file's bytes, or a Document carrying the reason they could not be had."""
     if target.contents is not None:
@@ -525,8 +541,11 @@ def read_raw(target: Target, max_size: int) -> bytes | Document:
         size = status.st_size
         if size > max_size:
             return too_large_document(target.display, size, max_size)
-        with target.path.open("rb") as handle:
-            return handle.read(max_size + 1)
+        descriptor = os.open(target.path, _READ_FLAGS)
+        try:
+            return read_capped(descriptor, size, max_size)
+        finally:
+            os.close(descriptor)
     except OSError as error:
         reason = error.strerror or type(error).__name__
         return _problem_document(
