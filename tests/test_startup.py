@@ -16,7 +16,7 @@ import pytest
 from profilelint import cli, registry, schema
 from profilelint.config import Config
 from profilelint.exclude import Exclusions, compile_pattern
-from profilelint.loader import _NOT_ALLOWED_IN_YAML
+from profilelint.loader import _NOT_ALLOWED_IN_YAML, PYYAML_NON_PRINTABLE
 from profilelint.schema import SchemaError, load_schema, packaged_schema_path
 from tests.helpers import SEED
 
@@ -110,9 +110,25 @@ def test_schema_errors_found_after_a_lazy_registry(tmp_path: Path) -> None:
 
 
 def test_characters_yaml_refuses_are_exactly_the_readers_complement() -> None:
-    allowed = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+    """The loader's class, which also stands in for PyYAML's reader pattern, and that pattern
+    match the same characters: every code point is tried."""
+    assert PYYAML_NON_PRINTABLE == "[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010ffff]"
+    refused_by_the_reader = re.compile(PYYAML_NON_PRINTABLE)
     every = "".join(map(chr, range(sys.maxunicode + 1)))
-    assert [m.start() for m in _NOT_ALLOWED_IN_YAML.finditer(every)] == [m.start() for m in allowed.finditer(every)]
+    assert [m.start() for m in _NOT_ALLOWED_IN_YAML.finditer(every)] == [
+        m.start() for m in refused_by_the_reader.finditer(every)]
+
+
+def test_pyyaml_compiles_no_reader_pattern_of_its_own() -> None:
+    """Importing the loader gives PyYAML's reader our class, already compiled, in place of the
+    one it would compile at import (~75 million instructions).  This fails when PyYAML's
+    pattern changes: PYYAML_NON_PRINTABLE must follow it, or the saving is lost."""
+    done = subprocess.run(
+        [sys.executable, "-c",
+         "import profilelint.loader as l, yaml.reader as r; print(r.Reader.NON_PRINTABLE is l._NOT_ALLOWED_IN_YAML)"],
+        capture_output=True, text=True, timeout=60, check=True,
+    )
+    assert done.stdout == "True\n"
 
 
 NOT_IMPORTED_BY_A_PLAIN_CHECK = (

@@ -14,14 +14,43 @@ from __future__ import annotations
 
 import functools
 import re
+import sys
 from collections.abc import Callable
 from typing import Any
 
-import yaml
+# The characters YAML 1.1 does not allow in a stream: the complement of the set PyYAML's Reader
+# accepts (tab, LF, CR, printable ASCII, NEL, U+00A0-U+D7FF, U+E000-U+FFFD, above U+FFFF).  Any of
+# them makes the parser raise a ReaderError, which carries no line and column, so we find it
+# first.  Written as the short list of excluded ranges: the negated class of allowed ranges takes
+# ~4 ms to compile, on every start.
+_NOT_ALLOWED_IN_YAML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+PYYAML_NON_PRINTABLE = "[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010ffff]"
+"""That negated class of allowed ranges, as PyYAML's pure-Python reader compiles it at import
+(`Reader.NON_PRINTABLE`)."""
+
+
+def _seed_pyyaml_reader_pattern() -> None:
+    """Put :data:`_NOT_ALLOWED_IN_YAML` in the `re` module's cache as PyYAML's reader pattern,
+    before PyYAML compiles that.
+
+    A negated class that reaches past U+FFFF makes `re` fill a 65,536-entry map one character
+    at a time in Python: ~75 million instructions, 5-8 ms, half of PyYAML's import and a
+    twentieth of a one-file run, for a reader we never use (libyaml reads).  Both match exactly
+    the same characters (a test checks every code point).  Where `re` keeps no such cache,
+    nothing changes but the time.
+    """
+    cache = getattr(re, "_cache", None)
+    if isinstance(cache, dict) and "yaml" not in sys.modules:
+        cache.setdefault((str, PYYAML_NON_PRINTABLE, 0), _NOT_ALLOWED_IN_YAML)
+
+
+_seed_pyyaml_reader_pattern()
+
+import yaml  # after the seeding above
 from yaml import events as ev
 from yaml.nodes import MappingNode, Node, ScalarNode
 
-from .diagnostics import Applicability, DataChange, Edit, Fix, LineIndex, Position, Span
+from .diagnostics import LineIndex, Position, Span
 from .document import (
     ALIAS,
     PLAIN_STYLES,
@@ -36,7 +65,7 @@ from .document import (
     escape_pointer_token,
     join_pointer,
 )
-from .records import FrozenRecord, Record
+from .records import FrozenRecord
 
 try:
     from yaml.cyaml import CParser as _Parser
@@ -86,12 +115,6 @@ _CONSTRUCTORS = {
     YAML_TAG + "bool": _constructor.construct_yaml_bool,
     YAML_TAG + "null": _constructor.construct_yaml_null,
 }
-# The characters YAML 1.1 does not allow in a stream: the complement of the set PyYAML's Reader
-# accepts (tab, LF, CR, printable ASCII, NEL, U+00A0-U+D7FF, U+E000-U+FFFD, above U+FFFF).  Any of
-# them makes the parser raise a ReaderError, which carries no line and column, so we find it
-# first.  Written as the short list of excluded ranges: the negated class of allowed ranges takes
-# ~4 ms to compile, on every start.
-_NOT_ALLOWED_IN_YAML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
 # A byte order mark that starts a line inside the text (files joined after being saved with a
 # BOM).  libyaml skips it and reads the line one column deeper, so `status:` + `<BOM>title: x`
 # silently nests `title` under `status`; pure-Python PyYAML keeps it in the key instead.
