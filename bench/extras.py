@@ -148,6 +148,13 @@ def _scenario_counts(src: Path, corpus: Path) -> dict[str, int]:
     return counts
 
 
+def _revision(src: Path) -> str:
+    """The commit a tree's src folder was checked out at, else the folder itself."""
+    done = subprocess.run(["git", "-C", str(src), "rev-parse", "--short", "HEAD"],
+                          capture_output=True, text=True, check=False)
+    return done.stdout.strip() if done.returncode == 0 else str(src)
+
+
 def instructions_section(corpus: Path, base: Path | None) -> str:
     if shutil.which("valgrind") is None:
         return "valgrind is not installed: no instruction counts."
@@ -165,10 +172,10 @@ def instructions_section(corpus: Path, base: Path | None) -> str:
         "",
     ]
     if theirs is None:
-        lines += ["| run | instructions |", "| --- | ---: |"]
+        lines += [f"| run | instructions ({_revision(SRC)}) |", "| --- | ---: |"]
         lines += [f"| {label} | {ours[key] / 1e6:,.0f} M |" for key, label in scenarios.items()]
     else:
-        lines += [f"| run | this tree | `{base}` | ratio |", "| --- | ---: | ---: | ---: |"]
+        lines += [f"| run | {_revision(SRC)} | {_revision(base)} | ratio |", "| --- | ---: | ---: | ---: |"]
         lines += [f"| {label} | {ours[key] / 1e6:,.0f} M | {theirs[key] / 1e6:,.0f} M | {ours[key] / theirs[key]:.3f} |"
                   for key, label in scenarios.items()]
     return "\n".join(lines)
