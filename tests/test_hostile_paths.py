@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import threading
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -230,6 +231,34 @@ def test_named_pipe_called_yaml_does_not_hang_the_run(corpus: Path) -> None:
     assert messages(result, "PLN002") == {"pipe.yaml": "not a regular file; it was not read"}
     assert by_path(result)["pipe.yaml"] == [("PLN002", 1, 1)]
     assert SEED_NAME in by_path(result)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_a_file_swapped_for_a_named_pipe_after_it_was_looked_at_is_not_waited_for(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A regular file when stat'ed, a FIFO when opened: the open does not wait for a writer,
+    and what was opened is refused."""
+    pipe = corpus / "pipe.yaml"
+    os.mkfifo(pipe)
+    real_stat = Path.stat
+    regular = real_stat(corpus / SEED_NAME)
+
+    def as_it_was(self: Path, *args: object, **kwargs: object) -> os.stat_result:
+        return regular if self == pipe else real_stat(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "stat", as_it_was)
+    outcome: list[object] = []
+    reader = threading.Thread(target=lambda: outcome.append(engine.read_raw(engine.Target(pipe, "pipe.yaml"), 1 << 20)),
+                              daemon=True)
+    reader.start()
+    reader.join(10)
+    if reader.is_alive():  # blocked in open: a writer lets it go, so the test can end
+        os.close(os.open(pipe, os.O_WRONLY | os.O_NONBLOCK))
+        pytest.fail("reading a FIFO waited for a writer")
+    (document,) = outcome
+    assert [(p.code, p.message) for p in document.problems] == [  # type: ignore[attr-defined]
+        ("PLN002", "not a regular file; it was not read")]
 
 
 def test_symlink_out_of_the_corpus_is_not_read(tmp_path: Path, corpus: Path) -> None:

@@ -506,7 +506,7 @@ def read_stream(stream: BinaryIO, max_size: int) -> Contents:
     return Contents(bytes(kept), size)
 
 
-_READ_FLAGS = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
 
 
 def read_capped(descriptor: int, size: int, cap: int) -> bytes:
@@ -522,6 +522,17 @@ def read_capped(descriptor: int, size: int, cap: int) -> bytes:
     return data
 
 
+def _not_readable(display: str, status: os.stat_result, max_size: int) -> Document | None:
+    """The problem document of a file that is not a regular one (a FIFO or device named
+    *.yaml would block the run or never end) or is over the size limit; None if it is fine."""
+    if not stat.S_ISREG(status.st_mode):
+        return _problem_document(
+            display, UNREADABLE, "not a regular file; it was not read",
+            "profiles are regular files; remove or rename this one",
+        )
+    return too_large_document(display, status.st_size, max_size) if status.st_size > max_size else None
+
+
 def read_raw(target: Target, max_size: int) -> bytes | Document:
     """The file's bytes, or a Document carrying the reason they could not be had."""
     if target.contents is not None:
@@ -531,19 +542,16 @@ def read_raw(target: Target, max_size: int) -> bytes | Document:
         return _problem_document(target.display, UNREADABLE, target.refusal,
                                  "profiles must live inside the corpus; copy the file in if it is one")
     try:
-        status = target.path.stat()
-        if not stat.S_ISREG(status.st_mode):
-            # A FIFO or device named *.yaml would block the run or never end.
-            return _problem_document(
-                target.display, UNREADABLE, "not a regular file; it was not read",
-                "profiles are regular files; remove or rename this one",
-            )
-        size = status.st_size
-        if size > max_size:
-            return too_large_document(target.display, size, max_size)
+        # Looked at before it is opened: opening a device can do something.  And again once
+        # opened, without blocking: it may have been swapped for a FIFO in between.
+        refused = _not_readable(target.display, target.path.stat(), max_size)
+        if refused is not None:
+            return refused
         descriptor = os.open(target.path, _READ_FLAGS)
         try:
-            return read_capped(descriptor, size, max_size)
+            status = os.fstat(descriptor)
+            refused = _not_readable(target.display, status, max_size)
+            return refused if refused is not None else read_capped(descriptor, status.st_size, max_size)
         finally:
             os.close(descriptor)
     except OSError as error:
