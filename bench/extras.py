@@ -141,7 +141,8 @@ def _scenario_counts(src: Path, corpus: Path) -> dict[str, int]:
         copy = Path(scratch) / corpus.name
         shutil.copytree(corpus, copy, ignore=shutil.ignore_patterns(".profilelint_cache"))
         whole = ["check", "--format", "json", "--exit-zero", copy.name]
-        changed = sorted(copy.glob("*.yaml"))[len(list(copy.glob("*.yaml"))) // 2]
+        profiles = sorted(copy.glob("*.yaml"))
+        changed = profiles[len(profiles) // 2]
         counts["pre-commit"] = _instructions(src, ["check", f"{copy.name}/{changed.name}"], Path(scratch),
                                              before=[whole], touch=changed)
         counts["warm"] = _instructions(src, whole, Path(scratch), before=[whole])
