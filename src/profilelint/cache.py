@@ -51,7 +51,7 @@ from .cache_location import (
 )
 from .corpus import DeferredEntry, ProfileEntry
 from .digest import blake2b
-from .engine import FileResult, read_capped
+from .engine import READ_FLAGS, FileResult, read_capped
 from .records import FrozenRecord
 
 if TYPE_CHECKING:
@@ -94,7 +94,7 @@ HEAD_MIN_BYTES = 256 * 1024
 the base's rests and this: a head rewritten on every run stays a few hundred kilobytes at
 most, and the base is rewritten once per that many bytes of changed records."""
 
-_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+_OPEN_FLAGS = READ_FLAGS | getattr(os, "O_NOFOLLOW", 0)
 
 Warn = Callable[[str], None]
 

@@ -506,7 +506,9 @@ def read_stream(stream: BinaryIO, max_size: int) -> Contents:
     return Contents(bytes(kept), size)
 
 
-_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+READ_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+"""How a file is opened to be read: never waiting for a writer (a FIFO is refused once its
+`fstat` is seen).  `os.open` makes the descriptor non-inheritable by itself."""
 
 
 def read_capped(descriptor: int, size: int, cap: int) -> bytes:
@@ -547,7 +549,7 @@ def read_raw(target: Target, max_size: int) -> bytes | Document:
         refused = _not_readable(target.display, target.path.stat(), max_size)
         if refused is not None:
             return refused
-        descriptor = os.open(target.path, _READ_FLAGS)
+        descriptor = os.open(target.path, READ_FLAGS)
         try:
             status = os.fstat(descriptor)
             refused = _not_readable(target.display, status, max_size)
