@@ -110,14 +110,20 @@ def _instructions(src: Path, args: Sequence[str], cwd: Path, *, before: Sequence
     before that run and again before the measured one (its cached result a miss each time)."""
     env = {**{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}, "PYTHONPATH": str(src)}
     command = [sys.executable, "-m", "profilelint", *args]
-    for step in [*before, args]:
-        if touch is not None and step is args:
+
+    def untimed(step: Sequence[str]) -> None:
+        subprocess.run([sys.executable, "-m", "profilelint", *step], cwd=cwd, env=env, capture_output=True, check=False)
+
+    def touched() -> None:
+        if touch is not None:
             with touch.open("a", encoding="utf-8") as file:
                 file.write("# touched\n")
-        subprocess.run([sys.executable, "-m", "profilelint", *step], cwd=cwd, env=env, capture_output=True, check=False)
-    if touch is not None:
-        with touch.open("a", encoding="utf-8") as file:
-            file.write("# touched again\n")
+
+    for step in before:
+        untimed(step)
+    touched()
+    untimed(args)
+    touched()
     with tempfile.TemporaryDirectory() as scratch:
         completed = subprocess.run(
             ["valgrind", "--tool=callgrind", f"--callgrind-out-file={scratch}/out", *command],
