@@ -444,7 +444,7 @@ def main_in_process(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixtu
     One job keeps every rule in this process, and no cache means no result from an earlier
     run stands in for the patched behaviour.
     """
-    from profilelint.cli import main
+    from profilelint.entry import main
 
     argv = ["profilelint", "check", "--today", TODAY, "--no-cache", "--jobs", "1", *args]
     monkeypatch.setattr(sys, "argv", argv)

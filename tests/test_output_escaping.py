@@ -21,7 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lsprotocol import types
 
-from profilelint import cli, escape
+from profilelint import check_command, cli, escape
 from profilelint.config import Config
 from profilelint.corpus import ProfileEntry
 from profilelint.diagnostics import Diagnostic
@@ -332,8 +332,8 @@ def test_rule_catalogue_text_is_never_markup(monkeypatch: pytest.MonkeyPatch) ->
     def check() -> None:
         """[bold red]loud[/bold red]\x1b]52;c;aGk=\x07"""
 
-    hostile = dataclasses.replace(cli._load_rules()["SCH002"], name="[bold]n[/bold]", check=check)
-    monkeypatch.setattr(cli, "_load_rules", lambda: {"SCH002": hostile})
+    hostile = dataclasses.replace(check_command.load_rules_or_fail()["SCH002"], name="[bold]n[/bold]", check=check)
+    monkeypatch.setattr(cli, "load_rules_or_fail", lambda: {"SCH002": hostile})
     result = invoke("rules")
     assert "[bold red]loud[/bold red]\\x1b]52;c;aGk=\\x07" in result.stdout
     assert "[bold]n[/bold]" in result.stdout

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from profilelint import cli, registry, schema
+from profilelint import cli, entry, registry, schema
 from profilelint.config import Config
 from profilelint.exclude import Exclusions, compile_pattern
 from profilelint.loader import _NOT_ALLOWED_IN_YAML, PYYAML_NON_PRINTABLE
@@ -244,7 +244,7 @@ def test_exclusions_are_built_once_per_configuration(tmp_path: Path) -> None:
 
 
 def test_only_the_invoked_sub_command_is_built() -> None:
-    group = cli._click_app()
+    group = cli.click_app()
     with pytest.raises(SystemExit) as raised:
         group.main(["rule", "SCH002"], prog_name="profilelint")
     assert raised.value.code == 0
@@ -257,7 +257,7 @@ def test_help_and_usage_errors_are_typers_own(args: list[str], monkeypatch: pyte
     import typer.testing
 
     typers = typer.testing.CliRunner().invoke(cli.app, args, prog_name="profilelint")
-    monkeypatch.setattr(typer.testing, "_get_command", lambda app: cli._click_app())
+    monkeypatch.setattr(typer.testing, "_get_command", lambda app: cli.click_app())
     ours = typer.testing.CliRunner().invoke(cli.app, args, prog_name="profilelint")
     assert (ours.exit_code, ours.stdout, ours.stderr) == (typers.exit_code, typers.stdout, typers.stderr)
     assert ours.exit_code == (0 if args and args[-1] == "--help" else 2)
@@ -405,7 +405,7 @@ def late() -> None:
     sys.stderr.write("thread finished\\n")
 if sys.argv[1] == "thread":
     threading.Thread(target=late).start()
-from profilelint.cli import main
+from profilelint.entry import main
 sys.argv = ["profilelint", *sys.argv[2:]]
 try:
     main()
@@ -455,7 +455,7 @@ def test_python_m_profilelint_ends_the_same_way(tmp_path: Path) -> None:
         capture_output=True, text=True, timeout=60, check=False, cwd=tmp_path,
     )
     assert (done.returncode, len(done.stdout.splitlines()), done.stderr) == (1, 27, "")
-    assert cli._is_the_program(sys._getframe()) is False  # pytest's own frames lie below this one
+    assert entry._is_the_program(sys._getframe()) is False  # pytest's own frames lie below this one
 
 
 def test_main_called_by_other_code_still_raises_system_exit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -463,7 +463,7 @@ def test_main_called_by_other_code_still_raises_system_exit(tmp_path: Path, monk
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(sys, "argv", ["profilelint", "check", "--no-cache", "--format", "concise", "a.yaml"])
     with pytest.raises(SystemExit) as ended:
-        cli.main()
+        entry.main()
     assert ended.value.code == 1
 
 

@@ -176,7 +176,7 @@ def test_the_spill_leaves_no_file_behind(odd_names: Path, tmp_path_factory: pyte
     empty = tmp_path_factory.mktemp("tmpdir")
     script = (
         "import sys; from profilelint import engine; engine.SPILL_THRESHOLD = 1; "
-        "from profilelint.cli import main; sys.argv = ['profilelint', *sys.argv[1:]]; main()"
+        "from profilelint.entry import main; sys.argv = ['profilelint', *sys.argv[1:]]; main()"
     )
     env = {**os.environ, "TMPDIR": str(empty)}
     for output_format in ("json", "junit"):
@@ -274,7 +274,7 @@ def dies_on_its_second_chunk(jobs):
     return work_chunk(jobs)
 
 engine._work_chunk = dies_on_its_second_chunk
-from profilelint.cli import main
+from profilelint.entry import main
 main()
 """
 
@@ -348,7 +348,7 @@ def test_an_unwritable_temporary_folder_ends_the_process_with_one_line(large_run
         "import sys, tempfile\n"
         "def refused(**_): raise PermissionError(13, 'Permission denied')\n"
         "tempfile.TemporaryFile = refused\n"
-        "from profilelint.cli import main\n"
+        "from profilelint.entry import main\n"
         "sys.argv = ['profilelint', *sys.argv[1:]]\n"
         "main()\n"
     )
