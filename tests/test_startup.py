@@ -139,6 +139,8 @@ NOT_IMPORTED_BY_A_PLAIN_CHECK = (
     "rich",  # the text report to a pipe is plain text
     "tomllib",  # no configuration file to read
     "profilelint.fixes", "profilelint.watch",
+    "typer", "click",  # a plain `check` command line is read without typer (check_argv)
+    "difflib", "traceback", "threading", "signal",  # suggestions, crashed rules, worker pools
 )
 
 

@@ -8,7 +8,6 @@ that names the file, the line and the closest valid alternative.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import functools
 import os
 import re
@@ -19,6 +18,7 @@ from typing import Any
 from .diagnostics import Severity
 from .exclude import DEFAULT_EXCLUDE, Exclusions, PatternError, compile_pattern
 from .records import FrozenRecord
+from .suggest import close_matches
 
 CONFIG_FILE_NAMES = ("profilelint.toml", "pyproject.toml")
 DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024
@@ -402,7 +402,7 @@ def _suggest_path(written: Path, root: Path, *, folder: bool) -> str:
             ]
         except OSError:
             return ""
-        close = difflib.get_close_matches(part, siblings, n=1, cutoff=0.6)
+        close = close_matches(part, siblings, cutoff=0.6)
         if not close:
             return ""
         guess = Path(*parts[:index], close[0], *parts[index + 1 :])
@@ -476,7 +476,7 @@ def _first_line_matching(text: str, start: int, matches: Callable[[str], object]
 
 
 def _suggest(word: str, choices: Sequence[str] | Mapping[str, Any]) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    close = close_matches(word, list(choices), cutoff=0.6)
     return f"; did you mean `{close[0]}`?" if close else f"; known keys: {', '.join(choices)}"
 
 
@@ -558,5 +558,5 @@ def _not_a_code_message(selector: str, matched: Sequence[str]) -> str:
 
 def _suggest_code(selector: str, codes: Sequence[str]) -> str:
     by_folded = {code.lower(): code for code in codes}
-    close = difflib.get_close_matches(selector.lower(), list(by_folded), n=1, cutoff=0.5)
+    close = close_matches(selector.lower(), list(by_folded), cutoff=0.5)
     return f"; did you mean `{by_folded[close[0]]}`?" if close else "; see `profilelint rules`"

@@ -6,7 +6,6 @@ cached per file and recomputed cheaply when any one file changes.
 
 from __future__ import annotations
 
-import difflib
 import heapq
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -17,7 +16,7 @@ from typing import Any
 from .diagnostics import Span
 from .document import Document
 from .records import FrozenRecord
-from .suggest import ranked
+from .suggest import close_matches, ranked
 from .suppressions import Directive, find_directives
 
 
@@ -275,7 +274,7 @@ class Corpus:
     def closest_slug(self, slug: str, *, exclude: str | None = None) -> str | None:
         """The existing slug most like ``slug`` (difflib ratio ≥ 0.75), other than ``exclude``."""
         candidates = self.slug_candidates(slug, exclude=exclude)
-        matches = difflib.get_close_matches(slug, candidates, n=1, cutoff=SUGGESTION_CUTOFF)
+        matches = close_matches(slug, candidates, cutoff=SUGGESTION_CUTOFF)
         return matches[0] if matches else None
 
     def near_slugs(self, slug: str, *, exclude: str | None = None) -> list[tuple[str, float]]:

@@ -13,12 +13,9 @@ import datetime as dt
 import fnmatch
 import operator
 import os
-import signal
 import stat
 import sys
-import threading
 import time
-import traceback
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -667,6 +664,8 @@ class Linter:
             raise
         except BaseException as error:  # noqa: BLE001 - a broken rule must not end the run,
             # not even by `sys.exit(0)` (a silent success); only Ctrl-C still interrupts.
+            import traceback  # a crashed rule is rare: no start pays for this import
+
             trace = traceback.format_exc()
             tracebacks.append(f"{rule.code} on {path}:\n{trace}")
             internal = self.rules[INTERNAL_ERROR]
@@ -827,6 +826,8 @@ from a worker process."""
 
 def _start_worker(config: Config, main: int, variants: tuple[str, ...] = (), caching: bool = False) -> None:
     global _worker, _worker_caches, _worker_variants
+    import signal  # signal and threading: imported by the workers, which need them, alone
+
     # Ctrl-C reaches the whole process group; the parent alone decides what it means (it stops
     # the workers), and a worker interrupted mid-task would leave the pool waiting for it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -883,6 +884,8 @@ def _die_with_parent(main: int) -> None:
             time.sleep(PARENT_POLL_SECONDS)
         os._exit(1)  # nothing to clean up: the results would go to a dead process
 
+    import threading
+
     threading.Thread(target=watch, name="profilelint-parent-watch", daemon=True).start()
 
 
@@ -906,6 +909,7 @@ def _request_death_signal() -> None:
     if not sys.platform.startswith("linux"):
         return
     import ctypes
+    import signal
 
     pr_set_pdeathsig = 1  # from <linux/prctl.h>
     try:
@@ -1008,6 +1012,8 @@ class WorkerPool:
     def death(self) -> str:
         """What ended a worker, in a sentence: the first that did not end by the SIGTERM that
         a broken pool sends the others."""
+        import signal
+
         ended = [p.exitcode for p in self.processes if p.exitcode not in (None, -signal.SIGTERM)]
         exitcode = ended[0] if ended else None
         if exitcode is not None and exitcode < 0:

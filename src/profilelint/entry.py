@@ -111,9 +111,8 @@ def _end_process(code: object) -> None:
     profiler or tracer waits for the end, and the status is a number.  Otherwise this returns
     and the interpreter exits as usual.
     """
-    import threading
-
-    if not (code is None or type(code) is int) or threading.active_count() > 1:
+    threading = sys.modules.get("threading")  # not imported: no thread was started by it
+    if not (code is None or type(code) is int) or (threading is not None and threading.active_count() > 1):
         return
     if sys.getprofile() is not None or sys.gettrace() is not None:
         return

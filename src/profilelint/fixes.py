@@ -15,7 +15,6 @@ original byte for byte as it was.
 from __future__ import annotations
 
 import copy
-import difflib
 import itertools
 import os
 import stat
@@ -484,6 +483,8 @@ def unified_diff(path: str, before: str, after: str) -> str:
     line's LF is kept as it is: harmless, and CRLF files stay readable.
     """
     shown = printable(path)
+    import difflib  # for --diff only
+
     lines = difflib.unified_diff(_lines(before), _lines(after), fromfile=f"a/{shown}", tofile=f"b/{shown}")
     out = []
     for line in lines:

@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 CLEAR_MARGIN = 0.1
 """How much better than the runner-up the best match must score to be the one suggestion."""
 
 
+# difflib is imported where it is used: most runs suggest nothing, and it costs every start.
+
+
 def similarity(value: str, choice: str) -> float:
     """difflib's ratio of two strings: 1.0 when equal, 0.0 when they share nothing."""
+    import difflib
+
     return difflib.SequenceMatcher(None, value, choice).ratio()
+
+
+def close_matches(word: str, choices: Sequence[str], *, cutoff: float) -> list[str]:
+    """The one best of ``choices`` scoring at least ``cutoff`` (difflib's pick), or none."""
+    import difflib
+
+    return difflib.get_close_matches(word, choices, n=1, cutoff=cutoff)
 
 
 def ranked(value: str, choices: Iterable[str], *, cutoff: float = 0.0) -> list[tuple[str, float]]:
