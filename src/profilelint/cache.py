@@ -49,6 +49,7 @@ from . import __version__
 from .cache_location import (
     CACHE_DIR_NAME as CACHE_DIR_NAME,  # re-exported: still importable from here
 )
+from .console import warn
 from .corpus import DeferredEntry, ProfileEntry
 from .digest import blake2b
 from .engine import READ_FLAGS, FileResult, read_capped
@@ -107,12 +108,6 @@ class Stale(Damaged):
     """A cache file of another FORMAT (an older or newer profilelint's): ignored, not damage."""
 
 Recompute = Callable[[str, str], "tuple[ProfileEntry, bool]"]
-
-
-def warn_on_stderr(message: str) -> None:
-    from .escape import printable  # paths may hold control characters
-
-    sys.stderr.write(f"profilelint: warning: {printable(message)}\n")
 
 
 class _CollectorPaused:
@@ -517,7 +512,7 @@ class ResultCache:
     every lookup misses, so the run is exactly a ``--no-cache`` run. ``warn`` is told once.
     """
 
-    def __init__(self, folder: Path, namespace: str, warn: Warn = warn_on_stderr) -> None:
+    def __init__(self, folder: Path, namespace: str, warn: Warn = warn) -> None:
         self.folder = folder
         self.directory = folder / namespace
         self._warn = warn

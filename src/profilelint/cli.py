@@ -13,7 +13,7 @@ from typing import Annotated, Any
 import typer
 
 from .check_command import Level, OutputFormat, load_rules_or_fail, parse_today, run_check, schema_file
-from .console import EXIT_OK, echo, fail, say
+from .console import EXIT_OK, echo, fail, say, warn
 from .escape import json_text, printable
 
 app = typer.Typer(
@@ -156,7 +156,7 @@ def clean(
     config_path: Annotated[Path | None, typer.Option("--config", help="Configuration file whose folder holds the cache.")] = None,
 ) -> None:
     """Remove the result cache (.profilelint_cache/ next to the configuration, else here)."""
-    from .cache import CACHE_DIR_NAME, warn_on_stderr
+    from .cache import CACHE_DIR_NAME
     from .cache import clean as remove_cache
     from .config import ConfigError, load_config
 
@@ -167,7 +167,7 @@ def clean(
     folder = config.root / CACHE_DIR_NAME
     cleaning = remove_cache(folder)
     if cleaning.warning is not None:  # not profilelint's, or not only: left in place, exit 0
-        warn_on_stderr(cleaning.warning)
+        warn(cleaning.warning)
     elif cleaning.removed:
         say(f"removed {folder}")
     else:

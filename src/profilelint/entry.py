@@ -8,7 +8,7 @@ for it, and the program ends without tearing the interpreter down.
 import sys
 from typing import Any
 
-from .console import EXIT_ERROR, echo, say
+from .console import EXIT_ERROR, echo, fail, say
 
 
 def main() -> None:
@@ -29,8 +29,7 @@ def main() -> None:
         echo("profilelint: interrupted", err=True)
         sys.exit(130)
     except _registry_error() as error:  # a broken plugin, found while loading rules
-        say(f"profilelint: error: {error}", err=True)
-        sys.exit(EXIT_ERROR)
+        fail(str(error))
     except Exception as error:  # noqa: BLE001 - the last line of defence
         if debug:
             raise

@@ -18,8 +18,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..cache import CACHE_DIR_NAME, FileKey, ResultCache, file_key, warn_on_stderr
+from ..cache import CACHE_DIR_NAME, FileKey, ResultCache, file_key
 from ..config import Config, ConfigError, check_codes, load_config
+from ..console import warn
 from ..corpus import Corpus, ProfileEntry, entry_for
 from ..diagnostics import Diagnostic, LineIndex
 from ..document import Document
@@ -231,7 +232,7 @@ class Session:
         """Every scan re-opens the cache; a folder that is not ours is reported on the first."""
         if message not in self._cache_warnings:
             self._cache_warnings.add(message)
-            warn_on_stderr(message)
+            warn(message)
 
     def install_index(self, entries: dict[Path, ProfileEntry]) -> list[Publication]:
         """Adopt a scan's entries (open files keep their editor text) and re-lint open files."""
