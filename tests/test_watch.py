@@ -138,6 +138,16 @@ def test_watch_prints_the_first_run_then_only_what_changed() -> None:
     )
 
 
+def test_a_failed_rerun_is_said_escaped(capsys: pytest.CaptureFixture[str]) -> None:
+    """The error names a file of the repository: a newline or ESC in it stays inert on stderr."""
+    from profilelint.check_command import _still_watching
+
+    _still_watching("bad\n::error::x\x1b[2J.toml:3:1: invalid TOML")
+    assert capsys.readouterr() == (
+        "", "profilelint: error: bad\\n::error::x\\x1b[2J.toml:3:1: invalid TOML; still watching\n"
+    )
+
+
 def test_a_failed_rerun_is_reported_and_the_next_compares_with_the_last_good_one() -> None:
     c = finding("REL001", 5, "related slug `c` names no profile", fingerprint="c")
     outcomes: Iterator[RunResult | RunFailed] = iter(

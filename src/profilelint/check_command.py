@@ -274,11 +274,16 @@ def _watch(config: Any, given: list[Path], lint: Any, format_name: str, *, color
     batches = change_batches(roots, lambda path: is_relevant(path, roots, settings))
     printer = Printer(sys.stdout, format_name, color, err=sys.stderr)
     try:
-        code = watch(lint, printer, batches, on_error=lambda message: echo(
-            f"profilelint: error: {message}; still watching", err=True))
+        code = watch(lint, printer, batches, on_error=_still_watching)
     except RunFailed as error:
         fail(str(error))
     raise SystemExit(code)
+
+
+def _still_watching(message: str) -> None:
+    """A re-run under `--watch` failed (a configuration saved mid-edit): said, and the watch
+    goes on.  The message names files and keys: escaped, as every error is."""
+    say(f"profilelint: error: {message}; still watching", err=True)
 
 
 def _stdin_path(given: list[Path], stdin_filename: str | None) -> Path | None:
