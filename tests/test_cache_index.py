@@ -243,7 +243,7 @@ def test_an_edited_file_goes_to_the_head_and_leaves_the_base_as_it_was(corpus: P
     assert head_of(head)["base"] == head_of(index_of(corpus))["generation"]
     assert [(Path(path).name, record[3]) for path, record in read_base(head).items()] == [("b.yaml", "b")]
     stored = read_records(index_of(corpus))
-    assert sorted((Path(path).name, record[3], [link["slug"] for link in record[4][5]])
+    assert sorted((Path(path).name, record[3], [link[0] for link in record[4][5]])
                   for path, record in stored.items()) == [
         ("a.yaml", "a", ["b", "customs-oficer"]), ("b.yaml", "b", ["a", "c"]), ("c.yaml", "b", ["a"]),
         ("d.yaml", "customs-officer", ["polise-officer"]),
@@ -288,7 +288,7 @@ def test_the_head_is_folded_into_a_new_base_past_its_share(corpus: Path, monkeyp
     assert sorted((Path(path).name, record[3]) for path, record in read_base(index_of(corpus)).items()) == [
         ("a.yaml", "a"), ("b.yaml", "b"), ("c.yaml", "b"), ("d.yaml", "e"),
     ]
-    assert [link["slug"] for link in read_records(index_of(corpus))[str(corpus / "b.yaml")][4][5]] == ["a", "c"]
+    assert [link[0] for link in read_records(index_of(corpus))[str(corpus / "b.yaml")][4][5]] == ["a", "c"]
     assert invoke("--corpus-wide", "a.yaml") == invoke("--corpus-wide", "a.yaml", "--no-cache")
 
 

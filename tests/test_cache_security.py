@@ -340,8 +340,8 @@ def retype_entries(path: Path, change: Callable[[Any], None]) -> None:
         lambda record: record[4].__setitem__(5, "x"),
         lambda record: record[4].__setitem__(0, [0, 0, True, 1]),
         lambda record: record[4].pop(1),
-        lambda record: record[4][5][0]["span"][1].__setitem__(0, -4),
-        lambda record: record[4][5][0].__setitem__("value_offsets", [9, 3]),
+        lambda record: record[4][5][0][3][1].__setitem__(0, -4),  # a link: [slug, type, index, span, offsets]
+        lambda record: record[4][5][0].__setitem__(4, [9, 3]),
     ],
     ids=["slug-int", "size-negative", "links-string", "span-bool", "field-missing", "link-span-negative",
          "offsets-reversed"],
@@ -357,8 +357,10 @@ def test_an_index_entry_of_the_wrong_types_is_a_miss(repo: Path, change: Callabl
     assert cli(*CHECK) == expected
 
 
-def first_diagnostic(change: Callable[[dict[str, object]], object]) -> Callable[[list[Any]], None]:
-    """A change to the first diagnostic of a stored result: [stamp, diagnostics, directives]."""
+def first_diagnostic(change: Callable[[list[Any]], object]) -> Callable[[list[Any]], None]:
+    """A change to the first diagnostic of a stored result: [stamp, diagnostics, directives];
+    a diagnostic is [path, span, code, severity, message, help, fix, pointer, fingerprint], a
+    fix [description, edits, applicability, data changes], an edit [start, end, replacement]."""
     def apply(result: list[Any]) -> None:
         change(result[1][0])
 
@@ -368,12 +370,12 @@ def first_diagnostic(change: Callable[[dict[str, object]], object]) -> Callable[
 @pytest.mark.parametrize(
     ("change", "reason"),
     [
-        (first_diagnostic(lambda d: d.__setitem__("code", 123)), "Expected `str`, got `int` - at `$[1][0].code`"),
-        (first_diagnostic(lambda d: d.__setitem__("severity", 7)), "Invalid enum value 7 - at `$[1][0].severity`"),
-        (first_diagnostic(lambda d: d.__setitem__("message", ["x"])), "Expected `str`, got `array` - at `$[1][0].message`"),
-        (first_diagnostic(lambda d: d.__setitem__("span", [[0, -1], [0, 1]])), "a span is negative"),
-        (first_diagnostic(lambda d: d.pop("code")), "Object missing required field `code` - at `$[1][0]`"),
-        (first_diagnostic(lambda d: d["fix"]["edits"][0].__setitem__("end", -1)), "an edit ends before it starts"),
+        (first_diagnostic(lambda d: d.__setitem__(2, 123)), "Expected `str`, got `int` - at `$[1][0][2]`"),
+        (first_diagnostic(lambda d: d.__setitem__(3, 7)), "Invalid enum value 7 - at `$[1][0][3]`"),
+        (first_diagnostic(lambda d: d.__setitem__(4, ["x"])), "Expected `str`, got `array` - at `$[1][0][4]`"),
+        (first_diagnostic(lambda d: d.__setitem__(1, [[0, -1], [0, 1]])), "a span is negative"),
+        (first_diagnostic(lambda d: d.__delitem__(slice(4, None))), "Expected `array` of length 5 to 9 - at `$[1][0]`"),
+        (first_diagnostic(lambda d: d[6][1][0].__setitem__(1, -1)), "an edit ends before it starts"),
         (lambda result: result.__setitem__(2, [["run", "X", 0, [0, 0, 0, 1]]]), "Invalid enum value 'run' - at `$[2][0][0]`"),
         (lambda result: result.pop(), "Expected `array` of at least length 3, got 2"),
     ],

@@ -64,23 +64,28 @@ def _with_link(link: object) -> bytes:
 RECORD = IndexRecord(1, 2, 3, "s", 0, 0)
 
 
-LINK = {"slug": "s", "type": None, "index": 0, "span": [[0, 0], [0, 1]], "value_offsets": None}
+LINK = ["s", None, 0, [[0, 0], [0, 1]], None]
+"""A stored link: [slug, type, index, span, value offsets]."""
+
+
+def link_with(field: int, value: object) -> list[object]:
+    return [value if number == field else item for number, item in enumerate(LINK)]
 
 
 @pytest.mark.parametrize(
     ("raw", "reason"),
     [
-        ({**LINK, "span": [[0, 0], [0, -1]]}, "a link's index or span is negative"),
-        ({**LINK, "index": -1}, "a link's index or span is negative"),
-        ({**LINK, "index": True}, "Expected `int`, got `bool` - at `$[5][0].index`"),
-        ({**LINK, "type": 3}, "Expected `str | null`, got `int` - at `$[5][0].type`"),
-        ({**LINK, "slug": 5}, "Expected `str`, got `int` - at `$[5][0].slug`"),
-        ({**LINK, "value_offsets": [3, 2]}, "a link's offsets are reversed or negative"),
-        ({**LINK, "value_offsets": [-3, 2]}, "a link's offsets are reversed or negative"),
-        ({**LINK, "value_offsets": [3]}, "Expected `array` of length 2 - at `$[5][0].value_offsets`"),
-        ({**LINK, "span": [0, 0, 0, 1]}, "Expected `array`, got `int` - at `$[5][0].span[0]`"),
-        ({k: v for k, v in LINK.items() if k != "span"}, "Object missing required field `span` - at `$[5][0]`"),
-        (["s", None, 0, [0, 0, 0, 1], None], "Expected `object`, got `array` - at `$[5][0]`"),
+        (link_with(3, [[0, 0], [0, -1]]), "a link's index or span is negative"),
+        (link_with(2, -1), "a link's index or span is negative"),
+        (link_with(2, True), "Expected `int`, got `bool` - at `$[5][0][2]`"),
+        (link_with(1, 3), "Expected `str | null`, got `int` - at `$[5][0][1]`"),
+        (link_with(0, 5), "Expected `str`, got `int` - at `$[5][0][0]`"),
+        (link_with(4, [3, 2]), "a link's offsets are reversed or negative"),
+        (link_with(4, [-3, 2]), "a link's offsets are reversed or negative"),
+        (link_with(4, [3]), "Expected `array` of length 2 - at `$[5][0][4]`"),
+        (link_with(3, [0, 0, 0, 1]), "Expected `array`, got `int` - at `$[5][0][3][0]`"),
+        (LINK[:3], "Expected `array` of length 4 to 5 - at `$[5][0]`"),
+        ({"slug": "s", "type": None, "index": 0, "span": [[0, 0], [0, 1]]}, "Expected `array`, got `object` - at `$[5][0]`"),
     ],
 )
 def test_a_damaged_link_names_what_is_wrong(raw: list[object], reason: str) -> None:

@@ -480,7 +480,6 @@ def test_a_file_with_a_syntax_error_is_not_fixed(workdir: Path) -> None:
 
 def test_a_refused_fix_is_reported_as_pln004(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """End to end: a rule whose fix changes undeclared data gets a PLN004 and the file is kept."""
-    import dataclasses
 
     from profilelint import registry
     from profilelint.registry import Finding
@@ -492,7 +491,7 @@ def test_a_refused_fix_is_reported_as_pln004(workdir: Path, monkeypatch: pytest.
         yield Finding(span, "status is draft", fix=fix, pointer="/status")
 
     rules = dict(registry.load_rules())
-    monkeypatch.setattr(registry, "_RULES", {**rules, "SCH004": dataclasses.replace(rules["SCH004"], check=lying_status_fix)})
+    monkeypatch.setattr(registry, "_RULES", {**rules, "SCH004": rules["SCH004"].replaced(check=lying_status_fix)})
     path = write(workdir, seed_with())
     before = path.read_bytes()
     code, out, _ = check("--fix", "--select", "SCH004,PLN004", "-f", "concise", NAME)

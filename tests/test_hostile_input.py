@@ -458,7 +458,6 @@ def main_in_process(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixtu
 @pytest.fixture
 def broken_rules(monkeypatch: pytest.MonkeyPatch) -> None:
     """SEC001 (per file) crashes on every file; REL001 (cross-file) crashes on one only."""
-    from dataclasses import replace
 
     from profilelint import registry
 
@@ -473,8 +472,8 @@ def broken_rules(monkeypatch: pytest.MonkeyPatch) -> None:
         return rules["REL001"].check(entry, ctx)  # type: ignore[arg-type]
 
     # setitem restores the real rules when the test ends.
-    monkeypatch.setitem(registry._RULES, "SEC001", replace(rules["SEC001"], check=sections_boom))
-    monkeypatch.setitem(registry._RULES, "REL001", replace(rules["REL001"], check=related_boom))
+    monkeypatch.setitem(registry._RULES, "SEC001", rules["SEC001"].replaced(check=sections_boom))
+    monkeypatch.setitem(registry._RULES, "REL001", rules["REL001"].replaced(check=related_boom))
 
 
 @pytest.mark.usefixtures("broken_rules")

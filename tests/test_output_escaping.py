@@ -6,7 +6,6 @@ bidi overrides or hide text with zero-width characters, and it cannot multiply t
 
 from __future__ import annotations
 
-import dataclasses
 import io
 import json
 import re
@@ -332,7 +331,7 @@ def test_rule_catalogue_text_is_never_markup(monkeypatch: pytest.MonkeyPatch) ->
     def check() -> None:
         """[bold red]loud[/bold red]\x1b]52;c;aGk=\x07"""
 
-    hostile = dataclasses.replace(check_command.load_rules_or_fail()["SCH002"], name="[bold]n[/bold]", check=check)
+    hostile = check_command.load_rules_or_fail()["SCH002"].replaced(name="[bold]n[/bold]", check=check)
     monkeypatch.setattr(cli, "load_rules_or_fail", lambda: {"SCH002": hostile})
     result = invoke("rules")
     assert "[bold red]loud[/bold red]\\x1b]52;c;aGk=\\x07" in result.stdout
@@ -400,7 +399,7 @@ def test_reports_are_written_as_they_are_produced(flow_mapping_report: Report, o
     """By the time a renderer has gone through 200 diagnostics, most of them are written:
     a 10,000-finding report is never built whole in memory first."""
     diagnostics = WatchedDiagnostics(flow_mapping_report.diagnostics[:200])
-    report = dataclasses.replace(flow_mapping_report, diagnostics=diagnostics)
+    report = flow_mapping_report.replaced(diagnostics=diagnostics)
     written_at: list[int] = []
 
     class Sink(io.StringIO):

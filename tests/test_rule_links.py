@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import re
 import tomllib
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -52,7 +51,7 @@ def test_plugin_rules_have_no_readme_link() -> None:
         return []
 
     plugin_check.__module__ = "profilelint_example_plugin"
-    rule = replace(load_rules()["SCH004"], code="EXA001", check=plugin_check)
+    rule = load_rules()["SCH004"].replaced(code="EXA001", check=plugin_check)
     assert rule_url(rule) is None
 
 

@@ -96,7 +96,7 @@ def test_slug_candidates_are_the_sorted_best(known: list[str], slug: str, exclud
 
 
 def _entry_with_offsets(offsets: object) -> bytes:
-    link = {"slug": "b", "type": None, "index": 0, "span": [[3, 8], [3, 9]], "value_offsets": offsets}
+    link = ["b", None, 0, [[3, 8], [3, 9]], offsets]  # slug, type, index, span, value offsets
     rest = [[0, 6, 0, 7], None, None, None, None, [link], []]
     return json.dumps(rest).encode()
 

@@ -4,7 +4,7 @@ A cache file may have been planted (it can be committed in a pull request) or da
 every value read back is checked for exactly the type and shape that encoding writes: a
 wrong one raises `Damaged`, never a TypeError deep inside a rule or a reporter, and never a
 finding that a real run would not report.  msgspec checks the types as it decodes (into
-typed structs, and into `Diagnostic`, `Fix`, `Edit`, `DataChange` and `Link` themselves);
+typed structs, and into the named tuples `Diagnostic`, `Fix`, `Edit`, `DataChange` and `Link`);
 the few things types do not say are checked after.  Decoded data is shallow, apart from a
 fix's data-change value, which is whatever JSON the fix sets; nesting past the recursion
 limit is `Damaged` too.
@@ -26,7 +26,7 @@ from .diagnostics import Diagnostic, Position, Span
 from .engine import FileResult
 from .suppressions import Directive
 
-FORMAT = 10
+FORMAT = 11
 """The layout of every cache file; a file of another layout is ignored (and rewritten)."""
 
 
@@ -129,7 +129,7 @@ def record_of(size: int, mtime_ns: int, inode: int, entry: ProfileEntry) -> tupl
         entry.summary,
         entry.status,
         entry.provenance,
-        entry.links,  # objects, which msgspec decodes into Link itself (in C, types checked)
+        entry.links,  # arrays, which msgspec decodes into Link itself (in C, types checked)
         [[d.kind, d.code, d.target_line, _span(d.span)] for d in entry.directives],
     ]
     encoded = _json_bytes(rest)
@@ -337,7 +337,7 @@ def decode_near(data: bytes) -> dict[str, Near]:
         raise Damaged(f"holds an entry of the wrong shape ({error})") from None
 
 
-# --- results: typed, decoded by msgspec straight into the dataclasses ------------------------
+# --- results: typed, decoded by msgspec straight into the named tuples ------------------------
 
 
 class _StoredResult(msgspec.Struct, array_like=True):
@@ -376,7 +376,7 @@ def encode_findings(result: FileResult) -> bytes:
     """A result's findings and suppression comments as :func:`encode_result` writes them,
     without the stamp (a worker encodes them; the parent, which knows the stamp, adds it).
 
-    Diagnostics are written as objects that msgspec decodes into `Diagnostic` itself; a fix
+    Diagnostics are written as arrays that msgspec decodes into `Diagnostic` itself; a fix
     setting a NaN or infinity (which JSON has no literal for) is written by json.dumps, whose
     NaN json.loads reads back (see :func:`_typed`).
     """
@@ -408,7 +408,7 @@ def decode_result(raw: msgspec.Raw, path: str, entry: ProfileEntry, stamp: tuple
     if stored.stamp != stamp:
         return None
     diagnostics = stored.diagnostics
-    for diagnostic in diagnostics:  # what types alone do not say
+    for number, diagnostic in enumerate(diagnostics):  # what types alone do not say
         (line, column), (end_line, end_column) = diagnostic.span
         if line < 0 or column < 0 or end_line < 0 or end_column < 0:
             raise Damaged("a span is negative")
@@ -418,7 +418,7 @@ def decode_result(raw: msgspec.Raw, path: str, entry: ProfileEntry, stamp: tuple
                 if not 0 <= edit.start <= edit.end:
                     raise Damaged("an edit ends before it starts")
         if diagnostic.path != path:  # stored by a run that named the file otherwise
-            object.__setattr__(diagnostic, "path", path)
+            diagnostics[number] = diagnostic._replace(path=path)
     return FileResult(
         path=path,
         entry=entry,

@@ -237,8 +237,6 @@ def _check_watch_options(output_format: OutputFormat, **others: object) -> None:
 def _watched_run(make_config: Any, given: list[Path], known: Any, baseline_path: Path | None,
                  *, debug: bool, jobs: int | None, no_cache: bool, corpus_wide: bool) -> Any:
     """One `--watch` run: configuration read again, then the check (and baseline) as usual."""
-    import dataclasses
-
     from .cache_location import CACHE_DIR_NAME
     from .config import ConfigError
     from .engine import PathError, WorkerDied, run
@@ -257,7 +255,7 @@ def _watched_run(make_config: Any, given: list[Path], known: Any, baseline_path:
             raise RunFailed(str(error)) from None
         if known is not None and baseline_path is not None:
             findings, _ = _filter_baseline(known, baseline_path, result.findings, result)
-            result = dataclasses.replace(result, findings=findings)
+            result = result.replaced(findings=findings)
         return result
 
     return lint

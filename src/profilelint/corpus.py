@@ -9,9 +9,8 @@ from __future__ import annotations
 import heapq
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .diagnostics import Span
 from .document import Document
@@ -20,13 +19,12 @@ from .suggest import close_matches, ranked
 from .suppressions import Directive, find_directives
 
 
-@dataclass(frozen=True, slots=True)
-class Link:
-    """One `related` entry of a profile."""
+class Link(NamedTuple):
+    """One `related` entry of a profile (a named tuple, as :class:`diagnostics.Diagnostic`)."""
 
     slug: str
     type: str | None
-    index: int
+    index: int  # type: ignore[assignment]  # shadows tuple.index, which no caller of a Link uses
     span: Span
     """The span of the slug value (or of the entry when the slug is missing or not a string)."""
     value_offsets: tuple[int, int] | None = None

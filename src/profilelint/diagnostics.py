@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import bisect
 import enum
-from dataclasses import dataclass
 from itertools import accumulate
 from typing import NamedTuple
 
@@ -141,17 +140,20 @@ class Applicability(enum.Enum):
     UNSAFE = "unsafe"
 
 
-@dataclass(frozen=True, slots=True)
-class Edit:
-    """Replace the characters ``[start, end)`` of the source text with ``replacement``."""
+class Edit(NamedTuple):
+    """Replace the characters ``[start, end)`` of the source text with ``replacement``.
+
+    This and the other finding values are named tuples, not frozen dataclasses: a dataclass
+    compiles generated source on every start (and imports inspect), which a one-file run
+    pays for; msgspec encodes a named tuple as an array and decodes it checking each type.
+    """
 
     start: int
     end: int
     replacement: str
 
 
-@dataclass(frozen=True, slots=True)
-class DataChange:
+class DataChange(NamedTuple):
     """What a data-changing fix does to the parsed data, so the result can be verified."""
 
     pointer: str
@@ -159,8 +161,7 @@ class DataChange:
     delete: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Fix:
+class Fix(NamedTuple):
     """Edits that resolve one diagnostic, applied together or not at all.
 
     A fix with no ``data_changes`` must leave the parsed data exactly as it was; one with
@@ -174,8 +175,7 @@ class Fix:
     data_changes: tuple[DataChange, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Diagnostic:
+class Diagnostic(NamedTuple):
     """One finding, fully located; renderers print it and never re-derive anything."""
 
     path: str

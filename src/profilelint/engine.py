@@ -18,7 +18,6 @@ import sys
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, Self, TypeVar
@@ -42,7 +41,7 @@ from .findings import (
     pack,
     unpack,
 )
-from .records import FrozenRecord
+from .records import FrozenRecord, Record
 from .registry import (  # noqa: F401 - RuleContext is re-exported for plugins written against 0.1
     INTERNAL_ERROR,
     TOO_LARGE,
@@ -108,18 +107,29 @@ class Target(FrozenRecord):
         init(self, "contents", contents)
 
 
-@dataclass
-class FileResult:
-    """Everything the per-file pass learns about one file."""
+class FileResult(Record):
+    """Everything the per-file pass learns about one file (written out, not a dataclass: see
+    :mod:`records`)."""
 
+    _fields = ("path", "entry", "diagnostics", "directives", "tracebacks", "document")
     path: str
     entry: ProfileEntry
     diagnostics: list[Diagnostic]
     directives: list[suppressions.Directive]
-    tracebacks: list[str] = field(default_factory=list)
-    document: Document | None = None
+    tracebacks: list[str]
+    document: Document | None
     """The document linted, for reports rendered in a worker (its line index is built only
     if a format asks for it); never cached or sent."""
+
+    def __init__(self, path: str, entry: ProfileEntry, diagnostics: list[Diagnostic],
+                 directives: list[suppressions.Directive], tracebacks: list[str] | None = None,
+                 document: Document | None = None) -> None:
+        self.path = path
+        self.entry = entry
+        self.diagnostics = diagnostics
+        self.directives = directives
+        self.tracebacks = [] if tracebacks is None else tracebacks
+        self.document = document
 
 
 class PackedResult(FrozenRecord):
@@ -193,8 +203,10 @@ class PackedResult(FrozenRecord):
         return FileResult(self.path, resolved(self.entry), diagnostics, directives, list(self.tracebacks))
 
 
-@dataclass
-class RunResult:
+class RunResult(Record):
+    """What a run found (written out, not a dataclass: see :mod:`records`)."""
+
+    _fields = ("findings", "files", "sources", "rules", "selected", "tracebacks", "elsewhere")
     findings: Findings
     """In report order (path, position, code); a run over many files produces them from its
     spill file by file, on each read (see :mod:`findings`).  A list given here is wrapped."""
@@ -202,14 +214,22 @@ class RunResult:
     sources: Mapping[str, str]
     """File texts by display path, for the files that may have diagnostics (read on demand)."""
     rules: dict[str, Rule]
-    selected: frozenset[str] = frozenset()
+    selected: frozenset[str]
     """Codes of the rules this run had switched on."""
-    tracebacks: list[str] = field(default_factory=list)
-    elsewhere: list[str] = field(default_factory=list)
+    tracebacks: list[str]
+    elsewhere: list[str]
     """Files not given that `--corpus-wide` reports cross-file findings in (display paths)."""
 
-    def __post_init__(self) -> None:
-        self.findings = findings_of(self.findings)  # a list from an older caller, or a test
+    def __init__(self, findings: Findings | Iterable[Diagnostic], files: list[str], sources: Mapping[str, str],
+                 rules: dict[str, Rule], selected: frozenset[str] = frozenset(),
+                 tracebacks: list[str] | None = None, elsewhere: list[str] | None = None) -> None:
+        self.findings = findings_of(findings)  # a list from an older caller, or a test
+        self.files = files
+        self.sources = sources
+        self.rules = rules
+        self.selected = selected
+        self.tracebacks = [] if tracebacks is None else tracebacks
+        self.elsewhere = [] if elsewhere is None else elsewhere
 
     @cached_property
     def diagnostics(self) -> list[Diagnostic]:

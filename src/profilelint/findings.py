@@ -49,8 +49,9 @@ def _unpack_fix(packed: Any) -> Fix | None:
 
 def pack(diagnostics: Iterable[Diagnostic], extra: object = None) -> bytes:
     """Diagnostics of one file (and anything else of it that pickles, e.g. its suppression
-    comments) as bytes: plain tuples, which pickle and unpickle in C, while a frozen slotted
-    dataclass goes through Python code per object.  The path is left out: it is the file's."""
+    comments) as bytes: plain tuples, which pickle and unpickle in C, while a named tuple
+    goes through Python code per object (its ``__getnewargs__``).  The path is left out: it
+    is the file's."""
     import pickle  # here: a run below SPILL_THRESHOLD (a pre-commit hook's) never packs
 
     rows = [

@@ -5,10 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import importlib
-import inspect
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from .diagnostics import Fix, Severity, Span
@@ -100,21 +98,41 @@ Check = Callable[[Any, RuleContext], Iterable[Finding]]
 """Per-file rules receive a Document; cross-file rules receive a corpus ProfileEntry."""
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(FrozenRecord):
+    """A registered rule (written out, not a dataclass: see :mod:`records`); a changed copy
+    is ``rule.replaced(field=value)``."""
+
+    __slots__ = ("code", "name", "family", "severity", "check", "fixable", "needs", "default_enabled",
+                 "cross_file", "reported_by_engine", "plugin")
     code: str
     name: str
     family: str
     severity: Severity
     check: Check
-    fixable: bool = False
-    needs: Needs = Needs.PROFILE
-    default_enabled: bool = True
-    cross_file: bool = False
-    reported_by_engine: bool = False
+    fixable: bool
+    needs: Needs
+    default_enabled: bool
+    cross_file: bool
+    reported_by_engine: bool
     """The engine itself produces this code; ``check`` only carries its documentation."""
-    plugin: str | None = None
+    plugin: str | None
     """The entry-point name of the plugin that registered the rule; None for a built-in."""
+
+    def __init__(self, code: str, name: str, family: str, severity: Severity, check: Check,
+                 fixable: bool = False, needs: Needs = Needs.PROFILE, default_enabled: bool = True,
+                 cross_file: bool = False, reported_by_engine: bool = False, plugin: str | None = None) -> None:
+        init = object.__setattr__  # frozen
+        init(self, "code", code)
+        init(self, "name", name)
+        init(self, "family", family)
+        init(self, "severity", severity)
+        init(self, "check", check)
+        init(self, "fixable", fixable)
+        init(self, "needs", needs)
+        init(self, "default_enabled", default_enabled)
+        init(self, "cross_file", cross_file)
+        init(self, "reported_by_engine", reported_by_engine)
+        init(self, "plugin", plugin)
 
     @property
     def described(self) -> str:
@@ -124,6 +142,8 @@ class Rule:
 
     @property
     def documentation(self) -> str:
+        import inspect  # only `rule` and the catalogues show documentation
+
         return inspect.cleandoc(self.check.__doc__ or "")
 
     @property
@@ -210,7 +230,7 @@ def _load_plugin(entry_point: Any) -> None:
     except BaseException as error:  # noqa: BLE001 - see the docstring
         raise RegistryError(f"{label} failed to load: {type(error).__name__}: {error}") from None
     for code in set(_RULES) - before:
-        _RULES[code] = replace(_RULES[code], plugin=entry_point.name)
+        _RULES[code] = _RULES[code].replaced(plugin=entry_point.name)
     dist = getattr(entry_point, "dist", None)
     _PLUGIN_VERSIONS.append((entry_point.name, entry_point.value, getattr(dist, "version", "")))
 

@@ -11,7 +11,6 @@ benchmarked) directly.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import os
 from collections.abc import Iterable, Iterator
@@ -373,7 +372,7 @@ class Session:
         files = [f for f in files if f.result is not None]
         results = [f.result for f in files if f.result is not None]
         # A private copy per pass: lint_corpus appends rule crashes to the result it is given.
-        copies = [dataclasses.replace(r, tracebacks=[]) for r in results]
+        copies = [r.replaced(tracebacks=[]) for r in results]
         cross_file = (
             self.linter.lint_corpus(copies, self.corpus) if self.linter.corpus_rules else []
         )

@@ -6,21 +6,23 @@ import codecs
 import importlib
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from functools import cached_property, partial
 from typing import TYPE_CHECKING, Any, TextIO
 
 from ..diagnostics import Diagnostic, LineIndex, Position
 from ..findings import FileFindings, Findings, Reusable, findings_of
+from ..records import Record
 
 if TYPE_CHECKING:
     from ..registry import Rule
 
 FORMATS = ("text", "concise", "json", "github", "sarif", "junit", "gitlab", "rdjson")
 
-@dataclass(frozen=True)
-class Report:
-    """Everything a renderer may show; renderers derive nothing else."""
+class Report(Record):
+    """Everything a renderer may show; renderers derive nothing else (written out, not a
+    dataclass: see :mod:`records`)."""
+
+    _fields = ("diagnostics", "files", "sources", "rules", "fixed", "notes")
 
     diagnostics: Iterable[Diagnostic]
     """Sorted by path, then position, then code: a list, or the run's :class:`Findings`,
@@ -31,10 +33,19 @@ class Report:
     """Display path → text, for the files that have diagnostics."""
     rules: Mapping[str, Rule]
     """Every known rule by code (for catalogues and help texts)."""
-    fixed: int = 0
-    notes: Sequence[str] = field(default_factory=tuple)
+    fixed: int
+    notes: Sequence[str]
     """Run-level remarks (e.g. "3 fixes applied"), shown by human-facing formats; read only
     after the diagnostics (some are known only then)."""
+
+    def __init__(self, diagnostics: Iterable[Diagnostic], files: Sequence[str], sources: Mapping[str, str],
+                 rules: Mapping[str, Rule], fixed: int = 0, notes: Sequence[str] = ()) -> None:
+        self.diagnostics = diagnostics
+        self.files = files
+        self.sources = sources
+        self.rules = rules
+        self.fixed = fixed
+        self.notes = notes
 
     @cached_property
     def findings(self) -> Findings:
