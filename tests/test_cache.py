@@ -160,11 +160,11 @@ def test_schema_errors_are_the_same_without_the_accelerator(tmp_path: Path, monk
     config = Config(today=TODAY, corpus=root, select=("SCH",))
     with_accelerator = run(config, [root]).diagnostics
     accelerated = schema_module.load_schema()
-    assert accelerated._fast is not None
+    assert accelerated.fast is not None
     monkeypatch.setitem(sys.modules, "jsonschema_rs", None)  # as if it were not installed
     monkeypatch.setattr(schema_module, "_load_schema", schema_module._load_schema.__wrapped__)
     plain = schema_module.load_schema()
-    assert plain._fast is None
+    assert plain.fast is None
     without = run(config, [root]).diagnostics
     assert without == with_accelerator
     assert [(d.code, d.span.start.line + 1) for d in without] == [("SCH003", 8), ("SCH004", 47)]

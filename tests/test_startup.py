@@ -134,6 +134,7 @@ def test_pyyaml_compiles_no_reader_pattern_of_its_own() -> None:
 NOT_IMPORTED_BY_A_PLAIN_CHECK = (
     "referencing", "profilelint.baseline", "importlib.metadata",  # lazily built or looked up
     "jsonschema", "markdown_it", "msgspec",  # an invalid document, a References section it needs, the cache
+    "jsonschema_rs",  # a valid document passes the quick check (quick_schema)
     "profilelint.cache", "profilelint.cache_format", "hashlib",  # --no-cache: no cache at all
     "concurrent.futures", "multiprocessing", "ctypes",  # one file: no worker pool
     "rich",  # the text report to a pipe is plain text

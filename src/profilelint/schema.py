@@ -17,12 +17,18 @@ from pathlib import Path
 from typing import Any
 
 from .document import unescape_pointer_token
+from .quick_schema import Check, quick_check
 
 SECTION_HEADINGS_DEF = "sectionHeading"
 VERIFY_ACCELERATOR_ENV = "PROFILELINT_VERIFY_ACCELERATOR"
 """When set (the test suite sets it), every document is validated by both libraries and any
 disagreement about validity is an error, so the tests show the accelerator agrees."""
 ACCELERATED_FORMATS = frozenset({"date"})
+QUICK_CHECK_LIMIT = 8
+"""How many documents a process gives the quick check before it loads jsonschema-rs: ~0.2 ms a
+seed-like document against ~10 µs, and ~13 ms to import jsonschema-rs, so a handful of
+documents, the pre-commit case, is cheaper without it and a corpus is cheaper with it."""
+_NOT_BUILT = object()
 
 
 class SchemaError(Exception):
@@ -58,15 +64,17 @@ class ProfileSchema:
     everything. Built on first need when every ``$ref`` was checked without it.
     """
 
-    __slots__ = ("path", "raw", "headings", "registry", "_fast", "_validator")  # no dataclass: built every run
+    __slots__ = ("path", "raw", "headings", "registry", "_quick", "_quick_left", "_fast", "_validator")  # no dataclass: built every run
 
     def __init__(self, path: Path, raw: dict[str, Any], headings: tuple[str, ...],
-                 registry: Any = None, fast: Any = None) -> None:
+                 registry: Any = None, quick: Check | None = None) -> None:
         self.path = path
         self.raw = raw
         self.headings = headings
         self.registry = registry
-        self._fast = fast
+        self._quick = quick
+        self._quick_left = QUICK_CHECK_LIMIT
+        self._fast: Any = _NOT_BUILT
         self._validator: Any = None
 
     def __repr__(self) -> str:
@@ -81,15 +89,40 @@ class ProfileSchema:
             self._validator = _build_validator(self.raw, self.registry)
         return self._validator
 
+    @property
+    def fast(self) -> Any:
+        """The jsonschema-rs validator (None without one), built on first need."""
+        if self._fast is _NOT_BUILT:
+            self._fast = _build_fast_validator(self.raw)
+        return self._fast
+
     def iter_errors(self, data: Any) -> Iterator[Any]:
-        """Every validation error; a document the accelerator finds valid costs ~10 µs."""
-        if self._fast is None:
+        """Every validation error; a document the accelerator finds valid costs ~10 µs.
+
+        The first few documents of a process go to the quick check first (see
+        :mod:`quick_schema`): a one-file run whose document is valid imports no validator.
+        """
+        verify = bool(os.environ.get(VERIFY_ACCELERATOR_ENV))
+        if self._quick is not None and (self._quick_left > 0 or verify):
+            self._quick_left -= 1
+            try:
+                quick_valid = self._quick(data)
+            except RecursionError:
+                quick_valid = False
+            if verify:
+                errors = list(self.validator.iter_errors(data))
+                if quick_valid and errors:
+                    raise AssertionError(f"the quick check says valid but jsonschema found {len(errors)} "
+                                         f"error(s) for {data!r:.300}")
+            elif quick_valid:
+                return iter(())
+        if self.fast is None:
             return self.validator.iter_errors(data)  # type: ignore[no-any-return]
         try:
-            fast_valid = bool(self._fast.is_valid(data))
+            fast_valid = bool(self.fast.is_valid(data))
         except Exception:  # noqa: BLE001 - data it cannot take (huge ints, NaN): ask jsonschema
             fast_valid = False
-        if os.environ.get(VERIFY_ACCELERATOR_ENV):
+        if verify:
             errors = list(self.validator.iter_errors(data))
             if fast_valid == bool(errors):
                 raise AssertionError(
@@ -392,4 +425,4 @@ def _load_schema(path: Path, version: tuple[int, int]) -> ProfileSchema:
     registry = None if _local_refs_resolve(raw) else _checked_registry(raw, path)
     headings_def = raw.get("$defs", {}).get(SECTION_HEADINGS_DEF, {})
     headings = tuple(h for h in headings_def.get("enum", []) if isinstance(h, str))
-    return ProfileSchema(path, raw, headings, registry, _build_fast_validator(raw))
+    return ProfileSchema(path, raw, headings, registry, quick_check(raw))
