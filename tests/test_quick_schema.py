@@ -1,9 +1,10 @@
-"""The quick schema check says "valid" only where jsonschema does, and declines what it cannot judge."""
+"""The quick validator gives jsonschema's errors, or says it cannot be sure, or declines the schema."""
 
 from __future__ import annotations
 
 import copy
 import json
+from pathlib import Path
 from typing import Any
 
 import jsonschema
@@ -13,80 +14,92 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from profilelint import schema as schema_module
-from profilelint.quick_schema import quick_check
-from profilelint.schema import QUICK_CHECK_LIMIT, packaged_schema_path
-from tests.helpers import SEED
+from profilelint.quick_schema import Undecided, compile_schema
+from profilelint.schema import QUICK_CHECK_LIMIT, _described, packaged_schema_path
+from tests.helpers import SEED, seed_with
+from tests.test_startup import _modules_after
 
 PACKAGED = json.loads(packaged_schema_path().read_text(encoding="utf-8"))
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
 
-def jsonschema_valid(schema: dict[str, Any], value: Any) -> bool:
+def jsonschema_errors(schema: dict[str, Any], value: Any) -> list[Any]:
     validator_class = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
-    return bool(validator_class(schema, format_checker=validator_class.FORMAT_CHECKER).is_valid(value))
+    return list(validator_class(schema, format_checker=validator_class.FORMAT_CHECKER).iter_errors(value))
 
 
-def quick(schema: dict[str, Any], value: Any) -> bool:
-    check = quick_check({"$schema": DRAFT, **schema})
-    assert check is not None, schema
-    return check(value)
+def verdict(schema: dict[str, Any], value: Any) -> str:
+    """"valid", "invalid" or "undecided", after checking that a decided answer lists exactly
+    jsonschema's errors (keyword, its value, instance, subschema, path and message)."""
+    full = {"$schema": DRAFT, **schema}
+    quick = compile_schema(full)
+    assert quick is not None, schema
+    try:
+        errors = quick.errors(value)
+    except Undecided:
+        return "undecided"
+    assert _described(errors) == _described(jsonschema_errors(full, value))
+    return "invalid" if errors else "valid"
 
 
 @pytest.mark.parametrize(
     ("schema", "value", "expected"),
     [
-        ({"type": "integer"}, 1, True),
-        ({"type": "integer"}, 1.0, False),  # valid, but not judged: stricter is allowed
-        ({"type": "integer"}, True, False),
-        ({"type": "number"}, 1.5, True),
-        ({"type": "number"}, float("nan"), False),
-        ({"type": "number"}, True, False),
-        ({"type": ["string", "null"]}, None, True),
-        ({"type": "string"}, b"bytes", False),
-        ({"enum": ["a", None]}, None, True),
-        ({"enum": [1]}, True, False),
-        ({"enum": ["a"]}, "b", False),
-        ({"const": "a"}, "a", True),
-        ({"uniqueItems": True}, ["a", "b"], True),
-        ({"uniqueItems": True}, [1, 1.0], False),
-        ({"uniqueItems": True}, [1, True], True),
-        ({"uniqueItems": True}, [{"a": 1}, {"a": 1.0}], False),
-        ({"uniqueItems": True}, [[0, False], [0, 0]], True),
-        ({"uniqueItems": True}, [{1: "a"}, {1: "b"}], False),
-        ({"minLength": 1}, "", False),
-        ({"maxLength": 2}, "\U0001f600\U0001f600", True),
-        ({"minItems": 1, "maxItems": 1}, [], False),
-        ({"pattern": "^[a-z]+$"}, "abc", True),
-        ({"pattern": "^[a-z]+$"}, "abc\n", True),  # re.search, as jsonschema runs it
-        ({"pattern": "^[a-z]+$"}, "Abc", False),
-        ({"pattern": "^x"}, 5, True),  # applies to strings only
-        ({"format": "date"}, "2024-02-29", True),
-        ({"format": "date"}, "2023-02-29", False),
-        ({"format": "date"}, "20240101", False),
-        ({"format": "date"}, "２０２４-01-01", False),
-        ({"format": "date"}, "2024-01-01\n", False),
-        ({"minimum": 1, "exclusiveMaximum": 3}, 2.5, True),
-        ({"minimum": 1}, 0, False),
-        ({"minimum": 1}, "x", True),
-        ({"required": ["a"], "properties": {"a": {"type": "string"}}}, {"a": "x"}, True),
-        ({"required": ["a"]}, {"b": 1}, False),
-        ({"properties": {"a": {"type": "string"}}, "additionalProperties": False}, {"a": "x", "b": 1}, False),
-        ({"additionalProperties": {"type": "integer"}}, {"a": 1}, True),
-        ({"additionalProperties": {"type": "integer"}}, {1: 1}, False),
-        ({"items": {"type": "string"}}, ["a", 1], False),
-        ({"anyOf": [{"type": "null"}, {"format": "date"}]}, None, True),
-        ({"allOf": [{"type": "string"}, {"minLength": 2}]}, "a", False),
+        ({"type": "integer"}, 1, "valid"),
+        ({"type": "integer"}, 1.0, "valid"),
+        ({"type": "integer"}, 1.5, "invalid"),
+        ({"type": "integer"}, True, "invalid"),
+        ({"type": "number"}, float("nan"), "valid"),
+        ({"type": "number"}, True, "invalid"),
+        ({"type": ["string", "null"]}, None, "valid"),
+        ({"type": ["string", "null"]}, 3, "invalid"),
+        ({"type": "string"}, b"bytes", "undecided"),
+        ({"enum": ["a", None]}, None, "valid"),
+        ({"enum": ["a"]}, "b", "invalid"),
+        ({"enum": ["a"]}, ["a"], "invalid"),
+        ({"const": "a"}, "a", "valid"),
+        ({"const": "a"}, "b", "invalid"),
+        ({"uniqueItems": True}, ["a", "b"], "valid"),
+        ({"uniqueItems": True}, ["b", "a", "b"], "invalid"),
+        ({"uniqueItems": True}, [1, True], "undecided"),
+        ({"minLength": 1}, "", "invalid"),
+        ({"maxLength": 2}, "\U0001f600\U0001f600", "valid"),
+        ({"minItems": 1, "maxItems": 1}, [], "invalid"),
+        ({"maxItems": 1}, [1, 2], "invalid"),
+        ({"pattern": "^[a-z]+$"}, "abc", "valid"),
+        ({"pattern": "^[a-z]+$"}, "abc\n", "valid"),  # re.search, as jsonschema runs it
+        ({"pattern": "^[a-z]+$"}, "Abc", "invalid"),
+        ({"pattern": "^x"}, 5, "valid"),  # applies to strings only
+        ({"format": "date"}, "2024-02-29", "valid"),
+        ({"format": "date"}, "2023-02-29", "invalid"),
+        ({"format": "date"}, "20240101", "invalid"),
+        ({"format": "date"}, "２０２４-01-01", "invalid"),
+        ({"format": "date"}, "2024-01-01\n", "invalid"),
+        ({"format": "date"}, 20240101, "valid"),
+        ({"minimum": 1, "exclusiveMaximum": 3}, 2.5, "valid"),
+        ({"minimum": 1}, 0, "invalid"),
+        ({"exclusiveMinimum": 1}, 1, "invalid"),
+        ({"maximum": 1}, 1.5, "invalid"),
+        ({"minimum": 1}, float("nan"), "valid"),
+        ({"minimum": 1}, "x", "valid"),
+        ({"required": ["a"], "properties": {"a": {"type": "string"}}}, {"a": "x"}, "valid"),
+        ({"required": ["a", "b", "c"]}, {"b": 1}, "invalid"),
+        ({"properties": {"a": {"type": "string"}}, "additionalProperties": False}, {"a": "x", "b": 1}, "invalid"),
+        ({"additionalProperties": False}, {1: 1}, "invalid"),
+        ({"additionalProperties": {"type": "integer"}}, {"a": 1, "b": "x", "c": "y", 4: "z"}, "invalid"),
+        ({"items": {"type": "string"}}, ["a", 1, "b", 2], "invalid"),
+        ({"anyOf": [{"type": "null"}, {"format": "date"}]}, None, "valid"),
+        ({"anyOf": [{"type": "null"}, {"type": "string", "format": "date"}]}, "x", "undecided"),
+        ({"allOf": [{"type": "string"}, {"minLength": 2}]}, "a", "invalid"),
         ({"$defs": {"n": {"type": "object", "properties": {"next": {"$ref": "#/$defs/n"}}}}, "$ref": "#/$defs/n"},
-         {"next": {"next": {}}}, True),
+         {"next": {"next": {}}}, "valid"),
         ({"$defs": {"n": {"type": "object", "properties": {"next": {"$ref": "#/$defs/n"}}}}, "$ref": "#/$defs/n"},
-         {"next": {"next": 3}}, False),
-        ({"title": "t", "description": "d", "examples": [1], "default": 2}, object(), True),
+         {"next": {"next": 3}}, "invalid"),
+        ({"title": "t", "description": "d", "examples": [1], "default": 2}, {"x": [1.5, None]}, "valid"),
     ],
 )
-def test_each_keyword(schema: dict[str, Any], value: Any, expected: bool) -> None:
-    assert quick(schema, value) is expected
-    if expected and type(value) is not object:
-        assert jsonschema_valid({"$schema": DRAFT, **schema}, value)
+def test_each_keyword(schema: dict[str, Any], value: Any, expected: str) -> None:
+    assert verdict(schema, value) == expected
 
 
 @pytest.mark.parametrize(
@@ -97,7 +110,7 @@ def test_each_keyword(schema: dict[str, Any], value: Any, expected: bool) -> Non
         {"if": {"type": "string"}, "then": {"minLength": 1}},
         {"patternProperties": {"^a": {}}, "additionalProperties": False},
         {"items": [{"type": "string"}]},
-        {"prefixItems": [{"type": "string"}]},
+        {"prefixItems": [{"type": "string"}], "items": {}},
         {"properties": {"a": {"$id": "other", "type": "string"}}},
         {"$ref": "https://example.com/schema.json"},
         {"$ref": "#/$defs/missing"},
@@ -113,31 +126,49 @@ def test_each_keyword(schema: dict[str, Any], value: Any, expected: bool) -> Non
         {"$dynamicRef": "#node"},
         {"dependentRequired": {"a": ["b"]}},
         {"enum": "ab"},
+        {"enum": [1, "a"]},
         {"const": 1},
+        {"$schema": "http://json-schema.org/draft-04/schema#"},  # another draft: other types, other keywords
     ],
 )
-def test_what_it_cannot_judge_gets_no_quick_check(schema: dict[str, Any]) -> None:
-    assert quick_check({"$schema": DRAFT, **schema}) is None
+def test_what_it_does_not_handle_gets_no_quick_validator(schema: dict[str, Any]) -> None:
+    assert compile_schema({"$schema": DRAFT, **schema}) is None
 
 
-def test_the_packaged_schema_has_a_quick_check_and_the_seed_passes_it() -> None:
-    check = quick_check(PACKAGED)
-    assert check is not None
-    assert check(yaml.safe_load(SEED.read_text(encoding="utf-8"))) is True
+def test_the_packaged_schema_has_a_quick_validator_and_the_seed_passes_it() -> None:
+    quick = compile_schema(PACKAGED)
+    assert quick is not None
+    assert quick.errors(yaml.safe_load(SEED.read_text(encoding="utf-8"))) == []
 
 
-def test_a_valid_document_is_not_given_to_jsonschema_rs_within_the_limit(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("PROFILELINT_VERIFY_ACCELERATOR")
+def test_jsonschema_is_asked_only_where_the_quick_validator_is_unsure(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(schema_module.VERIFY_ACCELERATOR_ENV)
     schema = schema_module._load_schema.__wrapped__(packaged_schema_path(), (0, 0))
     data = yaml.safe_load(SEED.read_text(encoding="utf-8"))
-    for _ in range(QUICK_CHECK_LIMIT):
-        assert list(schema.iter_errors(data)) == []
-    assert schema._fast is schema_module._NOT_BUILT
-    assert list(schema.iter_errors(data)) == []  # past the limit: jsonschema-rs decides
-    assert schema._fast is not schema_module._NOT_BUILT and schema._fast is not None
     invalid = {**data, "status": "publised"}
-    assert [error.message for error in schema.iter_errors(invalid)] == [
+    assert [e.message for e in schema.iter_errors(invalid)] == [
         "'publised' is not one of ['draft', 'in-review', 'reviewed', 'published', 'deprecated']"
+    ]
+    for _ in range(QUICK_CHECK_LIMIT - 1):  # the invalid document was the first
+        assert list(schema.iter_errors(data)) == []
+    assert schema._fast is schema_module._NOT_BUILT  # the quick validator answered
+    assert list(schema.iter_errors(data)) == []  # past the limit: jsonschema-rs says which are valid
+    assert schema._fast is not schema_module._NOT_BUILT and schema._fast is not None
+    assert [(e.validator, list(e.absolute_path)) for e in schema.iter_errors(invalid)] == [("enum", ["status"])]
+    assert schema._validator is None  # jsonschema was never needed
+    unsure = {**data, "last_reviewed": "soon"}  # an anyOf no branch takes: jsonschema picks the error
+    assert [e.validator for e in schema.iter_errors(unsure)] == ["anyOf"]
+    assert schema._validator is not None
+
+
+def test_a_one_file_check_of_an_invalid_profile_imports_no_validator_library(tmp_path: Path) -> None:
+    (tmp_path / "bad.yaml").write_text(seed_with(status="publised", tags="[Customs]"), encoding="utf-8")
+    lines, imported = _modules_after(["check", "--no-cache", "--format", "concise", "bad.yaml"], tmp_path,
+                                     ("jsonschema", "jsonschema_rs", "referencing"))
+    assert imported == []
+    assert [line for line in lines if " SCH" in line] == [
+        "bad.yaml:8:8: SCH005 `tags[0]` value `Customs` does not have the required form",
+        "bad.yaml:47:9: SCH004 `status` value `publised` is not allowed; did you mean `published`?",
     ]
 
 
@@ -184,18 +215,22 @@ def mutated_seeds(draw: st.DrawFn) -> Any:
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(mutated_seeds())
-def test_a_changed_seed_passes_the_quick_check_only_when_jsonschema_finds_it_valid(data: Any) -> None:
-    check = quick_check(PACKAGED)
-    assert check is not None
-    if check(data):
-        assert jsonschema_valid(PACKAGED, data), data
+def test_a_changed_seed_gets_jsonschemas_errors_or_undecided(data: Any) -> None:
+    quick = compile_schema(PACKAGED)
+    assert quick is not None
+    try:
+        errors = quick.errors(data)
+    except Undecided:
+        return
+    assert _described(errors) == _described(jsonschema_errors(PACKAGED, data))
 
 
 SMALL_SCHEMAS = [
     {"type": ["integer", "string"], "minLength": 1, "minimum": 0},
     {"uniqueItems": True, "items": {"enum": ["a", None]}},
     {"uniqueItems": True},
-    {"type": "object", "required": ["slug"], "additionalProperties": {"type": "string", "pattern": "^[a-z]"}},
+    {"type": "object", "required": ["slug", "x"], "additionalProperties": {"type": "string", "pattern": "^[a-z]"}},
+    {"properties": {"slug": {"const": "a"}}, "additionalProperties": False},
     {"anyOf": [{"type": "null"}, {"type": "string", "format": "date"}]},
     {"properties": {"x": {"$ref": "#"}}, "maxLength": 3, "maxItems": 2},
     {"allOf": [{"type": "number"}, {"exclusiveMinimum": 0, "maximum": 1}]},
@@ -204,6 +239,5 @@ SMALL_SCHEMAS = [
 
 @settings(max_examples=400, deadline=None)
 @given(st.sampled_from(SMALL_SCHEMAS), JSON_VALUES)
-def test_a_small_schema_and_any_value_agree_with_jsonschema_on_valid(schema: dict[str, Any], value: Any) -> None:
-    if quick(schema, value):
-        assert jsonschema_valid({"$schema": DRAFT, **schema}, value), (schema, value)
+def test_a_small_schema_and_any_value_get_jsonschemas_errors_or_undecided(schema: dict[str, Any], value: Any) -> None:
+    verdict(schema, value)

@@ -1,18 +1,19 @@
-"""A pure-Python check of common JSON Schema keywords, trusted only to say "valid".
+"""A pure-Python validator for common JSON Schema keywords, giving jsonschema's errors or none.
 
-A one-file run whose document is valid need not import a validator library: jsonschema-rs
-costs ~13 ms of imports, a sixth of such a run.  :func:`quick_check` compiles a schema into
-nested closures (no generated source), one per keyword, each answering True only when a value
-certainly satisfies the keyword as jsonschema reads it, and False when it does not or when it
-cannot tell; a False sends the document to the libraries, as before.  So the check may be
-stricter than the schema (a value it cannot judge, a number where only strings are compared),
-never looser.
+A run should not import a validator library for what a few lines of Python decide: jsonschema
+costs ~60 ms of imports in every process that meets an invalid document (referencing, attrs,
+the metaschemas), jsonschema-rs ~13 ms, and a one-file run is ~90 ms in all.
+:func:`compile_schema` turns a schema that uses only the keywords below, in the shapes listed,
+into nested closures (no generated source).  :meth:`QuickSchema.errors` then gives the errors
+jsonschema's Draft 2020-12 validator would give, in its order and with the attributes the
+schema rules read (keyword, keyword value, instance, subschema, path), or raises
+:class:`Undecided` where it cannot be sure of that: a value of another Python type, an
+`anyOf` that no branch satisfies (jsonschema then picks the best branch's error), a
+`uniqueItems` array that does not hold only strings.  The caller then asks jsonschema, as
+before.  A schema using any other keyword, or another draft, gets no quick validator at all.
 
-Only the keywords below are compiled, in the shapes listed; a schema using any other keyword
-where validation can reach it, or one of these in another shape, gets no quick check at all.
-Values are judged by exact Python type (a YAML load gives str, int, float, bool, None, list
-and dict); anything else, a non-finite float or a mapping key that is not a string is not
-judged.
+The test suite's verify mode compares these errors with jsonschema's for every document it
+validates (see :data:`schema.VERIFY_ACCELERATOR_ENV`).
 """
 
 from __future__ import annotations
@@ -23,8 +24,11 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-Check = Callable[[Any], bool]
+Errors = list["QuickError"]
+Validate = Callable[[Any, tuple[Any, ...], Errors], None]
+"""Appends the errors of a value (at a path from the document's root) to a list."""
 
+DRAFT_2020_12 = ("https://json-schema.org/draft/2020-12/schema", "https://json-schema.org/draft/2020-12/schema#")
 _ANNOTATIONS = frozenset({"title", "description", "$comment", "examples", "default", "deprecated",
                           "readOnly", "writeOnly"})
 """Keywords that never make a value invalid."""
@@ -32,16 +36,92 @@ _CONTAINERS = frozenset({"$defs", "definitions"})
 """Hold subschemas that count only where a `$ref` names them."""
 _ROOT_ONLY = frozenset({"$schema", "$id"})
 """Allowed at the root only: elsewhere `$id` moves the base that `$ref`s resolve against."""
+_KINDS = {str: "string", int: "integer", float: "number", bool: "boolean", type(None): "null",
+          list: "array", dict: "object"}
+"""The Python types a YAML load gives, by their JSON type; any other is undecided."""
 
-_TYPES: dict[str, Check] = {
-    "string": lambda value: type(value) is str,
-    "integer": lambda value: type(value) is int,  # not 1.0, which some drafts accept: stricter
-    "number": lambda value: type(value) is int or (type(value) is float and math.isfinite(value)),
-    "boolean": lambda value: type(value) is bool,
-    "null": lambda value: value is None,
-    "array": lambda value: type(value) is list,
-    "object": lambda value: type(value) is dict,
-}
+
+class Undecided(Exception):
+    """This value needs jsonschema."""
+
+
+class QuickError:
+    """One error, with the attributes of jsonschema's ValidationError that the rules read, and
+    its message (written by jsonschema's own keyword function when asked for: the rules build
+    their own)."""
+
+    __slots__ = ("validator", "validator_value", "instance", "schema", "absolute_path", "_nth")
+    context = ()
+    """No error here comes from an `anyOf` or `oneOf` (those are undecided)."""
+
+    def __init__(self, validator: str, validator_value: Any, instance: Any, schema: dict[str, Any],
+                 absolute_path: tuple[Any, ...], nth: int = 0) -> None:
+        self.validator = validator
+        self.validator_value = validator_value
+        self.instance = instance
+        self.schema = schema
+        self.absolute_path = absolute_path
+        self._nth = nth
+        """Which of the keyword's errors on this instance it is (a second missing property)."""
+
+    @property
+    def message(self) -> str:
+        from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
+
+        validator = Draft202012Validator(self.schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+        keyword = Draft202012Validator.VALIDATORS[self.validator]
+        errors = list(keyword(validator, self.validator_value, self.instance, self.schema))
+        return str(errors[self._nth].message)
+
+    def __repr__(self) -> str:
+        return f"<QuickError {self.validator} at {list(self.absolute_path)}>"
+
+
+class QuickSchema:
+    __slots__ = ("_validate",)
+
+    def __init__(self, validate: Validate) -> None:
+        self._validate = validate
+
+    def errors(self, data: Any) -> Errors:
+        """jsonschema's errors for ``data``, in its order; `Undecided` when unsure."""
+        found: Errors = []
+        try:
+            self._validate(data, (), found)
+        except RecursionError:
+            raise Undecided from None
+        return found
+
+
+def compile_schema(schema: Any) -> QuickSchema | None:
+    """The quick validator of ``schema``; None when it uses what this module does not handle."""
+    if type(schema) is not dict or schema.get("$schema", DRAFT_2020_12[0]) not in DRAFT_2020_12:
+        return None
+    try:
+        return QuickSchema(_Compiler(schema).compile(schema, root=True))
+    except (_Unsupported, RecursionError):
+        return None
+
+
+def _kind(value: Any) -> str:
+    kind = _KINDS.get(type(value))
+    if kind is None:
+        raise Undecided
+    return kind
+
+
+def _is_type(value: Any, name: str) -> bool:
+    """jsonschema's Draft 2020-12 type check (1.0 is an integer, True is no number)."""
+    kind = _kind(value)
+    if kind == name:
+        return True
+    if name == "number":
+        return kind == "integer"
+    return name == "integer" and kind == "number" and value.is_integer()
+
+
+def _is_number(value: Any) -> bool:
+    return _kind(value) in ("integer", "number")
 
 
 _KEYWORDS = {
@@ -54,48 +134,38 @@ _KEYWORDS = {
 
 
 class _Unsupported(Exception):
-    """The schema uses something this module does not judge."""
-
-
-def quick_check(schema: Any) -> Check | None:
-    """A check that answers True only for values valid under ``schema``; None when the schema
-    uses a keyword or shape this module does not handle."""
-    try:
-        return _Compiler(schema).compile(schema, root=True)
-    except (_Unsupported, RecursionError):
-        return None
-
-
-def _is_number(value: Any) -> bool:
-    return type(value) is int or type(value) is float
+    """The schema uses something this module does not handle."""
 
 
 class _Compiler:
-    def __init__(self, root: Any) -> None:
+    def __init__(self, root: dict[str, Any]) -> None:
         self.root = root
-        self.targets: dict[str, list[Check]] = {}
+        self.targets: dict[str, list[Validate]] = {}
         """Each `$ref`'s compiled target, in a cell filled once compiled (a schema may refer to itself)."""
 
-    def compile(self, schema: Any, root: bool = False) -> Check:
+    def compile(self, schema: Any, root: bool = False) -> Validate:
         if schema is True:
-            return _always
-        if type(schema) is not dict:  # False (nothing is valid) or not a schema: not judged
+            return _no_errors
+        if type(schema) is not dict:  # False, or not a schema
             raise _Unsupported
-        checks: list[Check] = []
+        validators: list[Validate] = []
         for keyword, value in schema.items():
             if keyword in _ANNOTATIONS or keyword in _CONTAINERS or (root and keyword in _ROOT_ONLY):
                 continue
             method = _KEYWORDS.get(keyword)
             if method is None:
                 raise _Unsupported
-            checks.append(getattr(self, method)(value, schema))
-        if not checks:
-            return _always
-        if len(checks) == 1:
-            return checks[0]
-        return lambda value: all(check(value) for check in checks)
+            validators.append(getattr(self, method)(value, schema))
+        if len(validators) == 1:
+            return validators[0]
 
-    def _ref(self, ref: Any, _schema: dict[str, Any]) -> Check:
+        def each(value: Any, path: tuple[Any, ...], errors: Errors) -> None:
+            for validate in validators:  # in the schema's order, as jsonschema goes
+                validate(value, path, errors)
+
+        return each
+
+    def _ref(self, ref: Any, _schema: dict[str, Any]) -> Validate:
         if type(ref) is not str or not ref.startswith("#"):
             raise _Unsupported
         cell = self.targets.get(ref)
@@ -103,14 +173,14 @@ class _Compiler:
             cell = self.targets[ref] = []
             target = self._pointed_at(ref)
             cell.append(self.compile(target, root=target is self.root))
-        return lambda value: cell[0](value)
+        return lambda value, path, errors: cell[0](value, path, errors)
 
     def _pointed_at(self, ref: str) -> Any:
         if ref == "#":
             return self.root
         if not ref.startswith("#/") or "%" in ref:
             raise _Unsupported
-        target = self.root
+        target: Any = self.root
         for token in ref[2:].split("/"):
             token = token.replace("~1", "/").replace("~0", "~")
             if type(target) is not dict or token not in target:
@@ -118,85 +188,132 @@ class _Compiler:
             target = target[token]
         return target
 
-    def _type(self, names: Any, _schema: dict[str, Any]) -> Check:
-        if type(names) is str:
-            names = [names]
-        if type(names) is not list or not names or any(type(name) is not str or name not in _TYPES for name in names):
+    def _type(self, names: Any, schema: dict[str, Any]) -> Validate:
+        listed = [names] if type(names) is str else names
+        if type(listed) is not list or not listed or any(name not in _KINDS.values() for name in listed):
             raise _Unsupported
-        tests = [_TYPES[name] for name in names]
-        if len(tests) == 1:
-            return tests[0]
-        return lambda value: any(test(value) for test in tests)
 
-    def _enum(self, members: Any, _schema: dict[str, Any]) -> Check:
-        if type(members) is not list:
-            raise _Unsupported
-        strings = frozenset(member for member in members if type(member) is str)
-        allows_null = any(member is None for member in members)
-        # Other members are left out: a value equal only to one of them is not judged.
-        return lambda value: (type(value) is str and value in strings) or (value is None and allows_null)
+        def validate(value: Any, path: tuple[Any, ...], errors: Errors) -> None:
+            if not any(_is_type(value, name) for name in listed):
+                errors.append(QuickError("type", names, value, schema, path))
 
-    def _const(self, constant: Any, schema: dict[str, Any]) -> Check:
-        if constant is not None and type(constant) is not str:
-            raise _Unsupported
-        return self._enum([constant], schema)
+        return validate
 
-    def _properties(self, properties: Any, _schema: dict[str, Any]) -> Check:
+    def _enum(self, members: Any, schema: dict[str, Any], keyword: str = "enum") -> Validate:
+        if type(members) is not list or any(member is not None and type(member) is not str for member in members):
+            raise _Unsupported  # other members need jsonschema's equality (1 == 1.0, True != 1)
+        strings = frozenset(member for member in members if member is not None)
+        allows_null = None in members
+        reported = members if keyword == "enum" else members[0]
+
+        def validate(value: Any, path: tuple[Any, ...], errors: Errors) -> None:
+            kind = _kind(value)
+            if not ((kind == "string" and value in strings) or (kind == "null" and allows_null)):
+                errors.append(QuickError(keyword, reported, value, schema, path))
+
+        return validate
+
+    def _const(self, constant: Any, schema: dict[str, Any]) -> Validate:
+        return self._enum([constant], schema, "const")
+
+    def _properties(self, properties: Any, _schema: dict[str, Any]) -> Validate:
         if type(properties) is not dict:
             raise _Unsupported
-        checks = [(name, self.compile(subschema)) for name, subschema in properties.items()]
-        return lambda value: type(value) is not dict or all(
-            check(value[name]) for name, check in checks if name in value
-        )
+        compiled = [(name, self.compile(subschema)) for name, subschema in properties.items()]
 
-    def _required(self, names: Any, _schema: dict[str, Any]) -> Check:
+        def validate(value: Any, path: tuple[Any, ...], errors: Errors) -> None:
+            if _kind(value) == "object":
+                for name, validate_property in compiled:
+                    if name in value:
+                        validate_property(value[name], (*path, name), errors)
+
+        return validate
+
+    def _required(self, names: Any, schema: dict[str, Any]) -> Validate:
         if type(names) is not list or any(type(name) is not str for name in names):
             raise _Unsupported
-        return lambda value: type(value) is not dict or all(name in value for name in names)
 
-    def _additionalProperties(self, subschema: Any, schema: dict[str, Any]) -> Check:
+        def validate(value: Any, path: tuple[Any, ...], errors: Errors) -> None:
+            if _kind(value) == "object":
+                missing = sum(name not in value for name in names)
+                errors.extend(QuickError("required", names, value, schema, path, nth) for nth in range(missing))
+
+        return validate
+
+    def _additionalProperties(self, subschema: Any, schema: dict[str, Any]) -> Validate:
         if "patternProperties" in schema:
             raise _Unsupported
         declared = schema.get("properties", {})
         if type(declared) is not dict:
             raise _Unsupported
         if subschema is False:
-            return lambda value: type(value) is not dict or all(type(key) is str and key in declared for key in value)
-        check = self.compile(subschema)
-        return lambda value: type(value) is not dict or all(
-            type(key) is str and (key in declared or check(item)) for key, item in value.items()
-        )
+            def refuse(value: Any, path: tuple[Any, ...], errors: Errors) -> None:
+                if _kind(value) == "object" and any(key not in declared for key in value):
+                    errors.append(QuickError("additionalProperties", False, value, schema, path))
 
-    def _items(self, subschema: Any, _schema: dict[str, Any]) -> Check:
-        if type(subschema) is list:  # the tuple form of older drafts
+            return refuse
+        validate_extra = self.compile(subschema)
+
+        def validate(value: Any, path: tuple[Any, ...], errors: Errors) -> None:
+            if _kind(value) == "object":
+                # A set, built as jsonschema builds it, so its order is jsonschema's too.
+                for key in set(key for key in value if key not in declared):  # noqa: C401
+                    validate_extra(value[key], (*path, key), errors)
+
+        return validate
+
+    def _items(self, subschema: Any, schema: dict[str, Any]) -> Validate:
+        if type(subschema) is list or "prefixItems" in schema:
             raise _Unsupported
-        check = self.compile(subschema)
-        return lambda value: type(value) is not list or all(check(item) for item in value)
+        validate_item = self.compile(subschema)
 
-    def _minItems(self, bound: Any, _schema: dict[str, Any]) -> Check:
-        bound = _count(bound)
-        return lambda value: type(value) is not list or len(value) >= bound
+        def validate(value: Any, path: tuple[Any, ...], errors: Errors) -> None:
+            if _kind(value) == "array":
+                for index, item in enumerate(value):
+                    validate_item(item, (*path, index), errors)
 
-    def _maxItems(self, bound: Any, _schema: dict[str, Any]) -> Check:
-        bound = _count(bound)
-        return lambda value: type(value) is not list or len(value) <= bound
+        return validate
 
-    def _uniqueItems(self, unique: Any, _schema: dict[str, Any]) -> Check:
-        if type(unique) is not bool:
-            raise _Unsupported
-        if not unique:
-            return _always
-        return lambda value: type(value) is not list or _distinct(value)
+    def _bound(self, keyword: str, bound: Any, schema: dict[str, Any], kind: str, broken: Callable[[Any], bool]) -> Validate:
+        def validate(value: Any, path: tuple[Any, ...], errors: Errors) -> None:
+            if (_is_number(value) if kind == "number" else _kind(value) == kind) and broken(value):
+                errors.append(QuickError(keyword, bound, value, schema, path))
 
-    def _minLength(self, bound: Any, _schema: dict[str, Any]) -> Check:
-        bound = _count(bound)
-        return lambda value: type(value) is not str or len(value) >= bound
+        return validate
 
-    def _maxLength(self, bound: Any, _schema: dict[str, Any]) -> Check:
-        bound = _count(bound)
-        return lambda value: type(value) is not str or len(value) <= bound
+    def _minItems(self, bound: Any, schema: dict[str, Any]) -> Validate:
+        limit = _count(bound)
+        return self._bound("minItems", bound, schema, "array", lambda value: len(value) < limit)
 
-    def _pattern(self, pattern: Any, _schema: dict[str, Any]) -> Check:
+    def _maxItems(self, bound: Any, schema: dict[str, Any]) -> Validate:
+        limit = _count(bound)
+        return self._bound("maxItems", bound, schema, "array", lambda value: len(value) > limit)
+
+    def _minLength(self, bound: Any, schema: dict[str, Any]) -> Validate:
+        limit = _count(bound)
+        return self._bound("minLength", bound, schema, "string", lambda value: len(value) < limit)
+
+    def _maxLength(self, bound: Any, schema: dict[str, Any]) -> Validate:
+        limit = _count(bound)
+        return self._bound("maxLength", bound, schema, "string", lambda value: len(value) > limit)
+
+    def _minimum(self, bound: Any, schema: dict[str, Any]) -> Validate:
+        limit = _limit(bound)
+        return self._bound("minimum", bound, schema, "number", lambda value: value < limit)
+
+    def _maximum(self, bound: Any, schema: dict[str, Any]) -> Validate:
+        limit = _limit(bound)
+        return self._bound("maximum", bound, schema, "number", lambda value: value > limit)
+
+    def _exclusiveMinimum(self, bound: Any, schema: dict[str, Any]) -> Validate:
+        limit = _limit(bound)  # a boolean (draft 4's form) is refused there
+        return self._bound("exclusiveMinimum", bound, schema, "number", lambda value: value <= limit)
+
+    def _exclusiveMaximum(self, bound: Any, schema: dict[str, Any]) -> Validate:
+        limit = _limit(bound)
+        return self._bound("exclusiveMaximum", bound, schema, "number", lambda value: value >= limit)
+
+    def _pattern(self, pattern: Any, schema: dict[str, Any]) -> Validate:
         if type(pattern) is not str:
             raise _Unsupported
         try:
@@ -204,45 +321,59 @@ class _Compiler:
             search = re.compile(pattern).search
         except (re.error, RecursionError, OverflowError):
             raise _Unsupported from None
-        return lambda value: type(value) is not str or search(value) is not None
+        return self._bound("pattern", pattern, schema, "string", lambda value: search(value) is None)
 
-    def _format(self, name: Any, _schema: dict[str, Any]) -> Check:
+    def _format(self, name: Any, schema: dict[str, Any]) -> Validate:
         if name != "date":
             raise _Unsupported
-        return lambda value: type(value) is not str or _is_calendar_date(value)
+        return self._bound("format", name, schema, "string", lambda value: not _is_calendar_date(value))
 
-    def _minimum(self, bound: Any, _schema: dict[str, Any]) -> Check:
-        bound = _limit(bound)
-        return lambda value: not _is_number(value) or (math.isfinite(value) and value >= bound)
+    def _uniqueItems(self, unique: Any, schema: dict[str, Any]) -> Validate:
+        if type(unique) is not bool:
+            raise _Unsupported
+        if not unique:
+            return _no_errors
 
-    def _maximum(self, bound: Any, _schema: dict[str, Any]) -> Check:
-        bound = _limit(bound)
-        return lambda value: not _is_number(value) or (math.isfinite(value) and value <= bound)
+        def validate(value: Any, path: tuple[Any, ...], errors: Errors) -> None:
+            if _kind(value) != "array":
+                return
+            if any(type(item) is not str for item in value):
+                raise Undecided  # jsonschema's equality of other values has its own corners
+            if len(set(value)) != len(value):
+                errors.append(QuickError("uniqueItems", unique, value, schema, path))
 
-    def _exclusiveMinimum(self, bound: Any, _schema: dict[str, Any]) -> Check:
-        bound = _limit(bound)  # a boolean (draft 4's form) is refused there
-        return lambda value: not _is_number(value) or (math.isfinite(value) and value > bound)
+        return validate
 
-    def _exclusiveMaximum(self, bound: Any, _schema: dict[str, Any]) -> Check:
-        bound = _limit(bound)
-        return lambda value: not _is_number(value) or (math.isfinite(value) and value < bound)
+    def _anyOf(self, branches: Any, _schema: dict[str, Any]) -> Validate:
+        compiled = self._branches(branches)
 
-    def _anyOf(self, branches: Any, _schema: dict[str, Any]) -> Check:
-        checks = self._branches(branches)
-        return lambda value: any(check(value) for check in checks)
+        def validate(value: Any, path: tuple[Any, ...], errors: Errors) -> None:
+            for validate_branch in compiled:
+                found: Errors = []
+                validate_branch(value, path, found)
+                if not found:
+                    return
+            raise Undecided  # which branch's error to report is jsonschema's best_match
 
-    def _allOf(self, branches: Any, _schema: dict[str, Any]) -> Check:
-        checks = self._branches(branches)
-        return lambda value: all(check(value) for check in checks)
+        return validate
 
-    def _branches(self, branches: Any) -> list[Check]:
+    def _allOf(self, branches: Any, _schema: dict[str, Any]) -> Validate:
+        compiled = self._branches(branches)
+
+        def validate(value: Any, path: tuple[Any, ...], errors: Errors) -> None:
+            for validate_branch in compiled:
+                validate_branch(value, path, errors)
+
+        return validate
+
+    def _branches(self, branches: Any) -> list[Validate]:
         if type(branches) is not list or not branches:
             raise _Unsupported
         return [self.compile(branch) for branch in branches]
 
 
-def _always(_value: Any) -> bool:
-    return True
+def _no_errors(_value: Any, _path: tuple[Any, ...], _errors: Errors) -> None:
+    return None
 
 
 def _count(bound: Any) -> int:
@@ -252,13 +383,13 @@ def _count(bound: Any) -> int:
 
 
 def _limit(bound: Any) -> int | float:
-    if not _is_number(bound) or not math.isfinite(bound):
+    if type(bound) not in (int, float) or not math.isfinite(bound):
         raise _Unsupported
     return bound  # type: ignore[no-any-return]
 
 
 def _is_calendar_date(text: str) -> bool:
-    """`YYYY-MM-DD` naming a real day: what jsonschema's "date" format accepts, and no more."""
+    """What jsonschema's "date" format accepts: `YYYY-MM-DD` in ASCII digits naming a real day."""
     if len(text) != 10 or text[4] != "-" or text[7] != "-" or not text.isascii():
         return False
     if not (text[:4].isdigit() and text[5:7].isdigit() and text[8:].isdigit()):
@@ -268,28 +399,3 @@ def _is_calendar_date(text: str) -> bool:
     except ValueError:
         return False
     return True
-
-
-def _distinct(items: list[Any]) -> bool:
-    """True when no two items are equal as JSON Schema compares them (1 == 1.0, True != 1)."""
-    try:
-        keys = [_identity(item) for item in items]
-    except _Unsupported:
-        return False
-    return len(set(keys)) == len(keys)
-
-
-def _identity(value: Any) -> Any:
-    """A hashable stand-in equal for any two values JSON Schema calls equal."""
-    kind = type(value)
-    if kind is str:
-        return value
-    if kind is bool or value is None:
-        return (kind, value)
-    if kind is int or (kind is float and math.isfinite(value)):
-        return ("number", value)  # hash(1) == hash(1.0), and they compare equal
-    if kind is list:
-        return ("array", tuple(_identity(item) for item in value))
-    if kind is dict and all(type(key) is str for key in value):
-        return ("object", frozenset((key, _identity(item)) for key, item in value.items()))
-    raise _Unsupported

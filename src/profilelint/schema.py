@@ -17,16 +17,16 @@ from pathlib import Path
 from typing import Any
 
 from .document import unescape_pointer_token
-from .quick_schema import Check, quick_check
+from .quick_schema import QuickSchema, Undecided, compile_schema
 
 SECTION_HEADINGS_DEF = "sectionHeading"
 VERIFY_ACCELERATOR_ENV = "PROFILELINT_VERIFY_ACCELERATOR"
-"""When set (the test suite sets it), every document is validated by both libraries and any
-disagreement about validity is an error, so the tests show the accelerator agrees."""
+"""When set (the test suite sets it), every document is validated by jsonschema, jsonschema-rs and
+the quick validator, and any disagreement is an error, so the tests show the faster ones agree."""
 ACCELERATED_FORMATS = frozenset({"date"})
 QUICK_CHECK_LIMIT = 8
-"""How many documents a process gives the quick check before it loads jsonschema-rs: ~0.2 ms a
-seed-like document against ~10 µs, and ~13 ms to import jsonschema-rs, so a handful of
+"""How many documents a process gives the quick validator before it loads jsonschema-rs: ~0.2 ms
+a seed-like document against ~10 µs, and ~13 ms to import jsonschema-rs, so a handful of
 documents, the pre-commit case, is cheaper without it and a corpus is cheaper with it."""
 _NOT_BUILT = object()
 
@@ -67,7 +67,7 @@ class ProfileSchema:
     __slots__ = ("path", "raw", "headings", "registry", "_quick", "_quick_left", "_fast", "_validator")  # no dataclass: built every run
 
     def __init__(self, path: Path, raw: dict[str, Any], headings: tuple[str, ...],
-                 registry: Any = None, quick: Check | None = None) -> None:
+                 registry: Any = None, quick: QuickSchema | None = None) -> None:
         self.path = path
         self.raw = raw
         self.headings = headings
@@ -97,42 +97,59 @@ class ProfileSchema:
         return self._fast
 
     def iter_errors(self, data: Any) -> Iterator[Any]:
-        """Every validation error; a document the accelerator finds valid costs ~10 µs.
+        """Every validation error, as jsonschema reports them.
 
-        The first few documents of a process go to the quick check first (see
-        :mod:`quick_schema`): a one-file run whose document is valid imports no validator.
+        The quick validator (:mod:`quick_schema`) answers for the first few documents of a
+        process, then jsonschema-rs, ~20× faster, says which documents are valid; the quick
+        validator gives the errors of the others, and jsonschema (~60 ms of imports) is asked
+        only where the quick validator cannot be sure.
         """
-        verify = bool(os.environ.get(VERIFY_ACCELERATOR_ENV))
-        if self._quick is not None and (self._quick_left > 0 or verify):
+        if os.environ.get(VERIFY_ACCELERATOR_ENV):
+            return iter(self._verified_errors(data))
+        if self._quick is not None and self._quick_left > 0:
             self._quick_left -= 1
             try:
-                quick_valid = self._quick(data)
-            except RecursionError:
-                quick_valid = False
-            if verify:
-                errors = list(self.validator.iter_errors(data))
-                if quick_valid and errors:
-                    raise AssertionError(f"the quick check says valid but jsonschema found {len(errors)} "
-                                         f"error(s) for {data!r:.300}")
-            elif quick_valid:
-                return iter(())
-        if self.fast is None:
-            return self.validator.iter_errors(data)  # type: ignore[no-any-return]
-        try:
-            fast_valid = bool(self.fast.is_valid(data))
-        except Exception:  # noqa: BLE001 - data it cannot take (huge ints, NaN): ask jsonschema
-            fast_valid = False
-        if verify:
-            errors = list(self.validator.iter_errors(data))
-            if fast_valid == bool(errors):
-                raise AssertionError(
-                    f"jsonschema-rs says valid={fast_valid} but jsonschema found {len(errors)} "
-                    f"error(s) for {data!r:.300}"
-                )
-            return iter(errors)
-        if fast_valid:
-            return iter(())
+                return iter(self._quick.errors(data))
+            except Undecided:
+                pass
+        if self.fast is not None:
+            try:
+                if self.fast.is_valid(data):
+                    return iter(())
+            except Exception:  # noqa: BLE001, S110 - data it cannot take (huge ints, NaN): ask the others
+                pass
+        if self._quick is not None:
+            try:
+                errors = self._quick.errors(data)
+            except Undecided:
+                errors = []
+            if errors:  # none: jsonschema-rs disagrees (a `$` before a final line break), jsonschema decides
+                return iter(errors)
         return self.validator.iter_errors(data)  # type: ignore[no-any-return]
+
+    def _verified_errors(self, data: Any) -> list[Any]:
+        """jsonschema's errors, after checking that the quick validator's (when it is sure)
+        are the same and that jsonschema-rs's verdict agrees; the quick errors when it is
+        sure, so that the rules are tested on them."""
+        errors = list(self.validator.iter_errors(data))
+        if self.fast is not None:
+            try:
+                fast_valid = bool(self.fast.is_valid(data))
+            except Exception:  # noqa: BLE001 - data it cannot take (huge ints, NaN)
+                fast_valid = False
+            if fast_valid == bool(errors):
+                raise AssertionError(f"jsonschema-rs says valid={fast_valid} but jsonschema found "
+                                     f"{len(errors)} error(s) for {data!r:.300}")
+        if self._quick is None:
+            return errors
+        try:
+            quick_errors = self._quick.errors(data)
+        except Undecided:
+            return errors
+        if _described(quick_errors) != _described(errors):
+            raise AssertionError(f"the quick validator found {_described(quick_errors)!r:.600} but jsonschema "
+                                 f"{_described(errors)!r:.600} for {data!r:.300}")
+        return quick_errors
 
     def resolve(self, subschema: Any) -> Any:
         """Follow local ``$ref``s (``#/...``) until a schema without one."""
@@ -201,6 +218,11 @@ class ProfileSchema:
         for schema in self.subschemas_at(pointer):
             values.extend(v for v in schema.get("enum", []) if v not in values)
         return values
+
+
+def _described(errors: list[Any]) -> list[tuple[Any, ...]]:
+    """What the schema rules read of each error."""
+    return [(e.validator, e.validator_value, e.instance, e.schema, list(e.absolute_path), e.message) for e in errors]
 
 
 def _expand_branches(schemas: list[Any], resolve: Any) -> list[dict[str, Any]]:
@@ -425,4 +447,4 @@ def _load_schema(path: Path, version: tuple[int, int]) -> ProfileSchema:
     registry = None if _local_refs_resolve(raw) else _checked_registry(raw, path)
     headings_def = raw.get("$defs", {}).get(SECTION_HEADINGS_DEF, {})
     headings = tuple(h for h in headings_def.get("enum", []) if isinstance(h, str))
-    return ProfileSchema(path, raw, headings, registry, quick_check(raw))
+    return ProfileSchema(path, raw, headings, registry, compile_schema(raw))
