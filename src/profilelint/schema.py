@@ -106,21 +106,22 @@ class ProfileSchema:
         """
         if os.environ.get(VERIFY_ACCELERATOR_ENV):
             return iter(self._verified_errors(data))
-        if self._quick is not None and self._quick_left > 0:
+        quick = self._quick
+        if quick is not None and self._quick_left > 0:
             self._quick_left -= 1
             try:
-                return iter(self._quick.errors(data))
+                return iter(quick.errors(data))
             except Undecided:
-                pass
+                quick = None  # it would be undecided again below
         if self.fast is not None:
             try:
                 if self.fast.is_valid(data):
                     return iter(())
             except Exception:  # noqa: BLE001, S110 - data it cannot take (huge ints, NaN): ask the others
                 pass
-        if self._quick is not None:
+        if quick is not None:
             try:
-                errors = self._quick.errors(data)
+                errors = quick.errors(data)
             except Undecided:
                 errors = []
             if errors:  # none: jsonschema-rs disagrees (a `$` before a final line break), jsonschema decides
