@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
+import subprocess
+import sys
 import textwrap
 from collections.abc import Mapping
 from pathlib import Path
@@ -15,6 +19,7 @@ from profilelint.cli import app
 from profilelint.config import Config
 from profilelint.diagnostics import Diagnostic
 from profilelint.engine import Linter, Target, run
+from profilelint.schema import VERIFY_ACCELERATOR_ENV
 
 SEED = Path(__file__).resolve().parent.parent / "seeds" / "customs-officer.yaml"
 TODAY = dt.date(2026, 11, 25)
@@ -120,3 +125,28 @@ def assert_valid(instance: object, schema: dict[str, object]) -> None:
     validator = validator_class(schema, format_checker=validator_class.FORMAT_CHECKER)
     errors = sorted(validator.iter_errors(instance), key=lambda e: list(e.path))
     assert not errors, "\n".join(f"{list(e.path)}: {e.message}" for e in errors)
+
+
+_RUN_AND_LIST_IMPORTS = """
+import json, runpy, sys
+unwanted = sys.argv[1].split(",")
+sys.argv = ["profilelint", *sys.argv[2:]]
+try:
+    runpy.run_module("profilelint", run_name="__main__")
+except SystemExit:
+    pass
+print(json.dumps(sorted(m for m in unwanted if m in sys.modules)))
+"""
+
+
+def modules_after(args: list[str], cwd: Path, unwanted: tuple[str, ...]) -> tuple[list[str], list[str]]:
+    """(the output lines, which of the unwanted modules were imported) of one run of
+    `profilelint ARGS` in a fresh interpreter, as the console script runs it."""
+    done = subprocess.run(
+        [sys.executable, "-c", _RUN_AND_LIST_IMPORTS, ",".join(unwanted), *args],
+        capture_output=True, text=True, timeout=60, check=True, cwd=cwd,
+        # The suite asks jsonschema to verify every document (conftest); a user's run does not.
+        env={k: v for k, v in os.environ.items() if k != VERIFY_ACCELERATOR_ENV},
+    )
+    *lines, imported = done.stdout.splitlines()
+    return lines, json.loads(imported)

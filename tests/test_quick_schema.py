@@ -16,8 +16,7 @@ from hypothesis import strategies as st
 from profilelint import schema as schema_module
 from profilelint.quick_schema import Undecided, compile_schema
 from profilelint.schema import QUICK_CHECK_LIMIT, _described, packaged_schema_path
-from tests.helpers import SEED, seed_with
-from tests.test_startup import _modules_after
+from tests.helpers import SEED, modules_after, seed_with
 
 PACKAGED = json.loads(packaged_schema_path().read_text(encoding="utf-8"))
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -163,7 +162,7 @@ def test_jsonschema_is_asked_only_where_the_quick_validator_is_unsure(monkeypatc
 
 def test_a_one_file_check_of_an_invalid_profile_imports_no_validator_library(tmp_path: Path) -> None:
     (tmp_path / "bad.yaml").write_text(seed_with(status="publised", tags="[Customs]"), encoding="utf-8")
-    lines, imported = _modules_after(["check", "--no-cache", "--format", "concise", "bad.yaml"], tmp_path,
+    lines, imported = modules_after(["check", "--no-cache", "--format", "concise", "bad.yaml"], tmp_path,
                                      ("jsonschema", "jsonschema_rs", "referencing"))
     assert imported == []
     assert [line for line in lines if " SCH" in line] == [

@@ -18,7 +18,7 @@ from profilelint.config import Config
 from profilelint.exclude import Exclusions, compile_pattern
 from profilelint.loader import _NOT_ALLOWED_IN_YAML, PYYAML_NON_PRINTABLE
 from profilelint.schema import SchemaError, load_schema, packaged_schema_path
-from tests.helpers import SEED
+from tests.helpers import SEED, modules_after
 
 PLUGIN_DIR = Path(__file__).resolve().parent / "plugin_fixture"
 
@@ -146,37 +146,12 @@ NOT_IMPORTED_BY_A_PLAIN_CHECK = (
 )
 
 
-_RUN_AND_LIST_IMPORTS = """
-import json, runpy, sys
-unwanted = sys.argv[1].split(",")
-sys.argv = ["profilelint", *sys.argv[2:]]
-try:
-    runpy.run_module("profilelint", run_name="__main__")
-except SystemExit:
-    pass
-print(json.dumps(sorted(m for m in unwanted if m in sys.modules)))
-"""
-
-
-def _modules_after(args: list[str], cwd: Path,
-                   unwanted: tuple[str, ...] = NOT_IMPORTED_BY_A_PLAIN_CHECK) -> tuple[list[str], list[str]]:
-    """(the output lines, which of the unwanted modules were imported) of one run of
-    `profilelint ARGS` in a fresh interpreter, as the console script runs it."""
-    done = subprocess.run(
-        [sys.executable, "-c", _RUN_AND_LIST_IMPORTS, ",".join(unwanted), *args],
-        capture_output=True, text=True, timeout=60, check=True, cwd=cwd,
-        # The suite asks jsonschema to verify every document (conftest); a user's run does not.
-        env={k: v for k, v in os.environ.items() if k != schema.VERIFY_ACCELERATOR_ENV},
-    )
-    *lines, imported = done.stdout.splitlines()
-    return lines, json.loads(imported)
-
-
 def test_the_seed_lints_the_same_from_a_fresh_interpreter(tmp_path: Path) -> None:
     """What a one-file check does not need is not imported: each module listed costs start-up."""
     seed = tmp_path / SEED.name
     seed.write_bytes(SEED.read_bytes())  # alone: the corpus is this one file, wherever the suite runs
-    lines, imported = _modules_after(["check", "--no-cache", "--format", "concise", seed.name], tmp_path)
+    lines, imported = modules_after(["check", "--no-cache", "--format", "concise", seed.name], tmp_path,
+                                     NOT_IMPORTED_BY_A_PLAIN_CHECK)
     assert imported == []
     assert len(lines) == 27
     assert lines[0] == "customs-officer.yaml:26:11: REL001 related slug `police-officer` names no profile in the corpus"
@@ -188,7 +163,7 @@ def test_a_cached_pre_commit_run_imports_no_hashlib(tmp_path: Path) -> None:
     for name in ("a", "b"):
         (tmp_path / f"{name}.yaml").write_bytes(SEED.read_bytes().replace(b"customs-officer", name.encode()))
     for _ in range(2):  # the first run writes the cache, the second reads it and writes the head
-        lines, imported = _modules_after(["check", "--format", "concise", "a.yaml"], tmp_path, ("hashlib", "_hashlib"))
+        lines, imported = modules_after(["check", "--format", "concise", "a.yaml"], tmp_path, ("hashlib", "_hashlib"))
         assert imported == []
         assert lines[0].startswith("a.yaml:")
 
@@ -201,13 +176,13 @@ def test_a_warm_run_imports_no_yaml_parser(tmp_path: Path, output: str) -> None:
         (tmp_path / f"{name}.yaml").write_bytes(SEED.read_bytes().replace(b"customs-officer", name.encode()))
     args = ["check", "--format", output, "."]
     parser = ("profilelint.loader", "yaml")  # sorted, as listed
-    first, imported = _modules_after(args, tmp_path, parser)
+    first, imported = modules_after(args, tmp_path, parser)
     assert imported == list(parser)
-    warm, imported = _modules_after(args, tmp_path, parser)
+    warm, imported = modules_after(args, tmp_path, parser)
     assert (warm, imported) == (first, [])
     with (tmp_path / "b.yaml").open("a", encoding="utf-8") as file:
         file.write("# touched\n")
-    touched, imported = _modules_after(args, tmp_path, parser)
+    touched, imported = modules_after(args, tmp_path, parser)
     assert imported == list(parser)
     assert touched == first
 
@@ -323,7 +298,7 @@ def test_records_keep_the_frozen_dataclass_meaning(tmp_path: Path) -> None:
 
 def test_help_imports_no_linting_code(tmp_path: Path) -> None:
     """`--help` builds every sub-command's help, and needs nothing of the linter."""
-    lines, imported = _modules_after(
+    lines, imported = modules_after(
         ["--help"], tmp_path, ("profilelint.registry", "profilelint.diagnostics", "profilelint.engine", "yaml")
     )
     assert imported == []
