@@ -187,6 +187,39 @@ def test_a_warm_run_imports_no_yaml_parser(tmp_path: Path, output: str) -> None:
     assert touched == first
 
 
+def test_a_warm_run_over_a_spilled_corpus_imports_no_tempfile_nor_typing_extensions(tmp_path: Path) -> None:
+    """A warm run's few spilled bytes stay in memory (findings.IN_MEMORY_BYTES: tempfile costs
+    ~8 ms), and msgspec is imported without typing_extensions (lean_msgspec: ~13 ms)."""
+    from profilelint.engine import SPILL_THRESHOLD
+
+    for number in range(SPILL_THRESHOLD):
+        name = f"p{number:02}"
+        (tmp_path / f"{name}.yaml").write_bytes(SEED.read_bytes().replace(b"customs-officer", name.encode()))
+    args = ["check", "--format", "json", "."]
+    unwanted = ("tempfile", "typing_extensions")
+    first, _ = modules_after(args, tmp_path, unwanted)
+    warm, imported = modules_after(args, tmp_path, unwanted)
+    assert (warm, imported) == (first, [])
+    assert json.loads(warm[0])[0]["file"].startswith("p00.yaml")
+
+
+@pytest.mark.parametrize(("before", "expected"), [("", "False typing"), ("import typing_extensions\n", "True typing_extensions")])
+def test_msgspec_is_imported_without_typing_extensions_but_leaves_it_importable(
+    tmp_path: Path, before: str, expected: str
+) -> None:
+    """Only while msgspec loads is typing_extensions kept out; a process that already has it keeps it."""
+    script = (
+        f"{before}import sys\n"
+        "had = 'typing_extensions' in sys.modules\n"
+        "from profilelint.lean_msgspec import msgspec\n"
+        "from msgspec import _utils\n"
+        "import typing_extensions\n"
+        "print(had, _utils._get_type_hints.__module__)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True)
+    assert done.stdout == f"{expected}\n"
+
+
 def test_default_excludes_are_matched_without_compiling_an_expression(tmp_path: Path) -> None:
     """Every default pattern is a plain name: a set look-up, no regex compiled per run."""
     exclusions = Config(root=tmp_path).exclusions()

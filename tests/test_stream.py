@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from profilelint import engine
+from profilelint import engine, findings
 from profilelint.cli import app
 from profilelint.diagnostics import Diagnostic, Severity, Span
 from profilelint.findings import Findings, Spill, merged, pack, unpack
@@ -175,7 +175,8 @@ def test_the_spill_leaves_no_file_behind(odd_names: Path, tmp_path_factory: pyte
     """The spill and junit's holding file have no name: TMPDIR stays empty, during and after."""
     empty = tmp_path_factory.mktemp("tmpdir")
     script = (
-        "import sys; from profilelint import engine; engine.SPILL_THRESHOLD = 1; "
+        "import sys; from profilelint import engine, findings; engine.SPILL_THRESHOLD = 1; "
+        "findings.IN_MEMORY_BYTES = 0; "
         "from profilelint.entry import main; sys.argv = ['profilelint', *sys.argv[1:]]; main()"
     )
     env = {**os.environ, "TMPDIR": str(empty)}
@@ -191,7 +192,8 @@ def test_the_spill_leaves_no_file_behind(odd_names: Path, tmp_path_factory: pyte
 
 @pytest.fixture
 def large_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Enough files for a run to spill its findings (each file has one)."""
+    """Enough files for a run to spill its findings (each file has one), to a file at once."""
+    monkeypatch.setattr(findings, "IN_MEMORY_BYTES", 0)
     root = tmp_path / "profiles"
     _write(root, *(f"p{number:02}.yaml" for number in range(engine.SPILL_THRESHOLD)))
     monkeypatch.chdir(root)
@@ -255,7 +257,7 @@ def test_workers_stopped_while_one_sends_a_result_do_not_hang_the_run(tmp_path: 
 
 _KILLED_WORKER = """
 import os, signal, struct, sys
-from profilelint import engine
+from profilelint import engine, findings
 
 work_chunk = engine._work_chunk
 chunks = 0
@@ -346,6 +348,8 @@ def test_an_unwritable_temporary_folder_ends_the_process_with_one_line(large_run
     message reaches stderr (no traceback, no complaint from a half-made spill's clean-up)."""
     script = (
         "import sys, tempfile\n"
+        "from profilelint import findings\n"
+        "findings.IN_MEMORY_BYTES = 0\n"
         "def refused(**_): raise PermissionError(13, 'Permission denied')\n"
         "tempfile.TemporaryFile = refused\n"
         "from profilelint.entry import main\n"
@@ -382,6 +386,19 @@ def test_spill_reads_back_each_key() -> None:
     spill.add("b", b"second")
     assert (spill.get("b"), spill.get("a"), spill.get("c")) == (b"second", b"first", None)
     spill.close()
+
+
+def test_a_spill_holds_bytes_in_memory_up_to_its_budget_then_in_its_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A location is the bytes themselves while they fit the budget, a place in the file after:
+    a warm run's few cross-file findings never open one."""
+    monkeypatch.setattr(findings, "IN_MEMORY_BYTES", 10)
+    spill = Spill(in_memory=False)
+    kept = [spill.put(b"12345678"), spill.put(b"abc"), spill.put(b"xy"), spill.put(b"z" * 11)]
+    assert kept == [b"12345678", (0, 3), b"xy", (3, 11)]
+    assert [spill.read(location) for location in kept] == [b"12345678", b"abc", b"xy", b"z" * 11]
+    spill.close()
+    everything = Spill(in_memory=True)
+    assert everything.put(b"z" * 20) == b"z" * 20
 
 
 def test_merged_findings_keep_the_order_of_one_stable_sort() -> None:

@@ -18,12 +18,11 @@ import os
 from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
-import msgspec
-
 from .cache import Damaged, Stale
 from .corpus import Link, ProfileEntry
 from .diagnostics import Diagnostic, Position, Span
 from .engine import FileResult
+from .lean_msgspec import msgspec
 from .suppressions import Directive
 
 FORMAT = 11

@@ -44,11 +44,10 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, BinaryIO, cast
 
-import msgspec
-
 from .cache import MAX_FILE_BYTES, Damaged, Stale, open_capped, write_atomically
 from .digest import blake2b
 from .findings import Counts, FileFindings, Spill, SpillError, counts_of
+from .lean_msgspec import msgspec
 
 if TYPE_CHECKING:
     from .cache import FileKey, ResultCache

@@ -7,10 +7,9 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
-import msgspec
-
 from ..diagnostics import Applicability, Diagnostic, Fix, LineIndex, Severity
 from ..escape import json_text, utf8_inert
+from ..lean_msgspec import msgspec
 from ..metadata import rule_url
 from . import Output, Report, rendered_files
 
