@@ -9,8 +9,7 @@ so the project URLs are read from our METADATA file directly where that is plain
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import __version__
 
@@ -19,8 +18,10 @@ DOCUMENTATION_LABEL = "Documentation"
 HOMEPAGE_LABEL = "Homepage"
 
 
-@dataclass(frozen=True)
-class Plugin:
+class Plugin(NamedTuple):
+    """An installed plugin, as `--version` lists it (a named tuple: a JSON report's rule URLs
+    come from this module, and a dataclass would import inspect on every such run)."""
+
     name: str
     """The entry point's name in the `profilelint.rules` group."""
     module: str
