@@ -72,6 +72,26 @@ def test_folder_without_profiles_is_a_usage_error(tmp_path: Path) -> None:
     assert result.stderr == "profilelint: error: no profile files (*.yaml, *.yml) found in docs\n"
 
 
+@pytest.mark.parametrize(("named", "shown"), [
+    (".", ["a.yaml", "sub/b.yaml"]),
+    ("./", ["a.yaml", "sub/b.yaml"]),
+    ("sub/..", ["sub/../a.yaml", "sub/../sub/b.yaml"]),
+    ("./sub/", ["sub/b.yaml"]),
+    ("sub//", ["sub/b.yaml"]),
+])
+def test_files_in_a_named_folder_are_shown_as_a_path_spells_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, named: str, shown: list[str]
+) -> None:
+    """A walk keeps each file's path as text (no Path per file), and shows it as Path did."""
+    (tmp_path / "sub").mkdir()
+    for name in ("a.yaml", "sub/b.yaml"):
+        (tmp_path / name).write_text("title: x\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    targets = engine.discover([Path(named)])
+    assert [t.display for t in targets] == [t.location for t in targets] == shown
+    assert [t.path for t in targets] == [Path(s) for s in shown]
+
+
 def test_folder_named_like_a_profile_is_searched_not_read(tmp_path: Path) -> None:
     (tmp_path / "x.yaml").mkdir()
     result = run_cli("x.yaml", cwd=tmp_path)

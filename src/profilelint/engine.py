@@ -91,20 +91,27 @@ class Contents(FrozenRecord):
 
 
 class Target(FrozenRecord):
-    __slots__ = ("path", "display", "refusal", "contents")
-    path: Path
+    __slots__ = ("location", "display", "refusal", "contents")
+    location: str
+    """The file's path as found or named, as text: a walk of 10,000 files makes no Path for
+    each (~5 µs a file); :attr:`path` makes one when asked."""
     display: str
     refusal: str | None
     """Why the file must not be read (reported as PLN002 instead)."""
     contents: Contents | None
     """Lint these bytes as if they were the file's; the file itself is then never read."""
 
-    def __init__(self, path: Path, display: str, refusal: str | None = None, contents: Contents | None = None) -> None:
+    def __init__(self, path: Path | str, display: str, refusal: str | None = None,
+                 contents: Contents | None = None) -> None:
         init = object.__setattr__  # frozen
-        init(self, "path", path)
+        init(self, "location", os.fspath(path))
         init(self, "display", display)
         init(self, "refusal", refusal)
         init(self, "contents", contents)
+
+    @property
+    def path(self) -> Path:
+        return Path(self.location)
 
 
 class FileResult(Record):
@@ -385,7 +392,7 @@ def discover(paths: Sequence[Path], root: Path | None = None,
             targets.extend(found)
             continue
         for target in found:
-            key = os.path.abspath(target.path)
+            key = os.path.abspath(target.location)
             if key not in seen:
                 seen.add(key)
                 targets.append(target)
@@ -394,11 +401,12 @@ def discover(paths: Sequence[Path], root: Path | None = None,
 
 def _folder_targets(folder: Path, within: Path, exclusions: Exclusions) -> Iterator[Target]:
     """:func:`_walk_targets`, each named by its path as found (not relative to the working
-    folder), with one Path per file."""
+    folder) as a Path would show it: a walk of `.` finds `./a.yaml`, shown `a.yaml`."""
+    cut = len(os.curdir + os.sep) if os.fspath(folder) == os.curdir else 0
     for entry, _ in _scan(folder, exclusions):
-        path = Path(entry.path)
-        display = display_path(path)
-        yield contained_target(path, display, within) if entry.is_symlink() else Target(path, display)
+        path = entry.path[cut:]
+        display = path if path.isascii() else display_path(path)
+        yield contained_target(Path(path), display, within) if entry.is_symlink() else Target(path, display)
 
 
 def _common_folder(paths: Sequence[Path]) -> Path:
@@ -504,7 +512,7 @@ def _found_elsewhere(root: Path, targets: Sequence[Target], exclusions: Exclusio
         return []
     if walked == os.fspath(root):
         return []  # the targets are the walk of the root itself, exclusions and all
-    target_keys = _locations(t.path for t in targets)
+    target_keys = _locations(t.location for t in targets)
     # The walk of a resolved root follows no folder link and joins names to it: its paths are
     # absolute and normal already, locations to compare as they are.
     return [found for found in _scan(root, exclusions) if found[0].path not in target_keys]
@@ -563,10 +571,10 @@ def read_raw(target: Target, max_size: int) -> bytes | Document:
     try:
         # Looked at before it is opened: opening a device can do something.  And again once
         # opened, without blocking: it may have been swapped for a FIFO in between.
-        refused = _not_readable(target.display, target.path.stat(), max_size)
+        refused = _not_readable(target.display, os.stat(target.location), max_size)
         if refused is not None:
             return refused
-        descriptor = os.open(target.path, READ_FLAGS)
+        descriptor = os.open(target.location, READ_FLAGS)
         try:
             status = os.fstat(descriptor)
             refused = _not_readable(target.display, status, max_size)
@@ -1242,7 +1250,7 @@ def run(
         report_texts = RunTexts(cache, report_variants, report_context(linter), many=len(targets) >= SPILL_THRESHOLD)
     def reindex(path: str, display: str) -> tuple[ProfileEntry, bool]:
         """A file's index entry from its bytes (its cached one turned out damaged)."""
-        _, entry, cacheable = linter.process_file(Target(Path(path), display), False)
+        _, entry, cacheable = linter.process_file(Target(path, display), False)
         return entry, cacheable
 
     corpus_files: list[tuple[FileKey | None, int, str]] = []
@@ -1252,7 +1260,7 @@ def run(
         from .cache import file_key_and_status
 
         for target in targets:
-            found_key = file_key_and_status(target.path) if target.refusal is None and target.contents is None else None
+            found_key = file_key_and_status(target.location) if target.refusal is None and target.contents is None else None
             keyed.append((target, None if found_key is None else found_key[0]))
             corpus_files.append((keyed[-1][1], 0 if found_key is None else found_key[1].st_ctime_ns, target.display))
             if found_key is not None and report_texts is not None:
@@ -1608,7 +1616,7 @@ def _cross_file_elsewhere(linter: Linter, corpus: Corpus, entries: Sequence[Prof
     return kept
 
 
-def _locations(paths: Iterable[Path]) -> set[str]:
+def _locations(paths: Iterable[Path | str]) -> set[str]:
     """:func:`_location` of each path, resolving each folder once (a run may name 10,000)."""
     real_folders: dict[str, str] = {}
     located = set()

@@ -126,10 +126,10 @@ def load_corpus(config: Config, paths: Sequence[Path]) -> tuple[Corpus, frozense
     targets = discover_targets(paths, root, config)
     entries = [entry_for(read_document(t, config.max_file_size)) for t in targets]
     scope = frozenset(e.slug for e in entries if e.slug is not None)
-    seen = {os.path.abspath(t.path) for t in targets}
+    seen = {os.path.abspath(t.location) for t in targets}
     if root.is_dir():
         for target in discover([root], None, config.exclusions()):
-            if os.path.abspath(target.path) not in seen:
+            if os.path.abspath(target.location) not in seen:
                 entries.append(entry_for(read_document(target, config.max_file_size)))
     return Corpus.from_entries(root, entries), scope
 
