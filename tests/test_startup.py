@@ -208,6 +208,36 @@ def test_a_warm_run_over_a_spilled_corpus_imports_no_tempfile_inspect_or_typing_
     assert (touched, imported) == (first, [])
 
 
+_LAZY_PATTERNS_USED = """
+import json, runpy, sys
+sys.argv = ["profilelint", *sys.argv[1:]]
+try:
+    runpy.run_module("profilelint", run_name="__main__")
+except SystemExit:
+    pass
+from profilelint.lazy_pattern import _LazyPattern
+print(json.dumps({f"{name}.{attribute}": "search" in vars(value)
+                  for name, module in list(sys.modules.items()) if name.startswith("profilelint")
+                  for attribute, value in vars(module).items() if isinstance(value, _LazyPattern)}))
+"""
+
+
+def test_a_warm_run_compiles_no_pattern_of_the_rules_or_the_parser(tmp_path: Path) -> None:
+    """Module-level patterns are compiled when first used (lazy_pattern: ~6 ms of a warm run)."""
+    (tmp_path / "a.yaml").write_bytes(SEED.read_bytes())
+
+    def compiled() -> dict[str, bool]:
+        done = subprocess.run([sys.executable, "-c", _LAZY_PATTERNS_USED, "check", "--format", "json", "."],
+                              cwd=tmp_path, capture_output=True, text=True, timeout=60, check=True)
+        return json.loads(done.stdout.splitlines()[-1])
+
+    cold = compiled()
+    assert cold["profilelint.rules.formatting._BLOCK_HEADER"] and cold["profilelint.rules.review._DATE"]
+    warm = compiled()
+    assert warm.keys() == cold.keys() and len(warm) > 15
+    assert [name for name, used in warm.items() if used] == []
+
+
 @pytest.mark.parametrize(("before", "expected"), [("", "False typing"), ("import typing_extensions\n", "True typing_extensions")])
 def test_msgspec_is_imported_without_typing_extensions_but_leaves_it_importable(
     tmp_path: Path, before: str, expected: str

@@ -53,6 +53,7 @@ from .console import warn
 from .corpus import DeferredEntry, ProfileEntry
 from .digest import blake2b
 from .engine import READ_FLAGS, FileResult, read_capped
+from .lazy_pattern import lazy_compile
 from .records import FrozenRecord
 
 if TYPE_CHECKING:
@@ -78,8 +79,8 @@ _MARKER_FILES = {
 }
 _GITIGNORE = ".gitignore"
 _OWN_TOP_LEVEL = {_GITIGNORE, *_MARKER_FILES}
-_NAMESPACE_NAME = re.compile(r"[0-9a-f]{24}")
-_OWN_FILE_NAME = re.compile(
+_NAMESPACE_NAME = re.compile(r"[0-9a-f]{24}")  # every cached run looks for links among the namespaces
+_OWN_FILE_NAME = lazy_compile(
     r"(?:index|index-head|suggestions|results-[0-9a-f]{2})\.json"
     r"|\.(?:index|index-head|suggestions|results-[0-9a-f]{2})-[a-z0-9_]+\.tmp"
     r"|reports-(?:[a-z]+-[0-9a-f]{2}(?:-new)?|confirmed)\.bin|\.reports-(?:[a-z]+-[0-9a-f]{2}(?:-new)?|confirmed)-[a-z0-9_]+\.tmp"

@@ -11,10 +11,10 @@ schema rules drop every error at or below it, and the rules that read fields tre
 from __future__ import annotations
 
 import functools
-import re
 from typing import Any, Final
 
 from .diagnostics import Applicability, DataChange, Edit, Fix, LineIndex, Position, Span
+from .lazy_pattern import lazy_compile
 from .records import FrozenRecord, Record
 
 PLAIN_STYLES = (None, "")
@@ -51,7 +51,7 @@ ALIAS: Final = _Alias()
 
 
 _LINE_BREAKS = {"\n": "\\n", "\r": "\\r", "\x85": "\\x85", "\u2028": "\\u2028", "\u2029": "\\u2029"}
-_LINE_BREAK = re.compile("[\n\r\x85\u2028\u2029]")
+_LINE_BREAK = lazy_compile("[\n\r\x85\u2028\u2029]")
 
 
 def show_text(text: str, limit: int | None = None) -> str:

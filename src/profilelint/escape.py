@@ -17,17 +17,20 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_CANDIDATE = re.compile(
+from .lazy_pattern import lazy_compile
+
+_CANDIDATE_CLASS = (
     r"[\x00-\x1f\x7f-\x9f\xad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u115f-\u1160"
     r"\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\u3164\ud800-\udfff\ufeff\uffa0"
     r"\ufff9-\ufffb\U00010000-\U0010ffff]"
 )
+_CANDIDATE = lazy_compile(_CANDIDATE_CLASS)
 """Characters worth a look: every BMP character `_hidden` accepts (as of Unicode 14; listed
 rather than computed, which would cost every run ~20 ms at start-up) and everything beyond
 the BMP (emoji mostly, tag characters among them).  `_hidden` decides; text without any of
 these — ASCII, accented, CJK — goes through at regex speed."""
 
-_UNSTRUCTURAL_CANDIDATE = re.compile(_CANDIDATE.pattern.replace(r"\x00-\x1f", r"\x00-\x08\x0b\x0c\x0e-\x1f", 1))
+_UNSTRUCTURAL_CANDIDATE = lazy_compile(_CANDIDATE_CLASS.replace(r"\x00-\x1f", r"\x00-\x08\x0b\x0c\x0e-\x1f", 1))
 """`_CANDIDATE` without tab, line feed and carriage return, which a serialiser writes raw only
 as layout (and `json_text` and `xml_references` leave alone): a JSON or XML document is full
 of them, and each would otherwise be a match handed to Python."""
@@ -161,12 +164,12 @@ def xml_references(serialised: str) -> str:
     return _UNSTRUCTURAL_CANDIDATE.sub(lambda m: f"&#x{ord(m[0]):x};" if _hidden(m[0]) else m[0], serialised)
 
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-!|~&=$])")
+_MARKDOWN_SPECIAL = lazy_compile(r"([\\`*_{}\[\]()<>#+\-!|~&=$])")
 """ASCII punctuation that can start markup: emphasis, code spans, links and images, raw HTML,
 entities, headings, lists, quotes, tables, strikethrough, setext underlines, `$` maths.  CommonMark lets
 any ASCII punctuation be backslash-escaped; `, . ; : ? ' "` and the like are left as they
 are, so ordinary sentences stay readable in the message itself."""
-_ORDERED_LIST = re.compile(r"^( *[0-9]+)\.", re.MULTILINE)
+_ORDERED_LIST = lazy_compile(r"^( *[0-9]+)\.", re.MULTILINE)
 """`1.` at the start of a line would begin a numbered list."""
 
 

@@ -37,7 +37,6 @@ all the same.
 from __future__ import annotations
 
 import os
-import re
 import struct
 from collections.abc import Callable, Iterable, Sequence
 from functools import partial
@@ -47,6 +46,7 @@ from typing import TYPE_CHECKING, Annotated, BinaryIO, cast
 from .cache import MAX_FILE_BYTES, Damaged, Stale, open_capped, write_atomically
 from .digest import blake2b
 from .findings import Counts, FileFindings, Spill, SpillError, counts_of
+from .lazy_pattern import lazy_compile
 from .lean_msgspec import msgspec
 
 if TYPE_CHECKING:
@@ -61,7 +61,7 @@ _LENGTH = struct.Struct("<Q")
 SHARDS = 32
 """Two files each, kept open while the run reads them: 64 descriptors per variant."""
 VARIANT_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
-_C1_CONTROL = re.compile(b"\xc2[\x80-\x9f]")
+_C1_CONTROL = lazy_compile(b"\xc2[\x80-\x9f]")
 """A C1 control in UTF-8 (CSI, OSC, DCS… start terminal sequences on some terminals)."""
 
 Stamp = tuple[str, int, int, int, int]

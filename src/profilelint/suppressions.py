@@ -14,13 +14,14 @@ from collections.abc import Iterable
 
 from .diagnostics import Span
 from .document import BLOCK_STYLES, Document
+from .lazy_pattern import lazy_compile
 from .records import FrozenRecord
 
 # `codes` is code characters with white space allowed only between them.  Every quantifier over
 # white space is possessive and never sits next to another one over the same characters, so a
 # long run of blanks is scanned once: the match is linear in the line's length (a lazy
 # `[…\s]+?\s*$` was quadratic).
-DIRECTIVE = re.compile(
+DIRECTIVE = lazy_compile(
     r"#\s*+profilelint:\s*+(?P<kind>disable-file|disable)\s*+=\s*+"
     r"(?P<codes>(?:[A-Za-z0-9_,-]|\s++(?=[A-Za-z0-9_,-]))++)\s*+$"
 )

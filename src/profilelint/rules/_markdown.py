@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from ..diagnostics import Span
 from ..document import Document
+from ..lazy_pattern import lazy_compile
 from ..records import FrozenRecord
 
 if TYPE_CHECKING:
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 
 _BULLET_MARKERS = "-*+"
 _LONE_MARKER = {
-    marker: re.compile(rf"{re.escape(marker)}(?<=[ \t>\r\n]{re.escape(marker)})(?=[ \t\r\n])")
+    marker: lazy_compile(rf"{re.escape(marker)}(?<=[ \t>\r\n]{re.escape(marker)})(?=[ \t\r\n])")
     for marker in _BULLET_MARKERS
 }
 """One marker with a blank, `>` or line break on either side (in the text framed by two line
@@ -34,8 +35,8 @@ starts with its marker, so the regex engine skips to the next such character in 
 the look-arounds are one character."""
 # A setext underline: a line of `=` or `-` (after blanks or `>`), at the start of the text or
 # after a line break. Starting at the line break lets the engine jump from line to line.
-_SETEXT_FIRST_LINE = re.compile(r"[ \t>]*(?:=+|-+)[ \t]*(?:\n|\Z)")
-_SETEXT_LATER_LINE = re.compile(r"\n[ \t>]*(?:=+|-+)[ \t]*(?:\n|\Z)")
+_SETEXT_FIRST_LINE = lazy_compile(r"[ \t>]*(?:=+|-+)[ \t]*(?:\n|\Z)")
+_SETEXT_LATER_LINE = lazy_compile(r"\n[ \t>]*(?:=+|-+)[ \t]*(?:\n|\Z)")
 
 
 def could_mix_list_markers(markdown: str) -> bool:

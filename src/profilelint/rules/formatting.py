@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from ..diagnostics import Applicability, DataChange, Edit, Fix, Position, Severity, Span
 from ..document import BLOCK_STYLES, Document, pointer_label
+from ..lazy_pattern import lazy_compile
 from ..records import FrozenRecord, Record
 from ..registry import Finding, Needs, RuleContext, rule
 from ._markdown import (
@@ -83,13 +84,13 @@ def _line_start(doc: Document, line: int) -> int:
 # --- FMT001 ----------------------------------------------------------------------------------
 
 
-_LINE_ENDS_BLANK = re.compile(r"[ \t]\r*(?:\n|\Z)")
+_LINE_ENDS_BLANK = lazy_compile(r"[ \t]\r*(?:\n|\Z)")
 """A space or tab that ends a line: before the line's `\n` (and any CRs, which line_text
 drops) or the end of the text. One search over the whole text finds the few such lines
 instead of a Python loop over every line; linear, as each match starts at one character."""
 
 
-_BLANK_BEFORE_BREAK = re.compile(r"\n(?<=[ \t]\n)")
+_BLANK_BEFORE_BREAK = lazy_compile(r"\n(?<=[ \t]\n)")
 """A line break after a space or tab. Starting with the break lets the engine jump from one
 `\n` to the next (a search for ` \n` stops at every space of the text); linear."""
 
@@ -225,13 +226,13 @@ def trailing_whitespace(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
 # --- FMT002 ----------------------------------------------------------------------------------
 
 _STYLE_NAMES = {"": "a plain scalar", "'": "a single-quoted string", '"': "a double-quoted string"}
-_BLOCK_KEY_PREFIX = re.compile(r" *(?:- +)*")
-_BLOCK_HEADER = re.compile(r"[|>][0-9+-]*(?P<comment>\s+#.*)?\s*")
+_BLOCK_KEY_PREFIX = lazy_compile(r" *(?:- +)*")
+_BLOCK_HEADER = lazy_compile(r"[|>][0-9+-]*(?P<comment>\s+#.*)?\s*")
 _LITERAL_INDENT = 2
 """Columns between a key and the content of the literal block written for its value."""
 
 
-_NOT_LITERAL_SAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]")
+_NOT_LITERAL_SAFE = lazy_compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]")
 
 
 def _literal_safe(text: str) -> bool:
@@ -465,7 +466,7 @@ def _first_line(text: str) -> str:
 
 _BULLETS = frozenset("-*+")
 
-_CONTAINER_MARKER = re.compile(r"[ \t]*(?:>|(?P<item>[-*+]|[0-9]{1,9}[.)])(?=[ \t]|$))")
+_CONTAINER_MARKER = lazy_compile(r"[ \t]*(?:>|(?P<item>[-*+]|[0-9]{1,9}[.)])(?=[ \t]|$))")
 """A block quote's `>` or a list item's marker at the head of a line, after any blanks; the
 marker of an item must be followed by a blank or the line's end. Linear: one step of blanks
 and a marker of at most ten characters."""
@@ -564,7 +565,7 @@ def _marker_column(text: str, items_before: int) -> int | None:
     return None
 
 
-_LINE_BREAK = re.compile(r"\r\n?|\n")
+_LINE_BREAK = lazy_compile(r"\r\n?|\n")
 """A line break as markdown-it reads one: it also breaks lines at a lone CR."""
 
 
@@ -728,7 +729,7 @@ def _tab_indented_lines(doc: Document, layout: _Layout) -> list[tuple[int, int]]
     return found
 
 
-_TAB_IN_LEADING_BLANKS = re.compile(r"^ *\t", re.MULTILINE)
+_TAB_IN_LEADING_BLANKS = lazy_compile(r"^ *\t", re.MULTILINE)
 """A line whose leading white space holds a tab (lines start after `\n`, as in LineIndex):
 the only candidates, found in one search instead of a Python loop over every line."""
 

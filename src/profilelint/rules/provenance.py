@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..diagnostics import Severity, Span
 from ..document import ALIAS, Document, join_pointer, pointer_label
+from ..lazy_pattern import lazy_compile
 from ..records import FrozenRecord
 from ..registry import Finding, RuleContext, rule
 from ._markdown import SectionBody, markdown_line_span, markdown_tokens, section_bodies
@@ -227,7 +228,7 @@ def _own_text(tokens: list[Token], item: int) -> Token | None:
     return None
 
 
-_PLAIN_ITEM = re.compile(r"- ([A-Za-z][^\s*_`\[\]<>!&\\\x00]*(?: [^\s*_`\[\]<>!&\\\x00]+)*)")
+_PLAIN_ITEM = lazy_compile(r"- ([A-Za-z][^\s*_`\[\]<>!&\\\x00]*(?: [^\s*_`\[\]<>!&\\\x00]+)*)")
 """A list item markdown-it reads as one paragraph of plain text: `- ` and a letter, then no
 character any CommonMark rule of the preset acts on inside a line (emphasis, code, links,
 images, autolinks and HTML, entities, escapes), no other white space than single spaces."""
@@ -376,7 +377,7 @@ _normalise_remembered = functools.lru_cache(maxsize=2048)(_normalise_each_charac
 # --- PRV004 ----------------------------------------------------------------------------------
 
 _MARKER = "TODO:"
-PLACEHOLDER = re.compile(r"(?<![\w`])TODO:[^\n]*")
+PLACEHOLDER = lazy_compile(r"(?<![\w`])TODO:[^\n]*")
 """`TODO: …` to the end of its line; not inside inline code (`` `TODO:` ``), not part of a word."""
 _SHOWN_PLACEHOLDER = 60
 

@@ -7,17 +7,17 @@ look at one document.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from pathlib import Path
 
 from ..corpus import Link, ProfileEntry
 from ..diagnostics import Applicability, DataChange, Edit, Fix, Severity
 from ..document import Document, show_text
+from ..lazy_pattern import lazy_compile
 from ..registry import Finding, RuleContext, rule
 from ..suggest import clear_best
 
-_ITEM_PREFIX = re.compile(r" *- +")
+_ITEM_PREFIX = lazy_compile(r" *- +")
 """What precedes a block sequence item on its first line."""
 
 

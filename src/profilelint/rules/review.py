@@ -8,17 +8,17 @@ or empty, so no review finding rests on it.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterator
 from typing import Any
 
 from ..diagnostics import Severity
 from ..document import ALIAS, Document, show_text
+from ..lazy_pattern import lazy_compile
 from ..registry import Finding, RuleContext, rule
 
 VOUCHED_STATUSES = frozenset({"reviewed", "published"})
 DATE_FIELDS = ("created", "updated", "last_reviewed")
-_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_DATE = lazy_compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def parse_date(value: Any) -> dt.date | None:

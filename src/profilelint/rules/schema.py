@@ -15,12 +15,12 @@ An alias (`*name`) is unknown: every error at or below it is dropped (YML004 rep
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
 from ..diagnostics import Severity, Span
 from ..document import Document, join_pointer, pointer_label, show_text, unescape_pointer_token
+from ..lazy_pattern import lazy_compile
 from ..records import FrozenRecord
 from ..registry import Finding, RuleContext, rule
 from ..schema import json_type
@@ -37,7 +37,7 @@ _TYPE_NAMES = {
 }
 _OWNED_ELSEWHERE = (
     # SEC002 reports unknown headings with a heading-specific message.
-    (re.compile(r"/sections/\d+/heading"), "enum"),
+    (lazy_compile(r"/sections/\d+/heading"), "enum"),
 )
 
 
