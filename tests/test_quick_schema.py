@@ -171,6 +171,17 @@ def test_a_one_file_check_of_an_invalid_profile_imports_no_validator_library(tmp
     ]
 
 
+def test_a_few_changed_files_are_checked_without_loading_jsonschema_rs(tmp_path: Path) -> None:
+    """Ten files, as a pre-commit run or a run after a small edit has: below QUICK_CHECK_LIMIT,
+    importing jsonschema-rs (~15 ms) would cost more than it saves."""
+    for number in range(10):
+        (tmp_path / f"p{number}.yaml").write_bytes(SEED.read_bytes().replace(b"customs-officer", f"p{number}".encode()))
+    lines, imported = modules_after(["check", "--no-cache", "--jobs", "1", "--format", "concise", "."], tmp_path,
+                                    ("jsonschema", "jsonschema_rs"))
+    assert imported == []
+    assert lines[0].startswith("p0.yaml:")
+
+
 SEED_DATA = yaml.safe_load(SEED.read_text(encoding="utf-8"))
 JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers(-3, 3) | st.sampled_from([0.0, 1.0, 1.5, float("nan")])
