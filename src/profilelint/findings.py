@@ -2,8 +2,9 @@
 
 A run over 10,000 files finds ~190,000 problems, and a fix can carry a whole re-emitted
 section: held as objects, they cost more memory than everything else the run does.  So the
-per-file findings leave memory as they arrive (packed, and past a few megabytes written to an
-anonymous temporary file, which has no name and vanishes when closed), and the report reads them back one file at a time.
+per-file findings leave memory as they arrive (packed and, past a few megabytes, written to an
+anonymous temporary file, which has no name and vanishes when closed), and the report reads
+them back one file at a time.
 
 Report order is what sorting every diagnostic by :meth:`Diagnostic.sort_key` gives: by path
 as a string (so `a-b.yaml` comes before `a/x.yaml`, which comes before `a0.yaml`, whatever
