@@ -257,7 +257,7 @@ def test_workers_stopped_while_one_sends_a_result_do_not_hang_the_run(tmp_path: 
 
 _KILLED_WORKER = """
 import os, signal, struct, sys
-from profilelint import engine, findings
+from profilelint import engine
 
 work_chunk = engine._work_chunk
 chunks = 0
