@@ -19,6 +19,7 @@ validates (see :data:`schema.VERIFY_ACCELERATOR_ENV`).
 from __future__ import annotations
 
 import math
+import operator
 import re
 from collections.abc import Callable
 from datetime import date
@@ -127,10 +128,9 @@ def _is_number(value: Any) -> bool:
 _KEYWORDS = {
     keyword: "_" + keyword.lstrip("$")
     for keyword in ("$ref", "type", "enum", "const", "properties", "required", "additionalProperties", "items",
-                    "minItems", "maxItems", "uniqueItems", "minLength", "maxLength", "pattern", "format",
-                    "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "anyOf", "allOf")
+                    "uniqueItems", "pattern", "format", "anyOf", "allOf")
 }
-"""The keywords compiled, each by the method of its name."""
+"""The keywords compiled, each by the method of its name (and the bounds of :data:`_BOUNDS`)."""
 
 
 class _Unsupported(Exception):
@@ -151,6 +151,9 @@ class _Compiler:
         validators: list[Validate] = []
         for keyword, value in schema.items():
             if keyword in _ANNOTATIONS or keyword in _CONTAINERS or (root and keyword in _ROOT_ONLY):
+                continue
+            if keyword in _BOUNDS:
+                validators.append(_bounded(keyword, value, schema))
                 continue
             method = _KEYWORDS.get(keyword)
             if method is None:
@@ -274,45 +277,6 @@ class _Compiler:
 
         return validate
 
-    def _bound(self, keyword: str, bound: Any, schema: dict[str, Any], kind: str, broken: Callable[[Any], bool]) -> Validate:
-        def validate(value: Any, path: tuple[Any, ...], errors: Errors) -> None:
-            if (_is_number(value) if kind == "number" else _kind(value) == kind) and broken(value):
-                errors.append(QuickError(keyword, bound, value, schema, path))
-
-        return validate
-
-    def _minItems(self, bound: Any, schema: dict[str, Any]) -> Validate:
-        limit = _count(bound)
-        return self._bound("minItems", bound, schema, "array", lambda value: len(value) < limit)
-
-    def _maxItems(self, bound: Any, schema: dict[str, Any]) -> Validate:
-        limit = _count(bound)
-        return self._bound("maxItems", bound, schema, "array", lambda value: len(value) > limit)
-
-    def _minLength(self, bound: Any, schema: dict[str, Any]) -> Validate:
-        limit = _count(bound)
-        return self._bound("minLength", bound, schema, "string", lambda value: len(value) < limit)
-
-    def _maxLength(self, bound: Any, schema: dict[str, Any]) -> Validate:
-        limit = _count(bound)
-        return self._bound("maxLength", bound, schema, "string", lambda value: len(value) > limit)
-
-    def _minimum(self, bound: Any, schema: dict[str, Any]) -> Validate:
-        limit = _limit(bound)
-        return self._bound("minimum", bound, schema, "number", lambda value: value < limit)
-
-    def _maximum(self, bound: Any, schema: dict[str, Any]) -> Validate:
-        limit = _limit(bound)
-        return self._bound("maximum", bound, schema, "number", lambda value: value > limit)
-
-    def _exclusiveMinimum(self, bound: Any, schema: dict[str, Any]) -> Validate:
-        limit = _limit(bound)  # a boolean (draft 4's form) is refused there
-        return self._bound("exclusiveMinimum", bound, schema, "number", lambda value: value <= limit)
-
-    def _exclusiveMaximum(self, bound: Any, schema: dict[str, Any]) -> Validate:
-        limit = _limit(bound)
-        return self._bound("exclusiveMaximum", bound, schema, "number", lambda value: value >= limit)
-
     def _pattern(self, pattern: Any, schema: dict[str, Any]) -> Validate:
         if type(pattern) is not str:
             raise _Unsupported
@@ -321,12 +285,12 @@ class _Compiler:
             search = re.compile(pattern).search
         except (re.error, RecursionError, OverflowError):
             raise _Unsupported from None
-        return self._bound("pattern", pattern, schema, "string", lambda value: search(value) is None)
+        return _bound("pattern", pattern, schema, "string", lambda value: search(value) is None)
 
     def _format(self, name: Any, schema: dict[str, Any]) -> Validate:
         if name != "date":
             raise _Unsupported
-        return self._bound("format", name, schema, "string", lambda value: not _is_calendar_date(value))
+        return _bound("format", name, schema, "string", lambda value: not _is_calendar_date(value))
 
     def _uniqueItems(self, unique: Any, schema: dict[str, Any]) -> Validate:
         if type(unique) is not bool:
@@ -384,8 +348,40 @@ def _count(bound: Any) -> int:
 
 def _limit(bound: Any) -> int | float:
     if type(bound) not in (int, float) or not math.isfinite(bound):
-        raise _Unsupported
+        raise _Unsupported  # a boolean (draft 4's exclusiveMinimum) too
     return bound  # type: ignore[no-any-return]
+
+
+def _itself(value: Any) -> Any:
+    return value
+
+
+_BOUNDS: dict[str, tuple[str, Callable[[Any], Any], Callable[[Any], Any], Callable[[Any, Any], bool]]] = {
+    "minItems": ("array", _count, len, operator.lt),
+    "maxItems": ("array", _count, len, operator.gt),
+    "minLength": ("string", _count, len, operator.lt),
+    "maxLength": ("string", _count, len, operator.gt),
+    "minimum": ("number", _limit, _itself, operator.lt),
+    "maximum": ("number", _limit, _itself, operator.gt),
+    "exclusiveMinimum": ("number", _limit, _itself, operator.le),
+    "exclusiveMaximum": ("number", _limit, _itself, operator.ge),
+}
+"""Each bound keyword: the kind of value it applies to, how its bound is read (or refused), what
+of the value is measured, and the comparison of that measure with the bound that breaks it."""
+
+
+def _bounded(keyword: str, bound: Any, schema: dict[str, Any]) -> Validate:
+    kind, read, measure, breaks = _BOUNDS[keyword]
+    limit = read(bound)
+    return _bound(keyword, bound, schema, kind, lambda value: breaks(measure(value), limit))
+
+
+def _bound(keyword: str, bound: Any, schema: dict[str, Any], kind: str, broken: Callable[[Any], bool]) -> Validate:
+    def validate(value: Any, path: tuple[Any, ...], errors: Errors) -> None:
+        if (_is_number(value) if kind == "number" else _kind(value) == kind) and broken(value):
+            errors.append(QuickError(keyword, bound, value, schema, path))
+
+    return validate
 
 
 def _is_calendar_date(text: str) -> bool:

@@ -116,12 +116,8 @@ class ProfileSchema:
                 return iter(quick.errors(data))
             except Undecided:
                 quick = None  # it would be undecided again below
-        if self.fast is not None:
-            try:
-                if self.fast.is_valid(data):
-                    return iter(())
-            except Exception:  # noqa: BLE001, S110 - data it cannot take (huge ints, NaN): ask the others
-                pass
+        if self._fast_valid(data):
+            return iter(())
         if quick is not None:
             try:
                 errors = quick.errors(data)
@@ -131,16 +127,24 @@ class ProfileSchema:
                 return iter(errors)
         return self.validator.iter_errors(data)  # type: ignore[no-any-return]
 
+    def _fast_valid(self, data: Any) -> bool:
+        """Whether jsonschema-rs finds ``data`` valid: False without jsonschema-rs, and for data
+        it cannot take (huge integers, NaN), which the other validators then judge."""
+        fast = self.fast
+        if fast is None:
+            return False
+        try:
+            return bool(fast.is_valid(data))
+        except Exception:  # noqa: BLE001 - see the docstring
+            return False
+
     def _verified_errors(self, data: Any) -> list[Any]:
         """jsonschema's errors, after checking that the quick validator's (when it is sure)
         are the same and that jsonschema-rs's verdict agrees; the quick errors when it is
         sure, so that the rules are tested on them."""
         errors = list(self.validator.iter_errors(data))
         if self.fast is not None:
-            try:
-                fast_valid = bool(self.fast.is_valid(data))
-            except Exception:  # noqa: BLE001 - data it cannot take (huge ints, NaN)
-                fast_valid = False
+            fast_valid = self._fast_valid(data)
             if fast_valid == bool(errors):
                 raise AssertionError(f"jsonschema-rs says valid={fast_valid} but jsonschema found "
                                      f"{len(errors)} error(s) for {data!r:.300}")
