@@ -268,6 +268,44 @@ def test_a_report_of_one_line_near_the_top_builds_no_table() -> None:
     assert lines.line_text(1500) == "a" and lines._starts is not None  # the second question builds it
 
 
+def _table_position(text: str, offset: int) -> Position:
+    lines = LineIndex(text)
+    lines.starts  # noqa: B018 - the table, built before the question
+    return lines.position(offset)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="ab\r\n\x85\u2028é", max_size=200), st.lists(st.integers(-3, 210), min_size=1, max_size=40))
+def test_a_position_counted_from_the_last_one_is_the_tables(text: str, offsets: list[int]) -> None:
+    """Offsets mapped in any order, forwards, backwards, before or past the text, by the
+    scan from the last one and by the table once the scans have read the text's length."""
+    lines = LineIndex(text)
+    for offset in offsets:
+        found = lines.position(offset)
+        assert found == _table_position(text, offset) and type(found) is Position
+
+
+def test_offsets_mapped_in_order_build_no_table() -> None:
+    text = "key: value\n" * 1000
+    lines = LineIndex(text)
+    assert [lines.position(o) for o in range(0, len(text), 997)] == [
+        _table_position(text, o) for o in range(0, len(text), 997)]
+    last = len(text) - len(text) % 997
+    assert lines.position(last - 30) == _table_position(text, last - 30)  # a few lines back
+    assert lines._starts is None
+
+
+def test_scans_that_would_read_the_text_again_and_again_build_the_table() -> None:
+    """Offsets far apart, back and forth: the scans stop after reading twice the text's
+    length, so mapping stays linear in the text and the offsets."""
+    text = "x\n" * 5000
+    lines = LineIndex(text)
+    for _ in range(3):
+        assert lines.position(len(text) - 1) == Position(4999, 1)
+        assert lines.position(1) == Position(0, 1)
+    assert lines._starts is not None
+
+
 def test_line_index_positions_are_named_tuples() -> None:
     lines = LineIndex("ab\ncd\n")
     assert lines.position(4) == Position(1, 1) and type(lines.position(4)) is Position
