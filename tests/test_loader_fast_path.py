@@ -74,10 +74,21 @@ def assert_same(fast: Document, reference: Document) -> None:
 
 
 def fast_path_agrees(text: str) -> bool:
-    """Does the fast path agree with the event walk? False when it falls back (None)."""
+    """Does the fast path agree with the event walk? False when it falls back (None).  Given
+    the UTF-8 bytes of the text, as `load` gives them, it takes the same path to the same
+    Document."""
     fast = _parse_composed("x.yaml", text)
     reference = _parse_events("x.yaml", text)
     assert_same(parse("x.yaml", text), reference)
+    try:
+        utf8 = text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: no file decodes to it
+        utf8 = None
+    if utf8 is not None:
+        from_bytes = _parse_composed("x.yaml", text, utf8=utf8)
+        assert (from_bytes is None) == (fast is None)
+        if from_bytes is not None:
+            assert_same(from_bytes, reference)
     if fast is None:
         return False
     assert_same(fast, reference)
@@ -115,6 +126,14 @@ def test_a_generated_corpus_of_both_styles_takes_the_fast_path_and_agrees(
         raw = path.read_bytes()
         assert fast_path_agrees(raw.decode("utf-8")), path.name
         assert_same(load(path.name, raw), _parse_events(path.name, raw.decode("utf-8")))
+
+
+def test_a_file_with_a_byte_order_mark_loads_as_the_event_walk_reads_it(generated_corpus: list[Path]) -> None:
+    """`load` gives libyaml the bytes after the mark: the Document is the reference's, mark noted."""
+    text = generated_corpus[-1].read_text(encoding="utf-8") + "note: \u00e9t\u00e9 \u2014 \U0001f600\n"
+    loaded = load("x.yaml", b"\xef\xbb\xbf" + text.encode("utf-8"))
+    assert loaded.has_bom and loaded.data["note"] == "\u00e9t\u00e9 \u2014 \U0001f600"
+    assert_same(loaded, _parse_events("x.yaml", text, has_bom=True))
 
 
 # -- the YAML the rest of the suite writes ----------------------------------------------------

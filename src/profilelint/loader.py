@@ -456,7 +456,7 @@ def load(path: str, raw: bytes) -> Document:
         doc.problems.append(problem)
         return doc
     assert text is not None
-    return parse(path, text, has_bom=has_bom)
+    return parse(path, text, has_bom=has_bom, utf8=raw[3:] if has_bom else raw)
 
 
 # An anchor (`&name`) starts a token, and a token starts only at the start of the text or after
@@ -574,8 +574,12 @@ def _plain_scalar(raw: str) -> tuple[Any, ImplicitScalar | None]:
     return value, None if kind == "str" else ImplicitScalar(kind, raw)
 
 
-def _parse_composed(path: str, text: str, *, has_bom: bool = False) -> Document | None:
+def _parse_composed(path: str, text: str, *, has_bom: bool = False, utf8: bytes | None = None) -> Document | None:
     """The fast parse: libyaml composes the node tree in C, one lean walk builds the Document.
+
+    ``utf8``: the bytes ``text`` was decoded from (without a byte order mark), given to
+    libyaml as they are: it reads UTF-8, and PyYAML would encode ``text`` back into them
+    (~2% of a worker's instructions in a file with a character beyond Latin-1).
 
     Returns the very Document :func:`_parse_events` would, or None when the tree cannot give
     it: anchors, aliases and explicit tags (the event walk records them), syntax errors (their
@@ -592,7 +596,7 @@ def _parse_composed(path: str, text: str, *, has_bom: bool = False) -> Document 
         # libyaml's reader refuses every character :data:`_NOT_ALLOWED_IN_YAML` matches (a
         # surrogate cannot even be encoded), so the event walk reports those, as it does
         # every syntax error.
-        root = _Composer(text).get_single_node()
+        root = _Composer(text if utf8 is None else utf8).get_single_node()
     except (yaml.YAMLError, UnicodeEncodeError, RecursionError):
         return None
     if root is None:
@@ -704,9 +708,10 @@ class _NodeWalk:
         return raw
 
 
-def parse(path: str, text: str, *, has_bom: bool = False) -> Document:
-    """Parse decoded text into a Document. Never raises for any input."""
-    doc = _parse_composed(path, text, has_bom=has_bom)
+def parse(path: str, text: str, *, has_bom: bool = False, utf8: bytes | None = None) -> Document:
+    """Parse decoded text into a Document (``utf8``: the bytes it was decoded from, if at
+    hand). Never raises for any input."""
+    doc = _parse_composed(path, text, has_bom=has_bom, utf8=utf8)
     if doc is None:
         doc = _parse_events(path, text, has_bom=has_bom)
     return doc
