@@ -58,3 +58,13 @@ def test_the_fast_encoder_writes_every_character_as_the_json_module_does() -> No
     every = "".join(chr(code) for code in range(0x110000) if not 0xD800 <= code <= 0xDFFF)
     assert json_format._encode_utf8(every) == json.encoder.encode_basestring(every).encode("utf-8")
     assert json_format._string("a\udcff\u202e") == b'"a\\udcff\\u202e"'
+
+
+def test_recurring_texts_are_remembered_within_a_bound(monkeypatch: Any) -> None:
+    """Help lines, fix descriptions and pointers are encoded once; the memory that takes is
+    bounded by count and length, whatever a run's findings say, and never changes a byte."""
+    monkeypatch.setattr(json_format, "_RECURRING", {})
+    monkeypatch.setattr(json_format, "_RECURRING_LIMIT", 3)
+    texts = [None, "same", "same", "\u202e hidden", "x" * (json_format._RECURRING_LENGTH + 1), "a", "b", "c"]
+    assert [json_format._recurring(t) for t in texts] == [json_format._optional(t) for t in texts]
+    assert list(json_format._RECURRING) == ["same", "\u202e hidden", "a"]

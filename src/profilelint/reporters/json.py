@@ -86,6 +86,26 @@ def _string(value: str) -> bytes:
 _APPLICABILITIES = {a: _string(a.value) for a in Applicability}
 _SEVERITIES = {s: _string(s.label) for s in Severity}
 
+_RECURRING: dict[str, bytes] = {}
+""":func:`_string` of help lines, fix descriptions and pointers, which recur from finding to
+finding (FMT002's help and description on every section of every file)."""
+_RECURRING_LIMIT = 4096
+_RECURRING_LENGTH = 160
+"""Longer texts, and any after the first _RECURRING_LIMIT, are encoded each time: the memory
+it holds stays bounded whatever the findings say."""
+
+
+def _recurring(value: str | None) -> bytes:
+    """:func:`_optional` of a text likely to recur, remembered."""
+    if value is None:
+        return b"null"
+    encoded = _RECURRING.get(value)
+    if encoded is None:
+        encoded = _string(value)
+        if len(value) <= _RECURRING_LENGTH and len(_RECURRING) < _RECURRING_LIMIT:
+            _RECURRING[value] = encoded
+    return encoded
+
 
 def _optional(value: str | None) -> bytes:
     return b"null" if value is None else _string(value)
@@ -106,7 +126,7 @@ def _fix_text(fix: Fix, index: LineIndex | None) -> bytes:
     ]
     edits_text = b"[\n        " + b",\n        ".join(edits) + b"\n      ]" if edits else b"[]"
     return b'{\n      "message": %b,\n      "applicability": %b,\n      "edits": %b\n    }' % (
-        _string(fix.description), _APPLICABILITIES[fix.applicability], edits_text)
+        _recurring(fix.description), _APPLICABILITIES[fix.applicability], edits_text)
 
 
 _ELEMENT = (
@@ -123,7 +143,7 @@ def _layout(d: Diagnostic, index: LineIndex | None, path: bytes, code: bytes, na
     fix = b"null" if d.fix is None else _fix_text(d.fix, index)
     return _ELEMENT % (
         path, start.line + 1, start.column + 1, end.line + 1, end.column + 1, code, name, url,
-        _SEVERITIES[d.severity], _string(d.message), _optional(d.help or None), _optional(d.pointer), fix,
+        _SEVERITIES[d.severity], _string(d.message), _recurring(d.help or None), _recurring(d.pointer), fix,
     )
 
 

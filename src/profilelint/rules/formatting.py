@@ -272,12 +272,12 @@ def literal_block(value: str, parent_indent: int, newline: str = "\n") -> str | 
     the first line holding any character starts with white space, which YAML would otherwise
     take for indentation.
     """
-    return _write_literal_block(value, parent_indent, newline) if _literal_safe(value) else None
+    return _write_literal_block(value, parent_indent, newline, _chomping(value)) if _literal_safe(value) else None
 
 
-def _write_literal_block(value: str, parent_indent: int, newline: str) -> str:
-    """:func:`literal_block` of a value known to be literal-safe."""
-    chomp = _chomping(value)
+def _write_literal_block(value: str, parent_indent: int, newline: str, chomp: str) -> str:
+    """:func:`literal_block` of a value known to be literal-safe, whose :func:`_chomping` is
+    ``chomp``."""
     body = value if chomp == "-" else value[:-1]
     # The first character after any empty lines starts the first line holding a character.
     indicator = str(_LITERAL_INDENT) if body.lstrip("\n")[:1] in (" ", "\t") else ""
@@ -370,7 +370,8 @@ def _literal_fix(text: str, style: str | None, value: str, value_line: str, line
         if rest and not rest.startswith("#"):
             return None
         comment = rest
-    if _chomping(value) == "+":
+    chomp = _chomping(value)
+    if chomp == "+":
         # A keeping block takes every following blank line into its text: consume them.
         following = _line_after(text, last_end)
         while following is not None and not text[following[0] : following[1]].strip():
@@ -382,7 +383,7 @@ def _literal_fix(text: str, style: str | None, value: str, value_line: str, line
     newline = "\r\n" if text[region_end - 2 : region_end] == "\r\n" else "\n"
     if not (safe_unless_quoted and style != '"') and not _literal_safe(value):
         return None
-    block = _write_literal_block(value, key_column, newline)
+    block = _write_literal_block(value, key_column, newline, chomp)
     if comment:
         header_line, _, content = block.partition(newline)
         block = f"{header_line} {comment}{newline}{content}"
