@@ -234,11 +234,11 @@ def test_offsets_after_odd_line_breaks_are_the_line_index_ones() -> None:
     assert doc.written("/c", ["y"]) == "[y]"
 
 
-def _table_line_text(text: str, line: int) -> str:
-    """A line's text as the table of line starts gives it, the reference for the scan."""
+def _tabled(text: str) -> LineIndex:
+    """A LineIndex with its table of line starts built: the reference for its scans."""
     lines = LineIndex(text)
     lines.starts  # noqa: B018 - the table, built before the question
-    return lines.line_text(line)
+    return lines
 
 
 @settings(max_examples=300, deadline=None)
@@ -249,7 +249,7 @@ def test_a_line_found_by_a_scan_is_the_tables(text: str, questions: list[int]) -
     assert lines.line_count == len(LineIndex(text).starts) == text.count("\n") + 1
     for line in questions:
         try:
-            expected: str | type[Exception] = _table_line_text(text, line)
+            expected: str | type[Exception] = _tabled(text).line_text(line)
         except IndexError:
             expected = IndexError
         if expected is IndexError:
@@ -268,30 +268,25 @@ def test_a_report_of_one_line_near_the_top_builds_no_table() -> None:
     assert lines.line_text(1500) == "a" and lines._starts is not None  # the second question builds it
 
 
-def _table_position(text: str, offset: int) -> Position:
-    lines = LineIndex(text)
-    lines.starts  # noqa: B018 - the table, built before the question
-    return lines.position(offset)
-
-
 @settings(max_examples=400, deadline=None)
 @given(st.text(alphabet="ab\r\n\x85\u2028é", max_size=200), st.lists(st.integers(-3, 210), min_size=1, max_size=40))
 def test_a_position_counted_from_the_last_one_is_the_tables(text: str, offsets: list[int]) -> None:
     """Offsets mapped in any order, forwards, backwards, before or past the text, by the
-    scan from the last one and by the table once the scans have read the text's length."""
+    scan from the last one and by the table once the scans have read twice the text's length."""
     lines = LineIndex(text)
     for offset in offsets:
         found = lines.position(offset)
-        assert found == _table_position(text, offset) and type(found) is Position
+        assert found == _tabled(text).position(offset) and type(found) is Position
 
 
 def test_offsets_mapped_in_order_build_no_table() -> None:
     text = "key: value\n" * 1000
     lines = LineIndex(text)
+    tabled = _tabled(text)
     assert [lines.position(o) for o in range(0, len(text), 997)] == [
-        _table_position(text, o) for o in range(0, len(text), 997)]
+        tabled.position(o) for o in range(0, len(text), 997)]
     last = len(text) - len(text) % 997
-    assert lines.position(last - 30) == _table_position(text, last - 30)  # a few lines back
+    assert lines.position(last - 30) == tabled.position(last - 30)  # a few lines back
     assert lines._starts is None
 
 

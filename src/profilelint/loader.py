@@ -579,7 +579,7 @@ def _parse_composed(path: str, text: str, *, has_bom: bool = False, utf8: bytes 
 
     ``utf8``: the bytes ``text`` was decoded from (without a byte order mark), given to
     libyaml as they are: it reads UTF-8, and PyYAML would encode ``text`` back into them
-    (~2% of a worker's instructions in a file with a character beyond Latin-1).
+    (~1% of a worker's instructions in a file with a character beyond Latin-1).
 
     Returns the very Document :func:`_parse_events` would, or None when the tree cannot give
     it: anchors, aliases and explicit tags (the event walk records them), syntax errors (their
