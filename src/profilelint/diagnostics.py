@@ -64,7 +64,9 @@ class LineIndex:
     The table of line starts is built when first needed.  A report shows a line or two of
     each file it names, and in a `--corpus-wide` run ~1,400 of them are other files whose
     findings (links, slugs) sit near the top: the first line asked for, if near the top, is
-    found by a short scan, and only a second question builds the table.
+    found by a short scan, and only a second question builds the table.  Offsets are mapped
+    by counting from the last one mapped (see :meth:`_scanned_position`) until that would
+    read the text more than twice.
     """
 
     __slots__ = ("_budget", "_cursor", "_line_count", "_scanned", "_starts", "text")
